@@ -1,0 +1,11 @@
+# paystack_set_warnings(<target>): the project's warning set; errors when PAYSTACK_WARNINGS_AS_ERRORS.
+function(paystack_set_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE
+      -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+      -Wimplicit-fallthrough -Wnull-dereference -Wformat=2)
+    if(PAYSTACK_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+endfunction()
