@@ -1,0 +1,160 @@
+// paystack-sim: run the Paystack Terminal API simulator until SIGINT/SIGTERM.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <charconv>
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "paystack/sim/server.hpp"
+
+namespace {
+
+constexpr std::string_view usage = R"(paystack-sim: a local simulator of Paystack's Terminal API
+
+Usage: paystack-sim [options]
+
+  --port N               TCP port (default 7000; 0 = ephemeral)
+  --bind ADDRESS         listen address (default 127.0.0.1)
+  --secret-key KEY       the accepted secret key (default: $PAYSTACK_SIM_SECRET_KEY, else
+                         sk_test_simulator); never printed
+  --webhook-url URL      POST webhooks here (http://host:port/path); default: none
+  --seed N               random seed behind every generated id (default 1)
+  --terminals N          commissioned demo terminals at start (default 3)
+  --devices N            debug devices waiting to be commissioned (default 2)
+  --latency MS           added to every response (default 0)
+  --rate-limit N         requests per 60 s (default: unlimited; Paystack test mode is 100)
+  --delivery-delay MS|manual   push -> device picks it up (default 500)
+  --auto-pay-delay MS|manual   delivered invoice -> customer pays (default 3000)
+  --webhook-time-scale X       multiplies Paystack's hourly retry interval (default 1/3600)
+  -h, --help             this text
+
+Control API under /_sim/ and the x-sim-fault header: see doc/simulator.md.
+)";
+
+template <typename T>
+std::optional<T> number(std::string_view s) {
+  T v{};
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<std::chrono::milliseconds> delay_arg(std::string_view s, bool& ok) {
+  if (s == "manual") return std::nullopt;
+  auto v = number<std::int64_t>(s);
+  if (!v || *v < 0) {
+    ok = false;
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds{*v};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  paystack::sim::server_options o;
+  o.port = 7000;
+  if (const char* key = std::getenv("PAYSTACK_SIM_SECRET_KEY"); key != nullptr && *key != '\0') {
+    o.secret_key = key;
+  }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&]() -> std::string_view {
+      if (i + 1 >= argc) {
+        std::cerr << "paystack-sim: " << arg << " needs a value\n";
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    auto bad = [&](std::string_view what) {
+      std::cerr << "paystack-sim: invalid value for " << what << "\n";
+      std::exit(2);
+    };
+    if (arg == "-h" || arg == "--help") {
+      std::cout << usage;
+      return 0;
+    } else if (arg == "--port") {
+      auto v = number<std::uint16_t>(value());
+      if (!v) bad(arg);
+      o.port = *v;
+    } else if (arg == "--bind") {
+      o.bind_address = value();
+    } else if (arg == "--secret-key") {
+      o.secret_key = value();
+    } else if (arg == "--webhook-url") {
+      o.webhook_url = value();
+    } else if (arg == "--seed") {
+      auto v = number<std::uint64_t>(value());
+      if (!v) bad(arg);
+      o.seed = *v;
+    } else if (arg == "--terminals") {
+      auto v = number<std::size_t>(value());
+      if (!v || *v > 10000) bad(arg);
+      o.seed_terminals = *v;
+    } else if (arg == "--devices") {
+      auto v = number<std::size_t>(value());
+      if (!v || *v > 10000) bad(arg);
+      o.seed_devices = *v;
+    } else if (arg == "--latency") {
+      auto v = number<std::int64_t>(value());
+      if (!v || *v < 0) bad(arg);
+      o.latency = std::chrono::milliseconds{*v};
+    } else if (arg == "--rate-limit") {
+      auto v = number<unsigned>(value());
+      if (!v || *v == 0) bad(arg);
+      o.rate_limit = *v;
+    } else if (arg == "--delivery-delay") {
+      bool ok = true;
+      o.delivery_delay = delay_arg(value(), ok);
+      if (!ok) bad(arg);
+    } else if (arg == "--auto-pay-delay") {
+      bool ok = true;
+      o.auto_pay_delay = delay_arg(value(), ok);
+      if (!ok) bad(arg);
+    } else if (arg == "--webhook-time-scale") {
+      auto v = std::string(value());
+      char* end = nullptr;
+      double d = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || !(d > 0)) bad(arg);
+      o.webhook_time_scale = d;
+    } else {
+      std::cerr << "paystack-sim: unknown option " << arg << " (see --help)\n";
+      return 2;
+    }
+  }
+  if (o.secret_key.rfind("sk_", 0) != 0) {
+    std::cerr << "paystack-sim: the secret key must look like sk_test_... or sk_live_...\n";
+    return 2;
+  }
+
+  try {
+    boost::asio::io_context signals_ioc;
+    boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    paystack::sim::server sim(o);
+    sim.start();
+    std::cout << "paystack-sim listening on " << sim.base_url() << "\n";
+    for (const auto& id : sim.terminal_ids()) {
+      std::cout << "  terminal " << id << " (serial " << sim.serial_of(id).value_or("?") << ")\n";
+    }
+    for (const auto& serial : sim.device_serials()) {
+      std::cout << "  debug device waiting to be commissioned: " << serial << "\n";
+    }
+    if (!o.webhook_url.empty()) std::cout << "  webhooks -> " << o.webhook_url << "\n";
+    std::cout << std::flush;
+    signals.async_wait([&](const boost::system::error_code&, int signo) {
+      std::cout << "paystack-sim: signal " << signo << ", shutting down\n" << std::flush;
+    });
+    signals_ioc.run();
+    sim.stop();
+    std::cout << "paystack-sim: stopped\n";
+  } catch (const std::exception& e) {
+    std::cerr << "paystack-sim: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

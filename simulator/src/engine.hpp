@@ -1,0 +1,242 @@
+#pragma once
+// The simulator's state and request handling, free of sockets: an HTTP request in (already
+// parsed), an HTTP response out. Used by the Beast server, the fuzz target and the unit tests.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "paystack/sim/server.hpp"
+
+namespace paystack::sim::detail {
+
+/// What the transport layer read.
+struct http_request {
+  std::string method;  ///< upper case, e.g. "GET"
+  std::string target;  ///< origin form: path and query
+  std::string authorization;
+  std::string content_type;
+  std::string body;
+};
+
+/// What the transport layer writes (it adds Content-Length, Connection, Date...).
+struct http_response {
+  unsigned status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+enum class reset_mode { none, before_read, after_read };
+
+/// A fault to inject into one request (parsed from x-sim-fault or a registered plan).
+struct fault_plan {
+  std::optional<unsigned> status;       ///< answer with this status instead of handling
+  std::optional<unsigned> retry_after;  ///< seconds; implies 429 unless status is given
+  std::chrono::milliseconds delay{0};   ///< wait before answering
+  reset_mode reset = reset_mode::none;  ///< RST the connection
+  bool truncate = false;                ///< send half the body, then close
+  bool html502 = false;                 ///< an HTML 502 page instead of handling
+  std::chrono::milliseconds trickle{0};  ///< send the response a few bytes at a time
+  std::string error;                    ///< non-empty: the spec was malformed (answer 400)
+};
+
+/// Parses an x-sim-fault spec ("status=503;delay_ms=10"). `times` is returned separately.
+fault_plan parse_fault_spec(std::string_view spec, std::optional<unsigned>* times = nullptr);
+
+/// Lower-case hex HMAC-SHA512 of `body` keyed with `key`.
+std::string hmac_sha512_hex(std::string_view key, std::string_view body);
+
+/// The simulator's model. Every public member is thread-safe (one mutex).
+class engine {
+ public:
+  struct hooks {
+    /// Runs `fn` after `delay` on the device-simulation thread. May be empty (nothing runs).
+    std::function<void(std::chrono::milliseconds delay, std::function<void()> fn)> schedule;
+    /// A webhook was emitted and must be sent (only called when a webhook URL is configured).
+    std::function<void(std::uint64_t generation, std::uint64_t id, std::string body,
+                       std::string signature)>
+        webhook;
+  };
+
+  engine(server_options options, hooks h);
+
+  /// Looks up the fault for a request: the x-sim-fault spec and/or a registered plan for the
+  /// fault id. Counts down `times`. Returns an empty plan when nothing applies.
+  fault_plan take_fault(std::string_view spec, std::string_view fault_id);
+
+  /// Handles one request (faults with a status or html502 are answered here).
+  http_response handle(const http_request& req, const fault_plan& fault);
+
+  // Control operations (see server.hpp).
+  std::vector<std::string> terminal_ids() const;
+  std::vector<std::string> device_serials() const;
+  std::optional<std::string> serial_of(std::string_view terminal_id) const;
+  std::string add_terminal(std::string name);
+  std::string add_device(std::string serial = {});
+  control_result set_presence(std::string_view terminal_id, std::optional<bool> online,
+                              std::optional<bool> available);
+  control_result deliver_event(std::string_view event_id);
+  control_result hold_event(std::string_view event_id);
+  control_result approve_payment(std::string_view id_or_code);
+  control_result decline_payment(std::string_view id_or_code);
+  void add_fault(std::string id, std::string spec, unsigned times);
+  std::vector<webhook_delivery> webhook_log() const;
+  bool wait_for_webhooks(std::size_t count, std::chrono::milliseconds timeout) const;
+  void reset();
+
+  /// Called by the webhook sender after each attempt. Ignored when `generation` is stale.
+  void record_attempt(std::uint64_t generation, std::uint64_t id, webhook_attempt attempt,
+                      webhook_status status);
+
+  std::uint64_t generation() const;
+
+ private:
+  struct device {
+    std::int64_t id = 0;
+    std::string serial;
+    std::string terminal_id;
+    std::optional<std::string> name;
+    std::optional<std::string> address;
+    bool commissioned = false;
+    bool online = true;
+    bool available = true;
+  };
+  struct customer {
+    std::int64_t id = 0;
+    std::string code;
+    std::string email;
+    std::string created_at;
+  };
+  struct payment_request {
+    std::int64_t id = 0;
+    std::string request_code;
+    std::string offline_reference;
+    std::int64_t amount = 0;
+    std::string currency;
+    boost::json::value description;  // string or null
+    boost::json::value due_date;     // string or null
+    boost::json::value metadata;     // as given, or null
+    boost::json::value line_items;   // array, items as given
+    boost::json::value tax;          // array, items as given
+    bool has_invoice = false;
+    std::optional<std::int64_t> invoice_number;
+    std::int64_t customer_id = 0;
+    std::string status = "pending";  // pending | success | draft
+    std::optional<std::string> paid_at;
+    std::string created_at;
+    std::string updated_at;
+    std::optional<std::int64_t> transaction_id;
+    std::string transaction_reference;
+    std::string last_terminal;  // terminal id of the last delivered invoice event
+  };
+  struct event {
+    std::string id;
+    std::string terminal_id;
+    std::string type;
+    std::string action;
+    std::int64_t data_id = 0;
+    std::chrono::system_clock::time_point created;
+    bool delivered = false;
+    bool held = false;
+    bool scheduled = false;
+  };
+
+  using clock = std::chrono::steady_clock;
+
+  // All *_locked functions expect mutex_ held.
+  void seed_locked();
+  device* find_terminal_locked(std::string_view terminal_id);
+  payment_request* find_request_locked(std::string_view id_or_code);
+  std::string random_string(std::string_view alphabet, std::size_t n);
+  std::string new_terminal_id_locked();
+  std::string new_serial_locked();
+  std::int64_t customer_for_locked(std::int64_t id, std::string code);
+  device& add_device_locked(std::string serial, bool commissioned, std::optional<std::string> name);
+  void schedule_delivery_locked(event& e);
+  void deliver_locked(event& e);
+  control_result settle_locked(payment_request& pr, bool approve);
+  void emit_locked(std::string_view name, std::string body);
+  void remember_event_locked(event e);
+
+  http_response route_api(const http_request& req, std::string_view path, std::string_view query);
+  http_response route_control(const http_request& req, std::string_view path);
+
+  http_response list_terminals(std::string_view query);
+  http_response fetch_terminal(std::string_view terminal_id);
+  http_response update_terminal(std::string_view terminal_id, const http_request& req);
+  http_response presence(std::string_view terminal_id);
+  http_response commission(const http_request& req, bool commission);
+  http_response send_event(std::string_view terminal_id, const http_request& req);
+  http_response event_status(std::string_view terminal_id, std::string_view event_id);
+  http_response create_request(const http_request& req);
+  http_response fetch_request(std::string_view id_or_code, bool verify);
+
+  void reset_locked();
+  control_result set_presence_locked(std::string_view terminal_id, std::optional<bool> online,
+                                     std::optional<bool> available);
+  control_result deliver_event_locked(std::string_view event_id);
+  control_result hold_event_locked(std::string_view event_id);
+  std::string add_terminal_locked(std::string name);
+
+  std::string domain() const;
+  boost::json::object terminal_json(const device& d, bool with_split_code) const;
+  boost::json::object request_webhook_json(const payment_request& pr, bool create) const;
+  boost::json::object customer_json(std::int64_t id, bool full) const;
+  boost::json::value state_json_locked() const;
+  boost::json::value webhook_log_json_locked() const;
+
+  server_options options_;
+  hooks hooks_;
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable webhook_cv_;
+  std::mt19937_64 rng_;
+  std::uint64_t generation_ = 1;
+
+  std::map<std::int64_t, device> devices_;  // by id: list order
+  std::unordered_map<std::string, std::int64_t> by_serial_;
+  std::unordered_map<std::string, std::int64_t> by_terminal_id_;
+  std::int64_t next_device_id_ = 0;
+
+  std::map<std::int64_t, payment_request> requests_;
+  std::unordered_map<std::string, std::int64_t> by_request_code_;
+  std::int64_t next_request_id_ = 0;
+  std::int64_t next_invoice_number_ = 1;
+  std::int64_t next_transaction_id_ = 0;
+
+  std::map<std::int64_t, customer> customers_;
+  std::unordered_map<std::string, std::int64_t> by_customer_code_;
+  std::int64_t next_customer_id_ = 0;
+
+  std::unordered_map<std::string, event> events_;
+  std::deque<std::string> event_order_;
+
+  struct fault_entry {
+    fault_plan plan;
+    unsigned remaining = 0;
+  };
+  std::unordered_map<std::string, fault_entry> faults_;  // by fault id
+
+  std::deque<webhook_delivery> webhook_log_;
+  std::uint64_t next_webhook_id_ = 1;
+
+  clock::time_point window_start_{};
+  unsigned window_count_ = 0;
+};
+
+}  // namespace paystack::sim::detail

@@ -1,0 +1,402 @@
+// HTTP/1.1 server of paystack-sim: Beast parser, hand-written responses (so that faults such as
+// truncation and trickling are simple), one coroutine per connection on one io_context thread.
+#include "http_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <iterator>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include "util.hpp"
+
+namespace paystack::sim::detail {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+using parser_t = http::request_parser<http::string_body>;
+
+void configure(parser_t& p, const server_options& o) {
+  p.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(o.max_header_bytes, UINT32_MAX)));
+  p.body_limit(o.max_body_bytes);
+}
+
+bool is_http_parse_error(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::need_more;
+}
+
+http_response plain_error(unsigned status, std::string_view message) {
+  http_response r;
+  r.status = status;
+  r.body = R"({"status":false,"message":")" + std::string(message) + R"("})";
+  return r;
+}
+
+/// Response to a request that could not be read, if one should be sent.
+std::optional<http_response> read_error_response(const beast::error_code& ec) {
+  if (ec == http::error::header_limit) {
+    return plain_error(431, "Request header fields too large");
+  }
+  if (ec == http::error::body_limit) return plain_error(413, "Request body too large");
+  if (is_http_parse_error(ec)) return plain_error(400, "Malformed HTTP request");
+  return std::nullopt;
+}
+
+std::size_t header_count(const parser_t& p) {
+  const auto& m = p.get();
+  return static_cast<std::size_t>(std::distance(m.begin(), m.end()));
+}
+
+http_request to_request(const http::request<http::string_body>& m) {
+  http_request r;
+  r.method = std::string(m.method_string());
+  r.target = std::string(m.target());
+  r.authorization = std::string(m[http::field::authorization]);
+  r.content_type = std::string(m[http::field::content_type]);
+  r.body = m.body();
+  return r;
+}
+
+}  // namespace
+
+std::string serialize_response(const http_response& r, bool keep_alive) {
+  std::string out;
+  out.reserve(r.body.size() + 160);
+  out += "HTTP/1.1 ";
+  out += std::to_string(r.status);
+  out += ' ';
+  out += reason_phrase(r.status);
+  out += "\r\nContent-Type: ";
+  out += r.content_type;
+  out += "\r\nContent-Length: ";
+  out += std::to_string(r.body.size());
+  out += "\r\n";
+  for (const auto& [k, v] : r.headers) {
+    out += k;
+    out += ": ";
+    out += v;
+    out += "\r\n";
+  }
+  out += keep_alive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+  out += r.body;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct http_server::impl {
+  engine& engine_;
+  server_options options_;
+
+  struct session_entry {
+    beast::tcp_stream* stream = nullptr;
+    bool idle = true;
+  };
+  // Touched only on the io_context thread.
+  std::unordered_map<std::uint64_t, session_entry> sessions_;
+  std::uint64_t next_session_ = 1;
+  bool stopping_ = false;
+
+  std::optional<asio::io_context> ioc_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::optional<asio::steady_timer> force_timer_;
+  std::thread thread_;
+  bool started_ = false;
+  bool stopped_ = false;
+
+  impl(engine& e, const server_options& o) : engine_(e), options_(o) {
+    ioc_.emplace(1);
+    acceptor_.emplace(*ioc_);
+    force_timer_.emplace(*ioc_);
+  }
+
+  ~impl() {
+    stop();
+    // Asio objects first, then the io_context (which destroys any coroutine frame left over
+    // after a forced stop; their guards only touch sessions_, still alive here).
+    force_timer_.reset();
+    acceptor_.reset();
+    ioc_.reset();
+  }
+
+  std::uint16_t start() {
+    auto address = asio::ip::make_address(options_.bind_address);
+    tcp::endpoint ep(address, options_.port);
+    acceptor_->open(ep.protocol());
+    acceptor_->set_option(asio::socket_base::reuse_address(true));
+    acceptor_->bind(ep);
+    acceptor_->listen(asio::socket_base::max_listen_connections);
+    auto port = acceptor_->local_endpoint().port();
+    asio::co_spawn(*ioc_, accept_loop(), asio::detached);
+    started_ = true;
+    thread_ = std::thread([this] {
+      for (;;) {
+        try {
+          ioc_->run();
+          return;
+        } catch (...) {
+          // A handler threw: keep serving (sessions catch their own exceptions).
+        }
+      }
+    });
+    return port;
+  }
+
+  void stop() noexcept {
+    if (!started_ || stopped_) return;
+    stopped_ = true;
+    asio::post(*ioc_, [this] { begin_shutdown(); });
+    if (thread_.joinable()) thread_.join();
+  }
+
+  void begin_shutdown() {
+    stopping_ = true;
+    beast::error_code ec;
+    acceptor_->close(ec);
+    for (auto& [id, s] : sessions_) {
+      if (s.idle) s.stream->socket().close(ec);
+    }
+    if (!sessions_.empty()) {
+      force_timer_->expires_after(std::chrono::seconds{2});
+      force_timer_->async_wait([this](const beast::error_code& e) {
+        if (!e) ioc_->stop();
+      });
+    }
+  }
+
+  void session_ended() {
+    if (stopping_ && sessions_.empty()) force_timer_->cancel();
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket(*ioc_);
+      co_await acceptor_->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping_ || !acceptor_->is_open()) co_return;
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        // EMFILE and friends: back off a little instead of spinning.
+        asio::steady_timer t(*ioc_, std::chrono::milliseconds{20});
+        co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+      if (sessions_.size() >= options_.max_connections) {
+        socket.close(ec);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto id = next_session_++;
+      asio::co_spawn(*ioc_, session(std::move(socket), id), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> session(tcp::socket socket, std::uint64_t id) {
+    beast::tcp_stream stream(std::move(socket));
+    sessions_[id] = session_entry{&stream, true};
+    struct guard {
+      impl* self;
+      std::uint64_t id;
+      ~guard() {
+        self->sessions_.erase(id);
+        self->session_ended();
+      }
+    } g{this, id};
+    try {
+      co_await serve(stream, id);
+    } catch (...) {
+      // Never let one connection take the server down.
+    }
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream.socket().close(ec);
+  }
+
+  void set_idle(std::uint64_t id, bool idle) {
+    auto it = sessions_.find(id);
+    if (it != sessions_.end()) it->second.idle = idle;
+  }
+
+  static void hard_reset(beast::tcp_stream& stream) {
+    beast::error_code ec;
+    stream.socket().set_option(asio::socket_base::linger(true, 0), ec);
+    stream.socket().close(ec);
+  }
+
+  asio::awaitable<void> write_all(beast::tcp_stream& stream, std::string_view data,
+                                  beast::error_code& ec) {
+    stream.expires_after(options_.read_timeout);
+    co_await asio::async_write(stream, asio::buffer(data.data(), data.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<void> serve(beast::tcp_stream& stream, std::uint64_t id) {
+    beast::flat_buffer buffer(options_.max_header_bytes + options_.max_body_bytes + 4096);
+    asio::steady_timer timer(*ioc_);
+    for (;;) {
+      parser_t parser;
+      configure(parser, options_);
+      beast::error_code ec;
+      if (stopping_) co_return;
+      set_idle(id, true);
+      stream.expires_after(options_.idle_timeout);
+      co_await http::async_read_header(stream, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      set_idle(id, false);
+      if (ec) {
+        if (auto r = read_error_response(ec)) co_await write_all(stream, serialize_response(*r, false), ec);
+        co_return;
+      }
+      if (header_count(parser) > options_.max_header_count) {
+        co_await write_all(stream,
+                           serialize_response(plain_error(431, "Too many header fields"), false), ec);
+        co_return;
+      }
+      const auto& msg = parser.get();
+      auto plan = engine_.take_fault(msg["x-sim-fault"], msg["x-sim-fault-id"]);
+      if (plan.reset == reset_mode::before_read) {
+        hard_reset(stream);
+        co_return;
+      }
+      if (!parser.is_done()) {
+        if (iequals(msg[http::field::expect], "100-continue")) {
+          co_await write_all(stream, "HTTP/1.1 100 Continue\r\n\r\n", ec);
+          if (ec) co_return;
+        }
+        stream.expires_after(options_.read_timeout);
+        co_await http::async_read(stream, buffer, parser,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          if (auto r = read_error_response(ec)) co_await write_all(stream, serialize_response(*r, false), ec);
+          co_return;
+        }
+      }
+      bool keep_alive = msg.keep_alive();
+      auto response = engine_.handle(to_request(msg), plan);
+
+      auto delay = options_.latency + plan.delay;
+      if (delay.count() > 0) {
+        timer.expires_after(delay);
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (plan.reset == reset_mode::after_read) {
+        hard_reset(stream);
+        co_return;
+      }
+      keep_alive = keep_alive && !stopping_ && !plan.truncate;
+      auto raw = serialize_response(response, keep_alive);
+      if (plan.truncate) {
+        auto cut = raw.size() - response.body.size() + response.body.size() / 2;
+        co_await write_all(stream, std::string_view(raw).substr(0, cut), ec);
+        co_return;
+      }
+      if (plan.trickle.count() > 0) {
+        constexpr std::size_t chunk = 16;
+        std::string_view rest(raw);
+        while (!rest.empty() && !ec) {
+          co_await write_all(stream, rest.substr(0, chunk), ec);
+          rest.remove_prefix(std::min(chunk, rest.size()));
+          if (!rest.empty() && !ec) {
+            timer.expires_after(plan.trickle);
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+          }
+        }
+      } else {
+        co_await write_all(stream, raw, ec);
+      }
+      if (ec) co_return;
+      if (!keep_alive) {
+        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+        co_return;
+      }
+    }
+  }
+};
+
+http_server::http_server(engine& eng, const server_options& options)
+    : impl_(std::make_unique<impl>(eng, options)) {}
+
+http_server::~http_server() = default;
+
+std::uint16_t http_server::start() { return impl_->start(); }
+
+void http_server::stop() noexcept { impl_->stop(); }
+
+// ---------------------------------------------------------------------------------------------
+
+std::string process_raw(engine& eng, const server_options& options, std::string_view bytes) {
+  std::string out;
+  while (!bytes.empty()) {
+    parser_t parser;
+    configure(parser, options);
+    parser.eager(true);
+    beast::error_code ec;
+    std::size_t used = 0;
+    while (!parser.is_done()) {
+      auto n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+      used += n;
+      if (ec == http::error::need_more) {
+        ec = {};
+        if (n == 0 || used >= bytes.size()) {
+          parser.put_eof(ec);
+          break;
+        }
+        continue;
+      }
+      if (ec) break;
+      if (n == 0) break;
+    }
+    if (!parser.is_done()) {
+      if (ec) {
+        if (auto r = read_error_response(ec)) out += serialize_response(*r, false);
+      }
+      break;
+    }
+    if (header_count(parser) > options.max_header_count) {
+      out += serialize_response(plain_error(431, "Too many header fields"), false);
+      break;
+    }
+    const auto& msg = parser.get();
+    auto plan = eng.take_fault(msg["x-sim-fault"], msg["x-sim-fault-id"]);
+    if (plan.reset == reset_mode::before_read) {
+      out += "<reset>";
+      break;
+    }
+    auto response = eng.handle(to_request(msg), plan);
+    if (plan.reset == reset_mode::after_read) {
+      out += "<reset>";
+      break;
+    }
+    bool keep_alive = msg.keep_alive() && !plan.truncate;
+    auto raw = serialize_response(response, keep_alive);
+    if (plan.truncate) raw.resize(raw.size() - response.body.size() + response.body.size() / 2);
+    out += raw;
+    if (!keep_alive) break;
+    bytes.remove_prefix(std::min(used, bytes.size()));
+  }
+  return out;
+}
+
+}  // namespace paystack::sim::detail
