@@ -2,7 +2,7 @@
 function(paystack_set_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE
-      -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+      -Wall -Wextra -Wpedantic -Wshadow -Woverloaded-virtual
       -Wimplicit-fallthrough -Wnull-dereference -Wformat=2)
     if(PAYSTACK_WARNINGS_AS_ERRORS)
       target_compile_options(${target} PRIVATE -Werror)

@@ -1,0 +1,101 @@
+// paystack/client_options.hpp: how a client is configured.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace paystack {
+
+class transport;
+
+/// When and how an operation that may be repeated is retried. Which operations may be repeated
+/// is decided by the library, per operation (see doc/adr/0004-retries.md): reads and Update
+/// Terminal are retried on connection failures, timeouts before any byte of the reply, 429 and
+/// 5xx; POSTs that act on a device or create a payment request are retried only when the
+/// request certainly never left the client. The operation's total timeout bounds every retry.
+struct retry_policy {
+  /// Total attempts, the first included. 1 disables retries.
+  unsigned max_attempts = 3;
+  /// Backoff before the second attempt; doubles (backoff_multiplier) up to max_backoff.
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{5000};
+  double backoff_multiplier = 2.0;
+  /// Full jitter: wait a uniformly random time in [0, backoff].
+  bool jitter = true;
+  /// A 429/503 whose Retry-After or x-ratelimit-reset asks for a longer wait than this is not
+  /// retried: the reply is returned to the caller.
+  std::chrono::milliseconds max_server_delay{30000};
+};
+
+/// One record per HTTP attempt, given to client_options::logger. Never holds the secret key,
+/// the Authorization header or bodies.
+struct log_record {
+  std::string_view method;               ///< "GET", "POST", "PUT"
+  std::string_view path;                 ///< the request target (no host)
+  unsigned status_code = 0;              ///< 0 when no reply
+  unsigned attempt = 1;                  ///< 1 for the first attempt
+  std::chrono::microseconds elapsed{0};  ///< time of this attempt
+  boost::system::error_code error;       ///< transport error, if any
+  bool will_retry = false;               ///< the retry layer will try again
+};
+
+/// Configuration of terminal_client (and payment_request_client).
+struct client_options {
+  /// Paystack secret key (`sk_test_…` / `sk_live_…`). Empty: read PAYSTACK_SECRET_KEY.
+  /// Never logged, never part of an error message.
+  std::string secret_key;
+
+  /// Base URL. Empty: read PAYSTACK_BASE_URL, else https://api.paystack.co.
+  /// A path prefix is kept ("http://127.0.0.1:8080/v1" sends "/v1/terminal/...").
+  /// http:// is accepted for loopback hosts (127.0.0.0/8, ::1, localhost) only, unless
+  /// allow_insecure_http is set.
+  std::string base_url;
+
+  /// Time allowed to resolve, connect and finish the TLS handshake, per attempt.
+  std::chrono::milliseconds connect_timeout{10'000};
+  /// Deadline of a whole operation, retries and backoff included.
+  std::chrono::milliseconds timeout{30'000};
+  /// A reply that sends nothing for this long fails with error::timeout (a server trickling
+  /// bytes slowly still cannot hold a call past `timeout`).
+  std::chrono::milliseconds idle_read_timeout{10'000};
+
+  /// Appended to the User-Agent ("paystack-cpp/0.1.0 <suffix>").
+  std::string user_agent_suffix;
+
+  /// Upper bound of open connections to the API host; further calls wait for one.
+  std::size_t max_connections_per_host = 16;
+  /// Reply bodies larger than this fail with error::response_too_large.
+  std::size_t max_response_bytes = 4 * 1024 * 1024;
+  /// Reply header blocks larger than this fail with error::response_too_large.
+  std::size_t max_header_bytes = 16 * 1024;
+
+  retry_policy retry;
+
+  /// Allow plain http:// to non-loopback hosts. Off: such base URLs fail with
+  /// error::insecure_transport. Do not turn on against Paystack.
+  bool allow_insecure_http = false;
+
+  /// PEM file of trusted CA certificates used instead of the system store (e.g. a corporate
+  /// TLS-inspecting proxy, or a test CA). Peer and host name verification stay on.
+  std::string ca_file;
+
+  /// Called once per HTTP attempt, on the client's strand. Off when empty.
+  std::function<void(const log_record&)> logger;
+
+  /// The test seam: a transport to use instead of the built-in Beast one.
+  std::shared_ptr<paystack::transport> transport;
+};
+
+/// Per-call overrides, see terminal_client::with.
+struct call_options {
+  std::optional<retry_policy> retry;
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+}  // namespace paystack

@@ -1,0 +1,13 @@
+// paystack/paystack.hpp: the whole public API.
+#pragma once
+
+#include <paystack/client_options.hpp>
+#include <paystack/error.hpp>
+#include <paystack/event.hpp>
+#include <paystack/payment_request.hpp>
+#include <paystack/payment_request_client.hpp>
+#include <paystack/response.hpp>
+#include <paystack/terminal.hpp>
+#include <paystack/terminal_client.hpp>
+#include <paystack/transport.hpp>
+#include <paystack/version.hpp>

@@ -1,0 +1,58 @@
+// paystack/response.hpp: what the server said, fully kept.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace paystack {
+
+/// Used as response<empty> by operations whose success reply carries no `data`
+/// (update, commission, decommission).
+struct empty {};
+
+/// Cursor metadata of list replies (`meta` in the envelope).
+/// A cursor that is absent, JSON null, empty or the string "null" is std::nullopt.
+struct page_meta {
+  std::optional<std::string> next;       ///< `meta.next`: pass to the next list call
+  std::optional<std::string> previous;   ///< `meta.previous`
+  std::optional<std::int64_t> per_page;  ///< `meta.perPage` (or `per_page`)
+};
+
+/// The response headers that matter to callers. Other headers are not kept.
+struct response_headers {
+  std::optional<std::int64_t> rate_limit_limit;      ///< `x-ratelimit-limit`
+  std::optional<std::int64_t> rate_limit_remaining;  ///< `x-ratelimit-remaining`
+  std::optional<std::int64_t> rate_limit_reset;      ///< `x-ratelimit-reset` (seconds)
+  std::optional<std::string> retry_after;            ///< `Retry-After`, verbatim
+  std::string content_type;                          ///< `Content-Type`
+};
+
+/// A reply of the Paystack API: every part of the envelope, typed `data`, and the raw body.
+///
+/// Filled as far as the reply allows, also when the operation completed with an error_code:
+/// an unparseable reply keeps `status_code`, `headers` and `raw_body`; an argument refused
+/// before sending leaves `status_code == 0` and explains itself in `error_detail`.
+template <class T>
+struct response {
+  unsigned status_code = 0;              ///< HTTP status code; 0 when no reply was received
+  bool status = false;                   ///< the envelope's `status`
+  std::string message;                   ///< the envelope's `message`
+  std::optional<T> data;                 ///< typed `data`; set only for ok() replies that carry it
+  page_meta meta;                        ///< cursors for lists
+  std::optional<std::string> type;       ///< error `type` (validation_error, api_error, ...)
+  std::optional<std::string> code;       ///< error `code` (or `data.code`, e.g. INVALID_PUSH_ID)
+  std::optional<std::string> next_step;  ///< `meta.nextStep` (or `meta.next_step`)
+  response_headers headers;              ///< selected headers
+  std::string raw_body;                  ///< the body exactly as received
+  std::string error_detail;  ///< the library's own explanation when an error_code was set
+  unsigned attempts = 0;     ///< how many HTTP requests this operation sent (retries included)
+
+  /// True only for a 2xx reply whose envelope says `status: true`.
+  /// HTTP 200 with `status: false` (e.g. "Device has been commissioned already") is not ok.
+  [[nodiscard]] bool ok() const noexcept {
+    return status_code >= 200 && status_code < 300 && status;
+  }
+};
+
+}  // namespace paystack

@@ -1,0 +1,196 @@
+// paystack/terminal_client.hpp: every operation of Paystack's Terminal API, asynchronously.
+//
+// Each async_* member is an Asio initiating function: pass a completion token (a callback,
+// asio::use_future, asio::use_awaitable, asio::deferred (the default), asio::as_tuple(...)).
+// The completion signature is void(boost::system::error_code, paystack::response<T>).
+//
+//   ec set    : no usable reply (argument refused before sending, network, TLS, timeout,
+//               cancellation, reply too large, reply not the JSON envelope). The response still
+//               holds what is known: raw_body, status_code, error_detail.
+//   ec clear  : the server replied with the envelope; check response.ok(). HTTP errors and
+//               `status:false` are data, with message, type, code and next_step kept.
+//
+// Thread safety: a terminal_client is a cheap handle to shared state. Operations may be started
+// from any thread, concurrently; the shared state is serialised on a strand of the client's
+// executor. Completion handlers run on their associated executor (by default the client's).
+// Arguments are copied; nothing passed by reference must outlive the call.
+// Lifetime: when the last handle (copies and with() views included) is destroyed, operations
+// still in flight complete with boost::asio::error::operation_aborted and connections close.
+// Cancellation: the handler's cancellation slot is honoured (terminal, partial and total); a
+// cancelled operation completes with operation_aborted and leaves nothing running.
+#pragma once
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <paystack/client_options.hpp>
+#include <paystack/event.hpp>
+#include <paystack/response.hpp>
+#include <paystack/terminal.hpp>
+#include <string>
+#include <vector>
+
+namespace paystack {
+
+/// The completion signature of an operation whose `data` is T.
+template <class T>
+using completion_signature = void(boost::system::error_code, response<T>);
+
+/// The type-erased handler the compiled part of the library receives.
+template <class T>
+using any_handler = boost::asio::any_completion_handler<completion_signature<T>>;
+
+/// Summary of async_for_each_terminal.
+struct walk_summary {
+  std::size_t visited = 0;  ///< terminals given to the visitor
+  std::size_t pages = 0;    ///< pages fetched
+};
+
+namespace detail {
+class client_core;
+struct client_handle;
+void start_commission_terminal(std::shared_ptr<client_core>, std::string, any_handler<empty>);
+void start_decommission_terminal(std::shared_ptr<client_core>, std::string, any_handler<empty>);
+void start_fetch_event_status(std::shared_ptr<client_core>, std::string, std::string,
+                              any_handler<event_status>);
+void start_fetch_terminal(std::shared_ptr<client_core>, std::string, any_handler<terminal>);
+void start_fetch_terminal_status(std::shared_ptr<client_core>, std::string,
+                                 any_handler<terminal_status>);
+void start_list_terminals(std::shared_ptr<client_core>, list_terminals_params,
+                          any_handler<std::vector<terminal>>);
+void start_send_event(std::shared_ptr<client_core>, std::string, terminal_event,
+                      any_handler<event_ack>);
+void start_update_terminal(std::shared_ptr<client_core>, std::string, update_terminal_params,
+                           any_handler<empty>);
+void start_for_each_terminal(std::shared_ptr<client_core>, list_terminals_params, std::size_t,
+                             std::function<bool(const terminal&)>, any_handler<walk_summary>);
+
+/// Wraps a compiled start_* function as an Asio initiating function.
+template <class T, class Start, class CompletionToken, class... Args>
+auto initiate(const std::shared_ptr<client_core>& core, Start start, CompletionToken&& token,
+              Args&&... args) {
+  return boost::asio::async_initiate<CompletionToken, completion_signature<T>>(
+      [core, start](auto handler, auto... a) {
+        start(core, std::move(a)..., any_handler<T>(std::move(handler)));
+      },
+      token, std::forward<Args>(args)...);
+}
+}  // namespace detail
+
+class terminal_client {
+ public:
+  using executor_type = boost::asio::any_io_executor;
+
+  /// Creates a client. Never throws for configuration problems: a missing secret key, an
+  /// invalid or insecure base URL make every operation complete with that error
+  /// (see configuration_error()). Reads PAYSTACK_SECRET_KEY / PAYSTACK_BASE_URL when the
+  /// options leave them empty.
+  terminal_client(executor_type executor, client_options options = {});
+
+  executor_type get_executor() const noexcept;
+
+  /// The configuration problem every operation would report, or a clear error_code.
+  boost::system::error_code configuration_error() const noexcept;
+
+  /// The base URL in use (after environment lookup), e.g. "https://api.paystack.co".
+  const std::string& base_url() const noexcept;
+
+  /// A handle sharing this client's connections, with per-call overrides (e.g.
+  /// `client.with({.retry = retry_policy{.max_attempts = 1}}).async_fetch_terminal(id)`).
+  terminal_client with(const call_options& overrides) const;
+
+  /// Commission Terminal: POST /terminal/commission_device {"serial_number": ...}.
+  /// Paystack answers an already commissioned device with HTTP 200 and `status:false`
+  /// (response.ok() is false). An empty serial number is refused before sending.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_commission_terminal(std::string serial_number, CompletionToken&& token = {}) {
+    return detail::initiate<empty>(core_, &detail::start_commission_terminal, token,
+                                   std::move(serial_number));
+  }
+
+  /// Decommission Terminal: POST /terminal/decommission_device {"serial_number": ...}.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_decommission_terminal(std::string serial_number, CompletionToken&& token = {}) {
+    return detail::initiate<empty>(core_, &detail::start_decommission_terminal, token,
+                                   std::move(serial_number));
+  }
+
+  /// Fetch Event Status: GET /terminal/{terminal_id}/event/{event_id}. Paystack keeps delivery
+  /// status for 48 hours after the push. Unknown ids give status:false with code
+  /// INVALID_PUSH_ID (response.code).
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_fetch_event_status(std::string terminal_id, std::string event_id,
+                                CompletionToken&& token = {}) {
+    return detail::initiate<event_status>(core_, &detail::start_fetch_event_status, token,
+                                          std::move(terminal_id), std::move(event_id));
+  }
+
+  /// Fetch Terminal: GET /terminal/{terminal_id}.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_fetch_terminal(std::string terminal_id, CompletionToken&& token = {}) {
+    return detail::initiate<terminal>(core_, &detail::start_fetch_terminal, token,
+                                      std::move(terminal_id));
+  }
+
+  /// Fetch Terminal Status (presence): GET /terminal/{terminal_id}/presence.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_fetch_terminal_status(std::string terminal_id, CompletionToken&& token = {}) {
+    return detail::initiate<terminal_status>(core_, &detail::start_fetch_terminal_status, token,
+                                             std::move(terminal_id));
+  }
+
+  /// List Terminals: GET /terminal?perPage=&next=&previous=. The cursors of the page are in
+  /// response.meta.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_list_terminals(list_terminals_params params = {}, CompletionToken&& token = {}) {
+    return detail::initiate<std::vector<terminal>>(core_, &detail::start_list_terminals, token,
+                                                   std::move(params));
+  }
+
+  /// Send Event: POST /terminal/{terminal_id}/event. Never repeated once the request may have
+  /// reached the server (a repeated push prompts the customer twice). response.data->id is the
+  /// event id for async_fetch_event_status.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_send_event(std::string terminal_id, terminal_event event,
+                        CompletionToken&& token = {}) {
+    return detail::initiate<event_ack>(core_, &detail::start_send_event, token,
+                                       std::move(terminal_id), std::move(event));
+  }
+
+  /// Update Terminal: PUT /terminal/{terminal_id} with name and/or address (at least one).
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_update_terminal(std::string terminal_id, update_terminal_params params,
+                             CompletionToken&& token = {}) {
+    return detail::initiate<empty>(core_, &detail::start_update_terminal, token,
+                                   std::move(terminal_id), std::move(params));
+  }
+
+  /// Walks every terminal across pages, lazily: one page in memory at a time. Calls `visit`
+  /// (on the client's strand) for each terminal, in order, until `limit` terminals were
+  /// visited, `visit` returns false, or the last page (no `meta.next`) was seen. Starts at the
+  /// cursor in `params` (first page when empty).
+  ///
+  /// Completes with response<walk_summary>: data is always set; the other fields are those of
+  /// the last page fetched, so a page that failed (`!ok()`) is reported with its message. A
+  /// server that repeats a cursor ends the walk with error::bad_response.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_for_each_terminal(list_terminals_params params, std::size_t limit,
+                               std::function<bool(const terminal&)> visit,
+                               CompletionToken&& token = {}) {
+    return detail::initiate<walk_summary>(core_, &detail::start_for_each_terminal, token,
+                                          std::move(params), limit, std::move(visit));
+  }
+
+ private:
+  friend class payment_request_client;
+
+  std::shared_ptr<detail::client_handle> handle_;
+  std::shared_ptr<detail::client_core> core_;
+};
+
+}  // namespace paystack

@@ -1,0 +1,69 @@
+// paystack/transport.hpp: the one test seam. The client turns every operation into an
+// http_request and hands it to a transport; the default transport is Beast over TCP/TLS with a
+// connection pool. Tests (and applications) can supply their own.
+#pragma once
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace paystack {
+
+enum class http_method { get, post, put };
+
+/// "GET", "POST", "PUT".
+std::string_view to_string(http_method m) noexcept;
+
+/// A fully built request: the target is already percent-encoded (path and query).
+struct http_request {
+  http_method method = http_method::get;
+  std::string target;  ///< e.g. "/terminal/2872S934/event"; base URL path prefix included
+  std::vector<std::pair<std::string, std::string>> headers;  ///< Authorization included
+  std::string body;                                          ///< empty for GET
+
+  /// The value of a header (case-insensitive name), or an empty view.
+  std::string_view header(std::string_view name) const noexcept;
+};
+
+/// What came back. When the transport completes with an error, `request_sent` and
+/// `reply_started` say how far the exchange got, so the retry layer can tell whether repeating
+/// it is safe.
+struct http_reply {
+  unsigned status_code = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  bool request_sent = false;   ///< some byte of the request may have reached the server
+  bool reply_started = false;  ///< some byte of the reply arrived
+  std::string error_detail;    ///< human-readable cause when the transport failed
+
+  std::string_view header(std::string_view name) const noexcept;
+};
+
+/// The transport interface.
+///
+/// async_send must complete exactly once, through the handler's associated executor, and must
+/// honour the handler's cancellation slot (completing with boost::asio::error::operation_aborted)
+/// and the deadline (completing with paystack::error::timeout). It may be called concurrently.
+class transport {
+ public:
+  using handler_type =
+      boost::asio::any_completion_handler<void(boost::system::error_code, http_reply)>;
+  using clock = std::chrono::steady_clock;
+
+  virtual ~transport() = default;
+
+  /// Sends `request` and reads the reply, within `deadline`. `request` stays valid until the
+  /// handler has been called.
+  virtual void async_send(const http_request& request, clock::time_point deadline,
+                          handler_type handler) = 0;
+
+  /// Cancels everything in flight and closes idle connections. Called when the last client
+  /// handle using this transport is destroyed. Must be idempotent.
+  virtual void shutdown() noexcept {}
+};
+
+}  // namespace paystack

@@ -1,0 +1,91 @@
+// The state behind terminal_client and payment_request_client, and the pipeline every
+// operation goes through: argument checks -> request -> retry layer (deadline, backoff,
+// logging) -> transport -> envelope and model parsing. Cross-cutting concerns live here only.
+#pragma once
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <paystack/client_options.hpp>
+#include <paystack/transport.hpp>
+#include <random>
+#include <string>
+
+#include "http/endpoint.hpp"
+#include "http/retry.hpp"
+
+namespace paystack::detail {
+
+/// Per constructed client; shared by its copies, with() views and payment_request_client.
+struct core_shared {
+  boost::asio::any_io_executor executor;
+  boost::asio::strand<boost::asio::any_io_executor> strand;
+  std::shared_ptr<paystack::transport> transport;
+  bool owns_transport = false;
+  endpoint ep;
+  std::string base_url;
+  std::string authorization;  ///< "Bearer <key>": goes into requests only, never logged
+  std::string user_agent;
+  boost::system::error_code config_error;
+  std::string config_detail;
+  std::function<void(const log_record&)> logger;
+  std::minstd_rand rng;  ///< jitter; used on the strand only
+
+  explicit core_shared(boost::asio::any_io_executor ex);
+};
+
+/// The outcome of a call after retries, before parsing.
+struct exchange_result {
+  boost::system::error_code ec;
+  http_reply reply;
+  unsigned attempts = 0;
+};
+
+using exchange_handler =
+    boost::asio::any_completion_handler<void(std::exception_ptr, exchange_result)>;
+
+class client_core {
+ public:
+  client_core(std::shared_ptr<core_shared> shared, retry_policy retry,
+              std::chrono::milliseconds timeout)
+      : shared_(std::move(shared)), retry_(retry), timeout_(timeout) {}
+
+  /// Resolves options (environment, URL, key), builds the transport.
+  static std::shared_ptr<client_core> create(boost::asio::any_io_executor ex,
+                                             client_options options);
+
+  core_shared& shared() const noexcept { return *shared_; }
+  const std::shared_ptr<core_shared>& shared_ptr() const noexcept { return shared_; }
+  const retry_policy& retry() const noexcept { return retry_; }
+  std::chrono::milliseconds timeout() const noexcept { return timeout_; }
+
+  /// A request with the standard headers (Authorization, User-Agent, Accept and, with a body,
+  /// Content-Type: application/json). `target` comes from target().
+  http_request make_request(http_method method, std::string target, std::string body) const;
+
+  /// A target builder that starts with the base URL's path prefix.
+  target_builder target() const { return target_builder(shared_->ep.path_prefix); }
+
+  /// Runs the request through the retry layer and the transport. `handler` receives the
+  /// final attempt's outcome; its executor, cancellation slot and allocator are honoured.
+  void run(http_request request, retry_class cls, exchange_handler handler) const;
+
+ private:
+  std::shared_ptr<core_shared> shared_;
+  retry_policy retry_;
+  std::chrono::milliseconds timeout_;
+};
+
+/// Lifetime token of the public handles: the last one to go shuts the built-in transport.
+struct client_handle {
+  std::shared_ptr<core_shared> shared;
+  explicit client_handle(std::shared_ptr<core_shared> s) : shared(std::move(s)) {}
+  ~client_handle();
+  client_handle(const client_handle&) = delete;
+  client_handle& operator=(const client_handle&) = delete;
+};
+
+}  // namespace paystack::detail

@@ -1,0 +1,45 @@
+// The API endpoint parsed from the base URL, and percent-encoded request targets.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+#include <string>
+#include <string_view>
+
+namespace paystack::detail {
+
+struct endpoint {
+  bool tls = true;
+  std::string host;         ///< without IPv6 brackets
+  std::string port;         ///< always set ("443", "80" or explicit)
+  std::string host_header;  ///< Host header value: host[:port], brackets for IPv6
+  std::string path_prefix;  ///< "" or e.g. "/v1" (no trailing slash)
+  bool loopback = false;
+};
+
+/// True for "localhost", 127.0.0.0/8 and ::1.
+bool is_loopback_host(std::string_view host) noexcept;
+
+/// Parses `url` (http or https, no query, fragment or user info). Plain http is accepted for
+/// loopback hosts, or any host when allow_insecure_http.
+boost::system::error_code parse_endpoint(std::string_view url, bool allow_insecure_http,
+                                         endpoint& out, std::string& detail);
+
+/// Builds "/prefix/seg/seg?k=v&k=v" with every segment and query value percent-encoded
+/// (RFC 3986 unreserved characters only), so "../x?y" stays one segment.
+class target_builder {
+ public:
+  explicit target_builder(std::string_view prefix) : target_(prefix) {}
+  /// A fixed path segment from the library itself (not encoded).
+  target_builder& literal(std::string_view segment);
+  /// A segment from the caller: percent-encoded.
+  target_builder& segment(std::string_view value);
+  /// A query parameter; name is fixed by the library, value is percent-encoded.
+  target_builder& query(std::string_view name, std::string_view value);
+  std::string str() && { return std::move(target_); }
+
+ private:
+  std::string target_;
+  bool has_query_ = false;
+};
+
+}  // namespace paystack::detail

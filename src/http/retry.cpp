@@ -1,0 +1,103 @@
+#include "http/retry.hpp"
+
+#include <algorithm>
+#include <boost/asio/error.hpp>
+#include <charconv>
+#include <cmath>
+#include <ctime>
+#include <paystack/error.hpp>
+#include <string>
+
+namespace paystack::detail {
+namespace {
+
+std::optional<std::int64_t> parse_int(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::int64_t v = 0;
+  auto [p, e] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (e != std::errc{} || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+// RFC 7231 IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) {
+  std::tm tm{};
+  std::string str(s);
+  const char* end = ::strptime(str.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (!end || *end != '\0') return std::nullopt;
+  return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
+
+bool is_transient_status(unsigned status) {
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+}  // namespace
+
+std::optional<std::chrono::milliseconds> server_requested_delay(
+    const http_reply& reply, std::chrono::system_clock::time_point now) {
+  using namespace std::chrono;
+  if (auto ra = reply.header("retry-after"); !ra.empty()) {
+    if (auto secs = parse_int(ra)) return milliseconds(std::max<std::int64_t>(*secs, 0) * 1000);
+    if (auto when = parse_http_date(ra))
+      return std::max(duration_cast<milliseconds>(*when - now), milliseconds(0));
+  }
+  if (auto reset = reply.header("x-ratelimit-reset"); !reset.empty()) {
+    if (auto v = parse_int(reset)) {
+      if (*v > 1'000'000'000) {
+        auto when = system_clock::time_point(seconds(*v));
+        return std::max(duration_cast<milliseconds>(when - now), milliseconds(0));
+      }
+      return milliseconds(std::max<std::int64_t>(*v, 0) * 1000);
+    }
+  }
+  return std::nullopt;
+}
+
+retry_decision decide_retry(retry_class cls, const retry_policy& policy, unsigned attempt,
+                            const boost::system::error_code& ec, const http_reply& reply,
+                            std::chrono::steady_clock::time_point now,
+                            std::chrono::steady_clock::time_point deadline,
+                            std::chrono::system_clock::time_point wall_now, std::uint32_t random) {
+  using namespace std::chrono;
+  retry_decision no;
+  if (attempt >= policy.max_attempts) return no;
+  if (ec == boost::asio::error::operation_aborted) return no;
+
+  bool retryable = false;
+  std::optional<milliseconds> asked;
+  if (ec) {
+    // Errors that a new attempt cannot fix.
+    if (ec == error::tls_failed || ec == error::response_too_large || ec == error::bad_response ||
+        ec == error::invalid_argument || ec == error::missing_secret_key ||
+        ec == error::invalid_base_url || ec == error::insecure_transport)
+      return no;
+    if (!reply.request_sent) {
+      retryable = true;  // nothing left the client: safe for every operation
+    } else if (cls == retry_class::idempotent) {
+      // A timeout after the reply started means a slow server, not a lost request.
+      retryable = !(ec == error::timeout && reply.reply_started);
+    }
+  } else if (cls == retry_class::idempotent && is_transient_status(reply.status_code)) {
+    retryable = true;
+    asked = server_requested_delay(reply, wall_now);
+    if (asked && *asked > policy.max_server_delay) return no;
+  }
+  if (!retryable) return no;
+
+  milliseconds delay;
+  if (asked) {
+    delay = *asked;
+  } else {
+    double backoff = static_cast<double>(policy.initial_backoff.count()) *
+                     std::pow(policy.backoff_multiplier, static_cast<double>(attempt - 1));
+    backoff = std::min(backoff, static_cast<double>(policy.max_backoff.count()));
+    if (policy.jitter) backoff *= static_cast<double>(random) / 4294967295.0;
+    delay = milliseconds(static_cast<std::int64_t>(backoff));
+  }
+  if (now + delay >= deadline) return no;
+  return {true, delay};
+}
+
+}  // namespace paystack::detail

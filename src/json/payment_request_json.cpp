@@ -1,0 +1,81 @@
+#include <boost/json/array.hpp>
+
+#include "json/models.hpp"
+#include "json/reader.hpp"
+
+namespace paystack::detail {
+namespace {
+
+template <class Item, class Fill>
+bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& out,
+                std::string& detail, Fill fill) {
+  const auto* v = parent.find(key);
+  if (!v || v->is_null()) return true;
+  const auto* arr = v->if_array();
+  if (!arr) {
+    parent.fail(key, "expected an array");
+    return false;
+  }
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    object_reader r((*arr)[i], "data." + std::string(key) + "[" + std::to_string(i) + "]", detail);
+    fill(r, out.emplace_back());
+    if (!r.ok()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool read_model(const boost::json::value& v, payment_request& out, std::string& detail) {
+  object_reader r(v, "data", detail);
+  r.required("id", out.id);
+  r.required("request_code", out.request_code);
+  r.optional("offline_reference", out.offline_reference);
+  r.required("status", out.status);
+  std::optional<bool> paid;
+  r.optional("paid", paid);
+  out.paid = paid.value_or(false);
+  r.optional("paid_at", out.paid_at);
+  r.required("amount", out.amount);
+  std::optional<std::string> currency;
+  r.optional("currency", currency);
+  out.currency = currency.value_or("");
+  r.optional("description", out.description);
+  r.optional("due_date", out.due_date);
+  r.optional("domain", out.domain);
+  r.optional("created_at", out.created_at);
+  if (!r.ok()) return false;
+
+  // `integration` and `customer` are numbers in create/fetch and objects in verify.
+  if (const auto* in = r.find("integration"); in && !in->is_object()) {
+    r.optional("integration", out.integration);
+  }
+  if (const auto* c = r.find("customer"); c && !c->is_null()) {
+    if (c->is_object()) {
+      object_reader cr(*c, "data.customer", detail);
+      cr.optional("id", out.customer_id);
+      cr.optional("customer_code", out.customer_code);
+      if (!cr.ok()) return false;
+    } else if (c->is_string() && !to_int64(*c)) {
+      out.customer_code = std::string(c->get_string());
+    } else {
+      r.optional("customer", out.customer_id);
+    }
+  }
+  if (!r.ok()) return false;
+
+  if (!read_items(r, "line_items", out.line_items, detail, [](object_reader& ir, line_item& li) {
+        ir.required("name", li.name);
+        ir.required("amount", li.amount);
+        std::optional<std::int64_t> q;
+        ir.optional("quantity", q);
+        li.quantity = q.value_or(1);
+      }))
+    return false;
+  return read_items(r, "tax", out.tax, detail, [](object_reader& ir, tax_item& t) {
+    ir.required("name", t.name);
+    ir.required("amount", t.amount);
+  });
+}
+
+}  // namespace paystack::detail

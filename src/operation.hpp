@@ -1,0 +1,115 @@
+// Typed glue between the public operations and client_core: refuse bad arguments, run the
+// exchange, parse the reply into response<T>, complete the caller's handler exactly once.
+#pragma once
+
+#include <boost/asio/append.hpp>
+#include <boost/asio/associated_allocator.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <paystack/error.hpp>
+#include <paystack/response.hpp>
+#include <paystack/terminal_client.hpp>
+#include <type_traits>
+#include <utility>
+
+#include "client_core.hpp"
+#include "json/envelope.hpp"
+#include "json/models.hpp"
+
+namespace paystack::detail {
+
+/// Copies the selected headers of a reply into the response.
+void copy_headers(const http_reply& reply, response_headers& out);
+
+/// Fills the envelope part of a response (everything but data).
+template <class T>
+void copy_envelope(envelope& env, response<T>& r) {
+  r.status = env.status;
+  r.message = std::move(env.message);
+  r.meta = std::move(env.meta);
+  r.type = std::move(env.type);
+  r.code = std::move(env.code);
+  r.next_step = std::move(env.next_step);
+}
+
+/// Turns the outcome of an exchange into (error_code, response<T>).
+template <class T>
+std::pair<boost::system::error_code, response<T>> make_response(exchange_result&& x) {
+  response<T> r;
+  r.status_code = x.reply.status_code;
+  r.attempts = x.attempts;
+  copy_headers(x.reply, r.headers);
+  r.raw_body = std::move(x.reply.body);
+  if (x.ec) {
+    r.error_detail = std::move(x.reply.error_detail);
+    return {x.ec, std::move(r)};
+  }
+  envelope env;
+  if (auto ec = parse_envelope(r.raw_body, env, r.error_detail)) return {ec, std::move(r)};
+  copy_envelope(env, r);
+  if (r.ok()) {
+    if constexpr (std::is_same_v<T, empty>) {
+      r.data.emplace();
+    } else {
+      if (!env.data) {
+        r.error_detail = "successful reply has no \"data\"";
+        return {error::bad_response, std::move(r)};
+      }
+      T value{};
+      if (!read_model(*env.data, value, r.error_detail)) return {error::bad_response, std::move(r)};
+      r.data = std::move(value);
+    }
+  }
+  return {{}, std::move(r)};
+}
+
+/// Completes `handler` without sending anything (refused argument, configuration error).
+template <class T>
+void complete_now(const client_core& core, any_handler<T> handler, boost::system::error_code ec,
+                  std::string detail) {
+  response<T> r;
+  r.error_detail = std::move(detail);
+  auto ex = core.shared().executor;
+  boost::asio::post(ex, boost::asio::append(std::move(handler), ec, std::move(r)));
+}
+
+/// True (and completes the handler) when the client is misconfigured.
+template <class T>
+bool refuse_if_misconfigured(const client_core& core, any_handler<T>& handler) {
+  const auto& s = core.shared();
+  if (!s.config_error) return false;
+  complete_now<T>(core, std::move(handler), s.config_error, s.config_detail);
+  return true;
+}
+
+/// Runs `request` and completes `handler` with the parsed response<T>.
+template <class T>
+void run_operation(const client_core& core, http_request request, retry_class cls,
+                   any_handler<T> handler) {
+  auto ex = boost::asio::get_associated_executor(handler, core.shared().executor);
+  auto slot = boost::asio::get_associated_cancellation_slot(handler);
+  auto completion = [h = std::move(handler)](std::exception_ptr ep, exchange_result x) mutable {
+    if (ep) {
+      x.ec = error::connection_failed;
+      x.reply.error_detail = "internal error";
+      try {
+        std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        x.reply.error_detail += ": ";
+        x.reply.error_detail += e.what();
+      } catch (...) {
+      }
+    }
+    auto [ec, r] = make_response<T>(std::move(x));
+    std::move(h)(ec, std::move(r));
+  };
+  core.run(std::move(request), cls,
+           boost::asio::bind_executor(
+               ex, boost::asio::bind_cancellation_slot(slot, std::move(completion))));
+}
+
+}  // namespace paystack::detail

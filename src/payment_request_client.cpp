@@ -1,0 +1,117 @@
+// Payment Requests: create (never repeated once sent), fetch and verify.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <paystack/payment_request_client.hpp>
+
+#include "client_core.hpp"
+#include "operation.hpp"
+
+namespace paystack {
+namespace detail {
+namespace {
+
+bool check_create(const create_payment_request_params& p, std::string& detail) {
+  if (p.customer.empty()) {
+    detail = "customer (id or code) is required";
+    return false;
+  }
+  if (!p.amount && p.line_items.empty()) {
+    detail = "give an amount or at least one line item";
+    return false;
+  }
+  if (p.amount && *p.amount <= 0) {
+    detail = "amount must be positive (in the currency subunit)";
+    return false;
+  }
+  for (const auto& li : p.line_items) {
+    if (li.name.empty() || li.amount <= 0 || li.quantity <= 0) {
+      detail = "every line item needs a name, a positive amount and a positive quantity";
+      return false;
+    }
+  }
+  for (const auto& t : p.tax) {
+    if (t.name.empty() || t.amount < 0) {
+      detail = "every tax line needs a name and a non-negative amount";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string create_body(const create_payment_request_params& p) {
+  boost::json::object body;
+  body["customer"] = p.customer;
+  if (p.amount) body["amount"] = *p.amount;
+  if (!p.line_items.empty()) {
+    boost::json::array items;
+    for (const auto& li : p.line_items)
+      items.push_back({{"name", li.name}, {"amount", li.amount}, {"quantity", li.quantity}});
+    body["line_items"] = std::move(items);
+  }
+  if (!p.tax.empty()) {
+    boost::json::array taxes;
+    for (const auto& t : p.tax) taxes.push_back({{"name", t.name}, {"amount", t.amount}});
+    body["tax"] = std::move(taxes);
+  }
+  if (p.currency) body["currency"] = *p.currency;
+  if (p.description) body["description"] = *p.description;
+  if (p.due_date) body["due_date"] = *p.due_date;
+  if (p.send_notification) body["send_notification"] = *p.send_notification;
+  if (p.draft) body["draft"] = *p.draft;
+  if (p.has_invoice) body["has_invoice"] = *p.has_invoice;
+  if (p.invoice_number) body["invoice_number"] = *p.invoice_number;
+  if (p.split_code) body["split_code"] = *p.split_code;
+  return boost::json::serialize(body);
+}
+
+void start_get(const std::shared_ptr<client_core>& core, bool verify, std::string id_or_code,
+               any_handler<payment_request> handler) {
+  if (refuse_if_misconfigured(*core, handler)) return;
+  if (id_or_code.empty() || id_or_code.size() > 256)
+    return complete_now<payment_request>(*core, std::move(handler), error::invalid_argument,
+                                         "payment request id or code must be 1 to 256 "
+                                         "characters");
+  auto t = core->target().literal("paymentrequest");
+  if (verify) t.literal("verify");
+  t.segment(id_or_code);
+  run_operation<payment_request>(*core,
+                                 core->make_request(http_method::get, std::move(t).str(), {}),
+                                 retry_class::idempotent, std::move(handler));
+}
+
+}  // namespace
+
+void start_create_payment_request(std::shared_ptr<client_core> core,
+                                  create_payment_request_params params,
+                                  any_handler<payment_request> handler) {
+  if (refuse_if_misconfigured(*core, handler)) return;
+  std::string detail;
+  if (!check_create(params, detail))
+    return complete_now<payment_request>(*core, std::move(handler), error::invalid_argument,
+                                         std::move(detail));
+  auto t = core->target().literal("paymentrequest");
+  run_operation<payment_request>(
+      *core, core->make_request(http_method::post, std::move(t).str(), create_body(params)),
+      retry_class::unsafe, std::move(handler));
+}
+
+void start_fetch_payment_request(std::shared_ptr<client_core> core, std::string id_or_code,
+                                 any_handler<payment_request> handler) {
+  start_get(core, false, std::move(id_or_code), std::move(handler));
+}
+
+void start_verify_payment_request(std::shared_ptr<client_core> core, std::string code,
+                                  any_handler<payment_request> handler) {
+  start_get(core, true, std::move(code), std::move(handler));
+}
+
+}  // namespace detail
+
+payment_request_client::payment_request_client(const terminal_client& terminals)
+    : terminals_(terminals), core_(terminals.core_) {}
+
+payment_request_client::payment_request_client(executor_type executor, client_options options)
+    : payment_request_client(terminal_client(std::move(executor), std::move(options))) {}
+
+}  // namespace paystack
