@@ -11,3 +11,6 @@
 #include <paystack/terminal_client.hpp>
 #include <paystack/transport.hpp>
 #include <paystack/version.hpp>
+#include <paystack/charge.hpp>
+#include <paystack/webhook.hpp>
+#include <paystack/webhook_server.hpp>
