@@ -185,7 +185,8 @@ struct background::impl {
     stream.expires_after(options_.webhook_timeout);
     bool connected = false;
     for (const auto& entry : results) {
-      co_await stream.async_connect(entry.endpoint(), asio::redirect_error(asio::use_awaitable, ec));
+      co_await stream.async_connect(entry.endpoint(),
+                                    asio::redirect_error(asio::use_awaitable, ec));
       if (!ec) {
         connected = true;
         break;
@@ -211,7 +212,8 @@ struct background::impl {
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024);
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       attempt.error = "read: " + ec.message();
       co_return;
@@ -221,16 +223,21 @@ struct background::impl {
   }
 };
 
-background::background(const server_options& options)
-    : impl_(std::make_unique<impl>(options)) {}
+background::background(const server_options& options) : impl_(std::make_unique<impl>(options)) {}
 
 background::~background() = default;
 
-void background::attach(engine& eng) { impl_->engine_ = &eng; }
+void background::attach(engine& eng) {
+  impl_->engine_ = &eng;
+}
 
-void background::start() { impl_->start(); }
+void background::start() {
+  impl_->start();
+}
 
-void background::stop() noexcept { impl_->stop(); }
+void background::stop() noexcept {
+  impl_->stop();
+}
 
 void background::schedule(std::chrono::milliseconds delay, std::function<void()> fn) {
   auto* self = impl_.get();

@@ -146,16 +146,22 @@ std::optional<http_response> parse_body(const http_request& req, json::object& o
   return std::nullopt;
 }
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
+std::string_view path_of(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
 
 std::string_view query_of(std::string_view target) {
   auto q = target.find('?');
   return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
-std::string now_iso() { return iso8601(std::chrono::system_clock::now()); }
+std::string now_iso() {
+  return iso8601(std::chrono::system_clock::now());
+}
 
 }  // namespace
 
@@ -320,12 +326,13 @@ json::object engine::customer_json(std::int64_t id, bool full) const {
   } else {
     o["id"] = c.id;
   }
-  o["first_name"] = nullptr;
-  o["last_name"] = nullptr;
+  // Customers made up by the simulator get placeholder names (the samples' types).
+  o["first_name"] = "Test";
+  o["last_name"] = "Customer";
   o["email"] = c.email;
   if (!full) o["customer_code"] = c.code;
   o["phone"] = nullptr;
-  o["metadata"] = nullptr;
+  o["metadata"] = json::object{{"calling_code", "+234"}};
   if (full) {
     o["domain"] = domain();
     o["customer_code"] = c.code;
@@ -352,8 +359,7 @@ json::object engine::request_webhook_json(const payment_request& pr, bool create
   o["currency"] = pr.currency;
   o["due_date"] = pr.due_date;
   o["has_invoice"] = pr.has_invoice;
-  o["invoice_number"] =
-      pr.invoice_number ? json::value(*pr.invoice_number) : json::value(nullptr);
+  o["invoice_number"] = pr.invoice_number ? json::value(*pr.invoice_number) : json::value(nullptr);
   o["description"] = pr.description;
   if (!create) o["pdf_url"] = nullptr;
   o["line_items"] = pr.line_items;
@@ -425,7 +431,8 @@ http_response engine::handle(const http_request& req, const fault_plan& fault) {
     http_response r;
     if (status == 429) {
       r = rate_limited();
-      r.headers.emplace_back("x-ratelimit-limit", std::to_string(options_.rate_limit.value_or(100)));
+      r.headers.emplace_back("x-ratelimit-limit",
+                             std::to_string(options_.rate_limit.value_or(100)));
       r.headers.emplace_back("x-ratelimit-remaining", "0");
       r.headers.emplace_back("x-ratelimit-reset", std::to_string(fault.retry_after.value_or(60)));
     } else if (status >= 500) {
@@ -433,7 +440,8 @@ http_response engine::handle(const http_request& req, const fault_plan& fault) {
     } else {
       r = fail(status, "Simulated fault", "Try again later", "api_error", "unknown");
     }
-    if (fault.retry_after) r.headers.emplace_back("Retry-After", std::to_string(*fault.retry_after));
+    if (fault.retry_after)
+      r.headers.emplace_back("Retry-After", std::to_string(*fault.retry_after));
     return r;
   }
 
@@ -461,8 +469,8 @@ http_response engine::handle(const http_request& req, const fault_plan& fault) {
     }
     if (window_count_ < std::numeric_limits<unsigned>::max()) ++window_count_;
     auto limit = *options_.rate_limit;
-    auto left = std::chrono::ceil<std::chrono::seconds>(window_start_ + std::chrono::seconds{60} -
-                                                        now);
+    auto left =
+        std::chrono::ceil<std::chrono::seconds>(window_start_ + std::chrono::seconds{60} - now);
     rate_headers.emplace_back("x-ratelimit-limit", std::to_string(limit));
     rate_headers.emplace_back("x-ratelimit-remaining",
                               std::to_string(window_count_ >= limit ? 0 : limit - window_count_));
@@ -517,7 +525,8 @@ http_response engine::list_terminals(std::string_view query) {
   auto decode = [](const std::string& cursor, std::string_view prefix) {
     std::optional<std::int64_t> id;
     auto raw = base64_decode(cursor);
-    if (raw && starts_with(*raw, prefix)) id = parse_uint(std::string_view(*raw).substr(prefix.size()));
+    if (raw && starts_with(*raw, prefix))
+      id = parse_uint(std::string_view(*raw).substr(prefix.size()));
     return id;
   };
   if (auto next = query_param(query, "next"); next && !next->empty() && *next != "null") {
@@ -540,8 +549,8 @@ http_response engine::list_terminals(std::string_view query) {
         std::lower_bound(all.begin(), all.end(), *before,
                          [](const device* d, std::int64_t v) { return d->id < v; }) -
         all.begin());
-    first = last > static_cast<std::size_t>(per_page) ? last - static_cast<std::size_t>(per_page)
-                                                      : 0;
+    first =
+        last > static_cast<std::size_t>(per_page) ? last - static_cast<std::size_t>(per_page) : 0;
   } else {
     if (after) {
       first = static_cast<std::size_t>(
@@ -554,12 +563,14 @@ http_response engine::list_terminals(std::string_view query) {
   json::array data;
   for (auto i = first; i < last; ++i) data.push_back(terminal_json(*all[i], false));
   json::object meta;
-  meta["next"] = (last < all.size() && last > first)
-                     ? json::value(base64_encode("terminal:after:" + std::to_string(all[last - 1]->id)))
-                     : json::value(nullptr);
-  meta["previous"] = (first > 0 && first < last)
-                         ? json::value(base64_encode("terminal:before:" + std::to_string(all[first]->id)))
-                         : json::value(nullptr);
+  meta["next"] =
+      (last < all.size() && last > first)
+          ? json::value(base64_encode("terminal:after:" + std::to_string(all[last - 1]->id)))
+          : json::value(nullptr);
+  meta["previous"] =
+      (first > 0 && first < last)
+          ? json::value(base64_encode("terminal:before:" + std::to_string(all[first]->id)))
+          : json::value(nullptr);
   meta["perPage"] = per_page;
   return make_json(200, json::object{{"status", true},
                                      {"message", "Terminals retrieved successfully"},
@@ -629,7 +640,8 @@ http_response engine::send_event(std::string_view terminal_id, const http_reques
   if (auto err = parse_body(req, body)) return std::move(*err);
   const auto* type = member(body, "type");
   if (type == nullptr || type->is_null()) return missing("type");
-  if (!type->is_string() || (type->get_string() != "invoice" && type->get_string() != "transaction")) {
+  if (!type->is_string() ||
+      (type->get_string() != "invoice" && type->get_string() != "transaction")) {
     return invalid("\"type\" must be one of [invoice, transaction]");
   }
   bool is_invoice = type->get_string() == "invoice";
@@ -780,19 +792,21 @@ control_result engine::settle_locked(payment_request& pr, bool approve) {
     data["paid"] = false;
     data["paid_at"] = nullptr;
     data["description"] = pr.description;
-    data["authorization"] = json::object{{"authorization_code", nullptr},
-                                         {"bin", nullptr},
-                                         {"last4", nullptr},
-                                         {"exp_month", nullptr},
-                                         {"exp_year", nullptr},
-                                         {"channel", "pos"},
-                                         {"card_type", nullptr},
-                                         {"bank", nullptr},
-                                         {"country_code", "NG"},
-                                         {"brand", nullptr},
-                                         {"reusable", false},
-                                         {"signature", nullptr},
-                                         {"account_name", nullptr}};
+    // Card details as the device would report them (test card values, the sample's types).
+    data["authorization"] =
+        json::object{{"authorization_code", "AUTH_" + random_string(alnum_lower, 10)},
+                     {"bin", "506066"},
+                     {"last4", "6666"},
+                     {"exp_month", "03"},
+                     {"exp_year", "2033"},
+                     {"channel", "pos"},
+                     {"card_type", "verve"},
+                     {"bank", "TEST BANK"},
+                     {"country_code", "NG"},
+                     {"brand", "verve"},
+                     {"reusable", false},
+                     {"signature", "SIG_" + random_string(alnum_upper, 20)},
+                     {"account_name", "POS CUSTOMER"}};
     data["subscription"] = json::object{};
     data["customer"] = customer_json(pr.customer_id, false);
     data["transaction"] = json::object{};
@@ -838,11 +852,12 @@ control_result engine::settle_locked(payment_request& pr, bool approve) {
   charge["paidAt"] = now;
   charge["requested_amount"] = std::to_string(pr.amount);
   charge["pos_transaction_data"] = nullptr;
-  charge["source"] = json::object{
-      {"type", "offline"},
-      {"source", "pos"},
-      {"entry_point", "pos_initialize"},
-      {"identifier", pr.last_terminal.empty() ? json::value(nullptr) : json::value(pr.last_terminal)}};
+  charge["source"] =
+      json::object{{"type", "offline"},
+                   {"source", "pos"},
+                   {"entry_point", "pos_initialize"},
+                   {"identifier", pr.last_terminal.empty() ? json::value(nullptr)
+                                                           : json::value(pr.last_terminal)}};
   emit_locked("charge.success",
               json::serialize(json::object{{"event", "charge.success"}, {"data", charge}}));
   emit_locked("paymentrequest.success",
@@ -911,7 +926,8 @@ http_response engine::create_request(const http_request& req) {
     if (!v->is_array()) return invalid("\"" + std::string(field) + "\" must be an array");
     if (v->get_array().size() > 100) return invalid("Too many " + std::string(field));
     for (const auto& item : v->get_array()) {
-      if (!item.is_object()) return invalid("Each of \"" + std::string(field) + "\" must be an object");
+      if (!item.is_object())
+        return invalid("Each of \"" + std::string(field) + "\" must be an object");
       const auto& o = item.get_object();
       const auto* name = member(o, "name");
       if (name == nullptr || !name->is_string()) {
@@ -927,7 +943,8 @@ http_response engine::create_request(const http_request& req) {
       if (quantity) {
         if (const auto* qv = member(o, "quantity")) {
           auto qn = to_int(*qv);
-          if (!qn || *qn < 1 || *qn > 100000) return invalid("\"line_items.quantity\" must be a positive integer");
+          if (!qn || *qn < 1 || *qn > 100000)
+            return invalid("\"line_items.quantity\" must be a positive integer");
           q = *qn;
         }
       }
@@ -1053,10 +1070,11 @@ http_response engine::fetch_request(std::string_view id_or_code, bool verify) {
     o["offline_reference"] = pr->offline_reference;
     o["customer"] = customer_json(pr->customer_id, false);
     o["created_at"] = pr->created_at;
-    o["integration"] = json::object{{"key", "pk_test_simulator"},
-                                    {"name", "Paystack Simulator"},
-                                    {"logo", nullptr},
-                                    {"allowed_currencies", json::array{"NGN", "GHS", "ZAR", "USD"}}};
+    o["integration"] = json::object{
+        {"key", "pk_test_simulator"},
+        {"name", "Paystack Simulator"},
+        {"logo", "https://s3-eu-west-1.amazonaws.com/pstk-integration-logos/paystack.jpg"},
+        {"allowed_currencies", json::array{"NGN", "GHS", "ZAR", "USD"}}};
     o["pending_amount"] = paid ? 0 : pr->amount;
   } else {
     o["transactions"] = std::move(transactions);
@@ -1214,9 +1232,8 @@ std::vector<webhook_delivery> engine::webhook_log() const {
 bool engine::wait_for_webhooks(std::size_t count, std::chrono::milliseconds timeout) const {
   std::unique_lock lk(mutex_);
   return webhook_cv_.wait_for(lk, timeout, [&] {
-    auto settled = std::count_if(webhook_log_.begin(), webhook_log_.end(), [](const auto& w) {
-      return w.status != webhook_status::pending;
-    });
+    auto settled = std::count_if(webhook_log_.begin(), webhook_log_.end(),
+                                 [](const auto& w) { return w.status != webhook_status::pending; });
     return static_cast<std::size_t>(settled) >= count;
   });
 }
@@ -1232,18 +1249,24 @@ void engine::reset() {
 namespace {
 std::string_view status_name(webhook_status s) {
   switch (s) {
-    case webhook_status::pending: return "pending";
-    case webhook_status::delivered: return "delivered";
-    case webhook_status::failed: return "failed";
-    case webhook_status::skipped: return "skipped";
+    case webhook_status::pending:
+      return "pending";
+    case webhook_status::delivered:
+      return "delivered";
+    case webhook_status::failed:
+      return "failed";
+    case webhook_status::skipped:
+      return "skipped";
   }
   return "unknown";
 }
 
 http_response control_answer(control_result r, std::string_view what, std::string_view done) {
   switch (r) {
-    case control_result::ok: return ok(done);
-    case control_result::not_found: return fail_plain(404, std::string(what) + " not found");
+    case control_result::ok:
+      return ok(done);
+    case control_result::not_found:
+      return fail_plain(404, std::string(what) + " not found");
     case control_result::conflict:
       return fail_plain(409, std::string(what) + " is not in a state that allows this");
   }
@@ -1256,9 +1279,10 @@ json::value engine::webhook_log_json_locked() const {
   for (const auto& w : webhook_log_) {
     json::array attempts;
     for (const auto& a : w.attempts) {
-      attempts.push_back(json::object{{"at", iso8601(a.at)},
-                                      {"http_status", a.http_status},
-                                      {"error", a.error.empty() ? json::value(nullptr) : json::value(a.error)}});
+      attempts.push_back(
+          json::object{{"at", iso8601(a.at)},
+                       {"http_status", a.http_status},
+                       {"error", a.error.empty() ? json::value(nullptr) : json::value(a.error)}});
     }
     boost::system::error_code ec;
     auto payload = json::parse(w.body, ec);

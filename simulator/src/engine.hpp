@@ -2,6 +2,8 @@
 // The simulator's state and request handling, free of sockets: an HTTP request in (already
 // parsed), an HTTP response out. Used by the Beast server, the fuzz target and the unit tests.
 
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -16,9 +18,6 @@
 #include <unordered_map>
 #include <utility>
 #include <vector>
-
-#include <boost/json/object.hpp>
-#include <boost/json/value.hpp>
 
 #include "paystack/sim/server.hpp"
 
@@ -45,14 +44,14 @@ enum class reset_mode { none, before_read, after_read };
 
 /// A fault to inject into one request (parsed from x-sim-fault or a registered plan).
 struct fault_plan {
-  std::optional<unsigned> status;       ///< answer with this status instead of handling
-  std::optional<unsigned> retry_after;  ///< seconds; implies 429 unless status is given
-  std::chrono::milliseconds delay{0};   ///< wait before answering
-  reset_mode reset = reset_mode::none;  ///< RST the connection
-  bool truncate = false;                ///< send half the body, then close
-  bool html502 = false;                 ///< an HTML 502 page instead of handling
+  std::optional<unsigned> status;        ///< answer with this status instead of handling
+  std::optional<unsigned> retry_after;   ///< seconds; implies 429 unless status is given
+  std::chrono::milliseconds delay{0};    ///< wait before answering
+  reset_mode reset = reset_mode::none;   ///< RST the connection
+  bool truncate = false;                 ///< send half the body, then close
+  bool html502 = false;                  ///< an HTML 502 page instead of handling
   std::chrono::milliseconds trickle{0};  ///< send the response a few bytes at a time
-  std::string error;                    ///< non-empty: the spec was malformed (answer 400)
+  std::string error;                     ///< non-empty: the spec was malformed (answer 400)
 };
 
 /// Parses an x-sim-fault spec ("status=503;delay_ms=10"). `times` is returned separately.

@@ -13,10 +13,9 @@ std::string hmac_sha512_hex(std::string_view key, std::string_view body) {
   unsigned int len = 0;
   // An empty body has a valid (non-null) pointer to avoid OpenSSL treating it specially.
   static const unsigned char empty = 0;
-  const auto* data =
-      body.empty() ? &empty : reinterpret_cast<const unsigned char*>(body.data());
-  if (HMAC(EVP_sha512(), key.data(), static_cast<int>(key.size()), data, body.size(),
-           digest.data(), &len) == nullptr) {
+  const auto* data = body.empty() ? &empty : reinterpret_cast<const unsigned char*>(body.data());
+  if (HMAC(EVP_sha512(), key.data(), static_cast<int>(key.size()), data, body.size(), digest.data(),
+           &len) == nullptr) {
     return {};
   }
   static constexpr char hex[] = "0123456789abcdef";

@@ -266,12 +266,13 @@ struct http_server::impl {
                                        asio::redirect_error(asio::use_awaitable, ec));
       set_idle(id, false);
       if (ec) {
-        if (auto r = read_error_response(ec)) co_await write_all(stream, serialize_response(*r, false), ec);
+        if (auto r = read_error_response(ec))
+          co_await write_all(stream, serialize_response(*r, false), ec);
         co_return;
       }
       if (header_count(parser) > options_.max_header_count) {
-        co_await write_all(stream,
-                           serialize_response(plain_error(431, "Too many header fields"), false), ec);
+        co_await write_all(
+            stream, serialize_response(plain_error(431, "Too many header fields"), false), ec);
         co_return;
       }
       const auto& msg = parser.get();
@@ -289,7 +290,8 @@ struct http_server::impl {
         co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-          if (auto r = read_error_response(ec)) co_await write_all(stream, serialize_response(*r, false), ec);
+          if (auto r = read_error_response(ec))
+            co_await write_all(stream, serialize_response(*r, false), ec);
           co_return;
         }
       }
@@ -340,9 +342,13 @@ http_server::http_server(engine& eng, const server_options& options)
 
 http_server::~http_server() = default;
 
-std::uint16_t http_server::start() { return impl_->start(); }
+std::uint16_t http_server::start() {
+  return impl_->start();
+}
 
-void http_server::stop() noexcept { impl_->stop(); }
+void http_server::stop() noexcept {
+  impl_->stop();
+}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -38,7 +38,9 @@ struct server::impl {
 
 server::server(server_options options) : impl_(std::make_unique<impl>(std::move(options))) {}
 
-server::~server() { stop(); }
+server::~server() {
+  stop();
+}
 
 void server::start() {
   std::lock_guard lk(impl_->lifecycle);
@@ -54,7 +56,9 @@ void server::stop() noexcept {
   impl_->bg.stop();
 }
 
-std::uint16_t server::port() const noexcept { return impl_->port; }
+std::uint16_t server::port() const noexcept {
+  return impl_->port;
+}
 
 std::string server::base_url() const {
   const auto& host = impl_->options.bind_address;
@@ -62,11 +66,17 @@ std::string server::base_url() const {
   return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port());
 }
 
-const server_options& server::options() const noexcept { return impl_->options; }
+const server_options& server::options() const noexcept {
+  return impl_->options;
+}
 
-std::vector<std::string> server::terminal_ids() const { return impl_->eng.terminal_ids(); }
+std::vector<std::string> server::terminal_ids() const {
+  return impl_->eng.terminal_ids();
+}
 
-std::vector<std::string> server::device_serials() const { return impl_->eng.device_serials(); }
+std::vector<std::string> server::device_serials() const {
+  return impl_->eng.device_serials();
+}
 
 std::optional<std::string> server::serial_of(std::string_view terminal_id) const {
   return impl_->eng.serial_of(terminal_id);
@@ -76,7 +86,9 @@ std::string server::add_terminal(std::string name) {
   return impl_->eng.add_terminal(std::move(name));
 }
 
-std::string server::add_device() { return impl_->eng.add_device(); }
+std::string server::add_device() {
+  return impl_->eng.add_device();
+}
 
 control_result server::set_presence(std::string_view terminal_id, bool online, bool available) {
   return impl_->eng.set_presence(terminal_id, online, available);
@@ -102,12 +114,16 @@ void server::add_fault(std::string id, std::string spec, unsigned times) {
   impl_->eng.add_fault(std::move(id), std::move(spec), times);
 }
 
-std::vector<webhook_delivery> server::webhook_log() const { return impl_->eng.webhook_log(); }
+std::vector<webhook_delivery> server::webhook_log() const {
+  return impl_->eng.webhook_log();
+}
 
 bool server::wait_for_webhooks(std::size_t count, std::chrono::milliseconds timeout) const {
   return impl_->eng.wait_for_webhooks(count, timeout);
 }
 
-void server::reset() { impl_->eng.reset(); }
+void server::reset() {
+  impl_->eng.reset();
+}
 
 }  // namespace paystack::sim

@@ -64,10 +64,10 @@ struct server_options {
   std::int64_t integration_id = 463433;
 
   // Robustness limits of the HTTP server.
-  std::size_t max_header_bytes = 8 * 1024;   ///< request line + headers; over: 431
-  std::size_t max_header_count = 64;         ///< header fields; over: 431
-  std::size_t max_body_bytes = 64 * 1024;    ///< over: 413
-  std::size_t max_connections = 4096;        ///< further connections are closed on accept
+  std::size_t max_header_bytes = 8 * 1024;        ///< request line + headers; over: 431
+  std::size_t max_header_count = 64;              ///< header fields; over: 431
+  std::size_t max_body_bytes = 64 * 1024;         ///< over: 413
+  std::size_t max_connections = 4096;             ///< further connections are closed on accept
   std::chrono::milliseconds idle_timeout{30000};  ///< keep-alive wait for the next request
   std::chrono::milliseconds read_timeout{10000};  ///< to read a body / write a response
 };
@@ -96,10 +96,10 @@ struct webhook_attempt {
 
 /// A webhook the simulator emitted, with every attempt to deliver it.
 struct webhook_delivery {
-  std::uint64_t id = 0;       ///< increasing, in emission order
-  std::string event;          ///< e.g. "charge.success"
-  std::string body;           ///< the exact bytes POSTed
-  std::string signature;      ///< x-paystack-signature: lower-case hex HMAC-SHA512(body, key)
+  std::uint64_t id = 0;   ///< increasing, in emission order
+  std::string event;      ///< e.g. "charge.success"
+  std::string body;       ///< the exact bytes POSTed
+  std::string signature;  ///< x-paystack-signature: lower-case hex HMAC-SHA512(body, key)
   webhook_status status = webhook_status::pending;
   std::vector<webhook_attempt> attempts;
 };

@@ -1,0 +1,130 @@
+#pragma once
+// Test helpers for paystack-sim: a small plain HTTP client of the tests' own, a raw-socket
+// exchange for fault tests, a loopback webhook receiver, and sample loading/shape comparison.
+// Beast lives in sim_test_support.cpp only.
+
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace simtest {
+
+using headers = std::vector<std::pair<std::string, std::string>>;
+
+struct reply {
+  unsigned status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  /// Parsed body; throws when the body is not JSON.
+  boost::json::value json() const;
+  std::string header(const std::string& lower_name) const;
+};
+
+/// A keep-alive HTTP/1.1 client over one connection (reconnects when the server closes it).
+/// Transport errors throw boost::system::system_error. Every operation has a 10 s deadline.
+class http_client {
+ public:
+  explicit http_client(std::uint16_t port, std::string secret_key = {});
+  ~http_client();
+  http_client(const http_client&) = delete;
+  http_client& operator=(const http_client&) = delete;
+
+  reply request(const std::string& method, const std::string& target, const std::string& body = {},
+                const headers& extra = {});
+  reply get(const std::string& target, const headers& extra = {}) {
+    return request("GET", target, {}, extra);
+  }
+  reply post(const std::string& target, const std::string& body, const headers& extra = {}) {
+    return request("POST", target, body, extra);
+  }
+  reply put(const std::string& target, const std::string& body, const headers& extra = {}) {
+    return request("PUT", target, body, extra);
+  }
+  /// Number of TCP connections opened so far.
+  std::size_t connections_opened() const;
+  /// Whether to send the Authorization header (default true when a key was given).
+  void send_auth(bool on);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// How a raw exchange ended.
+struct raw_result {
+  std::string data;
+  bool reset = false;      // connection reset by peer
+  bool eof = false;        // orderly close
+  bool timed_out = false;  // deadline reached with the connection still open
+  std::chrono::milliseconds elapsed{0};
+  std::vector<std::chrono::milliseconds> arrivals;  // time of each read that returned data
+};
+
+/// Connects, writes `bytes`, reads until the connection ends or `timeout` passes.
+raw_result raw_exchange(std::uint16_t port, std::string_view bytes,
+                        std::chrono::milliseconds timeout);
+
+/// A loopback HTTP server that records webhook POSTs and answers with scripted statuses.
+class webhook_receiver {
+ public:
+  struct received {
+    std::string target;
+    std::string body;
+    std::string signature;
+    std::string content_type;
+  };
+  webhook_receiver();
+  ~webhook_receiver();
+  webhook_receiver(const webhook_receiver&) = delete;
+  webhook_receiver& operator=(const webhook_receiver&) = delete;
+
+  std::string url() const;  // http://127.0.0.1:PORT/webhooks
+  /// The next answers, in order; afterwards 200.
+  void script(std::vector<unsigned> statuses);
+  /// Waits until at least n requests arrived; returns them (a copy).
+  std::vector<received> wait_for(std::size_t n, std::chrono::milliseconds timeout);
+  std::vector<received> all() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+/// Lower-case hex HMAC-SHA512 (the tests' own, independent of the simulator's).
+std::string hmac_sha512_hex(std::string_view key, std::string_view data);
+
+/// Loads a JSON file under the official samples directory.
+boost::json::value load_sample(const std::string& relative_path);
+
+/// The body of an API sample (`samples/api/<rel>/response.json`, key `code`).
+boost::json::value api_sample(const std::string& rel, const std::string& code);
+
+/// Differences between a sample and an actual value: every member of the sample must exist in
+/// the actual value with the same JSON type (sample null: any type; numbers: any number). Arrays:
+/// the first element of the sample against each element of the actual array. Empty: same shape.
+std::vector<std::string> shape_differences(const boost::json::value& sample,
+                                           const boost::json::value& actual,
+                                           const std::string& path = "$");
+
+/// Waits for `pred` with a deadline, re-checking every few milliseconds.
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::milliseconds timeout = std::chrono::seconds{5});
+
+bool eventually_impl(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::milliseconds timeout) {
+  return eventually_impl(std::function<bool()>(std::move(pred)), timeout);
+}
+
+}  // namespace simtest
