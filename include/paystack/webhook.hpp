@@ -139,7 +139,13 @@ class webhook_feed {
    public:
     subscription() = default;
     subscription(subscription&&) noexcept = default;
-    subscription& operator=(subscription&&) noexcept = default;
+    subscription& operator=(subscription&& other) noexcept {
+      if (this != &other) {
+        reset();
+        token_ = std::move(other.token_);
+      }
+      return *this;
+    }
     ~subscription() { reset(); }
     /// Unregisters now (idempotent).
     void reset() noexcept;

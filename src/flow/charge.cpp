@@ -1,0 +1,518 @@
+// async_charge_on_terminal: presence -> create payment request -> push (once) -> delivery
+// polling with backoff -> outcome from the webhook feed, with verify polling as the fallback.
+// One coroutine on a strand of the client's executor; see doc/adr/0005-charge-flow.md.
+#include <algorithm>
+#include <boost/asio/append.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <deque>
+#include <mutex>
+#include <paystack/charge.hpp>
+#include <paystack/error.hpp>
+#include <paystack/payment_request_client.hpp>
+
+namespace paystack {
+
+std::string_view to_string(charge_outcome o) noexcept {
+  switch (o) {
+    case charge_outcome::paid:
+      return "paid";
+    case charge_outcome::declined:
+      return "declined";
+    case charge_outcome::terminal_offline:
+      return "terminal_offline";
+    case charge_outcome::terminal_busy:
+      return "terminal_busy";
+    case charge_outcome::not_delivered:
+      return "not_delivered";
+    case charge_outcome::timed_out:
+      return "timed_out";
+    case charge_outcome::failed:
+      return "failed";
+    case charge_outcome::cancelled:
+      return "cancelled";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(charge_stage s) noexcept {
+  switch (s) {
+    case charge_stage::checking_presence:
+      return "checking_presence";
+    case charge_stage::creating_request:
+      return "creating_request";
+    case charge_stage::pushing_event:
+      return "pushing_event";
+    case charge_stage::awaiting_delivery:
+      return "awaiting_delivery";
+    case charge_stage::awaiting_payment:
+      return "awaiting_payment";
+    case charge_stage::done:
+      return "done";
+  }
+  return "unknown";
+}
+
+namespace detail {
+namespace {
+
+namespace asio = boost::asio;
+using clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+using charge_outcome_pair = std::pair<boost::system::error_code, charge_result>;
+
+/// Paystack keeps the delivery status of an event for 48 hours.
+constexpr auto delivery_status_window = std::chrono::hours(48);
+
+/// Webhook events handed over by the feed (any thread) to the flow (its strand).
+struct mailbox {
+  explicit mailbox(const asio::strand<asio::any_io_executor>& s) : strand(s), wake(s) {}
+  asio::strand<asio::any_io_executor> strand;
+  asio::steady_timer wake;  ///< the flow sleeps on it; cancelled to wake it up (strand only)
+  std::mutex mutex;
+  std::deque<webhook_event> events;
+
+  void push(const webhook_event& e) {
+    {
+      std::lock_guard lk(mutex);
+      events.push_back(e);
+    }
+    // Cancelling runs on the strand: either before the flow drains the queue (it sees the
+    // event) or while it sleeps (it wakes up). No wake-up is lost.
+    asio::post(strand, [self = this, keep = keep_alive.lock()] {
+      if (keep) self->wake.cancel();
+    });
+  }
+  std::deque<webhook_event> take() {
+    std::lock_guard lk(mutex);
+    return std::exchange(events, {});
+  }
+  std::weak_ptr<mailbox> keep_alive;
+};
+
+std::string describe(const charge_reply& r) {
+  if (!r.message.empty()) return r.message;
+  if (!r.error_detail.empty()) return r.error_detail;
+  return "HTTP " + std::to_string(r.status_code);
+}
+
+class charge_flow {
+ public:
+  charge_flow(terminal_client client, std::string terminal_id, charge_params params,
+              asio::strand<asio::any_io_executor> strand)
+      : client_(std::move(client)),
+        terminal_id_(std::move(terminal_id)),
+        p_(std::move(params)),
+        start_(clock::now()),
+        deadline_(start_ + p_.timeout),
+        box_(std::make_shared<mailbox>(strand)) {
+    box_->keep_alive = box_;
+  }
+
+  asio::awaitable<charge_outcome_pair> run() {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    webhook_feed::subscription sub;
+    if (p_.webhooks) {
+      sub = p_.webhooks->subscribe([box = box_](const webhook_event& e) { box->push(e); });
+    }
+    auto out = co_await steps();
+    sub.reset();
+    box_->wake.cancel();
+    auto& res = out.second;
+    res.elapsed = elapsed();
+    if (p_.on_progress) {
+      charge_progress pr;
+      pr.stage = charge_stage::done;
+      pr.text = std::string(to_string(res.outcome)) + ": " + res.reason;
+      pr.elapsed = res.elapsed;
+      if (res.request) pr.request_code = res.request->request_code;
+      pr.event_id = res.event_id;
+      p_.on_progress(pr);
+    }
+    co_return out;
+  }
+
+ private:
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  milliseconds elapsed() const {
+    return std::chrono::duration_cast<milliseconds>(clock::now() - start_);
+  }
+  milliseconds remaining() const {
+    return std::max(milliseconds(0),
+                    std::chrono::duration_cast<milliseconds>(deadline_ - clock::now()));
+  }
+  bool expired() const { return clock::now() >= deadline_; }
+  /// A view of the client whose calls end by the deadline.
+  terminal_client bounded() const {
+    return client_.with({.timeout = std::max(remaining(), milliseconds(1))});
+  }
+
+  void progress(charge_stage s, std::string text, unsigned poll = 0) {
+    r_.stage = s;
+    if (!p_.on_progress) return;
+    charge_progress pr;
+    pr.stage = s;
+    pr.text = std::move(text);
+    pr.elapsed = elapsed();
+    pr.poll = poll;
+    if (r_.request) pr.request_code = r_.request->request_code;
+    pr.event_id = r_.event_id;
+    p_.on_progress(pr);
+  }
+
+  static asio::awaitable<bool> cancelled() {
+    auto cs = co_await asio::this_coro::cancellation_state;
+    co_return cs.cancelled() != asio::cancellation_type::none;
+  }
+
+  template <class T>
+  void record(std::string_view op, const response<T>& resp) {
+    charge_reply rep;
+    rep.operation = std::string(op);
+    rep.status_code = resp.status_code;
+    rep.message = resp.message;
+    rep.code = resp.code;
+    rep.error_detail = resp.error_detail;
+    r_.last_reply = std::move(rep);
+  }
+
+  charge_outcome_pair end(charge_outcome o, std::string reason, boost::system::error_code ec = {}) {
+    r_.outcome = o;
+    r_.reason = std::move(reason);
+    return {ec, std::move(r_)};
+  }
+
+  /// The end of a step whose call got no usable reply (create, push, presence).
+  asio::awaitable<charge_outcome_pair> call_failed(boost::system::error_code ec, std::string what) {
+    if (co_await cancelled())
+      co_return end(charge_outcome::cancelled, "cancelled while " + what,
+                    asio::error::operation_aborted);
+    if (expired()) co_return end(charge_outcome::timed_out, "the deadline passed while " + what);
+    co_return end(charge_outcome::failed,
+                  what + " failed: " + (r_.last_reply ? describe(*r_.last_reply) : ec.message()),
+                  ec);
+  }
+
+  // ---- the flow --------------------------------------------------------------------------------
+
+  asio::awaitable<charge_outcome_pair> steps() {
+    using asio::as_tuple;
+    using asio::use_awaitable;
+
+    // 1. presence
+    if (p_.check_presence) {
+      progress(charge_stage::checking_presence,
+               "checking that terminal " + terminal_id_ + " is online and available");
+      auto [ec, resp] =
+          co_await bounded().async_fetch_terminal_status(terminal_id_, as_tuple(use_awaitable));
+      record("fetch_terminal_status", resp);
+      if (ec) co_return co_await call_failed(ec, "checking presence");
+      if (!resp.ok())
+        co_return end(charge_outcome::failed,
+                      "presence check refused: " + describe(*r_.last_reply));
+      r_.presence = *resp.data;
+      if (!resp.data->online)
+        co_return end(charge_outcome::terminal_offline,
+                      "terminal " + terminal_id_ + " is offline; nothing was charged");
+      if (!resp.data->available)
+        co_return end(charge_outcome::terminal_busy, "terminal " + terminal_id_ +
+                                                         " is busy (online but not available); "
+                                                         "nothing was charged");
+    }
+
+    // 2. payment request
+    {
+      progress(charge_stage::creating_request, "creating the payment request");
+      create_payment_request_params cp;
+      cp.customer = p_.customer;
+      cp.amount = p_.amount;
+      cp.line_items = p_.line_items;
+      cp.tax = p_.tax;
+      cp.currency = p_.currency;
+      cp.description = p_.description;
+      cp.send_notification = p_.send_notification;
+      auto [ec, resp] = co_await payment_request_client(bounded()).async_create_payment_request(
+          std::move(cp), as_tuple(use_awaitable));
+      record("create_payment_request", resp);
+      if (ec) co_return co_await call_failed(ec, "creating the payment request");
+      if (!resp.ok())
+        co_return end(charge_outcome::failed,
+                      "payment request refused: " + describe(*r_.last_reply));
+      r_.request = std::move(*resp.data);
+      if (!r_.request->offline_reference || r_.request->offline_reference->empty())
+        co_return end(charge_outcome::failed,
+                      "the payment request has no offline_reference; it cannot be pushed");
+    }
+
+    // 3. push, exactly once
+    clock::time_point pushed_at;
+    {
+      progress(charge_stage::pushing_event, "sending payment request " + r_.request->request_code +
+                                                " to terminal " + terminal_id_);
+      auto ev = terminal_event::process_invoice(r_.request->id, *r_.request->offline_reference);
+      auto [ec, resp] =
+          co_await bounded().async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
+      record("send_event", resp);
+      if (ec)
+        co_return co_await call_failed(
+            ec, "pushing the event (it may have reached the terminal: verify " +
+                    r_.request->request_code + " before charging again)");
+      if (!resp.ok())
+        co_return end(charge_outcome::failed, "push refused: " + describe(*r_.last_reply));
+      r_.event_id = resp.data->id;
+      pushed_at = clock::now();
+    }
+
+    // 4 and 5. delivery, then outcome
+    progress(charge_stage::awaiting_delivery,
+             "waiting for the terminal to pick up event " + *r_.event_id);
+    const auto delivery_limit = std::min(deadline_, pushed_at + delivery_status_window);
+    auto delivery_interval = p_.delivery_poll_initial;
+    auto next_delivery_poll = clock::now();
+    const auto verify_interval =
+        p_.webhooks ? p_.verify_fallback_interval : p_.verify_poll_interval;
+    auto next_verify = clock::time_point::max();
+
+    for (;;) {
+      // Webhooks first: they may decide before any poll does.
+      bool verify_now = false;
+      bool declined = false;
+      for (auto& e : box_->take()) {
+        switch (match(e)) {
+          case verdict::paid:
+            r_.decided_by = "webhook";
+            r_.delivered = true;
+            co_return end(charge_outcome::paid, "paid (paymentrequest.success)");
+          case verdict::declined:
+            declined = true;
+            break;
+          case verdict::verify:
+            verify_now = true;
+            break;
+          case verdict::none:
+            break;
+        }
+      }
+      if (declined || verify_now) {
+        auto v = co_await verify(declined ? "confirming invoice.payment_failed"
+                                          : "confirming charge.success");
+        if (v.first) co_return std::move(*v.first);
+        if (v.second == verify_state::paid) {
+          r_.delivered = true;
+          co_return end(charge_outcome::paid, "paid (verified)");
+        }
+        if (declined) {
+          r_.decided_by = "webhook";
+          co_return end(charge_outcome::declined,
+                        "the payment failed on the terminal (invoice.payment_failed)");
+        }
+      }
+
+      const auto now = clock::now();
+      if (!r_.delivered && now >= delivery_limit)
+        co_return end(charge_outcome::not_delivered,
+                      "terminal " + terminal_id_ + " did not pick up event " + *r_.event_id +
+                          " before the deadline; the request was not paid");
+      if (now >= deadline_)
+        co_return end(charge_outcome::timed_out,
+                      "no outcome before the deadline; payment request " +
+                          r_.request->request_code + " is still " + r_.request->status);
+
+      if (!r_.delivered && now >= next_delivery_poll) {
+        ++r_.delivery_polls;
+        progress(charge_stage::awaiting_delivery,
+                 "checking delivery of event " + *r_.event_id + " (poll " +
+                     std::to_string(r_.delivery_polls) + ")",
+                 r_.delivery_polls);
+        auto [ec, resp] = co_await bounded().async_fetch_event_status(terminal_id_, *r_.event_id,
+                                                                      as_tuple(use_awaitable));
+        record("fetch_event_status", resp);
+        if (ec && co_await cancelled())
+          co_return end(charge_outcome::cancelled, "cancelled while waiting for delivery",
+                        asio::error::operation_aborted);
+        if (!ec && resp.ok() && resp.data->delivered) {
+          r_.delivered = true;
+          progress(charge_stage::awaiting_payment,
+                   std::string("delivered; waiting for the customer to pay") +
+                       (p_.webhooks ? " (webhooks, verify as fallback)" : " (verify polling)"));
+          next_verify = clock::now() + verify_interval;
+          continue;
+        }
+        if (!ec && !resp.ok()) {
+          if (resp.code == "INVALID_PUSH_ID" || resp.status_code == 404)
+            co_return end(charge_outcome::not_delivered, "event " + *r_.event_id +
+                                                             " is unknown to Paystack (" +
+                                                             describe(*r_.last_reply) + ")");
+          if (resp.status_code >= 400 && resp.status_code < 500 && resp.status_code != 429)
+            co_return end(charge_outcome::failed,
+                          "delivery check refused: " + describe(*r_.last_reply));
+        }
+        next_delivery_poll = clock::now() + delivery_interval;
+        delivery_interval = std::min(
+            p_.delivery_poll_max,
+            milliseconds(static_cast<milliseconds::rep>(
+                static_cast<double>(delivery_interval.count()) * p_.delivery_poll_multiplier)));
+        continue;
+      }
+
+      if (r_.delivered && now >= next_verify) {
+        auto v = co_await verify("checking payment");
+        if (v.first) co_return std::move(*v.first);
+        if (v.second == verify_state::paid) co_return end(charge_outcome::paid, "paid (verified)");
+        if (v.second == verify_state::failed) {
+          r_.decided_by = "verify";
+          co_return end(charge_outcome::declined,
+                        "payment request " + r_.request->request_code + " failed");
+        }
+        next_verify = clock::now() + verify_interval;
+        continue;
+      }
+
+      auto wake = std::min(deadline_, r_.delivered ? next_verify : next_delivery_poll);
+      if (!r_.delivered) wake = std::min(wake, delivery_limit);
+      box_->wake.expires_at(wake);
+      auto [wec] = co_await box_->wake.async_wait(as_tuple(use_awaitable));
+      (void)wec;  // expired, or woken by a webhook
+      if (co_await cancelled())
+        co_return end(charge_outcome::cancelled,
+                      r_.delivered ? "cancelled while waiting for payment"
+                                   : "cancelled while waiting for delivery",
+                      asio::error::operation_aborted);
+    }
+  }
+
+  enum class verdict { none, paid, declined, verify };
+  enum class verify_state { unknown, pending, paid, failed };
+
+  bool is_ours(const std::optional<std::string>& code) const {
+    return code && (*code == r_.request->request_code ||
+                    (r_.request->offline_reference && *code == *r_.request->offline_reference));
+  }
+
+  verdict match(const webhook_event& e) {
+    const auto& pr = *r_.request;
+    switch (e.type) {
+      case webhook_event_type::payment_request_success: {
+        const auto& d = std::get<payment_request>(e.data);
+        if (d.id != pr.id && d.request_code != pr.request_code) return verdict::none;
+        r_.request = d;
+        return d.paid || d.status == "success" ? verdict::paid : verdict::verify;
+      }
+      case webhook_event_type::invoice_payment_failed: {
+        const auto& d = std::get<invoice_payment_failed_data>(e.data);
+        if (is_ours(d.invoice_code) || is_ours(d.request_code) || is_ours(d.offline_reference))
+          return verdict::declined;
+        return verdict::none;
+      }
+      case webhook_event_type::charge_success: {
+        const auto& d = std::get<charge_success_data>(e.data);
+        if (d.terminal_id != terminal_id_) return verdict::none;
+        candidate_reference_ = d.reference;
+        return verdict::verify;
+      }
+      case webhook_event_type::payment_request_pending:
+      case webhook_event_type::other:
+        break;
+    }
+    return verdict::none;
+  }
+
+  /// One Verify Payment Request call. first: set when the flow must end (cancelled).
+  asio::awaitable<std::pair<std::optional<charge_outcome_pair>, verify_state>> verify(
+      std::string why) {
+    ++r_.verify_polls;
+    progress(charge_stage::awaiting_payment,
+             why + ": verifying " + r_.request->request_code + " (poll " +
+                 std::to_string(r_.verify_polls) + ")",
+             r_.verify_polls);
+    auto [ec, resp] = co_await payment_request_client(bounded()).async_verify_payment_request(
+        r_.request->request_code, asio::as_tuple(asio::use_awaitable));
+    record("verify_payment_request", resp);
+    if (ec && co_await cancelled())
+      co_return std::pair{
+          std::optional(end(charge_outcome::cancelled, "cancelled while waiting for payment",
+                            asio::error::operation_aborted)),
+          verify_state::unknown};
+    if (ec || !resp.ok())
+      co_return std::pair{std::optional<charge_outcome_pair>{}, verify_state::unknown};
+    r_.request = std::move(*resp.data);
+    if (r_.request->paid || r_.request->status == "success") {
+      r_.decided_by = "verify";
+      if (candidate_reference_) r_.transaction_reference = candidate_reference_;
+      co_return std::pair{std::optional<charge_outcome_pair>{}, verify_state::paid};
+    }
+    if (r_.request->status == "failed")
+      co_return std::pair{std::optional<charge_outcome_pair>{}, verify_state::failed};
+    co_return std::pair{std::optional<charge_outcome_pair>{}, verify_state::pending};
+  }
+
+  terminal_client client_;
+  std::string terminal_id_;
+  charge_params p_;
+  clock::time_point start_;
+  clock::time_point deadline_;
+  std::shared_ptr<mailbox> box_;
+  charge_result r_;
+  std::optional<std::string> candidate_reference_;
+};
+
+std::string check_params(const std::string& terminal_id, const charge_params& p) {
+  if (terminal_id.empty() || terminal_id.size() > 256)
+    return "terminal_id must be 1 to 256 "
+           "characters";
+  if (p.customer.empty()) return "customer (id or code) is required";
+  if (!p.amount && p.line_items.empty()) return "give an amount or at least one line item";
+  if (p.amount && *p.amount <= 0) return "amount must be positive (in the currency subunit)";
+  if (p.timeout <= milliseconds(0)) return "timeout must be positive";
+  if (p.delivery_poll_initial <= milliseconds(0) || p.delivery_poll_max <= milliseconds(0) ||
+      p.verify_poll_interval <= milliseconds(0) || p.verify_fallback_interval <= milliseconds(0))
+    return "poll intervals must be positive";
+  if (!(p.delivery_poll_multiplier >= 1.0)) return "delivery_poll_multiplier must be >= 1";
+  return {};
+}
+
+}  // namespace
+
+void start_charge_on_terminal(terminal_client client, std::string terminal_id, charge_params params,
+                              asio::any_completion_handler<charge_signature> handler) {
+  auto refuse = [&](boost::system::error_code ec, std::string reason) {
+    charge_result r;
+    r.outcome = charge_outcome::failed;
+    r.reason = std::move(reason);
+    // The handler's own associated executor is used when the posted function runs.
+    asio::post(client.get_executor(), asio::append(std::move(handler), ec, std::move(r)));
+  };
+  if (auto ec = client.configuration_error())
+    return refuse(ec, "the client is misconfigured: " + ec.message());
+  if (auto why = check_params(terminal_id, params); !why.empty())
+    return refuse(error::invalid_argument, std::move(why));
+
+  auto ex = asio::get_associated_executor(handler, client.get_executor());
+  auto slot = asio::get_associated_cancellation_slot(handler);
+  auto strand = asio::make_strand(client.get_executor());
+  auto flow = std::make_shared<charge_flow>(std::move(client), std::move(terminal_id),
+                                            std::move(params), strand);
+  asio::co_spawn(
+      strand, [flow]() { return flow->run(); },
+      asio::bind_executor(
+          ex,
+          asio::bind_cancellation_slot(
+              slot, [h = std::move(handler)](std::exception_ptr ep, charge_outcome_pair o) mutable {
+                if (ep) std::rethrow_exception(ep);  // thrown by the caller's on_progress
+                std::move(h)(o.first, std::move(o.second));
+              })));
+}
+
+}  // namespace detail
+}  // namespace paystack
