@@ -3,7 +3,9 @@ function(paystack_set_warnings target)
   if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(${target} PRIVATE
       -Wall -Wextra -Wpedantic -Wshadow -Woverloaded-virtual
-      -Wimplicit-fallthrough -Wnull-dereference -Wformat=2)
+      -Wimplicit-fallthrough -Wnull-dereference -Wformat=2
+      # GCC 12 warns on designated initializers that omit members, which is the point of them.
+      -Wno-missing-field-initializers)
     if(PAYSTACK_WARNINGS_AS_ERRORS)
       target_compile_options(${target} PRIVATE -Werror)
     endif()

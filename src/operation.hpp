@@ -51,7 +51,7 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
   envelope env;
   if (auto ec = parse_envelope(r.raw_body, env, r.error_detail)) return {ec, std::move(r)};
   copy_envelope(env, r);
-  if (r.ok()) {
+  if (r.status && r.status_code >= 200 && r.status_code < 300) {
     if constexpr (std::is_same_v<T, empty>) {
       r.data.emplace();
     } else {

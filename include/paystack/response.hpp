@@ -48,10 +48,12 @@ struct response {
   std::string error_detail;  ///< the library's own explanation when an error_code was set
   unsigned attempts = 0;     ///< how many HTTP requests this operation sent (retries included)
 
-  /// True only for a 2xx reply whose envelope says `status: true`.
-  /// HTTP 200 with `status: false` (e.g. "Device has been commissioned already") is not ok.
+  /// True only for a 2xx reply whose envelope says `status: true` and whose `data` was read:
+  /// when ok(), `*data` is safe. HTTP 200 with `status: false` (e.g. "Device has been
+  /// commissioned already") is not ok; neither is a success reply whose `data` is missing or
+  /// malformed (that also completes with error::bad_response).
   [[nodiscard]] bool ok() const noexcept {
-    return status_code >= 200 && status_code < 300 && status;
+    return status_code >= 200 && status_code < 300 && status && data.has_value();
   }
 };
 

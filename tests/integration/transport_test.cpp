@@ -1,0 +1,338 @@
+// The built-in transport over real loopback sockets: keep-alive and the pool bound, dead idle
+// connections replaced, caps, deadlines, the idle read timeout, cancellation, shutdown, TLS.
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_future.hpp>
+#include <paystack/paystack.hpp>
+#include <thread>
+
+#include "loopback_server.hpp"
+
+namespace paystack::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+const char* terminal_json =
+    R"({"status":true,"message":"Terminal retrieved successfully","data":{"id":30,"serial_number":"033301504100A563877","device_make":null,"terminal_id":"2872S934","integration":463433,"domain":"live","name":"Damilola's Terminal","address":null,"status":"active"}})";
+
+scripted_answer ok_terminal(const served_request&) {
+  scripted_answer a;
+  a.body = terminal_json;
+  return a;
+}
+
+/// Runs an io_context on a background thread for the test's lifetime.
+class running_context {
+ public:
+  running_context() : guard_(asio::make_work_guard(io)), thread_([this] { io.run(); }) {}
+  ~running_context() {
+    guard_.reset();
+    io.stop();
+    thread_.join();
+  }
+  asio::io_context io;
+
+ private:
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+  std::thread thread_;
+};
+
+client_options options_for(const loopback_server& s) {
+  client_options o;
+  o.secret_key = "sk_test_loopback";
+  o.base_url = s.base_url();
+  o.retry.initial_backoff = 1ms;
+  o.retry.max_backoff = 2ms;
+  return o;
+}
+
+constexpr auto token = asio::as_tuple(asio::deferred);
+
+template <class Deferred>
+auto wait(Deferred&& op) {
+  auto f = std::forward<Deferred>(op)(asio::use_future);
+  if (f.wait_for(20s) != std::future_status::ready) throw std::runtime_error("operation hung");
+  return f.get();
+}
+
+TEST(transport, keep_alive_reuses_one_connection) {
+  loopback_server server(ok_terminal);
+  running_context ctx;
+  terminal_client client(ctx.io.get_executor(), options_for(server));
+  for (int i = 0; i < 5; ++i) {
+    auto [ec, r] = wait(client.async_fetch_terminal("2872S934", token));
+    ASSERT_FALSE(ec) << r.error_detail;
+    EXPECT_EQ(r.data->terminal_id, "2872S934");
+  }
+  EXPECT_EQ(server.requests(), 5u);
+  EXPECT_EQ(server.connections(), 1u);
+  auto req = server.seen().at(0);
+  EXPECT_EQ(req.method, "GET");
+  EXPECT_EQ(req.target, "/terminal/2872S934");
+}
+
+TEST(transport, concurrent_calls_share_a_bounded_pool) {
+  loopback_server server(ok_terminal);
+  running_context ctx;
+  auto o = options_for(server);
+  o.max_connections_per_host = 2;
+  terminal_client client(ctx.io.get_executor(), o);
+  std::vector<std::future<std::tuple<boost::system::error_code, response<terminal>>>> fs;
+  for (int i = 0; i < 20; ++i)
+    fs.push_back(client.async_fetch_terminal("T" + std::to_string(i), token)(asio::use_future));
+  for (auto& f : fs) {
+    ASSERT_EQ(f.wait_for(20s), std::future_status::ready);
+    auto [ec, r] = f.get();
+    EXPECT_FALSE(ec) << r.error_detail;
+  }
+  EXPECT_EQ(server.requests(), 20u);
+  EXPECT_LE(server.connections(), 2u);
+}
+
+TEST(transport, dead_idle_connection_is_replaced_before_sending_a_post) {
+  loopback_server server([](const served_request& r) {
+    scripted_answer a;
+    a.body =
+        r.target == "/terminal/T/event"
+            ? R"({"status":true,"message":"Event sent to Terminal","data":{"id":"616d721e8c5cd40a0cdd54a6"}})"
+            : terminal_json;
+    return a;
+  });
+  running_context ctx;
+  terminal_client client(ctx.io.get_executor(), options_for(server));
+  auto [ec1, r1] = wait(client.async_fetch_terminal("T", token));
+  ASSERT_FALSE(ec1);
+  server.close_idle_connections();
+  ASSERT_TRUE(server.wait_for_no_connections());
+  // A POST is never retried once it may have been sent: it succeeds here only because the dead
+  // connection was detected before anything was written to it.
+  auto [ec2, r2] =
+      wait(client.async_send_event("T", terminal_event::process_invoice(1, "ref"), token));
+  ASSERT_FALSE(ec2) << r2.error_detail;
+  EXPECT_TRUE(r2.ok());
+  EXPECT_EQ(r2.attempts, 1u);
+  EXPECT_EQ(server.connections(), 2u);
+  EXPECT_EQ(server.requests(), 2u);
+}
+
+TEST(transport, reply_over_the_size_cap_is_refused) {
+  loopback_server server([](const served_request&) {
+    scripted_answer a;
+    a.body = std::string(64 * 1024, 'x');
+    return a;
+  });
+  running_context ctx;
+  auto o = options_for(server);
+  o.max_response_bytes = 1024;
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::response_too_large);
+  EXPECT_EQ(server.requests(), 1u);  // not retried
+}
+
+TEST(transport, header_block_over_the_cap_is_refused) {
+  loopback_server server([](const served_request&) {
+    scripted_answer a;
+    a.body = terminal_json;
+    a.headers.emplace_back("x-padding", std::string(8 * 1024, 'p'));
+    return a;
+  });
+  running_context ctx;
+  auto o = options_for(server);
+  o.max_header_bytes = 1024;
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::response_too_large);
+}
+
+TEST(transport, stalled_server_hits_the_deadline) {
+  loopback_server server([](const served_request&) {
+    scripted_answer a;
+    a.what = scripted_answer::kind::stall;
+    return a;
+  });
+  running_context ctx;
+  auto o = options_for(server);
+  o.timeout = 300ms;
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::timeout);
+  EXPECT_FALSE(r.error_detail.empty());
+}
+
+TEST(transport, trickling_server_cannot_hold_a_call_past_its_deadline) {
+  loopback_server server([](const served_request&) {
+    scripted_answer a;
+    a.what = scripted_answer::kind::trickle;
+    a.body = terminal_json;  // ~300 bytes at one per 20 ms: ~6 s if let run
+    a.trickle_gap = 20ms;
+    return a;
+  });
+  running_context ctx;
+  auto o = options_for(server);
+  o.timeout = 400ms;
+  o.idle_read_timeout = 5s;  // every byte arrives well within the idle timeout
+  terminal_client client(ctx.io.get_executor(), o);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::timeout);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 4s);  // not the ~6 s of the trickle
+  EXPECT_EQ(server.requests(), 1u);                      // the reply had started: not retried
+}
+
+TEST(transport, idle_read_timeout) {
+  loopback_server server([](const served_request&) {
+    scripted_answer a;
+    a.what = scripted_answer::kind::stall;
+    return a;
+  });
+  running_context ctx;
+  auto o = options_for(server);
+  o.idle_read_timeout = 200ms;
+  o.retry.max_attempts = 1;
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::timeout);
+  EXPECT_NE(r.error_detail.find("idle"), std::string::npos) << r.error_detail;
+}
+
+TEST(transport, server_closing_without_reply_is_retried_for_get_only) {
+  std::atomic<int> n{0};
+  loopback_server server([&](const served_request&) {
+    scripted_answer a;
+    if (n++ == 0) a.what = scripted_answer::kind::close;
+    a.body = R"({"status":true,"message":"Event sent to Terminal","data":{"id":"e"}})";
+    return a;
+  });
+  running_context ctx;
+  terminal_client client(ctx.io.get_executor(), options_for(server));
+  auto [ec, r] = wait(client.async_send_event("T", terminal_event::print_transaction(9), token));
+  EXPECT_EQ(ec, error::connection_failed);  // reported, never repeated
+  EXPECT_EQ(server.requests(), 1u);
+  auto [ec2, r2] = wait(client.async_fetch_terminal_status("T", token));
+  EXPECT_EQ(server.requests(), 2u);  // the GET went through (first try this time)
+}
+
+TEST(transport, cancellation_completes_with_operation_aborted_and_client_stays_usable) {
+  std::atomic<int> n{0};
+  loopback_server server([&](const served_request&) {
+    scripted_answer a;
+    if (n++ == 0) a.what = scripted_answer::kind::stall;
+    a.body = terminal_json;
+    return a;
+  });
+  running_context ctx;
+  terminal_client client(ctx.io.get_executor(), options_for(server));
+  asio::cancellation_signal signal;
+  std::promise<std::tuple<boost::system::error_code, response<terminal>>> done;
+  auto f = done.get_future();
+  client.async_fetch_terminal(
+      "T", asio::bind_cancellation_slot(signal.slot(),
+                                        [&](boost::system::error_code ec, response<terminal> r) {
+                                          done.set_value({ec, std::move(r)});
+                                        }));
+  ASSERT_TRUE(server.wait_for_requests(1));
+  asio::post(ctx.io, [&] { signal.emit(asio::cancellation_type::terminal); });
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  auto [ec, r] = f.get();
+  EXPECT_EQ(ec, asio::error::operation_aborted);
+  EXPECT_EQ(server.requests(), 1u);
+  auto [ec2, r2] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_FALSE(ec2) << r2.error_detail;
+}
+
+TEST(transport, destroying_the_client_aborts_calls_in_flight) {
+  loopback_server server([](const served_request&) {
+    scripted_answer a;
+    a.what = scripted_answer::kind::stall;
+    return a;
+  });
+  running_context ctx;
+  std::future<std::tuple<boost::system::error_code, response<terminal>>> f;
+  {
+    terminal_client client(ctx.io.get_executor(), options_for(server));
+    f = client.async_fetch_terminal("T", token)(asio::use_future);
+    ASSERT_TRUE(server.wait_for_requests(1));
+  }
+  ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(std::get<0>(f.get()), asio::error::operation_aborted);
+  // Had the client kept its keep-alive connection, the server would now wait on it for the
+  // next request; it can only see the close once its stalled answer is let go.
+  server.release_stalled();
+  EXPECT_TRUE(server.wait_for_no_connections());
+}
+
+TEST(transport, connection_refused_is_a_connection_error) {
+  std::string url;
+  {
+    loopback_server gone(ok_terminal);
+    url = gone.base_url();
+  }
+  running_context ctx;
+  client_options o;
+  o.secret_key = "sk_test_loopback";
+  o.base_url = url;
+  o.retry.initial_backoff = 1ms;
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::connection_failed);
+  EXPECT_EQ(r.attempts, 3u);  // nothing was sent: retried up to max_attempts
+}
+
+// ---- TLS --------------------------------------------------------------------------------
+
+TEST(tls, untrusted_certificate_is_refused_by_default) {
+  loopback_server server(ok_terminal, /*tls=*/true);
+  running_context ctx;
+  auto o = options_for(server);
+  o.base_url = server.base_url("localhost");
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::tls_failed);
+  EXPECT_NE(r.error_detail.find("certificate"), std::string::npos) << r.error_detail;
+  EXPECT_EQ(server.requests(), 0u);
+}
+
+TEST(tls, trusted_ca_and_matching_name_succeeds) {
+  loopback_server server(ok_terminal, /*tls=*/true);
+  running_context ctx;
+  auto o = options_for(server);
+  o.base_url = server.base_url("localhost");
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
+  terminal_client client(ctx.io.get_executor(), o);
+  for (int i = 0; i < 3; ++i) {
+    auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+    ASSERT_FALSE(ec) << r.error_detail;
+    EXPECT_TRUE(r.ok());
+  }
+  EXPECT_EQ(server.connections(), 1u);
+  bool host_ok = false;
+  const auto seen = server.seen();
+  for (const auto& [k, v] : seen.at(0).headers)
+    if (k == "Host") host_ok = v.rfind("localhost:", 0) == 0;
+  EXPECT_TRUE(host_ok);
+}
+
+TEST(tls, trusted_ca_but_wrong_host_name_is_refused) {
+  loopback_server server(ok_terminal, /*tls=*/true);
+  running_context ctx;
+  auto o = options_for(server);
+  o.base_url = server.base_url("127.0.0.1");  // the certificate names localhost only
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::tls_failed);
+  EXPECT_EQ(server.requests(), 0u);
+}
+
+}  // namespace
+}  // namespace paystack::test

@@ -1,0 +1,229 @@
+// The retry table: which failures are repeated, for which operations, after how long.
+#include "http/retry.hpp"
+
+#include <boost/asio/error.hpp>
+
+#include "client_fixture.hpp"
+
+namespace paystack::test {
+namespace {
+
+using namespace std::chrono_literals;
+using detail::decide_retry;
+using detail::retry_class;
+using clock = std::chrono::steady_clock;
+
+http_reply reply_with(unsigned status, std::vector<std::pair<std::string, std::string>> h = {}) {
+  http_reply r;
+  r.status_code = status;
+  r.headers = std::move(h);
+  r.request_sent = r.reply_started = true;
+  return r;
+}
+
+http_reply failed(bool sent, bool started) {
+  http_reply r;
+  r.request_sent = sent;
+  r.reply_started = started;
+  return r;
+}
+
+struct decision_case {
+  const char* name;
+  retry_class cls;
+  boost::system::error_code ec;
+  http_reply reply;
+  bool retry;
+};
+
+class decision : public ::testing::TestWithParam<decision_case> {};
+
+TEST_P(decision, table) {
+  const auto& c = GetParam();
+  retry_policy p;
+  p.jitter = false;
+  const auto now = clock::now();
+  auto d =
+      decide_retry(c.cls, p, 1, c.ec, c.reply, now, now + 60s, std::chrono::system_clock::now(), 0);
+  EXPECT_EQ(d.retry, c.retry) << c.name;
+}
+
+const auto idem = retry_class::idempotent;
+const auto unsafe = retry_class::unsafe;
+const boost::system::error_code conn = error::connection_failed;
+const boost::system::error_code tmo = error::timeout;
+
+INSTANTIATE_TEST_SUITE_P(
+    table, decision,
+    ::testing::Values(
+        decision_case{"get_503", idem, {}, reply_with(503), true},
+        decision_case{"get_500", idem, {}, reply_with(500), true},
+        decision_case{"get_429", idem, {}, reply_with(429), true},
+        decision_case{"get_404", idem, {}, reply_with(404), false},
+        decision_case{"get_400", idem, {}, reply_with(400), false},
+        decision_case{"get_200", idem, {}, reply_with(200), false},
+        decision_case{"get_conn_before_send", idem, conn, failed(false, false), true},
+        decision_case{"get_conn_after_send", idem, conn, failed(true, false), true},
+        decision_case{"get_timeout_no_reply", idem, tmo, failed(true, false), true},
+        decision_case{"get_timeout_reply_started", idem, tmo, failed(true, true), false},
+        decision_case{"get_tls_failed", idem, error::tls_failed, failed(false, false), false},
+        decision_case{"get_too_large", idem, error::response_too_large, failed(true, true), false},
+        decision_case{"get_cancelled", idem, boost::asio::error::operation_aborted,
+                      failed(false, false), false},
+        decision_case{"post_503", unsafe, {}, reply_with(503), false},
+        decision_case{"post_429", unsafe, {}, reply_with(429), false},
+        decision_case{"post_conn_before_send", unsafe, conn, failed(false, false), true},
+        decision_case{"post_conn_after_send", unsafe, conn, failed(true, false), false},
+        decision_case{"post_timeout_after_send", unsafe, tmo, failed(true, false), false},
+        decision_case{"post_timeout_before_send", unsafe, tmo, failed(false, false), true}),
+    [](const auto& test_case) { return std::string(test_case.param.name); });
+
+TEST(retry_delay, exponential_capped_without_jitter) {
+  retry_policy p;
+  p.jitter = false;
+  p.max_attempts = 10;
+  p.initial_backoff = 100ms;
+  p.max_backoff = 500ms;
+  const auto now = clock::now();
+  std::vector<long> delays;
+  for (unsigned a = 1; a <= 5; ++a)
+    delays.push_back(decide_retry(idem, p, a, {}, reply_with(503), now, now + 1h,
+                                  std::chrono::system_clock::now(), 0)
+                         .delay.count());
+  EXPECT_EQ(delays, (std::vector<long>{100, 200, 400, 500, 500}));
+}
+
+TEST(retry_delay, jitter_stays_within_backoff) {
+  retry_policy p;
+  p.initial_backoff = 1000ms;
+  const auto now = clock::now();
+  auto lo = decide_retry(idem, p, 1, {}, reply_with(503), now, now + 1h,
+                         std::chrono::system_clock::now(), 0);
+  auto hi = decide_retry(idem, p, 1, {}, reply_with(503), now, now + 1h,
+                         std::chrono::system_clock::now(), 0xffffffffu);
+  EXPECT_EQ(lo.delay, 0ms);
+  EXPECT_EQ(hi.delay, 1000ms);
+}
+
+TEST(retry_delay, retry_after_and_rate_limit_reset_are_honoured) {
+  retry_policy p;
+  const auto now = clock::now();
+  const auto wall = std::chrono::system_clock::now();
+  auto d1 =
+      decide_retry(idem, p, 1, {}, reply_with(429, {{"Retry-After", "2"}}), now, now + 1h, wall, 0);
+  EXPECT_TRUE(d1.retry);
+  EXPECT_EQ(d1.delay, 2000ms);
+  auto d2 = decide_retry(idem, p, 1, {}, reply_with(429, {{"x-ratelimit-reset", "3"}}), now,
+                         now + 1h, wall, 0);
+  EXPECT_EQ(d2.delay, 3000ms);
+  // Longer than max_server_delay: give the reply back instead of waiting.
+  auto d3 = decide_retry(idem, p, 1, {}, reply_with(429, {{"Retry-After", "3600"}}), now, now + 2h,
+                         wall, 0);
+  EXPECT_FALSE(d3.retry);
+}
+
+TEST(retry_delay, http_date_retry_after) {
+  const auto wall = std::chrono::system_clock::from_time_t(1445412480);  // 07:28:00 GMT
+  auto d = detail::server_requested_delay(
+      reply_with(503, {{"Retry-After", "Wed, 21 Oct 2015 07:28:05 GMT"}}), wall);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(*d, 5000ms);
+}
+
+TEST(retry_delay, never_past_the_deadline_nor_max_attempts) {
+  retry_policy p;
+  p.jitter = false;
+  p.initial_backoff = 500ms;
+  const auto now = clock::now();
+  const auto wall = std::chrono::system_clock::now();
+  EXPECT_FALSE(decide_retry(idem, p, 1, {}, reply_with(503), now, now + 100ms, wall, 0).retry);
+  EXPECT_FALSE(decide_retry(idem, p, 3, {}, reply_with(503), now, now + 1h, wall, 0).retry);
+  p.max_attempts = 1;
+  EXPECT_FALSE(decide_retry(idem, p, 1, {}, reply_with(503), now, now + 1h, wall, 0).retry);
+}
+
+// ---- the retry layer end to end, with the fake transport ----------------------------------
+
+class retries : public client_fixture {};
+
+TEST_F(retries, get_retries_5xx_then_succeeds) {
+  fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
+  fake->push(json_reply(502, "<html>bad gateway</html>"));
+  fake->push(
+      json_reply(200, R"({"status":true,"message":"ok","data":{"online":true,"available":true}})"));
+  auto [ec, r] = finish(client->async_fetch_terminal_status("T", token));
+  EXPECT_FALSE(ec);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.attempts, 3u);
+  EXPECT_EQ(fake->request_count(), 3u);
+}
+
+TEST_F(retries, gives_up_after_max_attempts_and_returns_last_reply) {
+  for (int i = 0; i < 5; ++i) fake->push(json_reply(503, R"({"status":false,"message":"down"})"));
+  auto [ec, r] = finish(client->async_fetch_terminal("T", token));
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(r.status_code, 503u);
+  EXPECT_EQ(r.message, "down");
+  EXPECT_EQ(r.attempts, 3u);
+  EXPECT_EQ(fake->request_count(), 3u);
+}
+
+TEST_F(retries, send_event_is_not_repeated_after_it_may_have_been_sent) {
+  fake->push(failure(error::connection_failed, /*sent=*/true));
+  fake->push(
+      json_reply(200, R"({"status":true,"message":"Event sent to Terminal","data":{"id":"x"}})"));
+  auto [ec, r] =
+      finish(client->async_send_event("T", terminal_event::process_invoice(1, "ref"), token));
+  EXPECT_EQ(ec, error::connection_failed);
+  EXPECT_EQ(fake->request_count(), 1u);
+}
+
+TEST_F(retries, send_event_is_not_repeated_on_5xx) {
+  fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
+  auto [ec, r] = finish(client->async_commission_terminal("SN", token));
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(r.status_code, 503u);
+  EXPECT_EQ(fake->request_count(), 1u);
+}
+
+TEST_F(retries, post_retried_when_nothing_left_the_client) {
+  fake->push(failure(error::connection_failed, /*sent=*/false));
+  fake->push(
+      json_reply(200, R"({"status":true,"message":"Event sent to Terminal","data":{"id":"x"}})"));
+  auto [ec, r] =
+      finish(client->async_send_event("T", terminal_event::process_invoice(1, "ref"), token));
+  EXPECT_FALSE(ec);
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(fake->request_count(), 2u);
+}
+
+TEST_F(retries, per_call_override_disables_retries) {
+  fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
+  fake->push(
+      json_reply(200, R"({"status":true,"message":"ok","data":{"online":true,"available":true}})"));
+  auto [ec, r] = finish(client->with({.retry = retry_policy{.max_attempts = 1}})
+                            .async_fetch_terminal_status("T", token));
+  EXPECT_EQ(r.status_code, 503u);
+  EXPECT_EQ(fake->request_count(), 1u);
+}
+
+TEST_F(retries, logger_sees_each_attempt_without_the_key) {
+  std::vector<std::string> lines;
+  client_options o = options();
+  o.logger = [&](const log_record& rec) {
+    lines.push_back(std::string(rec.method) + " " + std::string(rec.path) + " " +
+                    std::to_string(rec.status_code) + " attempt=" + std::to_string(rec.attempt) +
+                    (rec.will_retry ? " retry" : ""));
+  };
+  terminal_client c(io.get_executor(), o);
+  fake->push(json_reply(500, R"({"status":false,"message":"x"})"));
+  fake->push(json_reply(200, R"({"status":true,"message":"ok","data":{"delivered":false}})"));
+  auto [ec, r] = finish(c.async_fetch_event_status("T", "E", token));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "GET /terminal/T/event/E 500 attempt=1 retry");
+  EXPECT_EQ(lines[1], "GET /terminal/T/event/E 200 attempt=2");
+  for (const auto& l : lines) EXPECT_EQ(l.find("sk_test"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace paystack::test
