@@ -1,10 +1,6 @@
 // paystack-sim: run the Paystack Terminal API simulator until SIGINT/SIGTERM.
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <charconv>
-#include <csignal>
 #include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -132,29 +128,5 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  try {
-    boost::asio::io_context signals_ioc;
-    boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
-    paystack::sim::server sim(o);
-    sim.start();
-    std::cout << "paystack-sim listening on " << sim.base_url() << "\n";
-    for (const auto& id : sim.terminal_ids()) {
-      std::cout << "  terminal " << id << " (serial " << sim.serial_of(id).value_or("?") << ")\n";
-    }
-    for (const auto& serial : sim.device_serials()) {
-      std::cout << "  debug device waiting to be commissioned: " << serial << "\n";
-    }
-    if (!o.webhook_url.empty()) std::cout << "  webhooks -> " << o.webhook_url << "\n";
-    std::cout << std::flush;
-    signals.async_wait([&](const boost::system::error_code&, int signo) {
-      std::cout << "paystack-sim: signal " << signo << ", shutting down\n" << std::flush;
-    });
-    signals_ioc.run();
-    sim.stop();
-    std::cout << "paystack-sim: stopped\n";
-  } catch (const std::exception& e) {
-    std::cerr << "paystack-sim: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+  return paystack::sim::run_until_signal(o, std::cout, std::cerr);
 }

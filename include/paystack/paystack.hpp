@@ -1,6 +1,7 @@
 // paystack/paystack.hpp: the whole public API.
 #pragma once
 
+#include <paystack/charge.hpp>
 #include <paystack/client_options.hpp>
 #include <paystack/error.hpp>
 #include <paystack/event.hpp>
@@ -11,6 +12,5 @@
 #include <paystack/terminal_client.hpp>
 #include <paystack/transport.hpp>
 #include <paystack/version.hpp>
-#include <paystack/charge.hpp>
 #include <paystack/webhook.hpp>
 #include <paystack/webhook_server.hpp>

@@ -85,7 +85,8 @@ struct webhook_event {
   webhook_event_type type = webhook_event_type::other;
   std::string event;      ///< the `event` member verbatim, e.g. "charge.success"
   std::string raw_body;   ///< the exact bytes received (what the signature covers)
-  std::string data_json;  ///< the `data` member re-serialised (every event, typed or not)
+  std::string data_json;  ///< the `data` member re-serialised (every event; an object or, for
+                          ///< some other events, an array)
   std::variant<std::monostate, charge_success_data, payment_request, invoice_payment_failed_data>
       data;
 };
@@ -94,9 +95,10 @@ struct webhook_event {
 std::string_view to_string(webhook_event_type t) noexcept;
 
 /// Parses a webhook body (verify its signature first). Fails with error::bad_response when the
-/// body is not a JSON object with a string `event` and an object `data`, or when a known event's
-/// `data` lacks a required member (the detail goes to `detail` when given). Unknown members are
-/// ignored; unknown events parse as webhook_event_type::other.
+/// body is not a JSON object with a string `event` and a `data` member, or when a known event's
+/// `data` is not an object or lacks a required member (the detail goes to `detail` when given).
+/// Unknown members are ignored; unknown events parse as webhook_event_type::other, whatever
+/// their `data` holds (subscription.expiring_cards sends an array).
 boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_body,
                                                          std::string* detail = nullptr);
 

@@ -142,6 +142,17 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
       stream.expires_after(options.io_timeout);
       auto [rec, rn] = co_await http::async_read_header(stream, buffer, parser,
                                                         asio::as_tuple(asio::use_awaitable));
+      if (rec == http::error::body_limit) {
+        // Beast refuses a Content-Length over the cap while reading the header.
+        ++too_large;
+        ++requests;
+        http::request_header<> h;
+        auto res = answer(h, http::status::payload_too_large, "payload too large");
+        res.keep_alive(false);
+        stream.expires_after(options.io_timeout);
+        co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        break;
+      }
       if (rec) break;
       const auto& hdr = parser.get();
       std::string_view text;

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -177,5 +178,11 @@ class server {
   struct impl;
   std::unique_ptr<impl> impl_;
 };
+
+/// Runs a simulator in the foreground until SIGINT or SIGTERM: starts it, prints where it
+/// listens and the terminals and devices it holds to `out` (never the secret key), waits for
+/// the signal, then stops it gracefully. Returns 0, or 1 when it could not start (the reason
+/// goes to `err`). Used by `paystack-sim` and `paystack-terminal sim`.
+int run_until_signal(const server_options& options, std::ostream& out, std::ostream& err);
 
 }  // namespace paystack::sim

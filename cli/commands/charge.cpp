@@ -1,0 +1,104 @@
+// charge TERMINAL_ID --amount N --customer C [--currency] [--description] [--webhook-port P]:
+// the whole in-person flow on one terminal.
+#include <paystack/webhook_server.hpp>
+
+#include "charge_view.hpp"
+
+namespace cli {
+
+void add_charge_command(CLI::App& app, context& ctx) {
+  auto* sub = app.add_subcommand(
+      "charge", "Charge a customer on a terminal and wait until they paid (or did not)");
+  struct args {
+    std::string terminal_id;
+    std::int64_t amount = 0;
+    std::string customer;
+    std::optional<std::string> currency;
+    std::optional<std::string> description;
+    std::optional<std::uint16_t> webhook_port;
+    std::string webhook_path;
+  };
+  auto a = std::make_shared<args>();
+  sub->add_option("TERMINAL_ID", a->terminal_id, "the terminal's id, e.g. 2872S934")->required();
+  sub->add_option("--amount", a->amount,
+                  "amount in the currency's subunit (kobo, pesewa, cent): 5000 = 50.00")
+      ->required()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
+  sub->add_option("--customer", a->customer,
+                  "customer id or code (Paystack's payment requests need one), e.g. "
+                  "CUS_xwaj0txjryg393b")
+      ->required();
+  sub->add_option("--currency", a->currency, "NGN (default), GHS, ZAR, USD, KES")
+      ->check(CLI::IsMember({"NGN", "GHS", "ZAR", "USD", "KES"}, CLI::ignore_case));
+  sub->add_option("--description", a->description, "shown on the invoice");
+  sub->add_option("--webhook-port", a->webhook_port,
+                  "also receive webhooks on this port while waiting (faster, and the only way to "
+                  "see a decline); Paystack must be able to reach it");
+  sub->add_option("--webhook-path", a->webhook_path, "with --webhook-port: the path to serve");
+  sub->footer(
+      "Steps: check the terminal is online and available, create a payment request, push it to\n"
+      "the terminal (once, never repeated), wait until the terminal shows it, wait for the\n"
+      "outcome (webhooks when --webhook-port is given, Verify Payment Request otherwise).\n"
+      "--timeout bounds the whole charge (default 3m). Ctrl-C cancels it cleanly.\n"
+      "Exit codes: 0 paid, 1 declined/offline/busy/refused, 2 usage, 3 not delivered/timed "
+      "out/network, 130 interrupted.\n\n"
+      "Example:\n"
+      "  paystack-terminal charge 2872S934 --amount 5000 --customer CUS_xwaj0txjryg393b \\\n"
+      "      --description \"Table 4\"");
+  sub->callback([&ctx, a] {
+    if (a->currency) {
+      for (auto& ch : *a->currency) ch = static_cast<char>(std::toupper(ch));
+    }
+    ctx.action = [&ctx, a] {
+      auto options = make_client_options(ctx.opts);
+      if (!options) return static_cast<int>(exit_usage);
+      boost::asio::io_context ioc;
+      int code = exit_ok;
+      {
+        paystack::terminal_client client(ioc.get_executor(), *options);
+        if (!check_configuration(client)) return static_cast<int>(exit_usage);
+        std::optional<paystack::webhook_server> hooks;
+        if (a->webhook_port) {
+          paystack::webhook_server_options wo;
+          wo.secret_key = ctx.opts.secret_key;
+          wo.bind_address = "0.0.0.0";
+          wo.port = *a->webhook_port;
+          wo.path = a->webhook_path;
+          hooks.emplace(ioc.get_executor(), std::move(wo));
+          try {
+            hooks->start();
+          } catch (const std::exception& e) {
+            std::cerr << "paystack-terminal: cannot listen for webhooks on port "
+                      << *a->webhook_port << ": " << e.what() << '\n';
+            return static_cast<int>(exit_network);
+          }
+          std::cerr << "receiving webhooks on port " << hooks->port() << '\n';
+        }
+        paystack::charge_params p;
+        p.customer = a->customer;
+        p.amount = a->amount;
+        p.currency = a->currency;
+        p.description = a->description;
+        p.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
+        progress_printer progress(std::cerr, is_tty(2), "");
+        p.on_progress = progress;
+        if (hooks) p.webhooks = hooks->feed();
+        bool interrupted = false;
+        auto [ec, r] = run_charge(ioc, client, a->terminal_id, std::move(p), interrupted);
+        progress.finish();
+        if (ctx.opts.json) {
+          std::cout << charge_result_json(a->terminal_id, ec, r) << '\n' << std::flush;
+        } else {
+          print_charge_result(std::cout, a->terminal_id, ec, r);
+        }
+        code = charge_exit_code(ec, r, interrupted);
+        if (hooks) hooks->stop();
+      }
+      ioc.restart();
+      ioc.poll();
+      return code;
+    };
+  });
+}
+
+}  // namespace cli

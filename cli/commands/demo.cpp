@@ -1,0 +1,160 @@
+// demo: the whole in-person payment flow against an embedded simulator. No key, no network.
+#include <boost/asio/steady_timer.hpp>
+#include <paystack/sim/server.hpp>
+#include <paystack/webhook_server.hpp>
+
+#include "charge_view.hpp"
+
+namespace cli {
+namespace {
+
+constexpr const char* demo_key = "sk_test_simulator";
+constexpr const char* demo_customer = "CUS_xwaj0txjryg393b";
+
+struct demo_args {
+  std::int64_t amount = 5000;
+  bool decline = false;
+  std::uint64_t seed = 1;
+};
+
+int run_demo(const global_options& g, const demo_args& a) {
+  namespace asio = boost::asio;
+  std::ostream& out = std::cout;
+  const bool live = is_tty(1) && !g.json;
+  boost::asio::io_context ioc;
+
+  out << "paystack-terminal demo: an in-person payment, start to finish, against a built-in\n"
+         "Paystack simulator (no account, no key, no network needed).\n\n";
+
+  // 1. A webhook receiver, so that the simulator's signed webhooks decide the outcome.
+  std::vector<std::string> received;
+  paystack::webhook_server_options wo;
+  wo.secret_key = demo_key;
+  wo.on_event = [&](const paystack::webhook_event& e) {
+    std::string line = e.event;
+    if (const auto* c = std::get_if<paystack::charge_success_data>(&e.data)) {
+      line += "  " + c->reference + "  " + format_amount(c->amount, c->currency);
+    } else if (const auto* p = std::get_if<paystack::payment_request>(&e.data)) {
+      line += "  " + p->request_code + "  status " + p->status;
+    }
+    received.push_back(std::move(line));
+  };
+  paystack::webhook_server hooks(ioc.get_executor(), std::move(wo));
+  hooks.start();
+
+  // 2. The simulator: three online terminals, webhooks to the receiver.
+  paystack::sim::server_options so;
+  so.secret_key = demo_key;
+  so.seed = a.seed;
+  so.webhook_url = hooks.url();
+  so.delivery_delay = std::chrono::milliseconds{400};
+  so.auto_pay_delay =
+      a.decline ? std::nullopt : std::optional<std::chrono::milliseconds>(std::chrono::seconds(1));
+  paystack::sim::server sim(so);
+  sim.start();
+  out << "1. Simulator running at " << sim.base_url() << " with " << sim.terminal_ids().size()
+      << " terminals; webhook receiver at " << hooks.url() << "\n\n";
+
+  paystack::client_options co;
+  co.secret_key = demo_key;
+  co.base_url = sim.base_url();
+  co.user_agent_suffix = "paystack-terminal-demo";
+  if (g.verbose) co.logger = make_logger();
+  int code = exit_ok;
+  {
+    paystack::terminal_client client(ioc.get_executor(), co);
+
+    // 3. List the terminals (List Terminals).
+    bool interrupted = false;
+    auto [lec, list] = run_cancellable<paystack::response<std::vector<paystack::terminal>>>(
+        ioc,
+        [&](auto handler) { client.async_list_terminals({.per_page = 10}, std::move(handler)); },
+        interrupted);
+    if (lec || !list.ok() || list.data->empty()) {
+      return report_failure(g, lec, list.status_code, list.message, list.code, list.type,
+                            list.next_step, list.error_detail, list.raw_body, interrupted);
+    }
+    out << "2. The integration's terminals (GET /terminal):\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : *list.data) {
+      rows.push_back({"  " + t.terminal_id, or_dash(t.name), or_dash(t.serial_number), t.status});
+    }
+    print_table(out, {"  TERMINAL ID", "NAME", "SERIAL NUMBER", "STATUS"}, rows);
+    const std::string terminal_id = list.data->front().terminal_id;
+
+    // 4. Charge on the first one.
+    out << "\n3. Charging " << format_amount(a.amount, "NGN") << " to customer " << demo_customer
+        << " on terminal " << terminal_id << (a.decline ? " (the customer will decline)" : "")
+        << ":\n";
+    paystack::charge_params p;
+    p.customer = demo_customer;
+    p.amount = a.amount;
+    p.description = "paystack-terminal demo";
+    p.timeout = g.timeout_set ? g.timeout : std::chrono::seconds(60);
+    p.delivery_poll_initial = std::chrono::milliseconds{250};
+    p.webhooks = hooks.feed();
+    progress_printer progress(out, live, "   ");
+    asio::steady_timer decline_timer(ioc);
+    p.on_progress = [&, progress](const paystack::charge_progress& pr) {
+      progress(pr);
+      if (a.decline && pr.stage == paystack::charge_stage::awaiting_payment && pr.poll == 0 &&
+          pr.request_code) {
+        // The "customer" declines on the device a moment after it shows the request.
+        decline_timer.expires_after(std::chrono::milliseconds{800});
+        decline_timer.async_wait([&sim, code = *pr.request_code](boost::system::error_code ec) {
+          if (!ec) (void)sim.decline_payment(code);
+        });
+      }
+    };
+    auto [ec, r] = run_charge(ioc, client, terminal_id, std::move(p), interrupted);
+    progress.finish();
+    decline_timer.cancel();
+    out << '\n';
+    print_charge_result(out, terminal_id, ec, r, "   ");
+    code = charge_exit_code(ec, r, interrupted);
+
+    // 5. The webhooks, once every one the simulator sent has been answered (bounded wait).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+    while (!interrupted && received.size() < sim.webhook_log().size() &&
+           std::chrono::steady_clock::now() < deadline) {
+      ioc.restart();
+      ioc.run_for(std::chrono::milliseconds{50});
+    }
+    out << "\n4. Webhooks received (signature verified, duplicates dropped):\n";
+    for (const auto& line : received) out << "   " << line << '\n';
+    if (received.empty()) out << "   (none)\n";
+  }
+  hooks.stop();
+  ioc.restart();
+  ioc.poll();
+  sim.stop();
+  out << "\n"
+      << (code == exit_ok ? "Done: the customer paid." : "Done: the customer did not pay.")
+      << " Next: run `paystack-terminal sim` and point the other commands at it\n"
+         "(--base-url http://127.0.0.1:7000 --secret-key sk_test_simulator), or use your "
+         "test key.\n"
+      << std::flush;
+  return code;
+}
+
+}  // namespace
+
+void add_demo_command(CLI::App& app, context& ctx) {
+  auto* sub = app.add_subcommand(
+      "demo", "Run the whole in-person payment flow against a built-in simulator (no key needed)");
+  auto a = std::make_shared<demo_args>();
+  sub->add_option("--amount", a->amount, "amount in kobo (5000 = NGN 50.00)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}))
+      ->capture_default_str();
+  sub->add_flag("--decline", a->decline, "the customer declines on the terminal");
+  sub->add_option("--seed", a->seed, "simulator seed (the ids it generates)")
+      ->capture_default_str();
+  sub->footer(
+      "Starts a simulator on a free loopback port and a webhook receiver, lists the terminals,\n"
+      "then charges a customer on the first one: presence, payment request, push, delivery,\n"
+      "payment, webhooks. Exit code 0 when the customer paid (1 with --decline).\n\n"
+      "Examples:\n  paystack-terminal demo\n  paystack-terminal demo --decline");
+  sub->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_demo(ctx.opts, *a); }; });
+}
+
+}  // namespace cli

@@ -1,0 +1,87 @@
+// sim: run the simulator in the foreground (the options of paystack-sim).
+#include <charconv>
+#include <paystack/sim/server.hpp>
+
+#include "common.hpp"
+
+namespace cli {
+namespace {
+
+/// Sets `target` from "manual" (nullopt: only through the control API) or milliseconds.
+std::function<void(const std::string&)> delay_setter(
+    std::optional<std::chrono::milliseconds>& target, std::string name) {
+  return [&target, name](const std::string& text) {
+    if (text == "manual") {
+      target.reset();
+      return;
+    }
+    std::int64_t ms = -1;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (ec != std::errc{} || p != text.data() + text.size() || ms < 0 || ms > 3'600'000) {
+      throw CLI::ValidationError(
+          name, "expected milliseconds (0 to 3600000) or 'manual', got '" + text + "'");
+    }
+    target = std::chrono::milliseconds{ms};
+  };
+}
+
+}  // namespace
+
+void add_sim_command(CLI::App& app, context& ctx) {
+  auto* sub = app.add_subcommand(
+      "sim", "Run a local Paystack Terminal API simulator in the foreground (paystack-sim)");
+  auto o = std::make_shared<paystack::sim::server_options>();
+  o->port = 7000;
+  sub->add_option("--port", o->port, "TCP port (0: ephemeral)")->capture_default_str();
+  sub->add_option("--bind", o->bind_address, "listen address")->capture_default_str();
+  sub->add_option("--webhook-url", o->webhook_url,
+                  "POST signed webhooks here (http://host:port/path)");
+  sub->add_option("--seed", o->seed, "random seed behind every generated id")
+      ->capture_default_str();
+  sub->add_option("--terminals", o->seed_terminals, "commissioned demo terminals at start")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
+  sub->add_option("--devices", o->seed_devices, "debug devices waiting to be commissioned")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
+  sub->add_option_function<std::int64_t>(
+         "--latency", [o](std::int64_t ms) { o->latency = std::chrono::milliseconds{ms}; },
+         "milliseconds added to every response (default 0)")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{600'000}));
+  sub->add_option_function<unsigned>(
+         "--rate-limit", [o](unsigned n) { o->rate_limit = n; },
+         "requests per 60 s (default: unlimited; Paystack test mode allows 100)")
+      ->check(CLI::Range(1u, 1'000'000u));
+  sub->add_option_function<std::string>("--delivery-delay",
+                                        delay_setter(o->delivery_delay, "--delivery-delay"),
+                                        "push -> the device picks it up: MS or 'manual' "
+                                        "(default 500)");
+  sub->add_option_function<std::string>("--auto-pay-delay",
+                                        delay_setter(o->auto_pay_delay, "--auto-pay-delay"),
+                                        "delivered invoice -> the customer pays: MS or 'manual' "
+                                        "(default 3000)");
+  sub->add_option("--webhook-time-scale", o->webhook_time_scale,
+                  "multiplies Paystack's hourly webhook retry interval (default 1/3600)")
+      ->check(CLI::PositiveNumber);
+  sub->footer(
+      "The simulator accepts the key given with --secret-key / PAYSTACK_SECRET_KEY when it is a\n"
+      "test key (sk_test_...), otherwise sk_test_simulator. Control API and faults:\n"
+      "doc/simulator.md.\n\n"
+      "Example:\n"
+      "  paystack-terminal sim --port 7000 &\n"
+      "  paystack-terminal --base-url http://127.0.0.1:7000 --secret-key sk_test_simulator list");
+  sub->callback([&ctx, o] {
+    ctx.action = [&ctx, o] {
+      if (ctx.opts.secret_key.rfind("sk_test_", 0) == 0) {
+        o->secret_key = ctx.opts.secret_key;
+      } else if (!ctx.opts.secret_key.empty()) {
+        std::cerr << "paystack-terminal: the simulator takes test keys only; it accepts "
+                     "sk_test_simulator\n";
+      }
+      return paystack::sim::run_until_signal(*o, std::cout, std::cerr) == 0 ? exit_ok
+                                                                            : exit_network;
+    };
+  });
+}
+
+}  // namespace cli

@@ -1,0 +1,121 @@
+// webhooks listen --port P [--path /hook] [--bind ADDR] [--count N]: receive, verify and print
+// Paystack webhooks.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <ctime>
+#include <paystack/webhook_server.hpp>
+#include <variant>
+
+#include "common.hpp"
+
+namespace cli {
+namespace {
+
+std::string now_hms() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  ::localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
+  return buf;
+}
+
+/// One human line about an event: its name and what identifies it.
+std::string summary(const paystack::webhook_event& e) {
+  std::string out = e.event;
+  if (const auto* c = std::get_if<paystack::charge_success_data>(&e.data)) {
+    out += "  reference " + c->reference + "  " + format_amount(c->amount, c->currency);
+    if (c->channel) out += "  channel " + *c->channel;
+    if (c->terminal_id) out += "  terminal " + *c->terminal_id;
+  } else if (const auto* p = std::get_if<paystack::payment_request>(&e.data)) {
+    out += "  " + p->request_code + "  " + format_amount(p->amount, p->currency) + "  status " +
+           p->status;
+    if (p->offline_reference) out += "  offline reference " + *p->offline_reference;
+  } else if (const auto* f = std::get_if<paystack::invoice_payment_failed_data>(&e.data)) {
+    if (f->request_code) out += "  " + *f->request_code;
+    if (f->invoice_code && f->invoice_code != f->request_code) out += "  " + *f->invoice_code;
+    if (f->offline_reference) out += "  offline reference " + *f->offline_reference;
+  }
+  return out;
+}
+
+}  // namespace
+
+void add_webhooks_command(CLI::App& app, context& ctx) {
+  auto* webhooks = app.add_subcommand("webhooks", "Receive Paystack webhooks");
+  webhooks->require_subcommand(1);
+  auto* sub = webhooks->add_subcommand(
+      "listen", "Listen for webhooks; print each verified, de-duplicated event as it arrives");
+  struct args {
+    std::uint16_t port = 0;
+    std::string path;
+    std::string bind = "127.0.0.1";
+    std::optional<std::size_t> count;
+  };
+  auto a = std::make_shared<args>();
+  sub->add_option("--port", a->port, "port to listen on (0: pick one and print it)")->required();
+  sub->add_option("--path", a->path, "serve only this path (default: deliveries at /)");
+  sub->add_option("--bind", a->bind, "listen address")->capture_default_str();
+  sub->add_option("--count", a->count, "exit after N events (default: until Ctrl-C)")
+      ->check(CLI::PositiveNumber);
+  sub->footer(
+      "Signatures (x-paystack-signature) are checked with PAYSTACK_SECRET_KEY (or --secret-key)\n"
+      "before anything is parsed: forged deliveries get 401 and are not printed. Paystack needs "
+      "an\n"
+      "https URL: put a TLS proxy or tunnel in front. With --json, each event's raw body on one "
+      "line.\n\n"
+      "Examples:\n"
+      "  PAYSTACK_SECRET_KEY=sk_test_... paystack-terminal webhooks listen --port 8080\n"
+      "  paystack-terminal --json webhooks listen --port 8080 --path /hook --count 1");
+  sub->callback([&ctx, a] {
+    ctx.action = [&ctx, a] {
+      if (ctx.opts.secret_key.empty()) {
+        std::cerr << "paystack-terminal: webhooks are signed with your secret key; set "
+                     "PAYSTACK_SECRET_KEY (or --secret-key)\n";
+        return static_cast<int>(exit_usage);
+      }
+      if (!a->path.empty() && a->path.front() != '/') a->path.insert(0, "/");
+      boost::asio::io_context ioc;
+      std::size_t seen = 0;
+      paystack::webhook_server_options o;
+      o.secret_key = ctx.opts.secret_key;
+      o.bind_address = a->bind;
+      o.port = a->port;
+      o.path = a->path;
+      const bool json = ctx.opts.json;
+      o.on_event = [&](const paystack::webhook_event& e) {
+        if (json) {
+          print_raw(e.raw_body);
+        } else {
+          std::cout << now_hms() << "  " << summary(e) << '\n' << std::flush;
+        }
+        if (a->count && ++seen >= *a->count) ioc.stop();
+      };
+      paystack::webhook_server server(ioc.get_executor(), std::move(o));
+      try {
+        server.start();
+      } catch (const std::exception& e) {
+        std::cerr << "paystack-terminal: cannot listen on " << a->bind << ':' << a->port << ": "
+                  << e.what() << '\n';
+        return static_cast<int>(exit_network);
+      }
+      std::cerr << "listening for webhooks on " << server.url()
+                << " (signatures checked; Ctrl-C to stop)\n";
+      bool interrupted = false;
+      boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
+      signals.async_wait([&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        interrupted = true;
+        ioc.stop();
+      });
+      ioc.run();
+      server.stop();
+      const auto s = server.stats();
+      std::cerr << s.accepted << " events, " << s.duplicates << " duplicates dropped, "
+                << s.bad_signature << " bad signatures refused\n";
+      return interrupted ? static_cast<int>(exit_interrupted) : static_cast<int>(exit_ok);
+    };
+  });
+}
+
+}  // namespace cli

@@ -1,0 +1,238 @@
+#include "common.hpp"
+
+#include <algorithm>
+#include <boost/asio/error.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <charconv>
+#include <cstdio>
+#include <iomanip>
+#include <sstream>
+
+namespace cli {
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+  std::int64_t value = 0;
+  const char* first = text.data();
+  const char* last = text.data() + text.size();
+  auto [p, ec] = std::from_chars(first, last, value);
+  if (ec != std::errc{} || p == first || value < 0) return std::nullopt;
+  std::string_view unit(p, static_cast<std::size_t>(last - p));
+  std::int64_t ms = 0;
+  constexpr std::int64_t max_ms = std::int64_t{24} * 3600 * 1000;
+  if (value > max_ms) return std::nullopt;
+  if (unit.empty() || unit == "s") {
+    ms = value * 1000;
+  } else if (unit == "ms") {
+    ms = value;
+  } else if (unit == "m" || unit == "min") {
+    ms = value * 60'000;
+  } else {
+    return std::nullopt;
+  }
+  if (ms <= 0 || ms > max_ms) return std::nullopt;
+  return std::chrono::milliseconds{ms};
+}
+
+CLI::Option* add_timeout_option(CLI::App& app, std::chrono::milliseconds& target, bool& given,
+                                std::string description) {
+  return app
+      .add_option_function<std::string>(
+          "--timeout",
+          [&target, &given](const std::string& text) {
+            auto d = parse_duration(text);
+            if (!d) {
+              throw CLI::ValidationError("--timeout",
+                                         "expected a duration such as 30, 30s, "
+                                         "500ms or 2m (at most 24h), got '" +
+                                             text + "'");
+            }
+            target = *d;
+            given = true;
+          },
+          std::move(description))
+      ->type_name("DURATION");
+}
+
+std::optional<paystack::client_options> make_client_options(const global_options& g) {
+  if (g.secret_key.empty()) {
+    if (g.base_url.empty()) {
+      std::cerr
+          << "paystack-terminal: no Paystack secret key.\n"
+             "  Set PAYSTACK_SECRET_KEY=sk_test_... (or pass --secret-key). Your keys are on the\n"
+             "  Paystack dashboard under Settings > API Keys & Webhooks\n"
+             "  (https://dashboard.paystack.com/#/settings/developers); use the test key to try.\n"
+             "  No account, or no network? Two ways to try everything locally:\n"
+             "    paystack-terminal demo     the whole in-person payment flow against a built-in\n"
+             "                               simulator, in a few seconds\n"
+             "    paystack-terminal sim      a local Paystack simulator; then, in another shell:\n"
+             "      paystack-terminal --base-url http://127.0.0.1:7000 \\\n"
+             "                        --secret-key sk_test_simulator list\n";
+    } else {
+      std::cerr << "paystack-terminal: no secret key for " << g.base_url
+                << ".\n  Set PAYSTACK_SECRET_KEY or pass --secret-key (a simulator started with\n"
+                   "  `paystack-terminal sim` accepts sk_test_simulator unless told otherwise).\n";
+    }
+    return std::nullopt;
+  }
+  if (g.secret_key.rfind("sk_", 0) != 0) {
+    // Never echo the value: it may be a real key pasted into the wrong place.
+    std::cerr << "paystack-terminal: the secret key must be a secret key (sk_test_... or "
+                 "sk_live_...);\n  public keys (pk_...) cannot call the Terminal API.\n";
+    return std::nullopt;
+  }
+  paystack::client_options o;
+  o.secret_key = g.secret_key;
+  o.base_url = g.base_url;
+  o.timeout = g.timeout;
+  o.connect_timeout = std::min(o.connect_timeout, g.timeout);
+  o.idle_read_timeout = std::min(o.idle_read_timeout, g.timeout);
+  o.user_agent_suffix = "paystack-terminal";
+  if (g.verbose) o.logger = make_logger();
+  return o;
+}
+
+bool check_configuration(const paystack::terminal_client& client) {
+  auto ec = client.configuration_error();
+  if (!ec) return true;
+  std::cerr << "paystack-terminal: " << ec.message() << " (base URL: " << client.base_url()
+            << ")\n";
+  return false;
+}
+
+std::function<void(const paystack::log_record&)> make_logger() {
+  return [](const paystack::log_record& r) {
+    std::ostringstream line;
+    line << "> " << r.method << ' ' << r.path << " -> ";
+    if (r.status_code != 0) {
+      line << r.status_code;
+    } else {
+      line << (r.error ? r.error.message() : std::string("no reply"));
+    }
+    line << " (attempt " << r.attempt << ", " << std::fixed << std::setprecision(1)
+         << static_cast<double>(r.elapsed.count()) / 1000.0 << " ms"
+         << (r.will_retry ? ", will retry" : "") << ")\n";
+    std::cerr << line.str() << std::flush;
+  };
+}
+
+std::string or_dash(const std::optional<std::string>& s) {
+  return s && !s->empty() ? *s : std::string("-");
+}
+
+void print_table(std::ostream& os, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+  for (const auto& row : rows) {
+    for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) {
+      width[i] = std::max(width[i], row[i].size());
+    }
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      out += cells[i];
+      if (i + 1 < cells.size()) out += std::string(width[i] - cells[i].size() + 2, ' ');
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    os << out << '\n';
+  };
+  line(header);
+  for (const auto& row : rows) line(row);
+}
+
+void print_fields(std::ostream& os,
+                  const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::size_t width = 0;
+  for (const auto& [k, v] : fields) width = std::max(width, k.size());
+  for (const auto& [k, v] : fields) {
+    os << k << ':' << std::string(width - k.size() + 1, ' ') << v << '\n';
+  }
+}
+
+void print_raw(std::string_view body) {
+  while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) {
+    body.remove_suffix(1);
+  }
+  std::cout << body << '\n' << std::flush;
+}
+
+std::string format_amount(std::int64_t subunits, std::string_view currency) {
+  const bool negative = subunits < 0;
+  const std::uint64_t v =
+      negative ? 0 - static_cast<std::uint64_t>(subunits) : static_cast<std::uint64_t>(subunits);
+  char frac[8];
+  std::snprintf(frac, sizeof frac, "%02u", static_cast<unsigned>(v % 100));
+  std::string out(currency.empty() ? std::string_view("NGN") : currency);
+  out += ' ';
+  if (negative) out += '-';
+  out += std::to_string(v / 100) + '.' + frac;
+  return out;
+}
+
+std::string terminal_json_line(const paystack::terminal& t) {
+  namespace json = boost::json;
+  auto opt = [](const std::optional<std::string>& s) -> json::value {
+    if (s) return json::value(*s);
+    return json::value(nullptr);
+  };
+  json::object o;
+  o["id"] = t.id;
+  o["serial_number"] = opt(t.serial_number);
+  o["device_make"] = opt(t.device_make);
+  o["terminal_id"] = t.terminal_id;
+  o["integration"] = t.integration;
+  o["domain"] = t.domain;
+  o["name"] = opt(t.name);
+  o["address"] = opt(t.address);
+  o["status"] = t.status;
+  if (t.split_code) o["split_code"] = *t.split_code;
+  return json::serialize(o);
+}
+
+int report_failure(const global_options& g, boost::system::error_code ec, unsigned status_code,
+                   std::string_view message, const std::optional<std::string>& code,
+                   const std::optional<std::string>& type,
+                   const std::optional<std::string>& next_step, std::string_view error_detail,
+                   std::string_view raw_body, bool interrupted) {
+  namespace asio = boost::asio;
+  if (ec == asio::error::operation_aborted && interrupted) {
+    std::cerr << "paystack-terminal: interrupted; the request was cancelled\n";
+    return exit_interrupted;
+  }
+  if (ec) {
+    const bool refused_before_sending =
+        ec == paystack::error::invalid_argument || ec == paystack::error::missing_secret_key ||
+        ec == paystack::error::invalid_base_url || ec == paystack::error::insecure_transport;
+    std::cerr << "paystack-terminal: ";
+    if (refused_before_sending) {
+      std::cerr << (error_detail.empty() ? ec.message() : std::string(error_detail))
+                << " (nothing was sent)\n";
+      return exit_usage;
+    }
+    if (status_code >= 400) {
+      // An HTTP error whose body is not Paystack's envelope (e.g. a proxy's HTML page).
+      if (g.json && !raw_body.empty()) print_raw(raw_body);
+      std::cerr << "HTTP " << status_code << ": " << ec.message();
+      if (!error_detail.empty()) std::cerr << " (" << error_detail << ")";
+      std::cerr << '\n';
+      return exit_api;
+    }
+    std::cerr << ec.message();
+    if (!error_detail.empty()) std::cerr << ": " << error_detail;
+    if (status_code != 0) std::cerr << " (HTTP " << status_code << ")";
+    std::cerr << '\n';
+    return exit_network;
+  }
+  if (g.json) print_raw(raw_body);
+  std::cerr << "paystack-terminal: " << (message.empty() ? "request failed" : message) << " (HTTP "
+            << status_code;
+  if (code) std::cerr << ", code " << *code;
+  if (type) std::cerr << ", " << *type;
+  std::cerr << ")\n";
+  if (next_step) std::cerr << "  next step: " << *next_step << '\n';
+  return exit_api;
+}
+
+}  // namespace cli

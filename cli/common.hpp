@@ -1,0 +1,177 @@
+// paystack-terminal: the layer every subcommand shares: global options, configuration, running
+// one asynchronous operation with Ctrl-C, output (tables, raw JSON) and exit codes.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <paystack/paystack.hpp>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cli {
+
+/// Documented exit codes (doc/cli.md).
+enum exit_code : int {
+  exit_ok = 0,            ///< done
+  exit_api = 1,           ///< the API said no (status:false, 4xx/5xx), or a charge not paid
+  exit_usage = 2,         ///< bad flag, missing value, configuration: nothing was sent
+  exit_network = 3,       ///< network, TLS, timeout, unusable reply
+  exit_interrupted = 130  ///< SIGINT/SIGTERM (Ctrl-C): the operation was cancelled
+};
+
+/// Options every command accepts (before or after the subcommand name).
+struct global_options {
+  std::string secret_key;                     ///< --secret-key / PAYSTACK_SECRET_KEY; never printed
+  std::string base_url;                       ///< --base-url / PAYSTACK_BASE_URL
+  std::chrono::milliseconds timeout{30'000};  ///< --timeout
+  bool timeout_set = false;                   ///< --timeout was given
+  bool json = false;                          ///< --json
+  bool verbose = false;                       ///< --verbose
+};
+
+/// Shared state of one run: options, and the action the chosen subcommand set.
+struct context {
+  global_options opts;
+  std::function<int()> action;
+};
+
+/// Parses "30", "30s", "500ms", "2m" (a bare number is seconds). std::nullopt when invalid.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+/// Adds `--timeout` to `app` (the global option, or a command's own), storing into `target`.
+CLI::Option* add_timeout_option(CLI::App& app, std::chrono::milliseconds& target, bool& given,
+                                std::string description);
+
+/// Builds the client configuration from the global options. Prints why and returns
+/// std::nullopt (exit code 2) without a usable secret key; explains how to get one, or to run
+/// `demo` / `sim`.
+std::optional<paystack::client_options> make_client_options(const global_options& g);
+
+/// False (after printing why) when `client` cannot be used: a bad or insecure base URL.
+bool check_configuration(const paystack::terminal_client& client);
+
+/// The --verbose logger: one stderr line per HTTP attempt (method, path, status, attempt,
+/// elapsed). Never sees the key (log_record has none).
+std::function<void(const paystack::log_record&)> make_logger();
+
+/// "yes" / "no".
+inline std::string yes_no(bool b) {
+  return b ? "yes" : "no";
+}
+/// The optional's value, or "-".
+std::string or_dash(const std::optional<std::string>& s);
+
+/// Prints rows under a header, columns separated by two spaces (last column unpadded).
+void print_table(std::ostream& os, const std::vector<std::string>& header,
+                 const std::vector<std::vector<std::string>>& rows);
+/// Prints "key: value" lines with aligned values.
+void print_fields(std::ostream& os, const std::vector<std::pair<std::string, std::string>>& fields);
+
+/// Prints a raw reply body as one line of stdout (exactly as received, trailing blanks cut).
+void print_raw(std::string_view body);
+
+/// Amount in subunits with its currency, e.g. "NGN 50.00".
+std::string format_amount(std::int64_t subunits, std::string_view currency);
+
+/// One terminal as a JSON object (the model's fields, fixed order; null when absent).
+std::string terminal_json_line(const paystack::terminal& t);
+
+/// What an error reply or error_code means for the user; prints the diagnostic to stderr and
+/// returns the exit code. `interrupted`: Ctrl-C was pressed.
+int report_failure(const global_options& g, boost::system::error_code ec, unsigned status_code,
+                   std::string_view message, const std::optional<std::string>& code,
+                   const std::optional<std::string>& type,
+                   const std::optional<std::string>& next_step, std::string_view error_detail,
+                   std::string_view raw_body, bool interrupted);
+
+/// Runs one asynchronous operation on `ioc` until it completes, cancelling it on the first
+/// SIGINT/SIGTERM (a second one exits at once with 130). `init` receives a completion handler
+/// (bound to the cancellation slot) of signature void(error_code, R).
+/// Returns the completion's arguments; sets `interrupted` when a signal was received.
+template <class R, class Init>
+std::pair<boost::system::error_code, R> run_cancellable(boost::asio::io_context& ioc, Init init,
+                                                        bool& interrupted) {
+  namespace asio = boost::asio;
+  asio::cancellation_signal cancel;
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  std::optional<std::pair<boost::system::error_code, R>> result;
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        if (interrupted) std::_Exit(exit_interrupted);  // second Ctrl-C: give up at once
+        interrupted = true;
+        cancel.emit(asio::cancellation_type::terminal);
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+  init(asio::bind_cancellation_slot(cancel.slot(), [&](boost::system::error_code ec, R r) {
+    result.emplace(ec, std::move(r));
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+  }));
+  while (!result && ioc.run_one() != 0) {
+  }
+  signals.cancel();
+  // Let the cancelled signal wait finish while its captures are still alive.
+  ioc.restart();
+  ioc.poll();
+  if (!result) return {make_error_code(asio::error::operation_aborted), R{}};
+  return std::move(*result);
+}
+
+/// Runs a terminal_client operation and reports its reply: --json prints the raw envelope,
+/// otherwise (or when !raw_json) `human` prints the ok() reply. Returns the exit code.
+template <class T, class Start>
+int run_operation(const global_options& g, Start start,
+                  const std::function<void(const paystack::response<T>&)>& human,
+                  bool raw_json = true) {
+  auto options = make_client_options(g);
+  if (!options) return exit_usage;
+  boost::asio::io_context ioc;
+  int code = exit_ok;
+  {
+    paystack::terminal_client client(ioc.get_executor(), *options);
+    if (!check_configuration(client)) return exit_usage;
+    bool interrupted = false;
+    auto [ec, r] = run_cancellable<paystack::response<T>>(
+        ioc, [&](auto handler) { start(client, std::move(handler)); }, interrupted);
+    if (ec || !r.ok()) {
+      code = report_failure(g, ec, r.status_code, r.message, r.code, r.type, r.next_step,
+                            r.error_detail, r.raw_body, interrupted);
+    } else if (g.json && raw_json) {
+      print_raw(r.raw_body);
+    } else {
+      human(r);
+    }
+  }
+  ioc.restart();
+  ioc.poll();  // let the closed connections finish
+  return code;
+}
+
+// Subcommands (one file each under commands/).
+void add_commission_commands(CLI::App& app, context& ctx);  // commission, decommission
+void add_list_command(CLI::App& app, context& ctx);
+void add_fetch_command(CLI::App& app, context& ctx);
+void add_status_command(CLI::App& app, context& ctx);
+void add_update_command(CLI::App& app, context& ctx);
+void add_send_event_command(CLI::App& app, context& ctx);
+void add_event_status_command(CLI::App& app, context& ctx);
+void add_charge_command(CLI::App& app, context& ctx);
+void add_sim_command(CLI::App& app, context& ctx);
+void add_demo_command(CLI::App& app, context& ctx);
+void add_webhooks_command(CLI::App& app, context& ctx);
+
+}  // namespace cli

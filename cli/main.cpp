@@ -1,0 +1,80 @@
+// paystack-terminal: Paystack's Terminal API from the command line. See doc/cli.md.
+#include <exception>
+#include <iostream>
+
+#include "common.hpp"
+
+namespace {
+
+constexpr const char* footer =
+    R"(Exit codes: 0 ok, 1 the API said no (or a charge was not paid), 2 usage error (nothing
+sent), 3 network/TLS/timeout, 130 interrupted (Ctrl-C).
+
+Examples:
+  paystack-terminal demo                      the whole in-person flow against a built-in simulator
+  export PAYSTACK_SECRET_KEY=sk_test_...
+  paystack-terminal list --all
+  paystack-terminal charge 2872S934 --amount 5000 --customer CUS_xwaj0txjryg393b
+  paystack-terminal --json fetch 2872S934 | jq .data.name
+See doc/cli.md for every command.)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cli::context ctx;
+  CLI::App app{"paystack-terminal: Paystack's Terminal API from the command line",
+               "paystack-terminal"};
+  app.footer(footer);
+  app.fallthrough();  // global options are accepted after the subcommand name too
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("paystack-terminal ") + PAYSTACK_VERSION_STRING);
+
+  app.add_option("--secret-key", ctx.opts.secret_key,
+                 "Paystack secret key (sk_test_... / sk_live_...); prefer the environment "
+                 "variable, command lines are visible to other users. Never printed")
+      ->envname("PAYSTACK_SECRET_KEY")
+      ->type_name("KEY");
+  app.add_option("--base-url", ctx.opts.base_url,
+                 "API base URL (default https://api.paystack.co); http:// only for loopback")
+      ->envname("PAYSTACK_BASE_URL")
+      ->type_name("URL");
+  cli::add_timeout_option(app, ctx.opts.timeout, ctx.opts.timeout_set,
+                          "deadline of each operation, retries included: 30, 30s, 500ms, 2m "
+                          "(default 30s; charge: the whole charge, default 3m)");
+  app.add_flag("--json", ctx.opts.json,
+               "print Paystack's raw JSON reply (one document per line) instead of tables");
+  app.add_flag("-v,--verbose", ctx.opts.verbose,
+               "log every HTTP attempt to stderr (method, path, status, attempt, time)");
+
+  cli::add_commission_commands(app, ctx);
+  cli::add_list_command(app, ctx);
+  cli::add_fetch_command(app, ctx);
+  cli::add_status_command(app, ctx);
+  cli::add_update_command(app, ctx);
+  cli::add_send_event_command(app, ctx);
+  cli::add_event_status_command(app, ctx);
+  cli::add_charge_command(app, ctx);
+  cli::add_webhooks_command(app, ctx);
+  cli::add_sim_command(app, ctx);
+  cli::add_demo_command(app, ctx);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message (and a hint) to stderr
+    return cli::exit_usage;
+  }
+  if (!ctx.action) return cli::exit_usage;
+  try {
+    return ctx.action();
+  } catch (const std::exception& e) {
+    std::cerr << "paystack-terminal: " << e.what() << '\n';
+    return cli::exit_network;
+  }
+}

@@ -1,0 +1,42 @@
+// paystack::sim::run_until_signal: the foreground mode shared by paystack-sim and
+// `paystack-terminal sim`.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <exception>
+#include <ostream>
+
+#include "paystack/sim/server.hpp"
+
+namespace paystack::sim {
+
+int run_until_signal(const server_options& options, std::ostream& out, std::ostream& err) {
+  try {
+    // The signal set exists before the server starts, so an early Ctrl-C is not lost.
+    boost::asio::io_context signals_ioc;
+    boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    server sim(options);
+    sim.start();
+    out << "paystack-sim listening on " << sim.base_url() << "\n";
+    for (const auto& id : sim.terminal_ids()) {
+      out << "  terminal " << id << " (serial " << sim.serial_of(id).value_or("?") << ")\n";
+    }
+    for (const auto& serial : sim.device_serials()) {
+      out << "  debug device waiting to be commissioned: " << serial << "\n";
+    }
+    if (!options.webhook_url.empty()) out << "  webhooks -> " << options.webhook_url << "\n";
+    out << "Press Ctrl-C to stop.\n" << std::flush;
+    signals.async_wait([&](const boost::system::error_code&, int signo) {
+      out << "paystack-sim: signal " << signo << ", shutting down\n" << std::flush;
+    });
+    signals_ioc.run();
+    sim.stop();
+    out << "paystack-sim: stopped\n" << std::flush;
+    return 0;
+  } catch (const std::exception& e) {
+    err << "paystack-sim: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace paystack::sim

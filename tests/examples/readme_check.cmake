@@ -1,0 +1,15 @@
+# Fails when README.md's first C++ block is not examples/list_terminals.cpp verbatim, so the
+# README's opening example is the one CI compiles and runs.
+file(READ "${README}" readme)
+file(READ "${EXAMPLE}" example)
+string(FIND "${readme}" "```cpp\n" start)
+if(start EQUAL -1)
+  message(FATAL_ERROR "README.md has no ```cpp block")
+endif()
+math(EXPR start "${start} + 7")
+string(SUBSTRING "${readme}" ${start} -1 rest)
+string(FIND "${rest}" "```" stop)
+string(SUBSTRING "${rest}" 0 ${stop} block)
+if(NOT block STREQUAL example)
+  message(FATAL_ERROR "README.md's first example differs from ${EXAMPLE}: copy it over")
+endif()
