@@ -27,6 +27,8 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     ms = value;
   } else if (unit == "m" || unit == "min") {
     ms = value * 60'000;
+  } else if (unit == "h") {
+    ms = value * 3'600'000;
   } else {
     return std::nullopt;
   }
@@ -44,7 +46,7 @@ CLI::Option* add_timeout_option(CLI::App& app, std::chrono::milliseconds& target
             if (!d) {
               throw CLI::ValidationError("--timeout",
                                          "expected a duration such as 30, 30s, "
-                                         "500ms or 2m (at most 24h), got '" +
+                                         "500ms, 2m or 1h (at most 24h), got '" +
                                              text + "'");
             }
             target = *d;
@@ -95,8 +97,9 @@ std::optional<paystack::client_options> make_client_options(const global_options
 bool check_configuration(const paystack::terminal_client& client) {
   auto ec = client.configuration_error();
   if (!ec) return true;
-  std::cerr << "paystack-terminal: " << ec.message() << " (base URL: " << client.base_url()
-            << ")\n";
+  const auto& why = client.configuration_detail();
+  std::cerr << "paystack-terminal: " << (why.empty() ? ec.message() : why)
+            << " (base URL: " << client.base_url() << ")\n";
   return false;
 }
 

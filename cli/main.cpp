@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
       ->envname("PAYSTACK_BASE_URL")
       ->type_name("URL");
   cli::add_timeout_option(app, ctx.opts.timeout, ctx.opts.timeout_set,
-                          "deadline of each operation, retries included: 30, 30s, 500ms, 2m "
+                          "deadline of each operation, retries included: 30, 30s, 500ms, 2m, 1h "
                           "(default 30s; charge: the whole charge, default 3m)");
   app.add_flag("--json", ctx.opts.json,
                "print Paystack's raw JSON reply (one document per line) instead of tables");

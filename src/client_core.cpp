@@ -3,6 +3,7 @@
 #include <openssl/opensslv.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -50,6 +51,7 @@ std::shared_ptr<client_core> client_core::create(asio::any_io_executor ex, clien
   auto shared = std::make_shared<core_shared>(ex);
   auto& s = *shared;
   s.logger = std::move(options.logger);
+  s.time = options.time ? std::move(options.time) : make_steady_time_source();
 
   const std::string key = env_or("PAYSTACK_SECRET_KEY", options.secret_key);
   s.base_url = env_or("PAYSTACK_BASE_URL", options.base_url);
@@ -144,21 +146,29 @@ void log_attempt(core_shared& s, const http_request& req, unsigned attempt, cloc
   }
 }
 
+// Adapts time_source::async_sleep to use_awaitable.
+auto sleep_awaitable(time_source& t, const asio::any_io_executor& ex, std::chrono::milliseconds d) {
+  return asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>&,
+                              void(boost::system::error_code)>(
+      [&t, ex, d](auto handler) { t.async_sleep(ex, d, std::move(handler)); },
+      asio::as_tuple(asio::use_awaitable));
+}
+
 asio::awaitable<exchange_result> exchange(std::shared_ptr<core_shared> shared, http_request req,
                                           retry_class cls, retry_policy policy,
                                           std::chrono::milliseconds timeout) {
   co_await asio::this_coro::throw_if_cancelled(false);
   co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
   auto& s = *shared;
-  const auto deadline = clock::now() + timeout;
-  asio::steady_timer backoff(co_await asio::this_coro::executor);
+  auto& time = *s.time;
+  const auto deadline = time.now() + timeout;
   exchange_result out;
   for (unsigned attempt = 1;; ++attempt) {
-    const auto t0 = clock::now();
+    const auto t0 = time.now();
     auto [ec, reply] = co_await send_awaitable(*s.transport, req, deadline);
     auto cs = co_await asio::this_coro::cancellation_state;
     if (cs.cancelled() != asio::cancellation_type::none) ec = asio::error::operation_aborted;
-    const auto now = clock::now();
+    const auto now = time.now();
     const auto d =
         decide_retry(cls, policy, attempt, ec, reply, now, deadline,
                      std::chrono::system_clock::now(), static_cast<std::uint32_t>(s.rng()));
@@ -169,8 +179,7 @@ asio::awaitable<exchange_result> exchange(std::shared_ptr<core_shared> shared, h
       out.attempts = attempt;
       co_return out;
     }
-    backoff.expires_after(d.delay);
-    auto [tec] = co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+    auto [tec] = co_await sleep_awaitable(time, co_await asio::this_coro::executor, d.delay);
     if (tec || (co_await asio::this_coro::cancellation_state).cancelled() !=
                    asio::cancellation_type::none) {
       out.ec = asio::error::operation_aborted;
@@ -189,8 +198,31 @@ void client_core::run(http_request request, retry_class cls, exchange_handler ha
                  std::move(handler));
 }
 
+namespace {
+
+class steady_time_source final : public time_source {
+ public:
+  std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
+
+  void async_sleep(asio::any_io_executor ex, std::chrono::milliseconds d,
+                   sleep_handler handler) override {
+    auto timer = std::make_shared<asio::steady_timer>(std::move(ex), d);
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    timer->async_wait(asio::bind_cancellation_slot(
+        slot, [timer, h = std::move(handler)](boost::system::error_code ec) mutable {
+          std::move(h)(ec);
+        }));
+  }
+};
+
+}  // namespace
+
 client_handle::~client_handle() {
   if (shared && shared->owns_transport && shared->transport) shared->transport->shutdown();
 }
 
 }  // namespace paystack::detail
+
+std::shared_ptr<paystack::time_source> paystack::make_steady_time_source() {
+  return std::make_shared<detail::steady_time_source>();
+}

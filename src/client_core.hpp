@@ -32,7 +32,9 @@ struct core_shared {
   boost::system::error_code config_error;
   std::string config_detail;
   std::function<void(const log_record&)> logger;
-  std::minstd_rand rng;  ///< jitter; used on the strand only
+  std::shared_ptr<time_source> time;  ///< deadlines and backoff sleeps
+  std::mt19937 rng;                   ///< jitter; used on the strand only
+  static_assert(std::mt19937::max() == 0xffffffffu, "decide_retry expects 32 random bits");
 
   explicit core_shared(boost::asio::any_io_executor ex);
 };

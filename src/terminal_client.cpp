@@ -211,6 +211,10 @@ boost::system::error_code terminal_client::configuration_error() const noexcept 
   return core_->shared().config_error;
 }
 
+const std::string& terminal_client::configuration_detail() const noexcept {
+  return core_->shared().config_detail;
+}
+
 const std::string& terminal_client::base_url() const noexcept {
   return core_->shared().base_url;
 }

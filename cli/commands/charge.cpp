@@ -17,6 +17,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
     std::optional<std::string> description;
     std::optional<std::uint16_t> webhook_port;
     std::string webhook_path;
+    std::string webhook_bind = "0.0.0.0";
   };
   auto a = std::make_shared<args>();
   sub->add_option("TERMINAL_ID", a->terminal_id, "the terminal's id, e.g. 2872S934")->required();
@@ -35,6 +36,8 @@ void add_charge_command(CLI::App& app, context& ctx) {
                   "also receive webhooks on this port while waiting (faster, and the only way to "
                   "see a decline); Paystack must be able to reach it");
   sub->add_option("--webhook-path", a->webhook_path, "with --webhook-port: the path to serve");
+  sub->add_option("--webhook-bind", a->webhook_bind, "with --webhook-port: the listen address")
+      ->capture_default_str();
   sub->footer(
       "Steps: check the terminal is online and available, create a payment request, push it to\n"
       "the terminal (once, never repeated), wait until the terminal shows it, wait for the\n"
@@ -61,7 +64,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
         if (a->webhook_port) {
           paystack::webhook_server_options wo;
           wo.secret_key = ctx.opts.secret_key;
-          wo.bind_address = "0.0.0.0";
+          wo.bind_address = a->webhook_bind;
           wo.port = *a->webhook_port;
           wo.path = a->webhook_path;
           hooks.emplace(ioc.get_executor(), std::move(wo));

@@ -48,8 +48,8 @@ void add_send_event_command(CLI::App& app, context& ctx) {
                                           : "transaction events take --action process or print"));
     }
     if (*type == paystack::event_type::invoice && (!a->reference || a->reference->empty())) {
-      throw CLI::RequiredError(
-          "invoice events need --reference (the payment request's offline_reference)");
+      throw CLI::ValidationError(
+          "--reference", "invoice events need it (the payment request's offline_reference)");
     }
     if (*type == paystack::event_type::transaction && a->reference) {
       throw CLI::ValidationError("--reference", "only invoice events take a reference");

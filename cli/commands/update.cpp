@@ -22,7 +22,7 @@ void add_update_command(CLI::App& app, context& ctx) {
       "\"12 Allen Ave, Ikeja\"");
   sub->callback([&ctx, a] {
     if (!a->name && !a->address) {
-      throw CLI::RequiredError("update needs --name or --address (or both)");
+      throw CLI::ValidationError("update", "give --name or --address (or both)");
     }
     ctx.action = [&ctx, a] {
       return run_operation<paystack::empty>(

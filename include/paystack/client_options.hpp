@@ -1,6 +1,8 @@
 // paystack/client_options.hpp: how a client is configured.
 #pragma once
 
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstddef>
@@ -32,6 +34,30 @@ struct retry_policy {
   /// retried: the reply is returned to the caller.
   std::chrono::milliseconds max_server_delay{30000};
 };
+
+/// Time as the retry layer sees it: the clock that sets an operation's deadline and the sleep
+/// between attempts. The default (make_steady_time_source) is std::chrono::steady_clock and an
+/// asio::steady_timer. Tests inject their own so that backoff and Retry-After waits take no
+/// real time (see tests/unit/retry_test.cpp).
+///
+/// The deadline handed to the transport is on this clock: a time source used with the built-in
+/// transport must stay on steady_clock's scale (for example, real time plus the time it skipped).
+/// Thread safety: called on the client's strand only.
+class time_source {
+ public:
+  using sleep_handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
+  virtual ~time_source() = default;
+  virtual std::chrono::steady_clock::time_point now() = 0;
+  /// Completes `handler` after `duration` with a clear error_code, or with
+  /// boost::asio::error::operation_aborted when the handler's cancellation slot fires first.
+  /// `executor` (the client's strand) runs the wait; completion goes through the handler's
+  /// associated executor.
+  virtual void async_sleep(boost::asio::any_io_executor executor,
+                           std::chrono::milliseconds duration, sleep_handler handler) = 0;
+};
+
+/// The default time source: std::chrono::steady_clock and a steady_timer.
+std::shared_ptr<time_source> make_steady_time_source();
 
 /// One record per HTTP attempt, given to client_options::logger. Never holds the secret key,
 /// the Authorization header or bodies.
@@ -90,6 +116,9 @@ struct client_options {
 
   /// The test seam: a transport to use instead of the built-in Beast one.
   std::shared_ptr<paystack::transport> transport;
+
+  /// The retry layer's clock and sleep. Null: make_steady_time_source().
+  std::shared_ptr<paystack::time_source> time;
 };
 
 /// Per-call overrides, see terminal_client::with.

@@ -96,6 +96,8 @@ class terminal_client {
 
   /// The configuration problem every operation would report, or a clear error_code.
   boost::system::error_code configuration_error() const noexcept;
+  /// Why configuration_error() is set, in words (never containing the key); empty when clear.
+  const std::string& configuration_detail() const noexcept;
 
   /// The base URL in use (after environment lookup), e.g. "https://api.paystack.co".
   const std::string& base_url() const noexcept;

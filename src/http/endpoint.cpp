@@ -79,6 +79,12 @@ target_builder& target_builder::literal(std::string_view segment) {
 
 target_builder& target_builder::segment(std::string_view value) {
   target_ += '/';
+  if (value == "." || value == "..") {
+    // Dot segments would be removed by URL normalisation (RFC 3986 5.2.4) in servers and
+    // proxies, changing the path: send them encoded.
+    for (std::size_t i = 0; i < value.size(); ++i) target_ += "%2E";
+    return *this;
+  }
   boost::urls::encode(value, boost::urls::unreserved_chars, {},
                       boost::urls::string_token::append_to(target_));
   return *this;

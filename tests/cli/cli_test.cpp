@@ -200,6 +200,10 @@ TEST_F(Cli, ConfigurationErrorsExplainThemselves) {
   EXPECT_EQ(r.exit_code, 2) << "plain http to a non-loopback host is refused";
   r = cli({"--base-url", "not a url", "list"});
   EXPECT_EQ(r.exit_code, 2);
+  r = cli({"--secret-key", "sk_test_has space", "list"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("the secret key contains spaces"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("has space"), std::string::npos) << "the key is never echoed";
 }
 
 // ---- exit codes 1 and 3 ----------------------------------------------------------------------

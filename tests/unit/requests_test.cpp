@@ -149,6 +149,20 @@ TEST_F(requests, hostile_terminal_id_stays_one_segment) {
   EXPECT_FALSE(r.ok());
 }
 
+TEST_F(requests, dot_segments_are_encoded_so_no_normalisation_can_remove_them) {
+  for (int i = 0; i < 3; ++i) {
+    fake->push(json_reply(404, R"({"status":false,"message":"Terminal not found"})"));
+  }
+  (void)finish(client->async_fetch_terminal("..", token));
+  (void)finish(client->async_fetch_terminal(".", token));
+  (void)finish(client->async_fetch_event_status("T", "..", token));
+  auto reqs = fake->requests();
+  ASSERT_EQ(reqs.size(), 3u);
+  EXPECT_EQ(reqs[0].target, "/terminal/%2E%2E");
+  EXPECT_EQ(reqs[1].target, "/terminal/%2E");
+  EXPECT_EQ(reqs[2].target, "/terminal/T/event/%2E%2E");
+}
+
 TEST_F(requests, encodes_spaces_unicode_and_hash) {
   fake->push(json_reply(200, sample_body("api/terminal/event-status", "200")));
   auto [ec, r] = finish(client->async_fetch_event_status("a b#c", "\xC3\xA9/..", token));

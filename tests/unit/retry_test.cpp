@@ -4,6 +4,7 @@
 #include <boost/asio/error.hpp>
 
 #include "client_fixture.hpp"
+#include "fake_time.hpp"
 
 namespace paystack::test {
 namespace {
@@ -224,6 +225,148 @@ TEST_F(retries, logger_sees_each_attempt_without_the_key) {
   EXPECT_EQ(lines[1], "GET /terminal/T/event/E 200 attempt=2");
   for (const auto& l : lines) EXPECT_EQ(l.find("sk_test"), std::string::npos);
 }
+
+// ---- waits, with injected time (no real sleeping) ----------------------------------------
+
+class timed_retries : public client_fixture {
+ protected:
+  timed_retries() {
+    auto o = options();
+    o.retry = retry_policy{};  // the defaults: 200 ms doubling, jitter off below
+    o.retry.jitter = false;
+    o.retry.max_attempts = 4;
+    o.time = time;
+    client.emplace(io.get_executor(), o);
+  }
+  std::shared_ptr<fake_time> time = std::make_shared<fake_time>();
+  static constexpr const char* presence =
+      R"({"status":true,"message":"ok","data":{"online":true,"available":true}})";
+};
+
+TEST_F(timed_retries, backoff_doubles_and_takes_no_real_time) {
+  for (int i = 0; i < 3; ++i) fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
+  fake->push(json_reply(200, presence));
+  const auto t0 = std::chrono::steady_clock::now();
+  auto [ec, r] = finish(client->async_fetch_terminal_status("T", token));
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(r.attempts, 4u);
+  EXPECT_EQ(time->sleeps(), (std::vector<std::chrono::milliseconds>{200ms, 400ms, 800ms}));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1400ms) << "the 1.4 s of backoff was skipped";
+}
+
+TEST_F(timed_retries, retry_after_and_rate_limit_reset_are_waited_exactly) {
+  fake->push(json_reply(429, R"({"status":false,"message":"Rate limit exceeded!"})",
+                        {{"Retry-After", "7"}}));
+  fake->push(json_reply(429, R"({"status":false,"message":"Rate limit exceeded!"})",
+                        {{"x-ratelimit-reset", "2"}}));
+  fake->push(json_reply(200, presence));
+  auto [ec, r] = finish(client->async_fetch_terminal_status("T", token));
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(time->sleeps(), (std::vector<std::chrono::milliseconds>{7000ms, 2000ms}));
+}
+
+TEST_F(timed_retries, the_deadline_bounds_every_wait) {
+  // 30 s total: the first 20 s wait fits, the second would end past the deadline.
+  for (int i = 0; i < 3; ++i) {
+    fake->push(json_reply(503, R"({"status":false,"message":"down"})", {{"Retry-After", "20"}}));
+  }
+  auto [ec, r] = finish(client->async_fetch_terminal_status("T", token));
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(r.status_code, 503u) << "the last reply is returned, not an error";
+  EXPECT_EQ(r.attempts, 2u);
+  EXPECT_EQ(time->sleeps(), (std::vector<std::chrono::milliseconds>{20000ms}));
+}
+
+// ---- the fail matrix: every step of a call fails in turn ---------------------------------
+//
+// A step's failure is what the transport reports when that step breaks: before the request is
+// written (resolve, connect, TLS) nothing reached the server; from the write on it may have.
+// `server_saw` counts the attempts that got as far as writing the request.
+
+enum class step { resolve, connect, tls, write, read_headers, read_body, parse };
+
+struct matrix_case {
+  const char* name;
+  step fails;
+  bool post;                       // send event (unsafe) instead of fetch terminal (idempotent)
+  boost::system::error_code want;  // the operation's outcome
+  unsigned attempts;               // requests the client started
+  unsigned server_saw;             // requests that may have reached the server
+};
+
+scripted_reply failure_at(step s) {
+  switch (s) {
+    case step::resolve:
+      return failure(boost::asio::error::host_not_found, false);
+    case step::connect:
+      return failure(error::connection_failed, false);
+    case step::tls:
+      return failure(error::tls_failed, false);
+    case step::write:
+      return failure(error::connection_failed, true);
+    case step::read_headers:
+      return failure(error::timeout, true);
+    case step::read_body:
+      return failure(error::connection_failed, true, true);
+    case step::parse:
+      return json_reply(200, "<html>not the envelope</html>");
+  }
+  return {};
+}
+
+class fail_matrix : public client_fixture, public ::testing::WithParamInterface<matrix_case> {};
+
+TEST_P(fail_matrix, outcome_and_requests_seen) {
+  const auto& c = GetParam();
+  fake->push(failure_at(c.fails));
+  fake->push(c.post ? json_reply(200, R"({"status":true,"message":"Event sent to Terminal",)"
+                                      R"("data":{"id":"616d721e8c5cd40a0cdd54a6"}})")
+                    : json_reply(200, R"({"status":true,"message":"Terminal retrieved",)"
+                                      R"("data":{"id":1,"terminal_id":"T","integration":1,)"
+                                      R"("domain":"test","status":"active"}})"));
+  boost::system::error_code ec;
+  std::string raw;
+  if (c.post) {
+    auto [e, r] =
+        finish(client->async_send_event("T", terminal_event::process_invoice(1, "ref"), token));
+    ec = e;
+    raw = r.raw_body;
+  } else {
+    auto [e, r] = finish(client->async_fetch_terminal("T", token));
+    ec = e;
+    raw = r.raw_body;
+  }
+  EXPECT_EQ(ec, c.want) << ec.message();
+  EXPECT_EQ(fake->request_count(), c.attempts);
+  const bool first_reached = c.fails >= step::write;
+  const unsigned saw = (first_reached ? 1u : 0u) + (c.attempts > 1 ? 1u : 0u);
+  EXPECT_EQ(saw, c.server_saw);
+  if (c.fails == step::parse) {
+    EXPECT_EQ(raw, "<html>not the envelope</html>") << "raw kept";
+  }
+}
+
+const boost::system::error_code ok{};
+INSTANTIATE_TEST_SUITE_P(
+    steps, fail_matrix,
+    ::testing::Values(
+        // GET: repeated whenever a new attempt can help.
+        matrix_case{"get_resolve", step::resolve, false, ok, 2, 1},
+        matrix_case{"get_connect", step::connect, false, ok, 2, 1},
+        matrix_case{"get_tls", step::tls, false, error::tls_failed, 1, 0},
+        matrix_case{"get_write", step::write, false, ok, 2, 2},
+        matrix_case{"get_read_headers", step::read_headers, false, ok, 2, 2},
+        matrix_case{"get_read_body", step::read_body, false, ok, 2, 2},
+        matrix_case{"get_parse", step::parse, false, error::bad_response, 1, 1},
+        // POST that acts on a device: repeated only when nothing left the client.
+        matrix_case{"post_resolve", step::resolve, true, ok, 2, 1},
+        matrix_case{"post_connect", step::connect, true, ok, 2, 1},
+        matrix_case{"post_tls", step::tls, true, error::tls_failed, 1, 0},
+        matrix_case{"post_write", step::write, true, error::connection_failed, 1, 1},
+        matrix_case{"post_read_headers", step::read_headers, true, error::timeout, 1, 1},
+        matrix_case{"post_read_body", step::read_body, true, error::connection_failed, 1, 1},
+        matrix_case{"post_parse", step::parse, true, error::bad_response, 1, 1}),
+    [](const auto& test_case) { return std::string(test_case.param.name); });
 
 }  // namespace
 }  // namespace paystack::test
