@@ -30,7 +30,7 @@ struct retry_policy {
   double backoff_multiplier = 2.0;
   /// Full jitter: wait a uniformly random time in [0, backoff].
   bool jitter = true;
-  /// A 429/503 whose Retry-After or x-ratelimit-reset asks for a longer wait than this is not
+  /// A 429/5xx whose Retry-After or x-ratelimit-reset asks for a longer wait than this is not
   /// retried: the reply is returned to the caller.
   std::chrono::milliseconds max_server_delay{30000};
 };

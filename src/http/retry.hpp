@@ -17,7 +17,8 @@ enum class retry_class {
   /// timeouts before any byte of the reply, 429 and 5xx.
   idempotent,
   /// POSTs that act on a device or create a payment request: retried only when the request
-  /// certainly never left the client (resolve, connect, TLS, or no free connection).
+  /// certainly never left the client (resolve, connect, a handshake timeout, or no free
+  /// connection; a failed TLS verification is never retried).
   unsafe,
 };
 
