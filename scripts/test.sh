@@ -12,6 +12,14 @@ git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 echo "== dev build and tests"
 cmake --workflow --preset dev
 
+echo "== cmake --install, then find_package(paystack) from a separate project"
+rm -rf build/install-check build/install-consumer
+cmake --install build/dev --prefix build/install-check >/dev/null
+cmake -S tests/install -B build/install-consumer -G Ninja \
+  -DCMAKE_PREFIX_PATH="$PWD/build/install-check" >/dev/null
+cmake --build build/install-consumer
+build/dev/tests/examples/run_with_sim build/install-consumer/list_terminals
+
 echo "== ASan + UBSan build and tests"
 cmake --workflow --preset asan-ubsan
 
