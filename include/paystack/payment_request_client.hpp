@@ -36,21 +36,21 @@ class payment_request_client {
   /// line items.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_create_payment_request(create_payment_request_params params,
-                                    CompletionToken&& token = {}) {
+                                    CompletionToken&& token = {}) const {
     return detail::initiate<payment_request>(core_, &detail::start_create_payment_request, token,
                                              std::move(params));
   }
 
   /// Fetch Payment Request: GET /paymentrequest/{id_or_code}.
   template <class CompletionToken = boost::asio::deferred_t>
-  auto async_fetch_payment_request(std::string id_or_code, CompletionToken&& token = {}) {
+  auto async_fetch_payment_request(std::string id_or_code, CompletionToken&& token = {}) const {
     return detail::initiate<payment_request>(core_, &detail::start_fetch_payment_request, token,
                                              std::move(id_or_code));
   }
 
   /// Verify Payment Request: GET /paymentrequest/verify/{request_code}.
   template <class CompletionToken = boost::asio::deferred_t>
-  auto async_verify_payment_request(std::string request_code, CompletionToken&& token = {}) {
+  auto async_verify_payment_request(std::string request_code, CompletionToken&& token = {}) const {
     return detail::initiate<payment_request>(core_, &detail::start_verify_payment_request, token,
                                              std::move(request_code));
   }

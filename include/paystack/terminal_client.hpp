@@ -13,7 +13,8 @@
 // Thread safety: a terminal_client is a cheap handle to shared state. Operations may be started
 // from any thread, concurrently; the shared state is serialised on a strand of the client's
 // executor. Completion handlers run on their associated executor (by default the client's).
-// Arguments are copied; nothing passed by reference must outlive the call.
+// Arguments are copied; nothing passed by reference must outlive the call. Operations are const
+// members: a const terminal_client& can start them.
 // Lifetime: when the last handle (copies and with() views included) is destroyed, operations
 // still in flight complete with boost::asio::error::operation_aborted and connections close.
 // Cancellation: the handler's cancellation slot is honoured (terminal, partial and total); a
@@ -110,14 +111,14 @@ class terminal_client {
   /// Paystack answers an already commissioned device with HTTP 200 and `status:false`
   /// (response.ok() is false). An empty serial number is refused before sending.
   template <class CompletionToken = boost::asio::deferred_t>
-  auto async_commission_terminal(std::string serial_number, CompletionToken&& token = {}) {
+  auto async_commission_terminal(std::string serial_number, CompletionToken&& token = {}) const {
     return detail::initiate<empty>(core_, &detail::start_commission_terminal, token,
                                    std::move(serial_number));
   }
 
   /// Decommission Terminal: POST /terminal/decommission_device {"serial_number": ...}.
   template <class CompletionToken = boost::asio::deferred_t>
-  auto async_decommission_terminal(std::string serial_number, CompletionToken&& token = {}) {
+  auto async_decommission_terminal(std::string serial_number, CompletionToken&& token = {}) const {
     return detail::initiate<empty>(core_, &detail::start_decommission_terminal, token,
                                    std::move(serial_number));
   }
@@ -127,21 +128,21 @@ class terminal_client {
   /// INVALID_PUSH_ID (response.code).
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_fetch_event_status(std::string terminal_id, std::string event_id,
-                                CompletionToken&& token = {}) {
+                                CompletionToken&& token = {}) const {
     return detail::initiate<event_status>(core_, &detail::start_fetch_event_status, token,
                                           std::move(terminal_id), std::move(event_id));
   }
 
   /// Fetch Terminal: GET /terminal/{terminal_id}.
   template <class CompletionToken = boost::asio::deferred_t>
-  auto async_fetch_terminal(std::string terminal_id, CompletionToken&& token = {}) {
+  auto async_fetch_terminal(std::string terminal_id, CompletionToken&& token = {}) const {
     return detail::initiate<terminal>(core_, &detail::start_fetch_terminal, token,
                                       std::move(terminal_id));
   }
 
   /// Fetch Terminal Status (presence): GET /terminal/{terminal_id}/presence.
   template <class CompletionToken = boost::asio::deferred_t>
-  auto async_fetch_terminal_status(std::string terminal_id, CompletionToken&& token = {}) {
+  auto async_fetch_terminal_status(std::string terminal_id, CompletionToken&& token = {}) const {
     return detail::initiate<terminal_status>(core_, &detail::start_fetch_terminal_status, token,
                                              std::move(terminal_id));
   }
@@ -149,7 +150,7 @@ class terminal_client {
   /// List Terminals: GET /terminal?perPage=&next=&previous=. The cursors of the page are in
   /// response.meta.
   template <class CompletionToken = boost::asio::deferred_t>
-  auto async_list_terminals(list_terminals_params params = {}, CompletionToken&& token = {}) {
+  auto async_list_terminals(list_terminals_params params = {}, CompletionToken&& token = {}) const {
     return detail::initiate<std::vector<terminal>>(core_, &detail::start_list_terminals, token,
                                                    std::move(params));
   }
@@ -159,7 +160,7 @@ class terminal_client {
   /// event id for async_fetch_event_status.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_send_event(std::string terminal_id, terminal_event event,
-                        CompletionToken&& token = {}) {
+                        CompletionToken&& token = {}) const {
     return detail::initiate<event_ack>(core_, &detail::start_send_event, token,
                                        std::move(terminal_id), std::move(event));
   }
@@ -167,7 +168,7 @@ class terminal_client {
   /// Update Terminal: PUT /terminal/{terminal_id} with name and/or address (at least one).
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_update_terminal(std::string terminal_id, update_terminal_params params,
-                             CompletionToken&& token = {}) {
+                             CompletionToken&& token = {}) const {
     return detail::initiate<empty>(core_, &detail::start_update_terminal, token,
                                    std::move(terminal_id), std::move(params));
   }
@@ -183,7 +184,7 @@ class terminal_client {
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_for_each_terminal(list_terminals_params params, std::size_t limit,
                                std::function<bool(const terminal&)> visit,
-                               CompletionToken&& token = {}) {
+                               CompletionToken&& token = {}) const {
     return detail::initiate<walk_summary>(core_, &detail::start_for_each_terminal, token,
                                           std::move(params), limit, std::move(visit));
   }

@@ -36,7 +36,7 @@ struct tally {
 };
 
 /// Runs `n` calls, `in_flight` at a time, on `io`; returns when all completed.
-void run_batch(asio::io_context& io, terminal_client& client, const std::string& terminal,
+void run_batch(asio::io_context& io, const terminal_client& client, const std::string& terminal,
                std::size_t n, std::size_t in_flight, std::mt19937& rng, tally& t) {
   const std::size_t base = t.completions.size();
   t.completions.resize(base + n, 0);
