@@ -5,6 +5,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,27 +20,11 @@ std::string seconds(std::chrono::milliseconds ms) {
   return buf;
 }
 
-std::string_view outcome_headline(paystack::charge_outcome o) {
-  using paystack::charge_outcome;
-  switch (o) {
-    case charge_outcome::paid:
-      return "PAID";
-    case charge_outcome::declined:
-      return "DECLINED";
-    case charge_outcome::terminal_offline:
-      return "TERMINAL OFFLINE";
-    case charge_outcome::terminal_busy:
-      return "TERMINAL BUSY";
-    case charge_outcome::not_delivered:
-      return "NOT DELIVERED";
-    case charge_outcome::timed_out:
-      return "TIMED OUT";
-    case charge_outcome::failed:
-      return "FAILED";
-    case charge_outcome::cancelled:
-      return "CANCELLED";
-  }
-  return "UNKNOWN";
+/// "TERMINAL OFFLINE" for terminal_offline: the outcome's name, loud.
+std::string outcome_headline(paystack::charge_outcome o) {
+  std::string h(paystack::to_string(o));
+  for (auto& c : h) c = c == '_' ? ' ' : static_cast<char>(std::toupper(c));
+  return h;
 }
 
 }  // namespace
