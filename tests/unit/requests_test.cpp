@@ -186,7 +186,8 @@ TEST_F(requests, user_agent_suffix_is_appended) {
   terminal_client c(io.get_executor(), o);
   fake->push(json_reply(200, sample_body("api/terminal/fetch", "200")));
   finish(c.async_fetch_terminal("2872S934", token));
-  auto ua = only_request().header("User-Agent");
+  const auto req = only_request();  // header() views into it
+  const auto ua = req.header("User-Agent");
   EXPECT_NE(ua.find("pos-backoffice/2.3"), std::string_view::npos) << ua;
 }
 
