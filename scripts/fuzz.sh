@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
-samples="$(cd .. && pwd)/shared/paystack/samples"
+samples="$PWD/tests/data/paystack-samples"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target reply_fuzzer webhook_fuzzer sim_request_fuzzer
 

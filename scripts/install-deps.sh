@@ -12,6 +12,11 @@ packages=(
   clang clang-format libclang-rt-14-dev
   curl
 )
+# Only for the full measurements (benchmarks/measure.sh, doc/performance.md), not for CI:
+# nginx's package starts a server on port 80 when installed.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(wrk nginx valgrind time linux-perf)
+fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -25,3 +25,6 @@ cmake --workflow --preset asan-ubsan
 
 echo "== fuzz targets (bounded)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
+
+echo "== benchmarks, briefly (proves they run; no timing asserted)"
+bash scripts/bench.sh

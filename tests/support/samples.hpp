@@ -1,4 +1,4 @@
-// Access to the official Paystack samples (../shared/paystack/samples) used as fixtures.
+// Access to the official Paystack samples (tests/data/paystack-samples) used as fixtures.
 #pragma once
 
 #include <boost/json.hpp>
