@@ -56,7 +56,6 @@ struct connection {
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
-  bool reused = false;
 
   connection(const asio::any_io_executor& ex, ssl::context* ctx) {
     if (ctx)
@@ -161,23 +160,49 @@ class beast_transport final : public transport,
     if (op.resolver) op.resolver->cancel();
   }
 
-  void wake_one_waiter() {
-    if (waiters_.empty()) return;
-    waiters_.front()->cancel();
+  /// A call waiting for a connection. The pool is first come, first served: a released
+  /// connection, or a freed slot, goes to the oldest waiter directly, so a newer call can never
+  /// overtake it.
+  struct pool_waiter {
+    asio::steady_timer timer;
+    std::unique_ptr<connection> handed;  ///< a connection given by release()
+    bool may_open = false;               ///< a slot given by free_slot(): open a connection in it
+    bool queued = true;                  ///< still in waiters_
+  };
+
+  pool_waiter* pop_waiter() {
+    auto* w = waiters_.front();
     waiters_.pop_front();
+    w->queued = false;
+    return w;
+  }
+
+  /// A connection slot became free: it goes to the oldest waiter, or back to the pool.
+  void free_slot() {
+    if (!stopping_ && !waiters_.empty()) {
+      auto* w = pop_waiter();
+      w->may_open = true;  // the slot changes hands; open_ stays as it is
+      w->timer.cancel();
+    } else {
+      --open_;
+    }
   }
 
   void discard(std::unique_ptr<connection> c) {
     if (!c) return;
     c->close();
-    --open_;
-    wake_one_waiter();
+    free_slot();
   }
 
   void release(std::unique_ptr<connection> c) {
     if (stopping_) return discard(std::move(c));
+    if (!waiters_.empty()) {
+      auto* w = pop_waiter();
+      w->handed = std::move(c);
+      w->timer.cancel();
+      return;
+    }
     idle_.push_back(std::move(c));
-    wake_one_waiter();
   }
 
   asio::awaitable<error_code> perform(send_op& op) {
@@ -207,39 +232,65 @@ class beast_transport final : public transport,
     for (;;) {
       if (stopping_ || op.cancelled)
         co_return fail(op, asio::error::operation_aborted, "cancelled before sending");
-      while (!idle_.empty()) {
-        auto c = std::move(idle_.back());
-        idle_.pop_back();
-        if (c->alive()) {
-          c->reused = true;
-          out = std::move(c);
-          co_return error_code{};
+      if (waiters_.empty()) {  // nobody is ahead of this call
+        while (!idle_.empty()) {
+          auto c = std::move(idle_.back());
+          idle_.pop_back();
+          if (c->alive()) {
+            out = std::move(c);
+            co_return error_code{};
+          }
+          discard(std::move(c));  // broken idle connection: replaced, nothing was sent on it
         }
-        discard(std::move(c));  // broken idle connection: replaced, nothing was sent on it
-      }
-      if (open_ < settings_.max_connections) {
-        ++open_;
-        auto c = std::make_unique<connection>(strand_, ctx_ ? &*ctx_ : nullptr);
-        op.conn = c.get();
-        error_code ec = co_await connect(op, *c);
-        op.conn = nullptr;
-        if (ec) {
-          discard(std::move(c));
-          co_return ec;
+        if (open_ < settings_.max_connections) {
+          ++open_;
+          co_return co_await open_connection(op, out);
         }
-        out = std::move(c);
-        co_return error_code{};
       }
-      asio::steady_timer wait(strand_, op.deadline);
-      waiters_.push_back(&wait);
-      op.waiting = &wait;
-      co_await wait.async_wait(use_tuple);
+      pool_waiter w{asio::steady_timer(strand_, op.deadline)};
+      waiters_.push_back(&w);
+      op.waiting = &w.timer;
+      co_await w.timer.async_wait(use_tuple);
       op.waiting = nullptr;
-      if (auto it = std::find(waiters_.begin(), waiters_.end(), &wait); it != waiters_.end())
-        waiters_.erase(it);
-      if (!op.cancelled && clock::now() >= op.deadline)
+      if (w.queued) waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
+      const bool give_up = op.cancelled || stopping_;
+      if (w.handed) {
+        if (give_up) {
+          release(std::move(w.handed));  // to the next waiter
+        } else if (w.handed->alive()) {
+          out = std::move(w.handed);
+          co_return error_code{};
+        } else {
+          w.handed->close();  // broken while idle: its slot is this call's
+          w.handed.reset();
+          w.may_open = true;
+        }
+      }
+      if (w.may_open) {
+        if (give_up) {
+          free_slot();
+        } else {
+          co_return co_await open_connection(op, out);
+        }
+      }
+      if (give_up) co_return fail(op, asio::error::operation_aborted, "cancelled before sending");
+      if (clock::now() >= op.deadline)
         co_return fail(op, error::timeout, "timed out waiting for a free connection");
     }
+  }
+
+  /// Opens a connection in a slot already counted in open_.
+  asio::awaitable<error_code> open_connection(send_op& op, std::unique_ptr<connection>& out) {
+    auto c = std::make_unique<connection>(strand_, ctx_ ? &*ctx_ : nullptr);
+    op.conn = c.get();
+    error_code ec = co_await connect(op, *c);
+    op.conn = nullptr;
+    if (ec) {
+      discard(std::move(c));
+      co_return ec;
+    }
+    out = std::move(c);
+    co_return error_code{};
   }
 
   asio::awaitable<error_code> connect(send_op& op, connection& c) {
@@ -372,7 +423,7 @@ class beast_transport final : public transport,
   std::optional<ssl::context> ctx_;
   std::vector<std::unique_ptr<connection>> idle_;
   std::size_t open_ = 0;
-  std::deque<asio::steady_timer*> waiters_;
+  std::deque<pool_waiter*> waiters_;  // oldest first
   std::unordered_set<send_op*> active_;
   bool stopping_ = false;
 };

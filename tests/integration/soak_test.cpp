@@ -138,3 +138,46 @@ TEST(soak, thousands_of_calls_with_random_faults_complete_exactly_once) {
 
 }  // namespace
 }  // namespace paystack::test
+
+namespace paystack::test {
+namespace {
+
+// The pool is first come, first served: with 8 calls in flight on 2 connections and every
+// completion starting a new call, no call is overtaken by more than the 7 that were in flight
+// when it started (a newer call used to grab a released connection before an older waiter).
+TEST(soak, the_pool_serves_waiting_calls_in_order) {
+  sim::server_options so;
+  so.secret_key = key;
+  sim::server sim(so);
+  sim.start();
+  const std::string terminal = sim.terminal_ids().at(0);
+  asio::io_context io;
+  client_options o;
+  o.secret_key = key;
+  o.base_url = sim.base_url();
+  o.max_connections_per_host = 2;
+  o.retry.max_attempts = 1;
+  terminal_client client(io.get_executor(), o);
+
+  constexpr std::size_t total = 2000, in_flight = 8;
+  std::size_t started = 0, completed = 0, worst = 0, failures = 0;
+  std::function<void()> launch = [&] {
+    if (started == total) return;
+    ++started;
+    const std::size_t done_before = completed;
+    client.async_fetch_terminal_status(terminal, [&, done_before](auto ec, auto r) {
+      if (ec || !r.ok()) ++failures;
+      worst = std::max(worst, completed - done_before);  // completions that overtook this call
+      ++completed;
+      launch();
+    });
+  };
+  for (std::size_t i = 0; i < in_flight; ++i) launch();
+  io.run();
+  EXPECT_EQ(completed, total);
+  EXPECT_EQ(failures, 0u);
+  EXPECT_LE(worst, in_flight - 1) << "a call waited while " << worst << " later calls completed";
+}
+
+}  // namespace
+}  // namespace paystack::test
