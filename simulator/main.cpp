@@ -20,7 +20,7 @@ Usage: paystack-sim [options]
                          sk_test_simulator); never printed
   --webhook-url URL      POST webhooks here (http://host:port/path); default: none
   --seed N               random seed behind every generated id (default 1)
-  --terminals N          commissioned demo terminals at start (default 3)
+  --terminals N          commissioned demo terminals at start (default 3, at most 1000000)
   --devices N            debug devices waiting to be commissioned (default 2)
   --latency MS           added to every response (default 0)
   --rate-limit N         requests per 60 s (default: unlimited; Paystack test mode is 100)
@@ -90,11 +90,11 @@ int main(int argc, char** argv) {
       o.seed = *v;
     } else if (arg == "--terminals") {
       auto v = number<std::size_t>(value());
-      if (!v || *v > 10000) bad(arg);
+      if (!v || *v > 1000000) bad(arg);
       o.seed_terminals = *v;
     } else if (arg == "--devices") {
       auto v = number<std::size_t>(value());
-      if (!v || *v > 10000) bad(arg);
+      if (!v || *v > 1000000) bad(arg);
       o.seed_devices = *v;
     } else if (arg == "--latency") {
       auto v = number<std::int64_t>(value());

@@ -6,8 +6,11 @@
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/version.hpp>
 #include <cstdlib>
@@ -20,8 +23,20 @@ namespace paystack::detail {
 namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 
+namespace {
+
+asio::any_io_executor make_client_strand(const asio::any_io_executor& ex) {
+  if (const auto* io = ex.target<asio::io_context::executor_type>()) return asio::make_strand(*io);
+  if (const auto* pool = ex.target<asio::thread_pool::executor_type>()) {
+    return asio::make_strand(*pool);
+  }
+  return asio::make_strand(ex);
+}
+
+}  // namespace
+
 core_shared::core_shared(asio::any_io_executor ex)
-    : executor(ex), strand(asio::make_strand(ex)), rng(std::random_device{}()) {}
+    : executor(ex), strand(make_client_strand(ex)), rng(std::random_device{}()) {}
 
 namespace {
 

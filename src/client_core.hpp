@@ -22,7 +22,10 @@ namespace paystack::detail {
 /// Per constructed client; shared by its copies, with() views and payment_request_client.
 struct core_shared {
   boost::asio::any_io_executor executor;
-  boost::asio::strand<boost::asio::any_io_executor> strand;
+  /// Serialises the client's state. A strand over the concrete executor when the client's is an
+  /// io_context's or a thread_pool's: it fits in any_io_executor's small buffer, so the many
+  /// executor copies per call do not allocate (doc/performance.md).
+  boost::asio::any_io_executor strand;
   std::shared_ptr<paystack::transport> transport;
   bool owns_transport = false;
   endpoint ep;

@@ -39,10 +39,10 @@ void add_sim_command(CLI::App& app, context& ctx) {
   sub->add_option("--seed", o->seed, "random seed behind every generated id")
       ->capture_default_str();
   sub->add_option("--terminals", o->seed_terminals, "commissioned demo terminals at start")
-      ->check(CLI::Range(0, 10000))
+      ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   sub->add_option("--devices", o->seed_devices, "debug devices waiting to be commissioned")
-      ->check(CLI::Range(0, 10000))
+      ->check(CLI::Range(0, 1000000))
       ->capture_default_str();
   sub->add_option_function<std::int64_t>(
          "--latency", [o](std::int64_t ms) { o->latency = std::chrono::milliseconds{ms}; },

@@ -538,38 +538,52 @@ http_response engine::list_terminals(std::string_view query) {
     if (!before) return invalid("Invalid cursor");
   }
 
-  std::vector<const device*> all;
-  for (const auto& [id, d] : devices_) {
-    if (d.commissioned) all.push_back(&d);
-  }
-  std::size_t first = 0;
-  std::size_t last = 0;  // one past
+  // Walk the id-ordered map from the cursor: a page costs O(per_page + log n), not O(n), so a
+  // simulator holding 100,000 terminals still pages quickly.
+  const auto limit = static_cast<std::size_t>(per_page);
+  std::vector<const device*> page;
+  bool more_after = false;
+  bool more_before = false;
   if (before) {
-    last = static_cast<std::size_t>(
-        std::lower_bound(all.begin(), all.end(), *before,
-                         [](const device* d, std::int64_t v) { return d->id < v; }) -
-        all.begin());
-    first =
-        last > static_cast<std::size_t>(per_page) ? last - static_cast<std::size_t>(per_page) : 0;
-  } else {
-    if (after) {
-      first = static_cast<std::size_t>(
-          std::upper_bound(all.begin(), all.end(), *after,
-                           [](std::int64_t v, const device* d) { return v < d->id; }) -
-          all.begin());
+    auto it = devices_.lower_bound(*before);
+    while (it != devices_.begin()) {
+      --it;
+      if (!it->second.commissioned) continue;
+      if (page.size() == limit) {
+        more_before = true;
+        break;
+      }
+      page.push_back(&it->second);
     }
-    last = std::min(all.size(), first + static_cast<std::size_t>(per_page));
+    std::reverse(page.begin(), page.end());
+    more_after = std::any_of(devices_.lower_bound(*before), devices_.end(),
+                             [](const auto& kv) { return kv.second.commissioned; });
+  } else {
+    auto it = after ? devices_.upper_bound(*after) : devices_.begin();
+    for (; it != devices_.end(); ++it) {
+      if (!it->second.commissioned) continue;
+      if (page.size() == limit) {
+        more_after = true;
+        break;
+      }
+      page.push_back(&it->second);
+    }
+    if (!page.empty()) {
+      const auto first_id = page.front()->id;
+      more_before = std::any_of(devices_.begin(), devices_.lower_bound(first_id),
+                                [](const auto& kv) { return kv.second.commissioned; });
+    }
   }
   json::array data;
-  for (auto i = first; i < last; ++i) data.push_back(terminal_json(*all[i], false));
+  for (const auto* d : page) data.push_back(terminal_json(*d, false));
   json::object meta;
   meta["next"] =
-      (last < all.size() && last > first)
-          ? json::value(base64_encode("terminal:after:" + std::to_string(all[last - 1]->id)))
+      more_after && !page.empty()
+          ? json::value(base64_encode("terminal:after:" + std::to_string(page.back()->id)))
           : json::value(nullptr);
   meta["previous"] =
-      (first > 0 && first < last)
-          ? json::value(base64_encode("terminal:before:" + std::to_string(all[first]->id)))
+      more_before && !page.empty()
+          ? json::value(base64_encode("terminal:before:" + std::to_string(page.front()->id)))
           : json::value(nullptr);
   meta["perPage"] = per_page;
   return make_json(200, json::object{{"status", true},
