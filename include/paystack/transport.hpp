@@ -34,6 +34,8 @@ struct http_request {
 /// it is safe.
 struct http_reply {
   unsigned status_code = 0;
+  /// The built-in transport keeps only the headers the library reads: Content-Type,
+  /// Retry-After and x-ratelimit-*.
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   bool request_sent = false;   ///< some byte of the request may have reached the server

@@ -412,9 +412,16 @@ class beast_transport final : public transport,
     }
     auto msg = parser.release();
     op.reply.status_code = msg.result_int();
-    op.reply.headers.reserve(8);
-    for (const auto& f : msg)
-      op.reply.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    // Only the headers the library reads are kept (an allow-list: Date, Server, cookies and
+    // the like cost copies on every call and are never looked at).
+    op.reply.headers.reserve(4);
+    for (const auto& f : msg) {
+      const auto name = f.name_string();
+      if (beast::iequals(name, "content-type") || beast::iequals(name, "retry-after") ||
+          (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-"))) {
+        op.reply.headers.emplace_back(std::string(name), std::string(f.value()));
+      }
+    }
     op.reply.body = std::move(msg.body());
     keep = msg.keep_alive();
     co_return error_code{};
