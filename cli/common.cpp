@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iomanip>
 #include <sstream>
+#include <variant>
 
 namespace cli {
 
@@ -192,6 +193,25 @@ std::string terminal_json_line(const paystack::terminal& t) {
   o["status"] = t.status;
   if (t.split_code) o["split_code"] = *t.split_code;
   return json::serialize(o);
+}
+
+/// One human line about an event: its name and what identifies it.
+std::string describe_webhook(const paystack::webhook_event& e) {
+  std::string out = e.event;
+  if (const auto* c = std::get_if<paystack::charge_success_data>(&e.data)) {
+    out += "  reference " + c->reference + "  " + format_amount(c->amount, c->currency);
+    if (c->channel) out += "  channel " + *c->channel;
+    if (c->terminal_id) out += "  terminal " + *c->terminal_id;
+  } else if (const auto* p = std::get_if<paystack::payment_request>(&e.data)) {
+    out += "  " + p->request_code + "  " + format_amount(p->amount, p->currency) + "  status " +
+           p->status;
+    if (p->offline_reference) out += "  offline reference " + *p->offline_reference;
+  } else if (const auto* f = std::get_if<paystack::invoice_payment_failed_data>(&e.data)) {
+    if (f->request_code) out += "  " + *f->request_code;
+    if (f->invoice_code && f->invoice_code != f->request_code) out += "  " + *f->invoice_code;
+    if (f->offline_reference) out += "  offline reference " + *f->offline_reference;
+  }
+  return out;
 }
 
 int report_failure(const global_options& g, boost::system::error_code ec, unsigned status_code,

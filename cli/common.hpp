@@ -88,6 +88,10 @@ std::string format_amount(std::int64_t subunits, std::string_view currency);
 /// One terminal as a JSON object (the model's fields, fixed order; null when absent).
 std::string terminal_json_line(const paystack::terminal& t);
 
+/// One human line about a webhook event: its name and what identifies it (reference, amount,
+/// payment request, terminal).
+std::string describe_webhook(const paystack::webhook_event& e);
+
 /// What an error reply or error_code means for the user; prints the diagnostic to stderr and
 /// returns the exit code. `interrupted`: Ctrl-C was pressed.
 int report_failure(const global_options& g, boost::system::error_code ec, unsigned status_code,

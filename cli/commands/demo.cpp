@@ -30,15 +30,7 @@ int run_demo(const global_options& g, const demo_args& a) {
   std::vector<std::string> received;
   paystack::webhook_server_options wo;
   wo.secret_key = demo_key;
-  wo.on_event = [&](const paystack::webhook_event& e) {
-    std::string line = e.event;
-    if (const auto* c = std::get_if<paystack::charge_success_data>(&e.data)) {
-      line += "  " + c->reference + "  " + format_amount(c->amount, c->currency);
-    } else if (const auto* p = std::get_if<paystack::payment_request>(&e.data)) {
-      line += "  " + p->request_code + "  status " + p->status;
-    }
-    received.push_back(std::move(line));
-  };
+  wo.on_event = [&](const paystack::webhook_event& e) { received.push_back(describe_webhook(e)); };
   paystack::webhook_server hooks(ioc.get_executor(), std::move(wo));
   hooks.start();
 

@@ -4,7 +4,6 @@
 #include <boost/asio/signal_set.hpp>
 #include <ctime>
 #include <paystack/webhook_server.hpp>
-#include <variant>
 
 #include "common.hpp"
 
@@ -18,25 +17,6 @@ std::string now_hms() {
   char buf[16];
   std::strftime(buf, sizeof buf, "%H:%M:%S", &tm);
   return buf;
-}
-
-/// One human line about an event: its name and what identifies it.
-std::string summary(const paystack::webhook_event& e) {
-  std::string out = e.event;
-  if (const auto* c = std::get_if<paystack::charge_success_data>(&e.data)) {
-    out += "  reference " + c->reference + "  " + format_amount(c->amount, c->currency);
-    if (c->channel) out += "  channel " + *c->channel;
-    if (c->terminal_id) out += "  terminal " + *c->terminal_id;
-  } else if (const auto* p = std::get_if<paystack::payment_request>(&e.data)) {
-    out += "  " + p->request_code + "  " + format_amount(p->amount, p->currency) + "  status " +
-           p->status;
-    if (p->offline_reference) out += "  offline reference " + *p->offline_reference;
-  } else if (const auto* f = std::get_if<paystack::invoice_payment_failed_data>(&e.data)) {
-    if (f->request_code) out += "  " + *f->request_code;
-    if (f->invoice_code && f->invoice_code != f->request_code) out += "  " + *f->invoice_code;
-    if (f->offline_reference) out += "  offline reference " + *f->offline_reference;
-  }
-  return out;
 }
 
 }  // namespace
@@ -87,7 +67,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
         if (json) {
           print_raw(e.raw_body);
         } else {
-          std::cout << now_hms() << "  " << summary(e) << '\n' << std::flush;
+          std::cout << now_hms() << "  " << describe_webhook(e) << '\n' << std::flush;
         }
         if (a->count && ++seen >= *a->count) ioc.stop();
       };
