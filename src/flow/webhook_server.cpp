@@ -9,6 +9,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -67,7 +68,10 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
       if (stopped) co_return;
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        continue;  // e.g. too many open files: keep serving the others
+        // e.g. too many open files: keep serving the others, without spinning on the error.
+        asio::steady_timer pause(strand, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
       }
       if (connections.size() >= options.max_connections) {
         boost::system::error_code ignored;
