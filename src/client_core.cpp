@@ -4,9 +4,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -16,6 +20,7 @@
 #include <cstdlib>
 #include <paystack/error.hpp>
 #include <paystack/version.hpp>
+#include <vector>
 
 #include "http/beast_transport.hpp"
 
@@ -171,10 +176,18 @@ auto sleep_awaitable(time_source& t, const asio::any_io_executor& ex, std::chron
 
 asio::awaitable<exchange_result> exchange(std::shared_ptr<core_shared> shared, http_request req,
                                           retry_class cls, retry_policy policy,
-                                          std::chrono::milliseconds timeout) {
+                                          std::chrono::milliseconds timeout,
+                                          std::shared_ptr<asio::cancellation_signal> stop) {
   co_await asio::this_coro::throw_if_cancelled(false);
   co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
   auto& s = *shared;
+  // Registered while it runs (on the strand), so the last client handle can stop it.
+  struct registration {
+    core_shared& s;
+    asio::cancellation_signal* signal;
+    ~registration() { s.in_flight.erase(signal); }
+  } registered{s, stop.get()};
+  s.in_flight.insert(stop.get());
   auto& time = *s.time;
   const auto deadline = time.now() + timeout;
   exchange_result out;
@@ -209,8 +222,29 @@ asio::awaitable<exchange_result> exchange(std::shared_ptr<core_shared> shared, h
 }  // namespace
 
 void client_core::run(http_request request, retry_class cls, exchange_handler handler) const {
-  asio::co_spawn(shared_->strand, exchange(shared_, std::move(request), cls, retry_, timeout_),
-                 std::move(handler));
+  // The exchange is cancelled through its own signal: the caller's slot is forwarded to it, and
+  // client_handle's destructor emits it (see core_shared::in_flight).
+  auto stop = std::make_shared<asio::cancellation_signal>();
+  auto caller_slot = asio::get_associated_cancellation_slot(handler);
+  if (caller_slot.is_connected()) {
+    caller_slot.assign([weak = std::weak_ptr<asio::cancellation_signal>(stop),
+                        strand = shared_->strand](asio::cancellation_type type) {
+      asio::post(strand, [weak, type] {
+        if (auto signal = weak.lock()) signal->emit(type);
+      });
+    });
+  }
+  auto ex = asio::get_associated_executor(handler, shared_->strand);
+  auto signal_slot = stop->slot();
+  asio::co_spawn(shared_->strand,
+                 exchange(shared_, std::move(request), cls, retry_, timeout_, stop),
+                 asio::bind_cancellation_slot(
+                     signal_slot,
+                     asio::bind_executor(ex, [stop, caller_slot, h = std::move(handler)](
+                                                 std::exception_ptr e, exchange_result r) mutable {
+                       if (caller_slot.is_connected()) caller_slot.clear();
+                       std::move(h)(e, std::move(r));
+                     })));
 }
 
 namespace {
@@ -233,7 +267,17 @@ class steady_time_source final : public time_source {
 }  // namespace
 
 client_handle::~client_handle() {
-  if (shared && shared->owns_transport && shared->transport) shared->transport->shutdown();
+  if (!shared) return;
+  try {
+    asio::dispatch(shared->strand, [s = shared] {
+      const std::vector<asio::cancellation_signal*> signals(s->in_flight.begin(),
+                                                            s->in_flight.end());
+      for (auto* signal : signals) signal->emit(asio::cancellation_type::terminal);
+    });
+  } catch (...) {
+    // Best effort: a destructor must not throw.
+  }
+  if (shared->owns_transport && shared->transport) shared->transport->shutdown();
 }
 
 }  // namespace paystack::detail

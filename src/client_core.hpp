@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
 #include <exception>
@@ -12,6 +13,7 @@
 #include <paystack/client_options.hpp>
 #include <paystack/transport.hpp>
 #include <random>
+#include <set>
 #include <string>
 
 #include "http/endpoint.hpp"
@@ -36,7 +38,10 @@ struct core_shared {
   std::string config_detail;
   std::function<void(const log_record&)> logger;
   std::shared_ptr<time_source> time;  ///< deadlines and backoff sleeps
-  std::mt19937 rng;                   ///< jitter; used on the strand only
+  /// The cancellation signal of every exchange in flight (strand only): client_handle's
+  /// destructor emits them all, so that a call sleeping between attempts ends at once.
+  std::set<boost::asio::cancellation_signal*> in_flight;
+  std::mt19937 rng;  ///< jitter; used on the strand only
   static_assert(std::mt19937::max() == 0xffffffffu, "decide_retry expects 32 random bits");
 
   explicit core_shared(boost::asio::any_io_executor ex);

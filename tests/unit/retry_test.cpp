@@ -370,3 +370,36 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace paystack::test
+
+namespace paystack::test {
+namespace {
+
+// Destroying the last client handle ends a call that sleeps between attempts at once (the
+// real time source: a 20 s Retry-After), instead of when the sleep would have ended.
+TEST(shutdown, destroying_the_client_ends_a_backoff_sleep) {
+  boost::asio::io_context io;
+  auto fake = std::make_shared<fake_transport>(io.get_executor());
+  fake->push(json_reply(503, R"({"status":false,"message":"busy"})", {{"Retry-After", "20"}}));
+  client_options o;
+  o.secret_key = test_key;
+  o.transport = fake;
+  std::optional<std::pair<boost::system::error_code, std::string>> done;
+  {
+    terminal_client client(io.get_executor(), o);
+    client.async_fetch_terminal_status(
+        "T", [&](boost::system::error_code ec, auto r) { done.emplace(ec, r.error_detail); });
+    while (fake->request_count() == 0 && io.run_one() != 0) {
+    }
+    io.poll();  // the 503 came back: the call now sleeps 20 s before its second attempt
+    ASSERT_FALSE(done);
+  }
+  io.restart();
+  io.poll();  // no waiting: only handlers that are ready run
+  ASSERT_TRUE(done) << "the call still sleeps after its client was destroyed";
+  EXPECT_EQ(done->first, boost::asio::error::operation_aborted);
+  EXPECT_EQ(done->second, "cancelled while waiting to retry");
+  EXPECT_EQ(fake->request_count(), 1u);
+}
+
+}  // namespace
+}  // namespace paystack::test
