@@ -20,7 +20,6 @@
 
 #include "fake_time.hpp"
 #include "fault_headers.hpp"
-#include "http/beast_transport.hpp"
 
 namespace paystack::test {
 namespace {
@@ -44,16 +43,15 @@ class sim_faults : public ::testing::Test {
   /// A client whose requests carry `spec` (for the first `times` of them; 0: all).
   terminal_client client_with(std::string spec, unsigned times = 0,
                               std::chrono::milliseconds timeout = 10s) {
-    detail::endpoint ep;
-    std::string detail_text;
-    EXPECT_FALSE(detail::parse_endpoint(sim_->base_url(), false, ep, detail_text));
-    boost::system::error_code ec;
-    auto inner = detail::make_beast_transport(asio::make_strand(io_), ep, {}, ec, detail_text);
-    EXPECT_FALSE(ec);
     auto count = std::make_shared<unsigned>(0);
-    transport_ = std::make_shared<fault_headers>(inner, [spec, times, count](const http_request&) {
-      return times == 0 || (*count)++ < times ? spec : std::string();
-    });
+    std::string why;
+    transport_ = make_fault_transport(
+        io_, sim_->base_url(),
+        [spec, times, count](const http_request&) {
+          return times == 0 || (*count)++ < times ? spec : std::string();
+        },
+        why);
+    EXPECT_TRUE(transport_) << why;
     client_options o;
     o.secret_key = key;
     o.base_url = sim_->base_url();

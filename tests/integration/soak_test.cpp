@@ -13,7 +13,6 @@
 
 #include "fake_time.hpp"
 #include "fault_headers.hpp"
-#include "http/beast_transport.hpp"
 
 namespace paystack::test {
 namespace {
@@ -88,19 +87,18 @@ TEST(soak, thousands_of_calls_with_random_faults_complete_exactly_once) {
   const std::string terminal = sim.terminal_ids().at(0);
 
   asio::io_context io;
-  detail::endpoint ep;
-  std::string why;
-  ASSERT_FALSE(detail::parse_endpoint(sim.base_url(), false, ep, why));
-  boost::system::error_code ec;
-  auto inner = detail::make_beast_transport(asio::make_strand(io), ep, {}, ec, why);
-  ASSERT_FALSE(ec);
   static const std::vector<std::string> faults{
       "status=503", "status=500", "reset=before_read", "reset=after_read",
       "truncate",   "html502",    "retry_after=0",     "delay_ms=2"};
   std::mt19937 fault_rng(20261125);
-  auto decorated = std::make_shared<fault_headers>(inner, [&](const http_request&) {
-    return fault_rng() % 3 == 0 ? faults[fault_rng() % faults.size()] : std::string();
-  });
+  std::string why;
+  auto decorated = make_fault_transport(
+      io, sim.base_url(),
+      [&](const http_request&) {
+        return fault_rng() % 3 == 0 ? faults[fault_rng() % faults.size()] : std::string();
+      },
+      why);
+  ASSERT_TRUE(decorated) << why;
   client_options o;
   o.secret_key = key;
   o.base_url = sim.base_url();

@@ -7,10 +7,14 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 #include <functional>
 #include <memory>
 #include <paystack/transport.hpp>
 #include <string>
+
+#include "http/beast_transport.hpp"  // the built-in transport (tests see src/)
 
 namespace paystack::test {
 
@@ -51,5 +55,19 @@ class fault_headers : public transport {
   picker pick_;  // called on the client's strand
   std::atomic<std::size_t> sent_{0};
 };
+
+/// The built-in transport to `base_url` (a simulator), decorated with `pick`. Null when the
+/// base URL or the transport cannot be set up (the reason goes to `why`).
+inline std::shared_ptr<fault_headers> make_fault_transport(boost::asio::io_context& io,
+                                                           const std::string& base_url,
+                                                           fault_headers::picker pick,
+                                                           std::string& why) {
+  detail::endpoint ep;
+  if (detail::parse_endpoint(base_url, false, ep, why)) return nullptr;
+  boost::system::error_code ec;
+  auto inner = detail::make_beast_transport(boost::asio::make_strand(io), ep, {}, ec, why);
+  if (ec) return nullptr;
+  return std::make_shared<fault_headers>(std::move(inner), std::move(pick));
+}
 
 }  // namespace paystack::test
