@@ -2,20 +2,16 @@
 
 #include <openssl/opensslv.h>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/version.hpp>
 #include <cstdlib>
 #include <paystack/error.hpp>
@@ -116,10 +112,14 @@ std::shared_ptr<client_core> client_core::create(asio::any_io_executor ex, clien
     ts.max_body_bytes = options.max_response_bytes;
     ts.max_header_bytes = options.max_header_bytes;
     ts.ca_file = options.ca_file;
+    ts.fixed_headers = {{"Authorization", s.authorization},
+                        {"User-Agent", s.user_agent},
+                        {"Accept", "application/json"}};
     boost::system::error_code ec;
     s.transport = make_beast_transport(s.strand, s.ep, std::move(ts), ec, detail);
     if (ec) fail(error::tls_failed, detail);
     s.owns_transport = true;
+    s.transport_adds_headers = true;
   }
   return std::make_shared<client_core>(std::move(shared), options.retry, options.timeout);
 }
@@ -129,24 +129,18 @@ http_request client_core::make_request(http_method method, std::string target,
   http_request r;
   r.method = method;
   r.target = std::move(target);
-  r.headers.reserve(4);
-  r.headers.emplace_back("Authorization", shared_->authorization);
-  r.headers.emplace_back("User-Agent", shared_->user_agent);
-  r.headers.emplace_back("Accept", "application/json");
+  if (!shared_->transport_adds_headers) {
+    r.headers.reserve(4);
+    r.headers.emplace_back("Authorization", shared_->authorization);
+    r.headers.emplace_back("User-Agent", shared_->user_agent);
+    r.headers.emplace_back("Accept", "application/json");
+  }
   if (method != http_method::get) r.headers.emplace_back("Content-Type", "application/json");
   r.body = std::move(body);
   return r;
 }
 
 namespace {
-
-// Adapts transport::async_send to use_awaitable.
-auto send_awaitable(paystack::transport& t, const http_request& req, clock::time_point deadline) {
-  return asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>&,
-                              void(boost::system::error_code, http_reply)>(
-      [&t, &req, deadline](auto handler) { t.async_send(req, deadline, std::move(handler)); },
-      asio::as_tuple(asio::use_awaitable));
-}
 
 void log_attempt(core_shared& s, const http_request& req, unsigned attempt, clock::duration elapsed,
                  const boost::system::error_code& ec, const http_reply& reply, bool will_retry) {
@@ -166,85 +160,129 @@ void log_attempt(core_shared& s, const http_request& req, unsigned attempt, cloc
   }
 }
 
-// Adapts time_source::async_sleep to use_awaitable.
-auto sleep_awaitable(time_source& t, const asio::any_io_executor& ex, std::chrono::milliseconds d) {
-  return asio::async_initiate<const asio::as_tuple_t<asio::use_awaitable_t<>>&,
-                              void(boost::system::error_code)>(
-      [&t, ex, d](auto handler) { t.async_sleep(ex, d, std::move(handler)); },
-      asio::as_tuple(asio::use_awaitable));
-}
+/// One operation through the retry layer: attempt, decide, sleep, attempt again, complete.
+/// Runs on the client's strand; each step is a completion handler (no coroutine frame).
+/// Cancellation (the caller's slot, or the last client handle going away) goes through `stop_`,
+/// which is bound to whatever is pending: the transport call or the backoff sleep.
+class exchange_op final : public in_flight_exchange,
+                          public std::enable_shared_from_this<exchange_op> {
+ public:
+  exchange_op(std::shared_ptr<core_shared> shared, http_request request, retry_class cls,
+              retry_policy policy, std::chrono::milliseconds timeout, exchange_handler handler)
+      : shared_(std::move(shared)),
+        request_(std::move(request)),
+        cls_(cls),
+        policy_(policy),
+        timeout_(timeout),
+        handler_(std::move(handler)) {}
 
-asio::awaitable<exchange_result> exchange(std::shared_ptr<core_shared> shared, http_request req,
-                                          retry_class cls, retry_policy policy,
-                                          std::chrono::milliseconds timeout,
-                                          std::shared_ptr<asio::cancellation_signal> stop) {
-  co_await asio::this_coro::throw_if_cancelled(false);
-  co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
-  auto& s = *shared;
-  // Registered while it runs (on the strand), so the last client handle can stop it.
-  struct registration {
-    core_shared& s;
-    asio::cancellation_signal* signal;
-    ~registration() { s.in_flight.erase(signal); }
-  } registered{s, stop.get()};
-  s.in_flight.insert(stop.get());
-  auto& time = *s.time;
-  const auto deadline = time.now() + timeout;
-  exchange_result out;
-  for (unsigned attempt = 1;; ++attempt) {
-    const auto t0 = time.now();
-    auto [ec, reply] = co_await send_awaitable(*s.transport, req, deadline);
-    auto cs = co_await asio::this_coro::cancellation_state;
-    if (cs.cancelled() != asio::cancellation_type::none) ec = asio::error::operation_aborted;
-    const auto now = time.now();
-    const auto d =
-        decide_retry(cls, policy, attempt, ec, reply, now, deadline,
-                     std::chrono::system_clock::now(), static_cast<std::uint32_t>(s.rng()));
-    log_attempt(s, req, attempt, now - t0, ec, reply, d.retry);
-    if (!d.retry) {
-      out.ec = ec;
-      out.reply = std::move(reply);
-      out.attempts = attempt;
-      co_return out;
-    }
-    auto [tec] = co_await sleep_awaitable(time, co_await asio::this_coro::executor, d.delay);
-    if (tec || (co_await asio::this_coro::cancellation_state).cancelled() !=
-                   asio::cancellation_type::none) {
-      out.ec = asio::error::operation_aborted;
-      out.reply = std::move(reply);
-      out.reply.error_detail = "cancelled while waiting to retry";
-      out.attempts = attempt;
-      co_return out;
-    }
+  /// Forwards the caller's cancellation slot (any thread) to stop() on the strand.
+  void bind_caller_slot() {
+    caller_slot_ = asio::get_associated_cancellation_slot(handler_);
+    if (!caller_slot_.is_connected()) return;
+    caller_slot_.assign(
+        [weak = weak_from_this(), strand = shared_->strand](asio::cancellation_type type) {
+          asio::post(strand, [weak, type] {
+            if (auto op = weak.lock()) op->stop(type);
+          });
+        });
   }
-}
+
+  void start() {
+    shared_->in_flight.push_back(*this);
+    deadline_ = shared_->time->now() + timeout_;
+    attempt();
+  }
+
+  void stop(asio::cancellation_type type) override {
+    if (type == asio::cancellation_type::none || done_) return;
+    cancelled_ = true;
+    stop_.emit(type);
+  }
+
+ private:
+  void attempt() {
+    ++attempt_;
+    if (cancelled_) {
+      reply_.error_detail = "cancelled before sending";
+      return finish(asio::error::operation_aborted);
+    }
+    t0_ = shared_->time->now();
+    shared_->transport->async_send(
+        request_, deadline_,
+        asio::bind_cancellation_slot(
+            stop_.slot(), asio::bind_executor(shared_->strand, [self = shared_from_this()](
+                                                                   boost::system::error_code ec,
+                                                                   http_reply reply) mutable {
+              self->on_reply(ec, std::move(reply));
+            })));
+  }
+
+  void on_reply(boost::system::error_code ec, http_reply reply) {
+    if (cancelled_) ec = asio::error::operation_aborted;
+    auto& s = *shared_;
+    const auto now = s.time->now();
+    const auto d =
+        decide_retry(cls_, policy_, attempt_, ec, reply, now, deadline_,
+                     std::chrono::system_clock::now(), static_cast<std::uint32_t>(s.rng()));
+    log_attempt(s, request_, attempt_, now - t0_, ec, reply, d.retry);
+    reply_ = std::move(reply);
+    if (!d.retry) return finish(ec);
+    s.time->async_sleep(
+        s.strand, d.delay,
+        asio::bind_cancellation_slot(
+            stop_.slot(), asio::bind_executor(s.strand, [self = shared_from_this()](
+                                                            boost::system::error_code sleep_ec) {
+              self->on_slept(sleep_ec);
+            })));
+  }
+
+  void on_slept(boost::system::error_code ec) {
+    if (ec || cancelled_) {
+      reply_.error_detail = "cancelled while waiting to retry";
+      return finish(asio::error::operation_aborted);
+    }
+    attempt();
+  }
+
+  void finish(boost::system::error_code ec) {
+    done_ = true;
+    unlink();
+    exchange_result out;
+    out.ec = ec;
+    out.reply = std::move(reply_);
+    out.attempts = attempt_;
+    auto ex = asio::get_associated_executor(handler_, shared_->strand);
+    asio::dispatch(ex,
+                   [h = std::move(handler_), slot = caller_slot_, out = std::move(out)]() mutable {
+                     if (slot.is_connected()) slot.clear();
+                     std::move(h)(nullptr, std::move(out));
+                   });
+  }
+
+  std::shared_ptr<core_shared> shared_;
+  http_request request_;
+  retry_class cls_;
+  retry_policy policy_;
+  std::chrono::milliseconds timeout_;
+  exchange_handler handler_;
+  asio::cancellation_slot caller_slot_;
+  asio::cancellation_signal stop_;
+  clock::time_point deadline_;
+  clock::time_point t0_;
+  unsigned attempt_ = 0;
+  bool cancelled_ = false;
+  bool done_ = false;
+  http_reply reply_;  ///< the last attempt's reply
+};
 
 }  // namespace
 
 void client_core::run(http_request request, retry_class cls, exchange_handler handler) const {
-  // The exchange is cancelled through its own signal: the caller's slot is forwarded to it, and
-  // client_handle's destructor emits it (see core_shared::in_flight).
-  auto stop = std::make_shared<asio::cancellation_signal>();
-  auto caller_slot = asio::get_associated_cancellation_slot(handler);
-  if (caller_slot.is_connected()) {
-    caller_slot.assign([weak = std::weak_ptr<asio::cancellation_signal>(stop),
-                        strand = shared_->strand](asio::cancellation_type type) {
-      asio::post(strand, [weak, type] {
-        if (auto signal = weak.lock()) signal->emit(type);
-      });
-    });
-  }
-  auto ex = asio::get_associated_executor(handler, shared_->strand);
-  auto signal_slot = stop->slot();
-  asio::co_spawn(shared_->strand,
-                 exchange(shared_, std::move(request), cls, retry_, timeout_, stop),
-                 asio::bind_cancellation_slot(
-                     signal_slot,
-                     asio::bind_executor(ex, [stop, caller_slot, h = std::move(handler)](
-                                                 std::exception_ptr e, exchange_result r) mutable {
-                       if (caller_slot.is_connected()) caller_slot.clear();
-                       std::move(h)(e, std::move(r));
-                     })));
+  auto op = std::make_shared<exchange_op>(shared_, std::move(request), cls, retry_, timeout_,
+                                          std::move(handler));
+  op->bind_caller_slot();
+  asio::post(shared_->strand, [op = std::move(op)] { op->start(); });
 }
 
 namespace {
@@ -270,9 +308,9 @@ client_handle::~client_handle() {
   if (!shared) return;
   try {
     asio::dispatch(shared->strand, [s = shared] {
-      const std::vector<asio::cancellation_signal*> signals(s->in_flight.begin(),
-                                                            s->in_flight.end());
-      for (auto* signal : signals) signal->emit(asio::cancellation_type::terminal);
+      std::vector<in_flight_exchange*> calls;
+      for (auto& call : s->in_flight) calls.push_back(&call);
+      for (auto* call : calls) call->stop(asio::cancellation_type::terminal);
     });
   } catch (...) {
     // Best effort: a destructor must not throw.

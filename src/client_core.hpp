@@ -7,19 +7,31 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/intrusive/list.hpp>
 #include <chrono>
 #include <exception>
 #include <memory>
 #include <paystack/client_options.hpp>
 #include <paystack/transport.hpp>
 #include <random>
-#include <set>
 #include <string>
 
 #include "http/endpoint.hpp"
 #include "http/retry.hpp"
 
 namespace paystack::detail {
+
+/// An exchange in flight, as client_handle's destructor sees it (linked while it runs).
+struct in_flight_exchange
+    : boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
+  /// Cancels the exchange (on the strand).
+  virtual void stop(boost::asio::cancellation_type type) = 0;
+
+ protected:
+  ~in_flight_exchange() = default;
+};
+using in_flight_list =
+    boost::intrusive::list<in_flight_exchange, boost::intrusive::constant_time_size<false>>;
 
 /// Per constructed client; shared by its copies, with() views and payment_request_client.
 struct core_shared {
@@ -38,9 +50,12 @@ struct core_shared {
   std::string config_detail;
   std::function<void(const log_record&)> logger;
   std::shared_ptr<time_source> time;  ///< deadlines and backoff sleeps
-  /// The cancellation signal of every exchange in flight (strand only): client_handle's
-  /// destructor emits them all, so that a call sleeping between attempts ends at once.
-  std::set<boost::asio::cancellation_signal*> in_flight;
+  /// The built-in transport adds Authorization, User-Agent and Accept itself (rendered once):
+  /// make_request leaves them out. A custom transport gets them in every http_request.
+  bool transport_adds_headers = false;
+  /// Every exchange in flight (strand only): client_handle's destructor stops them all, so that
+  /// a call sleeping between attempts ends at once.
+  in_flight_list in_flight;
   std::mt19937 rng;  ///< jitter; used on the strand only
   static_assert(std::mt19937::max() == 0xffffffffu, "decide_retry expects 32 random bits");
 

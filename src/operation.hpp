@@ -10,6 +10,7 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <paystack/error.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal_client.hpp>
@@ -48,8 +49,13 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
     r.error_detail = std::move(x.reply.error_detail);
     return {x.ec, std::move(r)};
   }
+  // The document lives in a stack buffer (a fetch-terminal reply fits; a list page grows it):
+  // the models copy what they keep, nothing outlives this function.
+  unsigned char storage[4096];
+  boost::json::monotonic_resource resource(storage, sizeof storage);
   envelope env;
-  if (auto ec = parse_envelope(r.raw_body, env, r.error_detail)) return {ec, std::move(r)};
+  if (auto ec = parse_envelope(r.raw_body, env, r.error_detail, &resource))
+    return {ec, std::move(r)};
   copy_envelope(env, r);
   if (r.status && r.status_code >= 200 && r.status_code < 300) {
     if constexpr (std::is_same_v<T, empty>) {

@@ -1,6 +1,11 @@
-// The built-in transport (doc/adr/0003-transport.md). All state lives on one strand; each call
-// is a coroutine: acquire a connection (idle, new, or wait for one), write, read with an idle
-// timeout bounded by the deadline, then return the connection to the pool or close it.
+// The built-in transport (doc/adr/0003-transport.md). All state lives on one strand. A call is a
+// small state machine (send_op) driven by completion handlers: acquire a connection (idle, new,
+// or wait for one in arrival order), write the request rendered into one buffer, read and parse
+// the reply with Beast's parser, then return the connection to the pool or close it. Only
+// connecting (resolve, connect, TLS handshake) is a coroutine: it happens once per connection.
+//
+// Hot-path costs were measured (doc/performance.md): no coroutine frames, no per-call header
+// strings, one lazily re-armed watchdog timer instead of one timer per read and write.
 #include "http/beast_transport.hpp"
 
 #include <openssl/ssl.h>
@@ -10,22 +15,23 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/intrusive/list.hpp>
 #include <cerrno>
+#include <charconv>
 #include <deque>
 #include <optional>
 #include <paystack/error.hpp>
-#include <unordered_set>
 #include <vector>
 
 namespace paystack::detail {
@@ -35,44 +41,94 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
+namespace bi = boost::intrusive;
 using tcp = asio::ip::tcp;
 using clock = std::chrono::steady_clock;
 using boost::system::error_code;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-http::verb to_verb(http_method m) {
+/// A GET on a connection used less than this long ago is sent without probing the connection
+/// first (one system call saved per call under load); if the server had closed it, the GET is
+/// replayed once on a new connection. Other methods are always probed.
+constexpr auto unchecked_reuse_window = std::chrono::seconds(1);
+
+std::string_view verb_text(http_method m) {
   switch (m) {
     case http_method::get:
-      return http::verb::get;
+      return "GET";
     case http_method::post:
-      return http::verb::post;
+      return "POST";
     case http_method::put:
-      return http::verb::put;
+      return "PUT";
   }
-  return http::verb::get;
+  return "GET";
 }
 
+/// Beast's parser, keeping only what http_reply needs: the status, the allow-listed headers
+/// (Content-Type, Retry-After, x-ratelimit-*) and the body.
+class reply_parser final : public http::basic_parser<false> {
+ public:
+  explicit reply_parser(http_reply& out) : out_(out) {}
+
+ private:
+  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
+                       error_code&) override {}
+  void on_response_impl(int code, beast::string_view, int, error_code&) override {
+    out_.status_code = static_cast<unsigned>(code);
+  }
+  void on_field_impl(http::field f, beast::string_view name, beast::string_view value,
+                     error_code&) override {
+    if (f == http::field::content_type || f == http::field::retry_after ||
+        (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-"))) {
+      out_.headers.emplace_back(std::string(name), std::string(value));
+    }
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+    // The parser has already refused a Content-Length over the body limit.
+    if (length) out_.body.reserve(static_cast<std::size_t>(*length));
+  }
+  std::size_t on_body_impl(beast::string_view s, error_code&) override {
+    out_.body.append(s.data(), s.size());
+    return s.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view s, error_code&) override {
+    out_.body.append(s.data(), s.size());
+    return s.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  http_reply& out_;
+};
+
+enum class phase { resolving, connecting, handshaking, writing, reading };
+
+struct send_op;
+
+/// One keep-alive connection.
 struct connection {
-  std::optional<beast::tcp_stream> plain;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
-  beast::flat_buffer buffer;
+  std::optional<tcp::socket> plain;
+  std::optional<ssl::stream<tcp::socket>> tls;
+  beast::flat_buffer in;  ///< reply bytes read but not yet parsed
+  std::string out;        ///< the request being written (reused: no allocation per call)
+  send_op* op = nullptr;  ///< the call using this connection
+  clock::time_point last_progress{};  ///< last byte read (idle read timeout)
+  clock::time_point last_used{};      ///< when the last reply was complete
 
   connection(const asio::any_io_executor& ex, ssl::context* ctx) {
-    // Beast reads as much as the buffer can take: 16 KiB makes a list page (~19 KB) two reads
-    // instead of ~40 reads of 512 bytes.
-    buffer.reserve(16 * 1024);
+    in.reserve(16 * 1024);  // a list page (~19 KB) in two reads instead of ~40 of 512 bytes
     if (ctx)
       tls.emplace(ex, *ctx);
     else
       plain.emplace(ex);
   }
-  beast::tcp_stream& tcp_layer() { return tls ? tls->next_layer() : *plain; }
+  tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
 
-  // An idle connection is reusable when the peer has not closed it and sent nothing
-  // unexpected (checked with a non-blocking peek, so a dead connection is replaced before
-  // anything is sent on it).
-  bool alive() {
-    auto& sock = tcp_layer().socket();
+  /// An idle connection is reusable when the peer has not closed it and sent nothing
+  /// unexpected (a non-blocking peek: a dead connection is replaced before anything is sent).
+  bool probe() {
+    auto& sock = socket();
     if (!sock.is_open()) return false;
     char byte;
     const auto n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
@@ -81,12 +137,15 @@ struct connection {
   }
   void close() {
     error_code ignored;
-    tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    tcp_layer().close();
+    socket().shutdown(tcp::socket::shutdown_both, ignored);
+    socket().close(ignored);
   }
 };
+using connection_ptr = std::shared_ptr<connection>;
 
-struct send_op {
+using active_hook = bi::list_base_hook<bi::link_mode<bi::auto_unlink>>;
+
+struct send_op : active_hook {
   // Boost 1.81's any_completion_handler::operator=(&&) recurses forever (it re-wraps an
   // lvalue): handlers are only ever move-constructed, never move-assigned.
   send_op(const http_request& r, clock::time_point d, transport::handler_type h)
@@ -97,11 +156,22 @@ struct send_op {
   transport::handler_type handler;
   asio::cancellation_slot slot;
   http_reply reply;
+  connection_ptr conn;  ///< connecting or exchanging on it
+  std::optional<reply_parser> parser;
+  phase step = phase::connecting;
+  clock::time_point step_deadline;  ///< connect steps: min(deadline, now + connect_timeout)
   bool cancelled = false;
-  connection* conn = nullptr;             // in use by this op
-  asio::steady_timer* waiting = nullptr;  // waiting for a free connection
+  bool timed_out = false;  ///< the watchdog closed the connection
+  bool replayed = false;   ///< a GET already replayed after an unchecked reuse
+  bool unchecked = false;  ///< sent on a reused connection without probing it
+  // Waiting for a connection (the pool is first come, first served).
+  std::optional<asio::steady_timer> wait;
+  connection_ptr handed;  ///< a connection given by release()
+  bool may_open = false;  ///< a slot given by free_slot(): open a connection in it
+  bool queued = false;    ///< in waiters_
   tcp::resolver* resolver = nullptr;
 };
+using op_ptr = std::shared_ptr<send_op>;
 
 class beast_transport final : public transport,
                               public std::enable_shared_from_this<beast_transport> {
@@ -111,7 +181,16 @@ class beast_transport final : public transport,
       : strand_(std::move(strand)),
         ep_(std::move(ep)),
         settings_(std::move(settings)),
-        ctx_(std::move(ctx)) {}
+        ctx_(std::move(ctx)),
+        watchdog_(strand_) {
+    fixed_head_ = "Host: " + ep_.host_header + "\r\n";
+    for (const auto& [name, value] : settings_.fixed_headers)
+      fixed_head_ += name + ": " + value + "\r\n";
+  }
+
+  ~beast_transport() override {
+    for (auto& c : idle_) c->close();
+  }
 
   void async_send(const http_request& request, clock::time_point deadline,
                   handler_type handler) override {
@@ -125,7 +204,10 @@ class beast_transport final : public transport,
             });
           });
     }
-    asio::co_spawn(strand_, run(shared_from_this(), std::move(op)), asio::detached);
+    asio::dispatch(strand_, [self = shared_from_this(), op = std::move(op)]() mutable {
+      self->active_.push_back(*op);
+      self->acquire(std::move(op));
+    });
   }
 
   void shutdown() noexcept override {
@@ -135,7 +217,9 @@ class beast_transport final : public transport,
         for (auto& c : self->idle_) c->close();
         self->open_ -= self->idle_.size();
         self->idle_.clear();
-        for (auto* op : self->active_) self->cancel(*op);
+        std::vector<send_op*> ops;
+        for (auto& op : self->active_) ops.push_back(&op);
+        for (auto* op : ops) self->cancel(*op);
       });
     } catch (...) {
       // shutdown is best effort and must not throw (called from destructors).
@@ -143,37 +227,37 @@ class beast_transport final : public transport,
   }
 
  private:
-  static asio::awaitable<void> run(std::shared_ptr<beast_transport> self,
-                                   std::shared_ptr<send_op> op) {
-    self->active_.insert(op.get());
-    error_code ec = co_await self->perform(*op);
-    self->active_.erase(op.get());
+  // ---- completion -------------------------------------------------------------------------
+
+  void complete(const op_ptr& op, error_code ec) {
+    op->unlink();
+    if (active_.empty() && watchdog_set_) {
+      watchdog_set_ = false;
+      watchdog_.cancel();
+    }
     if (ec && op->cancelled) ec = asio::error::operation_aborted;
     if (op->slot.is_connected()) op->slot.clear();
-    auto ex = asio::get_associated_executor(op->handler, self->strand_);
+    auto ex = asio::get_associated_executor(op->handler, strand_);
     asio::dispatch(ex, [h = std::move(op->handler), ec, reply = std::move(op->reply)]() mutable {
       std::move(h)(ec, std::move(reply));
     });
   }
 
+  error_code fail(send_op& op, error_code ec, std::string detail) {
+    op.reply.error_detail = std::move(detail);
+    return ec;
+  }
+
   void cancel(send_op& op) {
     op.cancelled = true;
     if (op.conn) op.conn->close();
-    if (op.waiting) op.waiting->cancel();
+    if (op.wait) op.wait->cancel();
     if (op.resolver) op.resolver->cancel();
   }
 
-  /// A call waiting for a connection. The pool is first come, first served: a released
-  /// connection, or a freed slot, goes to the oldest waiter directly, so a newer call can never
-  /// overtake it.
-  struct pool_waiter {
-    asio::steady_timer timer;
-    std::unique_ptr<connection> handed;  ///< a connection given by release()
-    bool may_open = false;               ///< a slot given by free_slot(): open a connection in it
-    bool queued = true;                  ///< still in waiters_
-  };
+  // ---- the pool ---------------------------------------------------------------------------
 
-  pool_waiter* pop_waiter() {
+  send_op* pop_waiter() {
     auto* w = waiters_.front();
     waiters_.pop_front();
     w->queued = false;
@@ -185,128 +269,185 @@ class beast_transport final : public transport,
     if (!stopping_ && !waiters_.empty()) {
       auto* w = pop_waiter();
       w->may_open = true;  // the slot changes hands; open_ stays as it is
-      w->timer.cancel();
+      w->wait->cancel();
     } else {
       --open_;
     }
   }
 
-  void discard(std::unique_ptr<connection> c) {
+  void discard(connection_ptr c) {
     if (!c) return;
+    c->op = nullptr;
     c->close();
     free_slot();
   }
 
-  void release(std::unique_ptr<connection> c) {
+  void release(connection_ptr c) {
+    c->op = nullptr;
     if (stopping_) return discard(std::move(c));
     if (!waiters_.empty()) {
       auto* w = pop_waiter();
       w->handed = std::move(c);
-      w->timer.cancel();
+      w->wait->cancel();
       return;
     }
     idle_.push_back(std::move(c));
   }
 
-  asio::awaitable<error_code> perform(send_op& op) {
-    std::unique_ptr<connection> c;
-    error_code ec = co_await acquire(op, c);
-    if (ec) co_return ec;
-    op.conn = c.get();
-    bool keep = false;
-    if (c->tls)
-      ec = co_await exchange(*c->tls, *c, op, keep);
-    else
-      ec = co_await exchange(*c->plain, *c, op, keep);
-    op.conn = nullptr;
-    if (!ec && keep && !op.cancelled)
-      release(std::move(c));
-    else
-      discard(std::move(c));
-    co_return ec;
-  }
-
-  error_code fail(send_op& op, error_code ec, std::string detail) {
-    op.reply.error_detail = std::move(detail);
-    return ec;
-  }
-
-  asio::awaitable<error_code> acquire(send_op& op, std::unique_ptr<connection>& out) {
-    for (;;) {
-      if (stopping_ || op.cancelled)
-        co_return fail(op, asio::error::operation_aborted, "cancelled before sending");
-      if (waiters_.empty()) {  // nobody is ahead of this call
-        while (!idle_.empty()) {
-          auto c = std::move(idle_.back());
-          idle_.pop_back();
-          if (c->alive()) {
-            out = std::move(c);
-            co_return error_code{};
-          }
-          discard(std::move(c));  // broken idle connection: replaced, nothing was sent on it
-        }
-        if (open_ < settings_.max_connections) {
-          ++open_;
-          co_return co_await open_connection(op, out);
-        }
-      }
-      pool_waiter w{asio::steady_timer(strand_, op.deadline)};
-      waiters_.push_back(&w);
-      op.waiting = &w.timer;
-      co_await w.timer.async_wait(use_tuple);
-      op.waiting = nullptr;
-      if (w.queued) waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
-      const bool give_up = op.cancelled || stopping_;
-      if (w.handed) {
-        if (give_up) {
-          release(std::move(w.handed));  // to the next waiter
-        } else if (w.handed->alive()) {
-          out = std::move(w.handed);
-          co_return error_code{};
-        } else {
-          w.handed->close();  // broken while idle: its slot is this call's
-          w.handed.reset();
-          w.may_open = true;
-        }
-      }
-      if (w.may_open) {
-        if (give_up) {
-          free_slot();
-        } else {
-          co_return co_await open_connection(op, out);
-        }
-      }
-      if (give_up) co_return fail(op, asio::error::operation_aborted, "cancelled before sending");
-      if (clock::now() >= op.deadline)
-        co_return fail(op, error::timeout, "timed out waiting for a free connection");
+  /// Whether `c` (idle, or just handed over) can carry `op`'s request without a new connection.
+  bool reusable(connection& c, send_op& op) {
+    if (!c.socket().is_open() || c.in.size() > 0) return false;
+    if (op.request->method == http_method::get && !op.replayed &&
+        clock::now() - c.last_used < unchecked_reuse_window) {
+      op.unchecked = true;
+      return true;
     }
+    op.unchecked = false;
+    return c.probe();
   }
 
-  /// Opens a connection in a slot already counted in open_.
-  asio::awaitable<error_code> open_connection(send_op& op, std::unique_ptr<connection>& out) {
-    auto c = std::make_unique<connection>(strand_, ctx_ ? &*ctx_ : nullptr);
-    op.conn = c.get();
-    error_code ec = co_await connect(op, *c);
-    op.conn = nullptr;
-    if (ec) {
-      discard(std::move(c));
-      co_return ec;
+  void acquire(op_ptr op) {
+    if (stopping_ || op->cancelled)
+      return complete(op, fail(*op, asio::error::operation_aborted, "cancelled before sending"));
+    if (waiters_.empty()) {  // nobody is ahead of this call
+      while (!idle_.empty()) {
+        auto c = std::move(idle_.back());
+        idle_.pop_back();
+        if (reusable(*c, *op)) return start_exchange(std::move(op), std::move(c));
+        discard(std::move(c));  // broken idle connection: replaced, nothing was sent on it
+      }
+      if (open_ < settings_.max_connections) {
+        ++open_;
+        return open_connection(std::move(op));
+      }
     }
-    out = std::move(c);
-    co_return error_code{};
+    op->wait.emplace(strand_, op->deadline);
+    waiters_.push_back(op.get());
+    op->queued = true;
+    auto& timer = *op->wait;
+    timer.async_wait([self = shared_from_this(), op = std::move(op)](error_code) mutable {
+      self->on_waited(std::move(op));
+    });
   }
 
-  asio::awaitable<error_code> connect(send_op& op, connection& c) {
-    const auto connect_deadline = std::min(op.deadline, clock::now() + settings_.connect_timeout);
+  void on_waited(op_ptr op) {
+    op->wait.reset();
+    if (op->queued) {
+      waiters_.erase(std::find(waiters_.begin(), waiters_.end(), op.get()));
+      op->queued = false;
+    }
+    const bool give_up = op->cancelled || stopping_;
+    if (auto c = std::move(op->handed)) {
+      if (give_up) {
+        release(std::move(c));  // to the next waiter
+      } else if (reusable(*c, *op)) {
+        return start_exchange(std::move(op), std::move(c));
+      } else {
+        c->close();  // broken while idle: its slot is this call's
+        op->may_open = true;
+      }
+    }
+    if (std::exchange(op->may_open, false)) {
+      if (!give_up) return open_connection(std::move(op));
+      free_slot();
+    }
+    if (give_up)
+      return complete(op, fail(*op, asio::error::operation_aborted, "cancelled before sending"));
+    if (clock::now() >= op->deadline)
+      return complete(op, fail(*op, error::timeout, "timed out waiting for a free connection"));
+    acquire(std::move(op));
+  }
+
+  // ---- the watchdog ----------------------------------------------------------------------
+  // One timer for every call that is using a connection. It is armed for the earliest limit
+  // seen and moved only when a call needs an earlier one; when it fires it checks every such
+  // call's real limit (the deadline, the idle read timeout), closes the connections of those
+  // past it, and arms itself for the next one. With uniform timeouts that is one timer
+  // operation per idle_read_timeout instead of one per read and write; it is cancelled when no
+  // call is left, so that io_context::run() returns.
+
+  /// When the call's current step must end.
+  clock::time_point limit_of(const send_op& op) const {
+    switch (op.step) {
+      case phase::resolving:
+      case phase::connecting:
+      case phase::handshaking:
+        return op.step_deadline;
+      case phase::writing:
+        return op.deadline;
+      case phase::reading:
+        return std::min(op.deadline, op.conn->last_progress + settings_.idle_read_timeout);
+    }
+    return op.deadline;
+  }
+
+  /// Makes sure the watchdog fires no later than op's limit.
+  void watch(const send_op& op) { arm_watchdog(limit_of(op)); }
+
+  void arm_watchdog(clock::time_point limit) {
+    if (watchdog_set_ && watchdog_expiry_ <= limit) return;  // fires earlier and re-checks
+    watchdog_set_ = true;
+    watchdog_expiry_ = limit;
+    watchdog_.expires_at(limit);
+    watchdog_.async_wait([weak = weak_from_this()](error_code ec) {
+      if (ec == asio::error::operation_aborted) return;  // moved, or no call left
+      if (auto self = weak.lock()) self->on_watchdog();
+    });
+  }
+
+  void on_watchdog() {
+    watchdog_set_ = false;
+    const auto now = clock::now();
+    auto next = clock::time_point::max();
+    for (auto& op : active_) {
+      if (!op.conn || op.conn->op != &op) continue;  // waiting: its own timer guards it
+      const auto limit = limit_of(op);
+      if (now >= limit) {
+        op.timed_out = true;
+        op.conn->close();  // the pending read, write or connect ends with an error
+      } else {
+        next = std::min(next, limit);
+      }
+    }
+    if (next != clock::time_point::max()) arm_watchdog(next);
+  }
+
+  // ---- connecting -------------------------------------------------------------------------
+
+  /// Opens a connection in a slot already counted in open_, then sends op's request on it.
+  void open_connection(op_ptr op) {
+    auto c = std::make_shared<connection>(strand_, ctx_ ? &*ctx_ : nullptr);
+    op->conn = c;
+    c->op = op.get();
+    asio::co_spawn(strand_, connect(op, c),
+                   [self = shared_from_this(), op, c](std::exception_ptr e, error_code ec) {
+                     if (e && !ec) {
+                       ec = self->fail(*op, error::connection_failed,
+                                       "internal error while connecting");
+                     }
+                     op->conn.reset();
+                     if (ec) {
+                       self->discard(c);
+                       return self->complete(op, ec);
+                     }
+                     self->start_exchange(op, c);
+                   });
+  }
+
+  asio::awaitable<error_code> connect(op_ptr op_holder, connection_ptr conn) {
+    send_op& op = *op_holder;
+    connection& c = *conn;
+    op.step_deadline = std::min(op.deadline, clock::now() + settings_.connect_timeout);
     std::vector<tcp::endpoint> endpoints;
     error_code ec;
     auto literal = asio::ip::make_address(ep_.host, ec);
     if (!ec) {
       endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoul(ep_.port)));
     } else {
+      op.step = phase::resolving;
       tcp::resolver resolver(strand_);
       op.resolver = &resolver;
-      asio::steady_timer guard(strand_, connect_deadline);
+      asio::steady_timer guard(strand_, op.step_deadline);
       bool timed_out = false;
       guard.async_wait([&resolver, &timed_out](error_code e) {
         if (!e) {
@@ -323,20 +464,23 @@ class beast_transport final : public transport,
     }
     if (op.cancelled) co_return fail(op, asio::error::operation_aborted, "cancelled");
 
-    auto& tcp_layer = c.tcp_layer();
+    op.step = phase::connecting;
+    watch(op);
     error_code cec = asio::error::host_not_found;
+    bool first = true;
     for (const auto& e : endpoints) {
-      tcp_layer.expires_at(connect_deadline);
-      std::tie(cec) = co_await tcp_layer.async_connect(e, use_tuple);
-      if (!cec || op.cancelled || cec == beast::error::timeout) break;
+      error_code ignored;
+      if (!std::exchange(first, false)) c.socket().close(ignored);
+      std::tie(cec) = co_await c.socket().async_connect(e, use_tuple);
+      if (!cec || op.cancelled || op.timed_out) break;
     }
     if (op.cancelled) co_return fail(op, asio::error::operation_aborted, "cancelled");
-    if (cec == beast::error::timeout)
+    if (op.timed_out)
       co_return fail(op, error::timeout, "timed out connecting to " + ep_.host_header);
     if (cec)
       co_return fail(op, error::connection_failed,
                      "could not connect to " + ep_.host_header + ": " + cec.message());
-    tcp_layer.socket().set_option(tcp::no_delay(true), ec);
+    c.socket().set_option(tcp::no_delay(true), ec);
 
     if (c.tls) {
       SSL* ssl_handle = c.tls->native_handle();
@@ -349,14 +493,19 @@ class beast_transport final : public transport,
       } else {
         X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_handle), ep_.host.c_str());
       }
-      tcp_layer.expires_at(connect_deadline);
+      op.step = phase::handshaking;
       auto [hec] = co_await c.tls->async_handshake(ssl::stream_base::client, use_tuple);
       if (op.cancelled) co_return fail(op, asio::error::operation_aborted, "cancelled");
-      if (hec == beast::error::timeout)
-        co_return fail(op, error::timeout, "timed out in the TLS handshake");
+      if (op.timed_out) co_return fail(op, error::timeout, "timed out in the TLS handshake");
       if (hec) {
-        std::string why = hec.message();
         const long verify = SSL_get_verify_result(ssl_handle);
+        // A connection that breaks during the handshake is a connection failure (retryable);
+        // only a refused certificate or protocol is a TLS failure.
+        if (verify == X509_V_OK && hec.category() != asio::error::get_ssl_category())
+          co_return fail(op, error::connection_failed,
+                         "connection to " + ep_.host_header +
+                             " broke during the TLS handshake: " + hec.message());
+        std::string why = hec.message();
         if (verify != X509_V_OK) why = X509_verify_cert_error_string(verify);
         co_return fail(op, error::tls_failed, "TLS with " + ep_.host_header + " failed: " + why);
       }
@@ -364,77 +513,189 @@ class beast_transport final : public transport,
     co_return error_code{};
   }
 
-  error_code map_io_error(send_op& op, error_code ec, bool reading) {
-    if (op.cancelled || ec == asio::error::operation_aborted)
-      return fail(op, asio::error::operation_aborted, "cancelled");
-    if (ec == beast::error::timeout) {
-      if (clock::now() >= op.deadline) return fail(op, error::timeout, "deadline passed");
-      return fail(op, error::timeout, "no data from the server within the idle read timeout");
+  // ---- one exchange -----------------------------------------------------------------------
+
+  /// The request as it goes on the wire: request line, Host and the client's fixed headers
+  /// (rendered once), the request's own headers, Content-Length, body.
+  void render(const http_request& r, std::string& out) const {
+    out.clear();
+    out += verb_text(r.method);
+    out += ' ';
+    out += r.target;
+    out += " HTTP/1.1\r\n";
+    out += fixed_head_;
+    for (const auto& [name, value] : r.headers) {
+      out += name;
+      out += ": ";
+      out += value;
+      out += "\r\n";
     }
+    if (!r.body.empty() || r.method != http_method::get) {
+      char digits[24];
+      auto res = std::to_chars(digits, digits + sizeof digits, r.body.size());
+      out += "Content-Length: ";
+      out.append(digits, res.ptr);
+      out += "\r\n";
+    }
+    out += "\r\n";
+    out += r.body;
+  }
+
+  template <class Buffers, class Handler>
+  void async_write_to(connection& c, const Buffers& b, Handler&& h) {
+    if (c.tls)
+      asio::async_write(*c.tls, b, std::forward<Handler>(h));
+    else
+      asio::async_write(*c.plain, b, std::forward<Handler>(h));
+  }
+
+  template <class Buffers, class Handler>
+  void async_read_from(connection& c, const Buffers& b, Handler&& h) {
+    if (c.tls)
+      c.tls->async_read_some(b, std::forward<Handler>(h));
+    else
+      c.plain->async_read_some(b, std::forward<Handler>(h));
+  }
+
+  void start_exchange(op_ptr op, connection_ptr c) {
+    op->conn = c;
+    c->op = op.get();
+    render(*op->request, c->out);
+    op->step = phase::writing;
+    op->reply.request_sent = true;
+    watch(*op);
+    async_write_to(
+        *c, asio::buffer(c->out),
+        [self = shared_from_this(), op = std::move(op)](error_code ec, std::size_t) mutable {
+          self->on_written(std::move(op), ec);
+        });
+  }
+
+  void on_written(op_ptr op, error_code ec) {
+    if (ec) return finish(std::move(op), io_error(*op, ec, false));
+    auto& c = *op->conn;
+    op->step = phase::reading;
+    c.last_progress = clock::now();
+    auto& p = op->parser.emplace(op->reply);
+    p.eager(true);
+    p.body_limit(settings_.max_body_bytes);
+    p.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
+    watch(*op);
+    parse_or_read(std::move(op));
+  }
+
+  /// Parses what is buffered; reads more when the reply is not complete.
+  void parse_or_read(op_ptr op) {
+    auto& c = *op->conn;
+    auto& p = *op->parser;
+    while (c.in.size() > 0) {
+      error_code ec;
+      const auto used = p.put(c.in.data(), ec);
+      c.in.consume(used);
+      if (ec == http::error::need_more) break;
+      if (ec) return finish(std::move(op), parse_error(*op, ec));
+      if (p.is_done()) return finish(std::move(op), {});
+      if (used == 0) break;
+    }
+    const auto room = std::max<std::size_t>(c.in.capacity() - c.in.size(), 4096);
+    async_read_from(
+        c, c.in.prepare(room),
+        [self = shared_from_this(), op = std::move(op)](error_code ec, std::size_t n) mutable {
+          self->on_read(std::move(op), ec, n);
+        });
+  }
+
+  void on_read(op_ptr op, error_code ec, std::size_t n) {
+    auto& c = *op->conn;
+    c.in.commit(n);
+    if (n > 0) {
+      op->reply.reply_started = true;
+      c.last_progress = clock::now();
+    }
+    if (ec == asio::error::eof || ec == ssl::error::stream_truncated) {
+      auto& p = *op->parser;
+      if (!p.got_some() && c.in.size() == 0) {
+        if (replay(op, ec)) return;
+        return finish(std::move(op), io_error(*op, http::error::end_of_stream, true));
+      }
+      error_code pec;
+      p.put_eof(pec);
+      if (!pec && p.is_done()) return finish(std::move(op), {});
+      return finish(std::move(op), io_error(*op, pec ? pec : http::error::partial_message, true));
+    }
+    if (ec) {
+      if (ec == asio::error::connection_reset && replay(op, ec)) return;
+      return finish(std::move(op), io_error(*op, ec, true));
+    }
+    parse_or_read(std::move(op));
+  }
+
+  /// A GET sent on a reused connection without probing it, answered by nothing but a close:
+  /// the server had closed the connection, the request was not processed. It goes once more on
+  /// a new connection, invisibly to the retry layer.
+  bool replay(const op_ptr& op, error_code) {
+    if (!op->unchecked || op->replayed || op->reply.reply_started || op->cancelled ||
+        op->timed_out || stopping_)
+      return false;
+    op->replayed = true;
+    op->unchecked = false;
+    op->parser.reset();
+    op->reply = http_reply{};
+    auto c = std::move(op->conn);
+    discard(std::move(c));
+    acquire(op);
+    return true;
+  }
+
+  void finish(op_ptr op, error_code ec) {
+    auto c = std::move(op->conn);
+    const bool keep = !ec && op->parser && op->parser->keep_alive() && !op->cancelled;
+    op->parser.reset();
+    if (keep && c->in.size() == 0) {
+      c->last_used = clock::now();
+      release(std::move(c));
+    } else {
+      discard(std::move(c));
+    }
+    complete(op, ec);
+  }
+
+  error_code parse_error(send_op& op, error_code ec) {
     if (ec == http::error::body_limit || ec == http::error::header_limit ||
         ec == http::error::buffer_overflow)
       return fail(op, error::response_too_large, "reply exceeds the size limit: " + ec.message());
+    return fail(op, error::bad_response, "malformed HTTP reply: " + ec.message());
+  }
+
+  error_code io_error(send_op& op, error_code ec, bool reading) {
+    if (op.cancelled) return fail(op, asio::error::operation_aborted, "cancelled");
+    if (op.timed_out) {
+      if (clock::now() >= op.deadline) return fail(op, error::timeout, "deadline passed");
+      return fail(op, error::timeout, "no data from the server within the idle read timeout");
+    }
+    if (ec == asio::error::operation_aborted)
+      return fail(op, asio::error::operation_aborted, "cancelled");
     if (ec.category() == make_error_code(http::error::end_of_stream).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message)
-      return fail(op, error::bad_response, "malformed HTTP reply: " + ec.message());
+      return parse_error(op, ec);
     return fail(op, error::connection_failed,
                 std::string(reading ? "connection broke while reading the reply: "
                                     : "connection broke while sending the request: ") +
                     ec.message());
   }
 
-  template <class Stream>
-  asio::awaitable<error_code> exchange(Stream& stream, connection& c, send_op& op, bool& keep) {
-    const http_request& in = *op.request;
-    http::request<http::string_body> req{to_verb(in.method), in.target, 11};
-    req.set(http::field::host, ep_.host_header);
-    for (const auto& [name, value] : in.headers) req.set(name, value);
-    req.keep_alive(true);
-    if (!in.body.empty() || in.method != http_method::get) {
-      req.body() = in.body;
-      req.prepare_payload();
-    }
-
-    auto& tcp_layer = c.tcp_layer();
-    tcp_layer.expires_at(op.deadline);
-    op.reply.request_sent = true;
-    auto [wec, written] = co_await http::async_write(stream, req, use_tuple);
-    if (wec) co_return map_io_error(op, wec, false);
-
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(settings_.max_body_bytes);
-    parser.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
-    while (!parser.is_done()) {
-      tcp_layer.expires_at(std::min(op.deadline, clock::now() + settings_.idle_read_timeout));
-      auto [rec, n] = co_await http::async_read_some(stream, c.buffer, parser, use_tuple);
-      if (n > 0 || c.buffer.size() > 0) op.reply.reply_started = true;
-      if (rec) co_return map_io_error(op, rec, true);
-    }
-    auto msg = parser.release();
-    op.reply.status_code = msg.result_int();
-    // Only the headers the library reads are kept (an allow-list: Date, Server, cookies and
-    // the like cost copies on every call and are never looked at).
-    op.reply.headers.reserve(4);
-    for (const auto& f : msg) {
-      const auto name = f.name_string();
-      if (beast::iequals(name, "content-type") || beast::iequals(name, "retry-after") ||
-          (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-"))) {
-        op.reply.headers.emplace_back(std::string(name), std::string(f.value()));
-      }
-    }
-    op.reply.body = std::move(msg.body());
-    keep = msg.keep_alive();
-    co_return error_code{};
-  }
-
   asio::any_io_executor strand_;
   endpoint ep_;
   transport_settings settings_;
   std::optional<ssl::context> ctx_;
-  std::vector<std::unique_ptr<connection>> idle_;
+  std::string fixed_head_;
+  asio::steady_timer watchdog_;
+  bool watchdog_set_ = false;
+  clock::time_point watchdog_expiry_;
+  std::vector<connection_ptr> idle_;
   std::size_t open_ = 0;
-  std::deque<pool_waiter*> waiters_;  // oldest first
-  std::unordered_set<send_op*> active_;
+  std::deque<send_op*> waiters_;  // oldest first
+  bi::list<send_op, bi::constant_time_size<false>> active_;
   bool stopping_ = false;
 };
 

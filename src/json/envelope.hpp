@@ -24,6 +24,9 @@ struct envelope {
 /// Parses the envelope. error::bad_response (with `detail`) when the body is not JSON, not an
 /// object, or has no boolean `status`. Cursors "null" (a string) and "" read as absent; a
 /// `data.code` (as in INVALID_PUSH_ID) fills `code` when the top level has none.
-boost::system::error_code parse_envelope(std::string_view body, envelope& out, std::string& detail);
+/// `storage` holds the parsed document (e.g. a monotonic_resource on the caller's stack: the
+/// envelope must then not outlive it).
+boost::system::error_code parse_envelope(std::string_view body, envelope& out, std::string& detail,
+                                         boost::json::storage_ptr storage = {});
 
 }  // namespace paystack::detail
