@@ -53,9 +53,8 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
   // the models copy what they keep, nothing outlives this function.
   unsigned char storage[4096];
   boost::json::monotonic_resource resource(storage, sizeof storage);
-  envelope env;
-  if (auto ec = parse_envelope(r.raw_body, env, r.error_detail, &resource))
-    return {ec, std::move(r)};
+  envelope env(&resource);
+  if (auto ec = parse_envelope(r.raw_body, env, r.error_detail)) return {ec, std::move(r)};
   copy_envelope(env, r);
   if (r.status && r.status_code >= 200 && r.status_code < 300) {
     if constexpr (std::is_same_v<T, empty>) {
@@ -70,7 +69,7 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
       r.data = std::move(value);
     }
   }
-  return {{}, std::move(r)};
+  return {boost::system::error_code{}, std::move(r)};  // not {{}, ...}: that copies r
 }
 
 /// Completes `handler` without sending anything (refused argument, configuration error).

@@ -28,10 +28,11 @@ std::optional<std::string> string_member(const boost::json::object& o, std::stri
 
 }  // namespace
 
-boost::system::error_code parse_envelope(std::string_view body, envelope& out, std::string& detail,
-                                         boost::json::storage_ptr storage) {
+boost::system::error_code parse_envelope(std::string_view body, envelope& out,
+                                         std::string& detail) {
   boost::system::error_code ec;
-  out.document = boost::json::parse(body, ec, std::move(storage));
+  // Same storage on both sides: a move, not a copy.
+  out.document = boost::json::parse(body, ec, out.document.storage());
   if (ec) {
     detail = body.empty() ? "empty reply body" : "reply body is not JSON (" + ec.message() + ")";
     return error::bad_response;

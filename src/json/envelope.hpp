@@ -11,6 +11,9 @@
 namespace paystack::detail {
 
 struct envelope {
+  /// `storage` holds the parsed document.
+  explicit envelope(boost::json::storage_ptr storage = {}) : document(std::move(storage)) {}
+
   bool status = false;
   std::string message;
   page_meta meta;
@@ -24,9 +27,8 @@ struct envelope {
 /// Parses the envelope. error::bad_response (with `detail`) when the body is not JSON, not an
 /// object, or has no boolean `status`. Cursors "null" (a string) and "" read as absent; a
 /// `data.code` (as in INVALID_PUSH_ID) fills `code` when the top level has none.
-/// `storage` holds the parsed document (e.g. a monotonic_resource on the caller's stack: the
-/// envelope must then not outlive it).
-boost::system::error_code parse_envelope(std::string_view body, envelope& out, std::string& detail,
-                                         boost::json::storage_ptr storage = {});
+/// The document is parsed into `out.document`'s storage (e.g. a monotonic_resource on the
+/// caller's stack: the envelope must then not outlive it).
+boost::system::error_code parse_envelope(std::string_view body, envelope& out, std::string& detail);
 
 }  // namespace paystack::detail
