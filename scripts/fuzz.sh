@@ -6,14 +6,22 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 samples="$PWD/tests/data/paystack-samples"
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target reply_fuzzer webhook_fuzzer sim_request_fuzzer
+cmake --build --preset fuzz --target reply_fuzzer http_reply_fuzzer webhook_fuzzer sim_request_fuzzer
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/reply" "$work/webhook" "$work/sim"
+mkdir -p "$work/reply" "$work/http" "$work/webhook" "$work/sim"
 i=0
 for f in "$samples"/api/*/*/response.json "$samples"/guides/terminal/*/*/index.json; do
   [ -f "$f" ] && cp "$f" "$work/reply/$((i++)).json"
+done
+# HTTP replies around the sample bodies: Content-Length, chunked, close-delimited
+for f in "$samples"/api/terminal/*/response.json; do
+  [ -f "$f" ] || continue
+  len=$(wc -c <"$f")
+  { printf 'AHTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n' "$len"; cat "$f"; } > "$work/http/$((i++))"
+  { printf 'BHTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n' "$len"; cat "$f"; printf '\r\n0\r\n\r\n'; } > "$work/http/$((i++))"
+  { printf 'CHTTP/1.0 502 Bad Gateway\r\n\r\n'; cat "$f"; } > "$work/http/$((i++))"
 done
 for f in "$samples"/guides/*/*/events/*.json; do
   [ -f "$f" ] || continue
@@ -33,5 +41,6 @@ run() {
   fi
 }
 run build/fuzz/fuzz/reply_fuzzer "$work/reply"
+run build/fuzz/fuzz/http_reply_fuzzer "$work/http"
 run build/fuzz/fuzz/webhook_fuzzer "$work/webhook"
 run build/fuzz/simulator/sim_request_fuzzer "$work/sim"

@@ -1,7 +1,7 @@
 // The built-in transport (doc/adr/0003-transport.md). All state lives on one strand. A call is a
 // small state machine (send_op) driven by completion handlers: acquire a connection (idle, new,
 // or wait for one in arrival order), write the request rendered into one buffer, read and parse
-// the reply with Beast's parser, then return the connection to the pool or close it. Only
+// the reply with reply_parser, then return the connection to the pool or close it. Only
 // connecting (resolve, connect, TLS handshake) is a coroutine: it happens once per connection.
 //
 // Hot-path costs were measured (doc/performance.md): no coroutine frames, no per-call header
@@ -23,9 +23,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/string.hpp>
-#include <boost/beast/http/basic_parser.hpp>
-#include <boost/beast/http/error.hpp>
 #include <boost/intrusive/list.hpp>
 #include <cerrno>
 #include <charconv>
@@ -34,12 +31,13 @@
 #include <paystack/error.hpp>
 #include <vector>
 
+#include "http/reply_parser.hpp"
+
 namespace paystack::detail {
 namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
 namespace ssl = asio::ssl;
 namespace bi = boost::intrusive;
 using tcp = asio::ip::tcp;
@@ -63,44 +61,6 @@ std::string_view verb_text(http_method m) {
   }
   return "GET";
 }
-
-/// Beast's parser, keeping only what http_reply needs: the status, the allow-listed headers
-/// (Content-Type, Retry-After, x-ratelimit-*) and the body.
-class reply_parser final : public http::basic_parser<false> {
- public:
-  explicit reply_parser(http_reply& out) : out_(out) {}
-
- private:
-  void on_request_impl(http::verb, beast::string_view, beast::string_view, int,
-                       error_code&) override {}
-  void on_response_impl(int code, beast::string_view, int, error_code&) override {
-    out_.status_code = static_cast<unsigned>(code);
-  }
-  void on_field_impl(http::field f, beast::string_view name, beast::string_view value,
-                     error_code&) override {
-    if (f == http::field::content_type || f == http::field::retry_after ||
-        (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-"))) {
-      out_.headers.emplace_back(std::string(name), std::string(value));
-    }
-  }
-  void on_header_impl(error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    // The parser has already refused a Content-Length over the body limit.
-    if (length) out_.body.reserve(static_cast<std::size_t>(*length));
-  }
-  std::size_t on_body_impl(beast::string_view s, error_code&) override {
-    out_.body.append(s.data(), s.size());
-    return s.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view s, error_code&) override {
-    out_.body.append(s.data(), s.size());
-    return s.size();
-  }
-  void on_finish_impl(error_code&) override {}
-
-  http_reply& out_;
-};
 
 enum class phase { resolving, connecting, handshaking, writing, reading };
 
@@ -576,10 +536,7 @@ class beast_transport final : public transport,
     auto& c = *op->conn;
     op->step = phase::reading;
     c.last_progress = clock::now();
-    auto& p = op->parser.emplace(op->reply);
-    p.eager(true);
-    p.body_limit(settings_.max_body_bytes);
-    p.header_limit(static_cast<std::uint32_t>(settings_.max_header_bytes));
+    op->parser.emplace(op->reply, settings_.max_header_bytes, settings_.max_body_bytes);
     watch(*op);
     parse_or_read(std::move(op));
   }
@@ -587,15 +544,16 @@ class beast_transport final : public transport,
   /// Parses what is buffered; reads more when the reply is not complete.
   void parse_or_read(op_ptr op) {
     auto& c = *op->conn;
-    auto& p = *op->parser;
-    while (c.in.size() > 0) {
+    if (c.in.size() > 0) {
+      const auto data = c.in.data();
+      std::size_t used = 0;
       error_code ec;
-      const auto used = p.put(c.in.data(), ec);
+      const auto r =
+          op->parser->put(std::string_view(static_cast<const char*>(data.data()), data.size()),
+                          used, ec, op->reply.error_detail);
       c.in.consume(used);
-      if (ec == http::error::need_more) break;
-      if (ec) return finish(std::move(op), parse_error(*op, ec));
-      if (p.is_done()) return finish(std::move(op), {});
-      if (used == 0) break;
+      if (r == reply_parser::result::failed) return finish(std::move(op), ec);
+      if (r == reply_parser::result::done) return finish(std::move(op), {});
     }
     const auto room = std::max<std::size_t>(c.in.capacity() - c.in.size(), 4096);
     async_read_from(
@@ -613,15 +571,12 @@ class beast_transport final : public transport,
       c.last_progress = clock::now();
     }
     if (ec == asio::error::eof || ec == ssl::error::stream_truncated) {
-      auto& p = *op->parser;
-      if (!p.got_some() && c.in.size() == 0) {
+      if (!op->reply.reply_started) {
         if (replay(op, ec)) return;
-        return finish(std::move(op), io_error(*op, http::error::end_of_stream, true));
+        return finish(std::move(op), io_error(*op, ec, true, "end of stream"));
       }
-      error_code pec;
-      p.put_eof(pec);
-      if (!pec && p.is_done()) return finish(std::move(op), {});
-      return finish(std::move(op), io_error(*op, pec ? pec : http::error::partial_message, true));
+      if (op->parser->put_eof()) return finish(std::move(op), {});
+      return finish(std::move(op), io_error(*op, ec, true, "partial message"));
     }
     if (ec) {
       if (ec == asio::error::connection_reset && replay(op, ec)) return;
@@ -660,14 +615,8 @@ class beast_transport final : public transport,
     complete(op, ec);
   }
 
-  error_code parse_error(send_op& op, error_code ec) {
-    if (ec == http::error::body_limit || ec == http::error::header_limit ||
-        ec == http::error::buffer_overflow)
-      return fail(op, error::response_too_large, "reply exceeds the size limit: " + ec.message());
-    return fail(op, error::bad_response, "malformed HTTP reply: " + ec.message());
-  }
-
-  error_code io_error(send_op& op, error_code ec, bool reading) {
+  /// `what` replaces the error's own message (e.g. "end of stream" for a close).
+  error_code io_error(send_op& op, error_code ec, bool reading, std::string_view what = {}) {
     if (op.cancelled) return fail(op, asio::error::operation_aborted, "cancelled");
     if (op.timed_out) {
       if (clock::now() >= op.deadline) return fail(op, error::timeout, "deadline passed");
@@ -675,13 +624,10 @@ class beast_transport final : public transport,
     }
     if (ec == asio::error::operation_aborted)
       return fail(op, asio::error::operation_aborted, "cancelled");
-    if (ec.category() == make_error_code(http::error::end_of_stream).category() &&
-        ec != http::error::end_of_stream && ec != http::error::partial_message)
-      return parse_error(op, ec);
     return fail(op, error::connection_failed,
                 std::string(reading ? "connection broke while reading the reply: "
                                     : "connection broke while sending the request: ") +
-                    ec.message());
+                    (what.empty() ? ec.message() : std::string(what)));
   }
 
   asio::any_io_executor strand_;

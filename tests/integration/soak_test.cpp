@@ -141,8 +141,10 @@ namespace paystack::test {
 namespace {
 
 // The pool is first come, first served: with 8 calls in flight on 2 connections and every
-// completion starting a new call, no call is overtaken by more than the 7 that were in flight
-// when it started (a newer call used to grab a released connection before an older waiter).
+// completion starting a new call, a call is overtaken by the 7 that were in flight when it
+// started and, at most, by a few newer calls served on the other connection while its own reply
+// was on the way; never by hundreds (a newer call used to grab a released connection before an
+// older waiter: a call could wait while 1,999 others completed).
 TEST(soak, the_pool_serves_waiting_calls_in_order) {
   sim::server_options so;
   so.secret_key = key;
@@ -174,7 +176,7 @@ TEST(soak, the_pool_serves_waiting_calls_in_order) {
   io.run();
   EXPECT_EQ(completed, total);
   EXPECT_EQ(failures, 0u);
-  EXPECT_LE(worst, in_flight - 1) << "a call waited while " << worst << " later calls completed";
+  EXPECT_LE(worst, 2 * in_flight) << "a call waited while " << worst << " later calls completed";
 }
 
 }  // namespace
