@@ -2,14 +2,18 @@
 // connections replaced, caps, deadlines, the idle read timeout, cancellation, shutdown, TLS.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
+#include <functional>
+#include <future>
 #include <paystack/paystack.hpp>
 #include <thread>
 
@@ -320,6 +324,43 @@ TEST(tls, trusted_ca_and_matching_name_succeeds) {
   for (const auto& [k, v] : seen.at(0).headers)
     if (k == "Host") host_ok = v.rfind("localhost:", 0) == 0;
   EXPECT_TRUE(host_ok);
+}
+
+// A server that takes the TCP connection and closes it at once: the handshake breaks with no
+// certificate problem, so it is a connection failure (retried: nothing was sent), not tls_failed.
+TEST(tls, connection_closed_during_the_handshake_is_a_connection_failure) {
+  running_context ctx;
+  asio::ip::tcp::acceptor acceptor(ctx.io, {asio::ip::make_address("127.0.0.1"), 0});
+  std::atomic<int> accepted{0};
+  std::function<void()> accept_next = [&] {
+    acceptor.async_accept([&](boost::system::error_code ec, asio::ip::tcp::socket s) {
+      if (ec) return;
+      ++accepted;
+      s.close();
+      accept_next();
+    });
+  };
+  asio::post(ctx.io, accept_next);
+  client_options o;
+  o.secret_key = "sk_test_loopback";
+  o.base_url = "https://localhost:" + std::to_string(acceptor.local_endpoint().port());
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
+  o.retry.initial_backoff = 1ms;
+  o.retry.max_backoff = 2ms;
+  {
+    terminal_client client(ctx.io.get_executor(), o);
+    auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+    EXPECT_EQ(ec, error::connection_failed) << r.error_detail;
+    EXPECT_NE(r.error_detail.find("TLS handshake"), std::string::npos) << r.error_detail;
+    EXPECT_EQ(r.attempts, 3u);
+  }
+  EXPECT_GE(accepted.load(), 3);
+  std::promise<void> closed;
+  asio::post(ctx.io, [&] {
+    acceptor.close();
+    closed.set_value();
+  });
+  closed.get_future().wait();
 }
 
 TEST(tls, trusted_ca_but_wrong_host_name_is_refused) {
