@@ -137,6 +137,10 @@ reply_parser::result reply_parser::parse_head(std::string_view data, std::size_t
     for (char c : name)
       if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
         return fail(ec, detail, false, "bad header name");
+    // Only the headers this parser reads start with c, t, r or x; the others (Date, Server,
+    // ...) are skipped without looking at their values.
+    const char first = lower(name.front());
+    if (first != 'c' && first != 't' && first != 'r' && first != 'x') continue;
     const auto value = trim(line.substr(colon + 1));
     for (char c : value)
       if (c == '\0' || c == '\r' || c == '\n') return fail(ec, detail, false, "bad header value");
