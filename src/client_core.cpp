@@ -160,129 +160,94 @@ void log_attempt(core_shared& s, const http_request& req, unsigned attempt, cloc
   }
 }
 
-/// One operation through the retry layer: attempt, decide, sleep, attempt again, complete.
-/// Runs on the client's strand; each step is a completion handler (no coroutine frame).
-/// Cancellation (the caller's slot, or the last client handle going away) goes through `stop_`,
-/// which is bound to whatever is pending: the transport call or the backoff sleep.
-class exchange_op final : public in_flight_exchange,
-                          public std::enable_shared_from_this<exchange_op> {
- public:
-  exchange_op(std::shared_ptr<core_shared> shared, http_request request, retry_class cls,
-              retry_policy policy, std::chrono::milliseconds timeout, exchange_handler handler)
-      : shared_(std::move(shared)),
-        request_(std::move(request)),
-        cls_(cls),
-        policy_(policy),
-        timeout_(timeout),
-        handler_(std::move(handler)) {}
-
-  /// Forwards the caller's cancellation slot (any thread) to stop() on the strand.
-  void bind_caller_slot() {
-    caller_slot_ = asio::get_associated_cancellation_slot(handler_);
-    if (!caller_slot_.is_connected()) return;
-    caller_slot_.assign(
-        [weak = weak_from_this(), strand = shared_->strand](asio::cancellation_type type) {
-          asio::post(strand, [weak, type] {
-            if (auto op = weak.lock()) op->stop(type);
-          });
-        });
-  }
-
-  void start() {
-    shared_->in_flight.push_back(*this);
-    deadline_ = shared_->time->now() + timeout_;
-    attempt();
-  }
-
-  void stop(asio::cancellation_type type) override {
-    if (type == asio::cancellation_type::none || done_) return;
-    cancelled_ = true;
-    stop_.emit(type);
-  }
-
- private:
-  void attempt() {
-    ++attempt_;
-    if (cancelled_) {
-      reply_.error_detail = "cancelled before sending";
-      return finish(asio::error::operation_aborted);
-    }
-    t0_ = shared_->time->now();
-    shared_->transport->async_send(
-        request_, deadline_,
-        asio::bind_cancellation_slot(
-            stop_.slot(), asio::bind_executor(shared_->strand, [self = shared_from_this()](
-                                                                   boost::system::error_code ec,
-                                                                   http_reply reply) mutable {
-              self->on_reply(ec, std::move(reply));
-            })));
-  }
-
-  void on_reply(boost::system::error_code ec, http_reply reply) {
-    if (cancelled_) ec = asio::error::operation_aborted;
-    auto& s = *shared_;
-    const auto now = s.time->now();
-    const auto d =
-        decide_retry(cls_, policy_, attempt_, ec, reply, now, deadline_,
-                     std::chrono::system_clock::now(), static_cast<std::uint32_t>(s.rng()));
-    log_attempt(s, request_, attempt_, now - t0_, ec, reply, d.retry);
-    reply_ = std::move(reply);
-    if (!d.retry) return finish(ec);
-    s.time->async_sleep(
-        s.strand, d.delay,
-        asio::bind_cancellation_slot(
-            stop_.slot(), asio::bind_executor(s.strand, [self = shared_from_this()](
-                                                            boost::system::error_code sleep_ec) {
-              self->on_slept(sleep_ec);
-            })));
-  }
-
-  void on_slept(boost::system::error_code ec) {
-    if (ec || cancelled_) {
-      reply_.error_detail = "cancelled while waiting to retry";
-      return finish(asio::error::operation_aborted);
-    }
-    attempt();
-  }
-
-  void finish(boost::system::error_code ec) {
-    done_ = true;
-    unlink();
-    exchange_result out;
-    out.ec = ec;
-    out.reply = std::move(reply_);
-    out.attempts = attempt_;
-    auto ex = asio::get_associated_executor(handler_, shared_->strand);
-    asio::dispatch(ex,
-                   [h = std::move(handler_), slot = caller_slot_, out = std::move(out)]() mutable {
-                     if (slot.is_connected()) slot.clear();
-                     std::move(h)(nullptr, std::move(out));
-                   });
-  }
-
-  std::shared_ptr<core_shared> shared_;
-  http_request request_;
-  retry_class cls_;
-  retry_policy policy_;
-  std::chrono::milliseconds timeout_;
-  exchange_handler handler_;
-  asio::cancellation_slot caller_slot_;
-  asio::cancellation_signal stop_;
-  clock::time_point deadline_;
-  clock::time_point t0_;
-  unsigned attempt_ = 0;
-  bool cancelled_ = false;
-  bool done_ = false;
-  http_reply reply_;  ///< the last attempt's reply
-};
-
 }  // namespace
 
-void client_core::run(http_request request, retry_class cls, exchange_handler handler) const {
-  auto op = std::make_shared<exchange_op>(shared_, std::move(request), cls, retry_, timeout_,
-                                          std::move(handler));
-  op->bind_caller_slot();
-  asio::post(shared_->strand, [op = std::move(op)] { op->start(); });
+exchange_op::exchange_op(const client_core& core, http_request request, retry_class cls)
+    : shared_(core.shared_ptr()),
+      request_(std::move(request)),
+      cls_(cls),
+      policy_(core.retry()),
+      timeout_(core.timeout()) {}
+
+void exchange_op::start(std::shared_ptr<exchange_op> op, asio::cancellation_slot caller_slot) {
+  op->caller_slot_ = caller_slot;
+  if (caller_slot.is_connected()) {
+    // The caller's signal may be emitted from any thread: stop() runs on the strand.
+    caller_slot.assign([weak = std::weak_ptr<exchange_op>(op),
+                        strand = op->shared_->strand](asio::cancellation_type type) {
+      asio::post(strand, [weak, type] {
+        if (auto o = weak.lock()) o->stop(type);
+      });
+    });
+  }
+  auto& strand = op->shared_->strand;
+  asio::post(strand, [op = std::move(op)] { op->begin(); });
+}
+
+void exchange_op::begin() {
+  shared_->in_flight.push_back(*this);
+  deadline_ = shared_->time->now() + timeout_;
+  attempt();
+}
+
+void exchange_op::stop(asio::cancellation_type type) {
+  if (type == asio::cancellation_type::none || done_) return;
+  cancelled_ = true;
+  stop_.emit(type);
+}
+
+void exchange_op::attempt() {
+  ++attempt_;
+  if (cancelled_) {
+    reply_.error_detail = "cancelled before sending";
+    return finish(asio::error::operation_aborted);
+  }
+  t0_ = shared_->time->now();
+  shared_->transport->async_send(
+      request_, deadline_,
+      asio::bind_cancellation_slot(
+          stop_.slot(), asio::bind_executor(shared_->strand, [self = shared_from_this()](
+                                                                 boost::system::error_code ec,
+                                                                 http_reply reply) mutable {
+            self->on_reply(ec, std::move(reply));
+          })));
+}
+
+void exchange_op::on_reply(boost::system::error_code ec, http_reply reply) {
+  if (cancelled_) ec = asio::error::operation_aborted;
+  auto& s = *shared_;
+  const auto now = s.time->now();
+  const auto d =
+      decide_retry(cls_, policy_, attempt_, ec, reply, now, deadline_,
+                   std::chrono::system_clock::now(), static_cast<std::uint32_t>(s.rng()));
+  log_attempt(s, request_, attempt_, now - t0_, ec, reply, d.retry);
+  reply_ = std::move(reply);
+  if (!d.retry) return finish(ec);
+  s.time->async_sleep(
+      s.strand, d.delay,
+      asio::bind_cancellation_slot(
+          stop_.slot(), asio::bind_executor(s.strand, [self = shared_from_this()](
+                                                          boost::system::error_code sleep_ec) {
+            self->on_slept(sleep_ec);
+          })));
+}
+
+void exchange_op::on_slept(boost::system::error_code ec) {
+  if (ec || cancelled_) {
+    reply_.error_detail = "cancelled while waiting to retry";
+    return finish(asio::error::operation_aborted);
+  }
+  attempt();
+}
+
+void exchange_op::finish(boost::system::error_code ec) {
+  done_ = true;
+  unlink();
+  exchange_result out;
+  out.ec = ec;
+  out.reply = std::move(reply_);
+  out.attempts = attempt_;
+  deliver(std::move(out), caller_slot_);
 }
 
 namespace {

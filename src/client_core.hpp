@@ -69,9 +69,6 @@ struct exchange_result {
   unsigned attempts = 0;
 };
 
-using exchange_handler =
-    boost::asio::any_completion_handler<void(std::exception_ptr, exchange_result)>;
-
 class client_core {
  public:
   client_core(std::shared_ptr<core_shared> shared, retry_policy retry,
@@ -94,14 +91,56 @@ class client_core {
   /// A target builder that starts with the base URL's path prefix.
   target_builder target() const { return target_builder(shared_->ep.path_prefix); }
 
-  /// Runs the request through the retry layer and the transport. `handler` receives the
-  /// final attempt's outcome; its executor, cancellation slot and allocator are honoured.
-  void run(http_request request, retry_class cls, exchange_handler handler) const;
-
  private:
   std::shared_ptr<core_shared> shared_;
   retry_policy retry_;
   std::chrono::milliseconds timeout_;
+};
+
+/// One operation through the retry layer (client_core.cpp): attempt, decide, sleep, attempt
+/// again. Runs on the client's strand; each step is a completion handler (no coroutine frame).
+/// Cancellation (the caller's slot, or the last client handle going away) goes through one
+/// signal bound to whatever is pending: the transport call or the backoff sleep. The typed part
+/// (operation.hpp) derives from it, holds the caller's handler and turns the outcome into
+/// response<T>: one allocation per operation for both.
+class exchange_op : public in_flight_exchange, public std::enable_shared_from_this<exchange_op> {
+ public:
+  exchange_op(const client_core& core, http_request request, retry_class cls);
+  virtual ~exchange_op() = default;
+  exchange_op(const exchange_op&) = delete;
+  exchange_op& operator=(const exchange_op&) = delete;
+
+  /// Starts `op` (from any thread); `caller_slot` (may be unconnected) cancels it.
+  static void start(std::shared_ptr<exchange_op> op, boost::asio::cancellation_slot caller_slot);
+
+  void stop(boost::asio::cancellation_type type) override;
+
+ protected:
+  /// Called once, on the strand, with the final attempt's outcome: completes the caller's
+  /// handler through its executor. The caller's slot is still assigned; clear it there.
+  virtual void deliver(exchange_result&& result, boost::asio::cancellation_slot caller_slot) = 0;
+  const core_shared& shared() const noexcept { return *shared_; }
+
+ private:
+  void begin();
+  void attempt();
+  void on_reply(boost::system::error_code ec, http_reply reply);
+  void on_slept(boost::system::error_code ec);
+  void finish(boost::system::error_code ec);
+
+  std::shared_ptr<core_shared> shared_;
+  http_request request_;
+  retry_class cls_;
+  retry_policy policy_;
+  std::chrono::milliseconds timeout_;
+  boost::asio::cancellation_slot caller_slot_;
+  boost::asio::cancellation_signal stop_;
+  std::chrono::steady_clock::time_point deadline_;
+  std::chrono::steady_clock::time_point t0_;
+  unsigned attempt_ = 0;
+  bool cancelled_ = false;
+  bool done_ = false;
+  http_reply reply_;  ///< the last attempt's reply
 };
 
 /// Lifetime token of the public handles: the last one to go shuts the built-in transport.

@@ -9,6 +9,8 @@
 #include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <paystack/error.hpp>
@@ -91,30 +93,40 @@ bool refuse_if_misconfigured(const client_core& core, any_handler<T>& handler) {
   return true;
 }
 
+/// The typed end of an exchange: holds the caller's handler and completes it with response<T>.
+template <class T>
+class typed_exchange final : public exchange_op {
+ public:
+  typed_exchange(const client_core& core, http_request request, retry_class cls,
+                 any_handler<T> handler)
+      : exchange_op(core, std::move(request), cls), handler_(std::move(handler)) {}
+
+ private:
+  void deliver(exchange_result&& x, boost::asio::cancellation_slot caller_slot) override {
+    // The reply is parsed on the handler's executor, not on the client's strand, so that
+    // parsing runs in parallel on a multi-threaded context. A concrete io_context executor as
+    // the candidate fits the type-erased executor's small buffer (no allocation per call).
+    const auto& fallback = shared().executor;
+    const auto* io = fallback.target<boost::asio::io_context::executor_type>();
+    auto ex = io ? boost::asio::get_associated_executor(handler_, *io)
+                 : boost::asio::get_associated_executor(handler_, fallback);
+    boost::asio::dispatch(ex, [h = std::move(handler_), caller_slot, x = std::move(x)]() mutable {
+      if (caller_slot.is_connected()) caller_slot.clear();
+      auto [ec, r] = make_response<T>(std::move(x));
+      std::move(h)(ec, std::move(r));
+    });
+  }
+
+  any_handler<T> handler_;
+};
+
 /// Runs `request` and completes `handler` with the parsed response<T>.
 template <class T>
 void run_operation(const client_core& core, http_request request, retry_class cls,
                    any_handler<T> handler) {
-  auto ex = boost::asio::get_associated_executor(handler, core.shared().executor);
   auto slot = boost::asio::get_associated_cancellation_slot(handler);
-  auto completion = [h = std::move(handler)](std::exception_ptr ep, exchange_result x) mutable {
-    if (ep) {
-      x.ec = error::connection_failed;
-      x.reply.error_detail = "internal error";
-      try {
-        std::rethrow_exception(ep);
-      } catch (const std::exception& e) {
-        x.reply.error_detail += ": ";
-        x.reply.error_detail += e.what();
-      } catch (...) {
-      }
-    }
-    auto [ec, r] = make_response<T>(std::move(x));
-    std::move(h)(ec, std::move(r));
-  };
-  core.run(std::move(request), cls,
-           boost::asio::bind_executor(
-               ex, boost::asio::bind_cancellation_slot(slot, std::move(completion))));
+  exchange_op::start(
+      std::make_shared<typed_exchange<T>>(core, std::move(request), cls, std::move(handler)), slot);
 }
 
 }  // namespace paystack::detail
