@@ -186,7 +186,8 @@ void exchange_op::start(std::shared_ptr<exchange_op> op, asio::cancellation_slot
 
 void exchange_op::begin() {
   shared_->in_flight.push_back(*this);
-  deadline_ = shared_->time->now() + timeout_;
+  t0_ = shared_->time->now();
+  deadline_ = t0_ + timeout_;
   attempt();
 }
 
@@ -202,7 +203,7 @@ void exchange_op::attempt() {
     reply_.error_detail = "cancelled before sending";
     return finish(asio::error::operation_aborted);
   }
-  t0_ = shared_->time->now();
+  if (attempt_ > 1) t0_ = shared_->time->now();
   shared_->transport->async_send(
       request_, deadline_,
       asio::bind_cancellation_slot(
@@ -217,9 +218,13 @@ void exchange_op::on_reply(boost::system::error_code ec, http_reply reply) {
   if (cancelled_) ec = asio::error::operation_aborted;
   auto& s = *shared_;
   const auto now = s.time->now();
-  const auto d =
-      decide_retry(cls_, policy_, attempt_, ec, reply, now, deadline_,
-                   std::chrono::system_clock::now(), static_cast<std::uint32_t>(s.rng()));
+  // The wall clock only matters for a Retry-After date or an x-ratelimit-reset timestamp.
+  const bool dated =
+      !reply.header("retry-after").empty() || !reply.header("x-ratelimit-reset").empty();
+  const auto wall =
+      dated ? std::chrono::system_clock::now() : std::chrono::system_clock::time_point{};
+  const auto d = decide_retry(cls_, policy_, attempt_, ec, reply, now, deadline_, wall,
+                              static_cast<std::uint32_t>(s.rng()));
   log_attempt(s, request_, attempt_, now - t0_, ec, reply, d.retry);
   reply_ = std::move(reply);
   if (!d.retry) return finish(ec);

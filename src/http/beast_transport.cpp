@@ -255,10 +255,10 @@ class beast_transport final : public transport,
   }
 
   /// Whether `c` (idle, or just handed over) can carry `op`'s request without a new connection.
-  bool reusable(connection& c, send_op& op) {
+  bool reusable(connection& c, send_op& op, clock::time_point now) {
     if (!c.socket().is_open() || c.in.size() > 0) return false;
     if (op.request->method == http_method::get && !op.replayed &&
-        clock::now() - c.last_used < unchecked_reuse_window) {
+        now - c.last_used < unchecked_reuse_window) {
       op.unchecked = true;
       return true;
     }
@@ -270,10 +270,11 @@ class beast_transport final : public transport,
     if (stopping_ || op->cancelled)
       return complete(op, fail(*op, asio::error::operation_aborted, "cancelled before sending"));
     if (waiters_.empty()) {  // nobody is ahead of this call
+      const auto now = clock::now();
       while (!idle_.empty()) {
         auto c = std::move(idle_.back());
         idle_.pop_back();
-        if (reusable(*c, *op)) return start_exchange(std::move(op), std::move(c));
+        if (reusable(*c, *op, now)) return start_exchange(std::move(op), std::move(c), now);
         discard(std::move(c));  // broken idle connection: replaced, nothing was sent on it
       }
       if (open_ < settings_.max_connections) {
@@ -300,8 +301,8 @@ class beast_transport final : public transport,
     if (auto c = std::move(op->handed)) {
       if (give_up) {
         release(std::move(c));  // to the next waiter
-      } else if (reusable(*c, *op)) {
-        return start_exchange(std::move(op), std::move(c));
+      } else if (const auto now = clock::now(); reusable(*c, *op, now)) {
+        return start_exchange(std::move(op), std::move(c), now);
       } else {
         c->close();  // broken while idle: its slot is this call's
         op->may_open = true;
@@ -390,7 +391,7 @@ class beast_transport final : public transport,
                        self->discard(c);
                        return self->complete(op, ec);
                      }
-                     self->start_exchange(op, c);
+                     self->start_exchange(op, c, clock::now());
                    });
   }
 
@@ -517,9 +518,11 @@ class beast_transport final : public transport,
       c.plain->async_read_some(b, std::forward<Handler>(h));
   }
 
-  void start_exchange(op_ptr op, connection_ptr c) {
+  /// `now`: a moment ago (the idle read timeout counts from the write).
+  void start_exchange(op_ptr op, connection_ptr c, clock::time_point now) {
     op->conn = c;
     c->op = op.get();
+    c->last_progress = now;
     render(*op->request, c->out);
     op->step = phase::writing;
     op->reply.request_sent = true;
@@ -533,9 +536,7 @@ class beast_transport final : public transport,
 
   void on_written(op_ptr op, error_code ec) {
     if (ec) return finish(std::move(op), io_error(*op, ec, false));
-    auto& c = *op->conn;
     op->step = phase::reading;
-    c.last_progress = clock::now();
     op->parser.emplace(op->reply, settings_.max_header_bytes, settings_.max_body_bytes);
     watch(*op);
     parse_or_read(std::move(op));
@@ -607,7 +608,7 @@ class beast_transport final : public transport,
     const bool keep = !ec && op->parser && op->parser->keep_alive() && !op->cancelled;
     op->parser.reset();
     if (keep && c->in.size() == 0) {
-      c->last_used = clock::now();
+      c->last_used = c->last_progress;  // the reply's last byte
       release(std::move(c));
     } else {
       discard(std::move(c));
