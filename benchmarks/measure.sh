@@ -122,18 +122,9 @@ for step in "${steps[@]}"; do
       start_sim 1 --terminals 10000
       run d-walk-10k taskset -c 0 "$bench" --base-url "http://127.0.0.1:$SIM_PORT" \
         --operation walk --per-page 100 --requests 1 --expect-terminals 10000
-      # paystack-sim caps --terminals at 10000: add 90,000 through the control API.
-      python3 - "$SIM_PORT" <<'EOF' | tee "$OUT/d-topup.txt"
-import http.client, sys, time
-c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]))
-t0 = time.time()
-for i in range(90000):
-    c.request("POST", "/_sim/terminals", body="{}", headers={"Content-Type": "application/json"})
-    r = c.getresponse(); r.read()
-    assert r.status in (200, 201), r.status
-print(f"added 90000 terminals in {time.time() - t0:.1f} s")
-EOF
-      echo "simulator after top-up: $(rss_of "$SIM_PID")" | tee -a "$OUT/d-topup.txt"
+      stop_all
+      start_sim 1 --terminals 100000
+      echo "simulator with 100,000 terminals: $(rss_of "$SIM_PID")" | tee "$OUT/d-start.txt"
       run d-walk-100k taskset -c 0 "$bench" --base-url "http://127.0.0.1:$SIM_PORT" \
         --operation walk --per-page 100 --requests 1 --expect-terminals 100000
       echo "simulator after the walk: $(rss_of "$SIM_PID")" | tee -a "$OUT/d-walk-100k.txt"

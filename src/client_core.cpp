@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "http/beast_transport.hpp"
+#include "strand.hpp"
 
 namespace paystack::detail {
 namespace asio = boost::asio;
@@ -204,14 +205,16 @@ void exchange_op::attempt() {
     return finish(asio::error::operation_aborted);
   }
   if (attempt_ > 1) t0_ = shared_->time->now();
-  shared_->transport->async_send(
-      request_, deadline_,
-      asio::bind_cancellation_slot(
-          stop_.slot(), asio::bind_executor(shared_->strand, [self = shared_from_this()](
-                                                                 boost::system::error_code ec,
-                                                                 http_reply reply) mutable {
-            self->on_reply(ec, std::move(reply));
-          })));
+  with_strand(shared_->strand, [this](const auto& strand) {
+    shared_->transport->async_send(
+        request_, deadline_,
+        asio::bind_cancellation_slot(
+            stop_.slot(),
+            asio::bind_executor(strand, [self = shared_from_this()](boost::system::error_code ec,
+                                                                    http_reply reply) mutable {
+              self->on_reply(ec, std::move(reply));
+            })));
+  });
 }
 
 void exchange_op::on_reply(boost::system::error_code ec, http_reply reply) {

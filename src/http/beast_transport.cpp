@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "http/reply_parser.hpp"
+#include "strand.hpp"
 
 namespace paystack::detail {
 namespace {
@@ -164,6 +165,10 @@ class beast_transport final : public transport,
             });
           });
     }
+    if (running_in(strand_)) {  // the client's own calls: no hand-over needed
+      active_.push_back(*op);
+      return acquire(std::move(op));
+    }
     asio::dispatch(strand_, [self = shared_from_this(), op = std::move(op)]() mutable {
       self->active_.push_back(*op);
       self->acquire(std::move(op));
@@ -197,9 +202,11 @@ class beast_transport final : public transport,
     }
     if (ec && op->cancelled) ec = asio::error::operation_aborted;
     if (op->slot.is_connected()) op->slot.clear();
-    auto ex = asio::get_associated_executor(op->handler, strand_);
-    asio::dispatch(ex, [h = std::move(op->handler), ec, reply = std::move(op->reply)]() mutable {
-      std::move(h)(ec, std::move(reply));
+    with_strand(strand_, [&](const auto& candidate) {
+      auto ex = asio::get_associated_executor(op->handler, candidate);
+      asio::dispatch(ex, [h = std::move(op->handler), ec, reply = std::move(op->reply)]() mutable {
+        std::move(h)(ec, std::move(reply));
+      });
     });
   }
 
