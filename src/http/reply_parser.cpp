@@ -130,13 +130,15 @@ reply_parser::result reply_parser::parse_head(std::string_view data, std::size_t
     const auto line = head.substr(0, le);
     head.remove_prefix(le + 2);
     if (is_ows(line.front())) return fail(ec, detail, false, "obsolete line folding");
-    const auto colon = line.find(':');
-    if (colon == std::string_view::npos || colon == 0)
+    // The name: up to the colon, no spaces or control characters (one pass).
+    std::size_t colon = 0;
+    for (; colon < line.size() && line[colon] != ':'; ++colon) {
+      const auto c = static_cast<unsigned char>(line[colon]);
+      if (c <= 0x20 || c == 0x7f) return fail(ec, detail, false, "bad header name");
+    }
+    if (colon == line.size() || colon == 0)
       return fail(ec, detail, false, "header line without a name");
     const auto name = line.substr(0, colon);
-    for (char c : name)
-      if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
-        return fail(ec, detail, false, "bad header name");
     // Only the headers this parser reads start with c, t, r or x; the others (Date, Server,
     // ...) are skipped without looking at their values.
     const char first = lower(name.front());
