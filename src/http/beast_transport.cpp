@@ -304,11 +304,15 @@ class beast_transport final : public transport,
       waiters_.erase(std::find(waiters_.begin(), waiters_.end(), op.get()));
       op->queued = false;
     }
-    const bool give_up = op->cancelled || stopping_;
+    // Past the deadline, a connection handed over at the last moment is not used: nothing
+    // may be sent for a call that has already timed out.
+    const auto now = clock::now();
+    const bool expired = now >= op->deadline;
+    const bool give_up = op->cancelled || stopping_ || expired;
     if (auto c = std::move(op->handed)) {
       if (give_up) {
         release(std::move(c));  // to the next waiter
-      } else if (const auto now = clock::now(); reusable(*c, *op, now)) {
+      } else if (reusable(*c, *op, now)) {
         return start_exchange(std::move(op), std::move(c), now);
       } else {
         c->close();  // broken while idle: its slot is this call's
@@ -319,9 +323,9 @@ class beast_transport final : public transport,
       if (!give_up) return open_connection(std::move(op));
       free_slot();
     }
-    if (give_up)
+    if (op->cancelled || stopping_)
       return complete(op, fail(*op, asio::error::operation_aborted, "cancelled before sending"));
-    if (clock::now() >= op->deadline)
+    if (expired)
       return complete(op, fail(*op, error::timeout, "timed out waiting for a free connection"));
     acquire(std::move(op));
   }
@@ -413,20 +417,22 @@ class beast_transport final : public transport,
       endpoints.emplace_back(literal, static_cast<unsigned short>(std::stoul(ep_.port)));
     } else {
       op.step = phase::resolving;
-      tcp::resolver resolver(strand_);
-      op.resolver = &resolver;
+      // Shared with the guard's handler: it may run after this frame is gone (the guard can
+      // expire just as the resolve completes).
+      auto resolver = std::make_shared<tcp::resolver>(strand_);
+      auto timed_out = std::make_shared<bool>(false);
+      op.resolver = resolver.get();
       asio::steady_timer guard(strand_, op.step_deadline);
-      bool timed_out = false;
-      guard.async_wait([&resolver, &timed_out](error_code e) {
+      guard.async_wait([resolver, timed_out](error_code e) {
         if (!e) {
-          timed_out = true;
-          resolver.cancel();
+          *timed_out = true;
+          resolver->cancel();
         }
       });
-      auto [rec, results] = co_await resolver.async_resolve(ep_.host, ep_.port, use_tuple);
+      auto [rec, results] = co_await resolver->async_resolve(ep_.host, ep_.port, use_tuple);
       guard.cancel();
       op.resolver = nullptr;
-      if (timed_out) co_return fail(op, error::timeout, "timed out resolving " + ep_.host);
+      if (*timed_out) co_return fail(op, error::timeout, "timed out resolving " + ep_.host);
       if (rec) co_return fail(op, rec, "could not resolve " + ep_.host + ": " + rec.message());
       for (const auto& r : results) endpoints.push_back(r.endpoint());
     }

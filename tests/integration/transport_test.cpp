@@ -128,6 +128,51 @@ TEST(transport, dead_idle_connection_is_replaced_before_sending_a_post) {
   EXPECT_EQ(server.requests(), 2u);
 }
 
+// A GET on a connection used less than a second ago goes without the probe (one system call
+// saved per call); when that connection had been closed by the server, the GET is sent again on
+// a new connection inside the same attempt, so even max_attempts = 1 succeeds.
+TEST(transport, get_on_a_connection_closed_just_now_is_replayed_on_a_new_one) {
+  loopback_server server(ok_terminal);
+  running_context ctx;
+  auto o = options_for(server);
+  o.retry.max_attempts = 1;
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec1, r1] = wait(client.async_fetch_terminal("T", token));
+  ASSERT_FALSE(ec1) << r1.error_detail;
+  server.close_idle_connections();
+  ASSERT_TRUE(server.wait_for_no_connections());
+  auto [ec2, r2] = wait(client.async_fetch_terminal("T", token));
+  ASSERT_FALSE(ec2) << r2.error_detail;
+  EXPECT_TRUE(r2.ok());
+  EXPECT_EQ(r2.attempts, 1u);
+  EXPECT_EQ(server.connections(), 2u);
+  EXPECT_EQ(server.requests(), 2u);
+}
+
+// Nothing is left armed once the calls are done (the transport's watchdog timer is cancelled):
+// io_context::run() returns by itself. With hour-long timeouts a leftover timer would hold run()
+// for an hour; here the context must run out of work after draining what is already queued.
+TEST(transport, the_io_context_runs_out_of_work_when_calls_are_done) {
+  loopback_server server(ok_terminal);
+  asio::io_context io;
+  auto o = options_for(server);
+  o.timeout = std::chrono::hours(1);
+  o.idle_read_timeout = std::chrono::hours(1);
+  terminal_client client(io.get_executor(), o);
+  int done = 0;
+  for (int i = 0; i < 3; ++i) {
+    client.async_fetch_terminal("T", [&](boost::system::error_code ec, response<terminal> r) {
+      EXPECT_FALSE(ec) << r.error_detail;
+      ++done;
+    });
+  }
+  // Bounded: each run_one() handles one event; 10,000 is far more than 3 calls need.
+  for (int i = 0; i < 10'000 && done < 3; ++i) io.run_one();
+  ASSERT_EQ(done, 3);
+  for (int i = 0; i < 100 && !io.stopped(); ++i) io.poll();
+  EXPECT_TRUE(io.stopped()) << "work is still pending after every call completed";
+}
+
 TEST(transport, reply_over_the_size_cap_is_refused) {
   loopback_server server([](const served_request&) {
     scripted_answer a;
