@@ -176,6 +176,9 @@ void exchange_op::start(std::shared_ptr<exchange_op> op, asio::cancellation_slot
     // The caller's signal may be emitted from any thread: stop() runs on the strand.
     caller_slot.assign([weak = std::weak_ptr<exchange_op>(op),
                         strand = op->shared_->strand](asio::cancellation_type type) {
+      // Seen at once by an attempt that has not started yet (nothing is sent).
+      if (auto o = weak.lock(); o && type != asio::cancellation_type::none)
+        o->cancel_requested_.store(true, std::memory_order_relaxed);
       asio::post(strand, [weak, type] {
         if (auto o = weak.lock()) o->stop(type);
       });
@@ -199,12 +202,12 @@ void exchange_op::stop(asio::cancellation_type type) {
 }
 
 void exchange_op::attempt() {
-  ++attempt_;
-  if (cancelled_) {
+  if (cancel_requested_.load(std::memory_order_relaxed)) cancelled_ = true;
+  if (cancelled_) {  // attempts stays the number of attempts made
     reply_.error_detail = "cancelled before sending";
     return finish(asio::error::operation_aborted);
   }
-  if (attempt_ > 1) t0_ = shared_->time->now();
+  if (++attempt_ > 1) t0_ = shared_->time->now();
   with_strand(shared_->strand, [this](const auto& strand) {
     shared_->transport->async_send(
         request_, deadline_,

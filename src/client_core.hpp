@@ -3,6 +3,7 @@
 // logging) -> transport -> envelope and model parsing. Cross-cutting concerns live here only.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -139,6 +140,7 @@ class exchange_op : public in_flight_exchange, public std::enable_shared_from_th
   std::chrono::steady_clock::time_point t0_;
   unsigned attempt_ = 0;
   bool cancelled_ = false;
+  std::atomic<bool> cancel_requested_{false};  ///< set from the caller's slot, any thread
   bool done_ = false;
   http_reply reply_;  ///< the last attempt's reply
 };

@@ -1,6 +1,8 @@
 // The retry table: which failures are repeated, for which operations, after how long.
 #include "http/retry.hpp"
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/error.hpp>
 
 #include "client_fixture.hpp"
@@ -399,6 +401,30 @@ TEST(shutdown, destroying_the_client_ends_a_backoff_sleep) {
   EXPECT_EQ(done->first, boost::asio::error::operation_aborted);
   EXPECT_EQ(done->second, "cancelled while waiting to retry");
   EXPECT_EQ(fake->request_count(), 1u);
+}
+
+// A call cancelled through its handler's slot before its first attempt ran sends nothing and
+// reports no attempt.
+TEST(shutdown, a_call_cancelled_before_its_first_attempt_sends_nothing) {
+  boost::asio::io_context io;
+  auto fake = std::make_shared<fake_transport>(io.get_executor());
+  fake->push(
+      json_reply(200, R"({"status":true,"message":"ok","data":{"online":true,"available":true}})"));
+  client_options o;
+  o.secret_key = test_key;
+  o.transport = fake;
+  terminal_client client(io.get_executor(), o);
+  boost::asio::cancellation_signal signal;
+  std::optional<std::pair<boost::system::error_code, unsigned>> done;
+  client.async_fetch_terminal_status(
+      "T", boost::asio::bind_cancellation_slot(
+               signal.slot(), [&](auto ec, auto r) { done.emplace(ec, r.attempts); }));
+  signal.emit(boost::asio::cancellation_type::terminal);  // before the io_context ran anything
+  io.run();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->first, boost::asio::error::operation_aborted);
+  EXPECT_EQ(done->second, 0u);
+  EXPECT_EQ(fake->request_count(), 0u);
 }
 
 }  // namespace
