@@ -18,7 +18,7 @@
 #include <paystack/version.hpp>
 #include <vector>
 
-#include "http/beast_transport.hpp"
+#include "http/builtin_transport.hpp"
 #include "strand.hpp"
 
 namespace paystack::detail {
@@ -117,7 +117,7 @@ std::shared_ptr<client_core> client_core::create(asio::any_io_executor ex, clien
                         {"User-Agent", s.user_agent},
                         {"Accept", "application/json"}};
     boost::system::error_code ec;
-    s.transport = make_beast_transport(s.strand, s.ep, std::move(ts), ec, detail);
+    s.transport = make_builtin_transport(s.strand, s.ep, std::move(ts), ec, detail);
     if (ec) fail(error::tls_failed, detail);
     s.owns_transport = true;
     s.transport_adds_headers = true;

@@ -14,7 +14,7 @@
 #include <paystack/transport.hpp>
 #include <string>
 
-#include "http/beast_transport.hpp"  // the built-in transport (tests see src/)
+#include "http/builtin_transport.hpp"  // the built-in transport (tests see src/)
 
 namespace paystack::test {
 
@@ -65,7 +65,7 @@ inline std::shared_ptr<fault_headers> make_fault_transport(boost::asio::io_conte
   detail::endpoint ep;
   if (detail::parse_endpoint(base_url, false, ep, why)) return nullptr;
   boost::system::error_code ec;
-  auto inner = detail::make_beast_transport(boost::asio::make_strand(io), ep, {}, ec, why);
+  auto inner = detail::make_builtin_transport(boost::asio::make_strand(io), ep, {}, ec, why);
   if (ec) return nullptr;
   return std::make_shared<fault_headers>(std::move(inner), std::move(pick));
 }

@@ -1,5 +1,5 @@
-// The built-in transport: Beast over TCP, with TLS (OpenSSL) for https, and a bounded pool of
-// keep-alive connections. See doc/adr/0003-transport.md.
+// The built-in transport: Asio sockets over TCP, with TLS (OpenSSL) for https, and a bounded pool
+// of keep-alive connections. See doc/adr/0003-transport.md.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -29,8 +29,9 @@ struct transport_settings {
 
 /// Creates the transport; `strand` serialises its state. Fails (ec, detail) only when the TLS
 /// context cannot be set up (e.g. an unreadable ca_file).
-std::shared_ptr<transport> make_beast_transport(boost::asio::any_io_executor strand, endpoint ep,
-                                                transport_settings settings,
-                                                boost::system::error_code& ec, std::string& detail);
+std::shared_ptr<transport> make_builtin_transport(boost::asio::any_io_executor strand, endpoint ep,
+                                                  transport_settings settings,
+                                                  boost::system::error_code& ec,
+                                                  std::string& detail);
 
 }  // namespace paystack::detail

@@ -6,7 +6,7 @@
 //
 // Hot-path costs were measured (doc/performance.md): no coroutine frames, no per-call header
 // strings, one lazily re-armed watchdog timer instead of one timer per read and write.
-#include "http/beast_transport.hpp"
+#include "http/builtin_transport.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -134,10 +134,10 @@ struct send_op : active_hook {
 };
 using op_ptr = std::shared_ptr<send_op>;
 
-class beast_transport final : public transport,
-                              public std::enable_shared_from_this<beast_transport> {
+class builtin_transport final : public transport,
+                              public std::enable_shared_from_this<builtin_transport> {
  public:
-  beast_transport(asio::any_io_executor strand, endpoint ep, transport_settings settings,
+  builtin_transport(asio::any_io_executor strand, endpoint ep, transport_settings settings,
                   std::optional<ssl::context> ctx)
       : strand_(std::move(strand)),
         ep_(std::move(ep)),
@@ -149,7 +149,7 @@ class beast_transport final : public transport,
       fixed_head_ += name + ": " + value + "\r\n";
   }
 
-  ~beast_transport() override {
+  ~builtin_transport() override {
     for (auto& c : idle_) c->close();
   }
 
@@ -661,7 +661,7 @@ class beast_transport final : public transport,
 
 }  // namespace
 
-std::shared_ptr<transport> make_beast_transport(asio::any_io_executor strand, endpoint ep,
+std::shared_ptr<transport> make_builtin_transport(asio::any_io_executor strand, endpoint ep,
                                                 transport_settings settings, error_code& ec,
                                                 std::string& detail) {
   std::optional<ssl::context> ctx;
@@ -680,7 +680,7 @@ std::shared_ptr<transport> make_beast_transport(asio::any_io_executor strand, en
       return nullptr;
     }
   }
-  return std::make_shared<beast_transport>(std::move(strand), std::move(ep), std::move(settings),
+  return std::make_shared<builtin_transport>(std::move(strand), std::move(ep), std::move(settings),
                                            std::move(ctx));
 }
 
