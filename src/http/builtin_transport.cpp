@@ -135,10 +135,10 @@ struct send_op : active_hook {
 using op_ptr = std::shared_ptr<send_op>;
 
 class builtin_transport final : public transport,
-                              public std::enable_shared_from_this<builtin_transport> {
+                                public std::enable_shared_from_this<builtin_transport> {
  public:
   builtin_transport(asio::any_io_executor strand, endpoint ep, transport_settings settings,
-                  std::optional<ssl::context> ctx)
+                    std::optional<ssl::context> ctx)
       : strand_(std::move(strand)),
         ep_(std::move(ep)),
         settings_(std::move(settings)),
@@ -662,8 +662,8 @@ class builtin_transport final : public transport,
 }  // namespace
 
 std::shared_ptr<transport> make_builtin_transport(asio::any_io_executor strand, endpoint ep,
-                                                transport_settings settings, error_code& ec,
-                                                std::string& detail) {
+                                                  transport_settings settings, error_code& ec,
+                                                  std::string& detail) {
   std::optional<ssl::context> ctx;
   if (ep.tls) {
     ctx.emplace(ssl::context::tls_client);
@@ -681,7 +681,7 @@ std::shared_ptr<transport> make_builtin_transport(asio::any_io_executor strand, 
     }
   }
   return std::make_shared<builtin_transport>(std::move(strand), std::move(ep), std::move(settings),
-                                           std::move(ctx));
+                                             std::move(ctx));
 }
 
 }  // namespace paystack::detail
