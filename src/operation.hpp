@@ -107,7 +107,7 @@ class typed_exchange final : public exchange_op {
     // parsing runs in parallel on a multi-threaded context. A concrete io_context executor as
     // the candidate fits the type-erased executor's small buffer (no allocation per call).
     const auto& fallback = shared().executor;
-    const auto* io = fallback.target<boost::asio::io_context::executor_type>();
+    const auto* io = fallback.template target<boost::asio::io_context::executor_type>();
     auto ex = io ? boost::asio::get_associated_executor(handler_, *io)
                  : boost::asio::get_associated_executor(handler_, fallback);
     boost::asio::dispatch(ex, [h = std::move(handler_), caller_slot, x = std::move(x)]() mutable {
