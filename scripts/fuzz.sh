@@ -15,6 +15,7 @@ i=0
 for f in "$samples"/api/*/*/response.json "$samples"/guides/terminal/*/*/index.json; do
   [ -f "$f" ] && cp "$f" "$work/reply/$((i++)).json"
 done
+cp fuzz/seeds/reply/* "$work/reply/"  # the sample reply bodies themselves
 # HTTP replies around the sample bodies: Content-Length, chunked, close-delimited
 for f in "$samples"/api/terminal/*/response.json; do
   [ -f "$f" ] || continue
@@ -31,16 +32,17 @@ done
 
 run() {
   local exe="$1" corpus="$2"
+  shift 2
   echo "fuzz: $(basename "$exe") for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
   "$exe" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    -artifact_prefix="$work/" "$corpus" 2>&1 | grep -E "^(stat::number_of_executed_units|==|SUMMARY)" || true
+    -artifact_prefix="$work/" "$@" "$corpus" 2>&1 | grep -E "^(stat::number_of_executed_units|==|SUMMARY|reply readers disagree)" || true
   # libFuzzer exits non-zero on a finding; pipefail would hide it behind grep, so check again
   if ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* >/dev/null 2>&1; then
     echo "fuzz: $(basename "$exe") found a failing input:"; ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null
     exit 1
   fi
 }
-run build/fuzz/fuzz/reply_fuzzer "$work/reply"
+run build/fuzz/fuzz/reply_fuzzer "$work/reply" -dict=fuzz/reply.dict
 run build/fuzz/fuzz/http_reply_fuzzer "$work/http"
 run build/fuzz/fuzz/webhook_fuzzer "$work/webhook"
 run build/fuzz/simulator/sim_request_fuzzer "$work/sim"

@@ -39,6 +39,12 @@ void copy_envelope(envelope& env, response<T>& r) {
   r.next_step = std::move(env.next_step);
 }
 
+/// Models whose `data` is read from a document (bind_data gives shape::document).
+template <class T>
+concept read_from_document = requires(const boost::json::value& v, T& t, std::string& d) {
+  read_model(v, t, d);
+};
+
 /// Turns the outcome of an exchange into (error_code, response<T>).
 template <class T>
 std::pair<boost::system::error_code, response<T>> make_response(exchange_result&& x) {
@@ -51,25 +57,28 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
     r.error_detail = std::move(x.reply.error_detail);
     return {x.ec, std::move(r)};
   }
-  // The document lives in a stack buffer (a fetch-terminal reply fits; a list page grows it):
-  // the models copy what they keep, nothing outlives this function.
+  // `data` streams straight into `value` while the body is parsed. Only a payment request is
+  // kept as a document first: it lives in a stack buffer and nothing outlives this function.
+  T value{};
+  const data_binding binding = bind_data(value);
   unsigned char storage[4096];
   boost::json::monotonic_resource resource(storage, sizeof storage);
   envelope env(&resource);
-  if (auto ec = parse_envelope(r.raw_body, env, r.error_detail)) return {ec, std::move(r)};
+  if (auto ec = parse_envelope(r.raw_body, env, binding, r.error_detail)) return {ec, std::move(r)};
   copy_envelope(env, r);
   if (r.status && r.status_code >= 200 && r.status_code < 300) {
-    if constexpr (std::is_same_v<T, empty>) {
-      r.data.emplace();
-    } else {
-      if (!env.data) {
-        r.error_detail = "successful reply has no \"data\"";
-        return {error::bad_response, std::move(r)};
-      }
-      T value{};
-      if (!read_model(*env.data, value, r.error_detail)) return {error::bad_response, std::move(r)};
-      r.data = std::move(value);
+    if (!std::is_same_v<T, empty> && !env.has_data) {
+      r.error_detail = "successful reply has no \"data\"";
+      return {error::bad_response, std::move(r)};
     }
+    if constexpr (read_from_document<T>) {
+      if (!read_model(env.data_document, value, r.error_detail))
+        return {error::bad_response, std::move(r)};
+    } else if (!env.data_error.empty()) {
+      r.error_detail = std::move(env.data_error);
+      return {error::bad_response, std::move(r)};
+    }
+    r.data = std::move(value);
   }
   return {boost::system::error_code{}, std::move(r)};  // not {{}, ...}: that copies r
 }

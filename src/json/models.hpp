@@ -1,5 +1,7 @@
-// JSON -> model readers, one overload per `data` type. Each returns false and explains itself
-// in `detail` when a required member is missing or wrongly typed.
+// How each `data` type is read: bind_data() streams it straight into the model while the body
+// is parsed (json/envelope.hpp); the payment request, whose shape varies, is read from a
+// document by read_model (also used for webhook payloads). A reader that refuses explains
+// itself in `detail` ("data.terminal_id: expected a string").
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -9,13 +11,18 @@
 #include <string>
 #include <vector>
 
+#include "json/envelope.hpp"
+
 namespace paystack::detail {
 
-bool read_model(const boost::json::value& v, terminal& out, std::string& detail);
-bool read_model(const boost::json::value& v, std::vector<terminal>& out, std::string& detail);
-bool read_model(const boost::json::value& v, terminal_status& out, std::string& detail);
-bool read_model(const boost::json::value& v, event_status& out, std::string& detail);
-bool read_model(const boost::json::value& v, event_ack& out, std::string& detail);
+data_binding bind_data(empty& out);
+data_binding bind_data(terminal& out);
+data_binding bind_data(std::vector<terminal>& out);
+data_binding bind_data(terminal_status& out);
+data_binding bind_data(event_status& out);
+data_binding bind_data(event_ack& out);
+data_binding bind_data(payment_request& out);  ///< shape::document, then read_model
+
 bool read_model(const boost::json::value& v, payment_request& out, std::string& detail);
 
 }  // namespace paystack::detail

@@ -7,29 +7,36 @@
 
 namespace paystack::detail {
 
+std::optional<std::int64_t> int64_from_uint64(std::uint64_t u) noexcept {
+  if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
+  return static_cast<std::int64_t>(u);
+}
+
+std::optional<std::int64_t> int64_from_double(double d) noexcept {
+  if (std::trunc(d) != d || std::fabs(d) > 9.0e15) return std::nullopt;
+  return static_cast<std::int64_t>(d);
+}
+
+std::optional<std::int64_t> int64_from_text(std::string_view s) noexcept {
+  std::int64_t out = 0;
+  const char* first = s.data();
+  const char* last = s.data() + s.size();
+  if (first == last) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(first, last, out);
+  if (ec != std::errc{} || ptr != last) return std::nullopt;
+  return out;
+}
+
 std::optional<std::int64_t> to_int64(const boost::json::value& v) noexcept {
   switch (v.kind()) {
     case boost::json::kind::int64:
       return v.get_int64();
     case boost::json::kind::uint64:
-      if (v.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        return std::nullopt;
-      return static_cast<std::int64_t>(v.get_uint64());
-    case boost::json::kind::double_: {
-      const double d = v.get_double();
-      if (std::trunc(d) != d || std::fabs(d) > 9.0e15) return std::nullopt;
-      return static_cast<std::int64_t>(d);
-    }
-    case boost::json::kind::string: {
-      const auto& s = v.get_string();
-      std::int64_t out = 0;
-      const char* first = s.data();
-      const char* last = s.data() + s.size();
-      if (first == last) return std::nullopt;
-      auto [ptr, ec] = std::from_chars(first, last, out);
-      if (ec != std::errc{} || ptr != last) return std::nullopt;
-      return out;
-    }
+      return int64_from_uint64(v.get_uint64());
+    case boost::json::kind::double_:
+      return int64_from_double(v.get_double());
+    case boost::json::kind::string:
+      return int64_from_text(v.get_string());
     default:
       return std::nullopt;
   }

@@ -15,6 +15,11 @@ namespace paystack::detail {
 /// sends some amounts as strings).
 std::optional<std::int64_t> to_int64(const boost::json::value& v) noexcept;
 
+// The conversions behind to_int64, one per JSON kind (the streaming reader uses them too).
+std::optional<std::int64_t> int64_from_uint64(std::uint64_t u) noexcept;
+std::optional<std::int64_t> int64_from_double(double d) noexcept;
+std::optional<std::int64_t> int64_from_text(std::string_view s) noexcept;
+
 class object_reader {
  public:
   /// `path` prefixes error messages, e.g. "data" or "data[3]".

@@ -1,74 +1,69 @@
-#include <boost/json/array.hpp>
-
+// The Terminal models' members, in the order their errors are reported.
 #include "json/models.hpp"
-#include "json/reader.hpp"
 
 namespace paystack::detail {
 namespace {
 
-bool read_terminal(const boost::json::value& v, std::string path, terminal& out,
-                   std::string& detail) {
-  object_reader r(v, std::move(path), detail);
-  r.required("id", out.id);
-  r.optional("serial_number", out.serial_number);
-  r.optional("device_make", out.device_make);
-  r.required("terminal_id", out.terminal_id);
-  r.required("integration", out.integration);
-  r.required("domain", out.domain);
-  r.optional("name", out.name);
-  r.optional("address", out.address);
-  r.required("status", out.status);
-  r.optional("split_code", out.split_code);
-  return r.ok();
+void list_terminal(terminal& t, field_list& f) {
+  f = {{{"id", &t.id},
+        {"serial_number", &t.serial_number},
+        {"device_make", &t.device_make},
+        {"terminal_id", &t.terminal_id},
+        {"integration", &t.integration},
+        {"domain", &t.domain},
+        {"name", &t.name},
+        {"address", &t.address},
+        {"status", &t.status},
+        {"split_code", &t.split_code}},
+       10};
+}
+
+/// A binding for one model object of type T, whose members `list` gives.
+template <class T, void (*list)(T&, field_list&)>
+data_binding object_binding(T& out) {
+  return {data_binding::shape::object, &out,
+          [](void* m, field_list& f) { list(*static_cast<T*>(m), f); },
+          [](void* m) { *static_cast<T*>(m) = T{}; }};
+}
+
+void list_status(terminal_status& s, field_list& f) {
+  f = {{{"online", &s.online}, {"available", &s.available}}, 2};
+}
+void list_event_status(event_status& s, field_list& f) {
+  f = {{{"delivered", &s.delivered}}, 1};
+}
+void list_ack(event_ack& a, field_list& f) {
+  f = {{{"id", id_text{&a.id}}}, 1};
 }
 
 }  // namespace
 
-bool read_model(const boost::json::value& v, terminal& out, std::string& detail) {
-  return read_terminal(v, "data", out, detail);
+data_binding bind_data(empty&) {
+  return {};
 }
 
-bool read_model(const boost::json::value& v, std::vector<terminal>& out, std::string& detail) {
-  const auto* arr = v.if_array();
-  if (!arr) {
-    detail = "data: expected an array";
-    return false;
-  }
-  out.clear();
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    if (!read_terminal((*arr)[i], "data[" + std::to_string(i) + "]", out.emplace_back(), detail))
-      return false;
-  }
-  return true;
+data_binding bind_data(terminal& out) {
+  return object_binding<terminal, list_terminal>(out);
 }
 
-bool read_model(const boost::json::value& v, terminal_status& out, std::string& detail) {
-  object_reader r(v, "data", detail);
-  r.required("online", out.online);
-  r.required("available", out.available);
-  return r.ok();
+data_binding bind_data(std::vector<terminal>& out) {
+  return {data_binding::shape::array_of_objects, &out,
+          [](void* m, field_list& f) {
+            list_terminal(static_cast<std::vector<terminal>*>(m)->emplace_back(), f);
+          },
+          [](void* m) { static_cast<std::vector<terminal>*>(m)->clear(); }};
 }
 
-bool read_model(const boost::json::value& v, event_status& out, std::string& detail) {
-  object_reader r(v, "data", detail);
-  r.required("delivered", out.delivered);
-  return r.ok();
+data_binding bind_data(terminal_status& out) {
+  return object_binding<terminal_status, list_status>(out);
 }
 
-bool read_model(const boost::json::value& v, event_ack& out, std::string& detail) {
-  object_reader r(v, "data", detail);
-  if (!r.ok()) return false;
-  const auto* id = r.find("id");
-  if (id && id->is_number()) {
-    if (auto i = to_int64(*id)) {
-      out.id = std::to_string(*i);
-      return true;
-    }
-  }
-  r.required("id", out.id);
-  if (r.ok() && out.id.empty()) r.fail("id", "must not be empty");
-  return r.ok();
+data_binding bind_data(event_status& out) {
+  return object_binding<event_status, list_event_status>(out);
+}
+
+data_binding bind_data(event_ack& out) {
+  return object_binding<event_ack, list_ack>(out);
 }
 
 }  // namespace paystack::detail
