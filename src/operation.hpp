@@ -25,8 +25,8 @@
 
 namespace paystack::detail {
 
-/// Copies the selected headers of a reply into the response.
-void copy_headers(const http_reply& reply, response_headers& out);
+/// Moves the selected headers of a reply into the response.
+void copy_headers(http_reply& reply, response_headers& out);
 
 /// Fills the envelope part of a response (everything but data).
 template <class T>
@@ -48,39 +48,44 @@ concept read_from_document = requires(const boost::json::value& v, T& t, std::st
 /// Turns the outcome of an exchange into (error_code, response<T>).
 template <class T>
 std::pair<boost::system::error_code, response<T>> make_response(exchange_result&& x) {
-  response<T> r;
+  std::pair<boost::system::error_code, response<T>> out;  // every return is `out`: no move
+  auto& [ec, r] = out;
   r.status_code = x.reply.status_code;
   r.attempts = x.attempts;
   copy_headers(x.reply, r.headers);
   r.raw_body = std::move(x.reply.body);
   if (x.ec) {
+    ec = x.ec;
     r.error_detail = std::move(x.reply.error_detail);
-    return {x.ec, std::move(r)};
+    return out;
   }
-  // `data` streams straight into `value` while the body is parsed. Only a payment request is
-  // kept as a document first: it lives in a stack buffer and nothing outlives this function.
-  T value{};
+  // `data` streams straight into the response's model while the body is parsed; the model is
+  // dropped again unless the reply is a success that carries it. Only a payment request is kept
+  // as a document first: it lives in a stack buffer and nothing outlives this function.
+  T& value = r.data.emplace();
   const data_binding binding = bind_data(value);
   unsigned char storage[4096];
   boost::json::monotonic_resource resource(storage, sizeof storage);
   envelope env(&resource);
-  if (auto ec = parse_envelope(r.raw_body, env, binding, r.error_detail)) return {ec, std::move(r)};
-  copy_envelope(env, r);
-  if (r.status && r.status_code >= 200 && r.status_code < 300) {
+  ec = parse_envelope(r.raw_body, env, binding, r.error_detail);
+  if (!ec) {
+    copy_envelope(env, r);
+    if (!r.status || r.status_code < 200 || r.status_code >= 300) {
+      r.data.reset();
+      return out;
+    }
     if (!std::is_same_v<T, empty> && !env.has_data) {
       r.error_detail = "successful reply has no \"data\"";
-      return {error::bad_response, std::move(r)};
-    }
-    if constexpr (read_from_document<T>) {
-      if (!read_model(env.data_document, value, r.error_detail))
-        return {error::bad_response, std::move(r)};
+      ec = error::bad_response;
+    } else if constexpr (read_from_document<T>) {
+      if (!read_model(env.data_document, value, r.error_detail)) ec = error::bad_response;
     } else if (!env.data_error.empty()) {
       r.error_detail = std::move(env.data_error);
-      return {error::bad_response, std::move(r)};
+      ec = error::bad_response;
     }
-    r.data = std::move(value);
   }
-  return {boost::system::error_code{}, std::move(r)};  // not {{}, ...}: that copies r
+  if (ec) r.data.reset();
+  return out;
 }
 
 /// Completes `handler` without sending anything (refused argument, configuration error).

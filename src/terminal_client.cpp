@@ -1,5 +1,6 @@
 // The eight Terminal operations and the terminal walker: what each sends, and how it may be
 // retried (the retry table, with doc/adr/0004-retries.md).
+#include <boost/beast/core/string.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
@@ -13,9 +14,7 @@ namespace paystack {
 namespace detail {
 namespace {
 
-void copy_int_header(const http_reply& reply, std::string_view name,
-                     std::optional<std::int64_t>& out) {
-  auto v = reply.header(name);
+void copy_int_header(std::string_view v, std::optional<std::int64_t>& out) {
   std::int64_t i = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
   if (!v.empty() && ec == std::errc{} && p == v.data() + v.size()) out = i;
@@ -59,12 +58,26 @@ void start_serial_operation(const std::shared_ptr<client_core>& core, std::strin
 
 }  // namespace
 
-void copy_headers(const http_reply& reply, response_headers& out) {
-  copy_int_header(reply, "x-ratelimit-limit", out.rate_limit_limit);
-  copy_int_header(reply, "x-ratelimit-remaining", out.rate_limit_remaining);
-  copy_int_header(reply, "x-ratelimit-reset", out.rate_limit_reset);
-  if (auto ra = reply.header("retry-after"); !ra.empty()) out.retry_after = std::string(ra);
-  out.content_type = std::string(reply.header("content-type"));
+void copy_headers(http_reply& reply, response_headers& out) {
+  // One pass; the first of a repeated header counts, as http_reply::header() would say.
+  bool limit = false, remaining = false, reset = false, retry = false, type = false;
+  for (auto& [name, value] : reply.headers) {
+    const auto is = [&](std::string_view n, bool& seen) {
+      if (seen || !boost::beast::iequals(name, n)) return false;
+      return seen = true;
+    };
+    if (is("content-type", type)) {
+      out.content_type = std::move(value);
+    } else if (is("retry-after", retry)) {
+      if (!value.empty()) out.retry_after = std::move(value);
+    } else if (is("x-ratelimit-limit", limit)) {
+      copy_int_header(value, out.rate_limit_limit);
+    } else if (is("x-ratelimit-remaining", remaining)) {
+      copy_int_header(value, out.rate_limit_remaining);
+    } else if (is("x-ratelimit-reset", reset)) {
+      copy_int_header(value, out.rate_limit_reset);
+    }
+  }
 }
 
 void start_commission_terminal(std::shared_ptr<client_core> core, std::string serial_number,
