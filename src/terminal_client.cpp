@@ -61,7 +61,9 @@ void start_serial_operation(const std::shared_ptr<client_core>& core, std::strin
 void copy_headers(http_reply& reply, response_headers& out) {
   // One pass; the first of a repeated header counts, as http_reply::header() would say.
   bool limit = false, remaining = false, reset = false, retry = false, type = false;
-  for (auto& [name, value] : reply.headers) {
+  for (auto& header : reply.headers) {
+    const std::string& name = header.first;
+    std::string& value = header.second;
     const auto is = [&](std::string_view n, bool& seen) {
       if (seen || !boost::beast::iequals(name, n)) return false;
       return seen = true;
