@@ -22,10 +22,10 @@ Usage: paystack-sim [options]
   --seed N               random seed behind every generated id (default 1)
   --terminals N          commissioned demo terminals at start (default 3, at most 1000000)
   --devices N            debug devices waiting to be commissioned (default 2)
-  --latency MS           added to every response (default 0)
+  --latency MS           added to every response (default 0, at most 3600000)
   --rate-limit N         requests per 60 s (default: unlimited; Paystack test mode is 100)
-  --delivery-delay MS|manual   push -> device picks it up (default 500)
-  --auto-pay-delay MS|manual   delivered invoice -> customer pays (default 3000)
+  --delivery-delay MS|manual   push -> device picks it up (default 500, at most 3600000)
+  --auto-pay-delay MS|manual   delivered invoice -> customer pays (default 3000, at most 3600000)
   --webhook-time-scale X       multiplies Paystack's hourly retry interval (default 1/3600)
   -h, --help             this text
 
@@ -38,16 +38,6 @@ std::optional<T> number(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
   return v;
-}
-
-std::optional<std::chrono::milliseconds> delay_arg(std::string_view s, bool& ok) {
-  if (s == "manual") return std::nullopt;
-  auto v = number<std::int64_t>(s);
-  if (!v || *v < 0) {
-    ok = false;
-    return std::nullopt;
-  }
-  return std::chrono::milliseconds{*v};
 }
 
 }  // namespace
@@ -98,20 +88,16 @@ int main(int argc, char** argv) {
       o.seed_devices = *v;
     } else if (arg == "--latency") {
       auto v = number<std::int64_t>(value());
-      if (!v || *v < 0) bad(arg);
+      if (!v || *v < 0 || *v > paystack::sim::max_option_delay.count()) bad(arg);
       o.latency = std::chrono::milliseconds{*v};
     } else if (arg == "--rate-limit") {
       auto v = number<unsigned>(value());
       if (!v || *v == 0) bad(arg);
       o.rate_limit = *v;
     } else if (arg == "--delivery-delay") {
-      bool ok = true;
-      o.delivery_delay = delay_arg(value(), ok);
-      if (!ok) bad(arg);
+      if (!paystack::sim::parse_delay_option(value(), o.delivery_delay)) bad(arg);
     } else if (arg == "--auto-pay-delay") {
-      bool ok = true;
-      o.auto_pay_delay = delay_arg(value(), ok);
-      if (!ok) bad(arg);
+      if (!paystack::sim::parse_delay_option(value(), o.auto_pay_delay)) bad(arg);
     } else if (arg == "--webhook-time-scale") {
       auto v = std::string(value());
       char* end = nullptr;

@@ -1,5 +1,4 @@
 // sim: run the simulator in the foreground (the options of paystack-sim).
-#include <charconv>
 #include <paystack/sim/server.hpp>
 
 #include "common.hpp"
@@ -11,17 +10,11 @@ namespace {
 std::function<void(const std::string&)> delay_setter(
     std::optional<std::chrono::milliseconds>& target, std::string name) {
   return [&target, name](const std::string& text) {
-    if (text == "manual") {
-      target.reset();
-      return;
+    if (!paystack::sim::parse_delay_option(text, target)) {
+      throw CLI::ValidationError(name, "expected milliseconds (0 to " +
+                                           std::to_string(paystack::sim::max_option_delay.count()) +
+                                           ") or 'manual', got '" + text + "'");
     }
-    std::int64_t ms = -1;
-    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
-    if (ec != std::errc{} || p != text.data() + text.size() || ms < 0 || ms > 3'600'000) {
-      throw CLI::ValidationError(
-          name, "expected milliseconds (0 to 3600000) or 'manual', got '" + text + "'");
-    }
-    target = std::chrono::milliseconds{ms};
   };
 }
 
@@ -47,7 +40,7 @@ void add_sim_command(CLI::App& app, context& ctx) {
   sub->add_option_function<std::int64_t>(
          "--latency", [o](std::int64_t ms) { o->latency = std::chrono::milliseconds{ms}; },
          "milliseconds added to every response (default 0)")
-      ->check(CLI::Range(std::int64_t{0}, std::int64_t{600'000}));
+      ->check(CLI::Range(std::int64_t{0}, paystack::sim::max_option_delay.count()));
   sub->add_option_function<unsigned>(
          "--rate-limit", [o](unsigned n) { o->rate_limit = n; },
          "requests per 60 s (default: unlimited; Paystack test mode allows 100)")

@@ -1,7 +1,8 @@
-// paystack::sim::run_until_signal: the foreground mode shared by paystack-sim and
-// `paystack-terminal sim`.
+// paystack::sim::run_until_signal and parse_delay_option: the foreground mode and option
+// reading shared by paystack-sim and `paystack-terminal sim`.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <charconv>
 #include <csignal>
 #include <exception>
 #include <ostream>
@@ -9,6 +10,20 @@
 #include "paystack/sim/server.hpp"
 
 namespace paystack::sim {
+
+bool parse_delay_option(std::string_view text, std::optional<std::chrono::milliseconds>& out) {
+  if (text == "manual") {
+    out.reset();
+    return true;
+  }
+  std::int64_t ms = -1;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (ec != std::errc{} || p != text.data() + text.size() || ms < 0 ||
+      ms > max_option_delay.count())
+    return false;
+  out = std::chrono::milliseconds{ms};
+  return true;
+}
 
 int run_until_signal(const server_options& options, std::ostream& out, std::ostream& err) {
   try {

@@ -114,9 +114,33 @@ TEST(Executable, ServesAndStopsOnSigterm) {
   EXPECT_NE(out.find("stopped"), std::string::npos) << out;
 }
 
+TEST(Options, DelayValuesAreMillisecondsUpToAnHourOrManual) {
+  std::optional<std::chrono::milliseconds> d = 5ms;
+  EXPECT_TRUE(paystack::sim::parse_delay_option("0", d));
+  EXPECT_EQ(d, 0ms);
+  EXPECT_TRUE(paystack::sim::parse_delay_option("3600000", d));
+  EXPECT_EQ(d, paystack::sim::max_option_delay);
+  EXPECT_TRUE(paystack::sim::parse_delay_option("manual", d));
+  EXPECT_EQ(d, std::nullopt);
+  d = 7ms;
+  for (const char* bad : {"3600001", "-1", "", "10ms", " 5", "9223372036854775808", "Manual"}) {
+    EXPECT_FALSE(paystack::sim::parse_delay_option(bad, d)) << bad;
+    EXPECT_EQ(d, 7ms) << bad;  // left alone
+  }
+}
+
 TEST(Executable, RejectsBadFlags) {
   auto out = run_capture(std::string(PAYSTACK_SIM_EXE) + " --port notaport 2>&1; echo rc=$?");
   EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  // Delays past an hour would overflow the clock arithmetic: refused before anything starts.
+  for (const char* flags :
+       {"--delivery-delay 9223372036854775807", "--auto-pay-delay 3600001",
+        "--latency 9223372036854775807", "--delivery-delay -1", "--auto-pay-delay soon"}) {
+    out = run_capture("timeout 10 " + std::string(PAYSTACK_SIM_EXE) + " " + flags +
+                      " 2>&1; echo rc=$?");
+    EXPECT_NE(out.find("rc=2"), std::string::npos) << flags << ": " << out;
+    EXPECT_NE(out.find("invalid value"), std::string::npos) << flags << ": " << out;
+  }
   out = run_capture(std::string(PAYSTACK_SIM_EXE) + " --help; echo rc=$?");
   EXPECT_NE(out.find("--webhook-url"), std::string::npos);
   EXPECT_NE(out.find("rc=0"), std::string::npos);

@@ -179,6 +179,15 @@ class server {
   std::unique_ptr<impl> impl_;
 };
 
+/// The longest delay or latency the command-line options accept: one hour.
+inline constexpr std::chrono::milliseconds max_option_delay{3'600'000};
+
+/// Reads the value of a delay option (--delivery-delay, --auto-pay-delay): whole milliseconds
+/// from 0 to max_option_delay, or "manual" (std::nullopt: only through the control API).
+/// Returns false, leaving `out` alone, for anything else. Shared by `paystack-sim` and
+/// `paystack-terminal sim`, so both accept the same values.
+bool parse_delay_option(std::string_view text, std::optional<std::chrono::milliseconds>& out);
+
 /// Runs a simulator in the foreground until SIGINT or SIGTERM: starts it, prints where it
 /// listens and the terminals and devices it holds to `out` (never the secret key), waits for
 /// the signal, then stops it gracefully. Returns 0, or 1 when it could not start (the reason
