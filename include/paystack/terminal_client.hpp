@@ -19,6 +19,9 @@
 // still in flight complete with boost::asio::error::operation_aborted and connections close.
 // Cancellation: the handler's cancellation slot is honoured (terminal, partial and total); a
 // cancelled operation completes with operation_aborted and leaves nothing running.
+// Exceptions: the library throws none into the io_context. Completion handlers should not throw
+// either: an exception from a handler leaves io_context::run() (Asio's rule) through the
+// library's own frames. Catch inside the handler, or use a token that reports errors as values.
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>
