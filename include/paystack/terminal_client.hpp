@@ -21,7 +21,8 @@
 // cancelled operation completes with operation_aborted and leaves nothing running.
 // Exceptions: the library throws none into the io_context. Completion handlers should not throw
 // either: an exception from a handler leaves io_context::run() (Asio's rule) through the
-// library's own frames. Catch inside the handler, or use a token that reports errors as values.
+// library's own frames. Catch inside the handler (use_future and use_awaitable already hand
+// errors to the caller instead of throwing them into the io_context).
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>
