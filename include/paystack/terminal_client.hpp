@@ -19,10 +19,10 @@
 // still in flight complete with boost::asio::error::operation_aborted and connections close.
 // Cancellation: the handler's cancellation slot is honoured (terminal, partial and total); a
 // cancelled operation completes with operation_aborted and leaves nothing running.
-// Exceptions: the library throws none into the io_context. Completion handlers should not throw
-// either: an exception from a handler leaves io_context::run() (Asio's rule) through the
-// library's own frames. Catch inside the handler (use_future and use_awaitable already hand
-// errors to the caller instead of throwing them into the io_context).
+// Exceptions: the library throws none of its own into the io_context. One thrown by a completion
+// handler (or by async_for_each_terminal's visitor) leaves io_context::run() (Asio's rule),
+// through the library's frames: catch inside handlers. use_future and use_awaitable hand errors
+// to the caller instead of throwing them into the io_context.
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>
