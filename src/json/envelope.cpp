@@ -221,22 +221,14 @@ class reply_handler {
     return end();
   }
 
-  bool on_key_part(json::string_view s, std::size_t, error_code&) {
-    if (doc_) doc_stack().push_chars(s);
-    if (!skip_from_) parts_.append(s.data(), s.size());
-    return true;
-  }
+  bool on_key_part(json::string_view s, std::size_t, error_code&) { return piece(s); }
   bool on_key(json::string_view s, std::size_t, error_code&) {
     if (doc_) doc_stack().push_key(s);
     if (!skip_from_) key(whole(s));
     parts_.clear();
     return true;
   }
-  bool on_string_part(json::string_view s, std::size_t, error_code&) {
-    if (doc_) doc_stack().push_chars(s);
-    if (!skip_from_) parts_.append(s.data(), s.size());
-    return true;
-  }
+  bool on_string_part(json::string_view s, std::size_t, error_code&) { return piece(s); }
   bool on_string(json::string_view s, std::size_t, error_code&) {
     if (doc_) doc_stack().push_string(s);
     scalar v{scalar::kind::string};
@@ -275,6 +267,13 @@ class reply_handler {
   }
 
  private:
+  /// A piece of a key or string the parser delivers before the rest (escapes, splits).
+  bool piece(json::string_view s) {
+    if (doc_) doc_stack().push_chars(s);
+    if (!skip_from_) parts_.append(s.data(), s.size());
+    return true;
+  }
+
   std::string_view whole(json::string_view last) {
     if (parts_.empty()) return {last.data(), last.size()};
     parts_.append(last.data(), last.size());
@@ -291,7 +290,7 @@ class reply_handler {
     return depth < max_roles ? roles_[depth] : role::other;
   }
 
-  bool key(std::string_view k) {
+  void key(std::string_view k) {
     switch (at(depth_)) {
       case role::root:
         top_ = classify_top(k);
@@ -309,7 +308,6 @@ class reply_handler {
       default:
         break;
     }
-    return true;
   }
 
   bool value(const scalar& v) {
@@ -366,9 +364,7 @@ class reply_handler {
         break;
       case role::data_array:
         if (is_object && env_.data_error.empty()) {
-          fields_.size = 0;
-          data_.bind(data_.model, fields_);
-          clear_fields();
+          bind_fields();
           r = role::item;
         } else {
           item_not_object();
@@ -386,9 +382,9 @@ class reply_handler {
     if (skip_from_) {
       if (depth_ == skip_from_) skip_from_ = 0;
     } else if (at(depth_) == role::data_object) {
-      if (data_.kind == data_binding::shape::object) check_fields("data");
+      if (data_.kind == data_binding::shape::object) check_fields(-1);
     } else if (at(depth_) == role::item) {
-      if (env_.data_error.empty()) check_fields("data[" + std::to_string(item_) + "]");
+      if (env_.data_error.empty()) check_fields(static_cast<std::ptrdiff_t>(item_));
       ++item_;
     }
     --depth_;
@@ -484,8 +480,7 @@ class reply_handler {
     const auto shape = data_.kind;
     if (is_object) {
       if (shape == data_binding::shape::object) {
-        data_.bind(data_.model, fields_);
-        clear_fields();
+        bind_fields();
       } else if (shape == data_binding::shape::array_of_objects) {
         data_wrong_shape();
       }
@@ -508,7 +503,10 @@ class reply_handler {
     ++item_;
   }
 
-  void clear_fields() {
+  /// Lists the members of the next model object (adding an item for arrays) and forgets what
+  /// was seen of the previous one.
+  void bind_fields() {
+    data_.bind(data_.model, fields_);
     for (auto& s : state_) s = field_state::absent;
     field_ = -1;
     next_field_ = 0;
@@ -536,8 +534,9 @@ class reply_handler {
     state_[field_] = v && store(f.target, *v) ? field_state::ok : field_state::wrong;
   }
 
-  /// Reports the first member, in the listed order, that is missing or did not fit.
-  void check_fields(std::string_view path) {
+  /// Reports the first member, in the listed order, that is missing or did not fit. `item` is
+  /// the index in a `data` array, or -1 for `data` itself; the path is only built for an error.
+  void check_fields(std::ptrdiff_t item) {
     for (std::size_t i = 0; i < fields_.size; ++i) {
       const auto& f = fields_.items[i];
       std::string_view what;
@@ -548,7 +547,8 @@ class reply_handler {
       else if (const auto* id = std::get_if<id_text>(&f.target); id && id->value->empty())
         what = "must not be empty";
       if (what.empty()) continue;
-      env_.data_error.assign(path).append(".").append(f.key).append(": ").append(what);
+      env_.data_error = item < 0 ? "data" : "data[" + std::to_string(item) + "]";
+      env_.data_error.append(".").append(f.key).append(": ").append(what);
       return;
     }
   }
