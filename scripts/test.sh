@@ -9,6 +9,9 @@ bash scripts/install-deps.sh
 echo "== format (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
+echo "== no co_await inside a condition or a larger expression (GCC 12 miscompiles some)"
+bash scripts/check-co-await.sh
+
 echo "== dev build and tests"
 cmake --workflow --preset dev
 

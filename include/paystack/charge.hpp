@@ -51,8 +51,8 @@ enum class charge_outcome {
   declined,          ///< invoice.payment_failed for this request, and verify says unpaid
   terminal_offline,  ///< presence: offline; nothing was created or pushed
   terminal_busy,     ///< presence: online but not available; nothing was created or pushed
-  not_delivered,     ///< pushed, but the terminal never picked the event up in time
-  timed_out,         ///< delivered (or not yet pushed) and no outcome before the deadline
+  not_delivered,     ///< pushed, and Paystack said the terminal had not picked it up in time
+  timed_out,         ///< no outcome before the deadline (also when delivery could not be checked)
   failed,            ///< Paystack refused a step, or a step failed (see the error_code)
   cancelled,         ///< the caller cancelled (error_code operation_aborted)
 };
@@ -154,8 +154,13 @@ void start_charge_on_terminal(terminal_client client, std::string terminal_id, c
 ///             timed_out, or failed when Paystack refused a step (r.last_reply has its message).
 ///   ec set  : error::invalid_argument (params refused before anything was sent; r.reason),
 ///             asio::error::operation_aborted (cancelled; r.outcome == cancelled), or the error
-///             of a create/push call that got no usable reply (r.outcome == failed). Polls that
-///             fail are repeated until the deadline instead.
+///             of a presence/create/push call that got no usable reply (refused, reset,
+///             timeout, an HTML or unreadable reply; r.outcome == failed, or timed_out when
+///             the deadline passed). Polls that fail (no reply, 4xx, 5xx, garbage) are repeated
+///             until the deadline instead and never end the charge as failed: a pushed
+///             request may be paid anyway. When delivery could not be checked at all, the
+///             outcome is timed_out, not not_delivered. A failed push's reason names the
+///             request code to verify.
 ///   In every case r says how far the charge went; when r.event_id is set the terminal may
 ///   still show the request: reconcile with async_verify_payment_request(r.request->request_code).
 ///

@@ -195,7 +195,9 @@ class charge_flow {
 
   /// The end of a step whose call got no usable reply (create, push, presence).
   asio::awaitable<charge_outcome_pair> call_failed(boost::system::error_code ec, std::string what) {
-    if (co_await cancelled())
+    // Bound first: a co_await inside a condition is miscompiled by GCC 12 (issue 11).
+    const bool was_cancelled = co_await cancelled();
+    if (was_cancelled)
       co_return end(charge_outcome::cancelled, "cancelled while " + what,
                     asio::error::operation_aborted);
     if (expired()) co_return end(charge_outcome::timed_out, "the deadline passed while " + what);
@@ -214,10 +216,14 @@ class charge_flow {
     if (p_.check_presence) {
       progress(charge_stage::checking_presence,
                "checking that terminal " + terminal_id_ + " is online and available");
+      auto api = bounded();  // a local, not a temporary of the co_await's full-expression
       auto [ec, resp] =
-          co_await bounded().async_fetch_terminal_status(terminal_id_, as_tuple(use_awaitable));
+          co_await api.async_fetch_terminal_status(terminal_id_, as_tuple(use_awaitable));
       record("fetch_terminal_status", resp);
-      if (ec) co_return co_await call_failed(ec, "checking presence");
+      if (ec) {
+        auto failed = co_await call_failed(ec, "checking presence");
+        co_return failed;
+      }
       if (!resp.ok())
         co_return end(charge_outcome::failed,
                       "presence check refused: " + describe(*r_.last_reply));
@@ -242,10 +248,19 @@ class charge_flow {
       cp.currency = p_.currency;
       cp.description = p_.description;
       cp.send_notification = p_.send_notification;
-      auto [ec, resp] = co_await payment_request_client(bounded()).async_create_payment_request(
-          std::move(cp), as_tuple(use_awaitable));
+      payment_request_client api(bounded());
+      auto [ec, resp] =
+          co_await api.async_create_payment_request(std::move(cp), as_tuple(use_awaitable));
       record("create_payment_request", resp);
-      if (ec) co_return co_await call_failed(ec, "creating the payment request");
+      if (ec) {
+        auto failed = co_await call_failed(ec, "creating the payment request");
+        co_return failed;
+      }
+      if (!resp.ok() && resp.status_code >= 500)
+        co_return end(charge_outcome::failed,
+                      "creating the payment request got no clear answer (" +
+                          describe(*r_.last_reply) +
+                          "): a request may exist at Paystack; nothing was pushed");
       if (!resp.ok())
         co_return end(charge_outcome::failed,
                       "payment request refused: " + describe(*r_.last_reply));
@@ -261,15 +276,24 @@ class charge_flow {
       progress(charge_stage::pushing_event, "sending payment request " + r_.request->request_code +
                                                 " to terminal " + terminal_id_);
       auto ev = terminal_event::process_invoice(r_.request->id, *r_.request->offline_reference);
+      auto api = bounded();
       auto [ec, resp] =
-          co_await bounded().async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
+          co_await api.async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
       record("send_event", resp);
-      if (ec)
-        co_return co_await call_failed(
-            ec, "pushing the event (it may have reached the terminal: verify " +
-                    r_.request->request_code + " before charging again)");
+      if (ec) {
+        std::string what = "pushing the event (it may have reached the terminal: verify " +
+                           r_.request->request_code + " before charging again)";
+        auto failed = co_await call_failed(ec, std::move(what));
+        co_return failed;
+      }
       if (!resp.ok())
-        co_return end(charge_outcome::failed, "push refused: " + describe(*r_.last_reply));
+        co_return end(charge_outcome::failed,
+                      resp.status_code >= 500
+                          ? "the push got no clear answer (" + describe(*r_.last_reply) +
+                                "): it may have reached the terminal; verify " +
+                                r_.request->request_code + " before charging again"
+                          : "push refused: " + describe(*r_.last_reply) + "; payment request " +
+                                r_.request->request_code + " was not pushed");
       r_.event_id = resp.data->id;
       pushed_at = clock::now();
     }
@@ -283,6 +307,7 @@ class charge_flow {
     const auto verify_interval =
         p_.webhooks ? p_.verify_fallback_interval : p_.verify_poll_interval;
     auto next_verify = clock::time_point::max();
+    bool delivery_answered = false;  // the last delivery poll got Paystack's answer
 
     for (;;) {
       // Webhooks first: they may decide before any poll does.
@@ -305,8 +330,9 @@ class charge_flow {
         }
       }
       if (declined || verify_now) {
-        auto v = co_await verify(declined ? "confirming invoice.payment_failed"
-                                          : "confirming charge.success");
+        std::string why =
+            declined ? "confirming invoice.payment_failed" : "confirming charge.success";
+        auto v = co_await verify(std::move(why));
         if (v.first) co_return std::move(*v.first);
         if (v.second == verify_state::paid) {
           r_.delivered = true;
@@ -320,10 +346,20 @@ class charge_flow {
       }
 
       const auto now = clock::now();
-      if (!r_.delivered && now >= delivery_limit)
+      if (!r_.delivered && now >= delivery_limit) {
+        // "not delivered" only when Paystack said so; a poll that got no answer proves nothing.
+        if (!delivery_answered)
+          co_return end(charge_outcome::timed_out,
+                        "delivery of event " + *r_.event_id +
+                            " could not be checked before the deadline (" +
+                            (r_.last_reply ? describe(*r_.last_reply) : std::string("no reply")) +
+                            "); payment request " + r_.request->request_code +
+                            " may still be paid: verify it before charging again");
         co_return end(charge_outcome::not_delivered,
                       "terminal " + terminal_id_ + " did not pick up event " + *r_.event_id +
-                          " before the deadline; the request was not paid");
+                          " before the deadline; payment request " + r_.request->request_code +
+                          " stays open (it can still be paid by its offline reference)");
+      }
       if (now >= deadline_)
         co_return end(charge_outcome::timed_out,
                       "no outcome before the deadline; payment request " +
@@ -335,12 +371,15 @@ class charge_flow {
                  "checking delivery of event " + *r_.event_id + " (poll " +
                      std::to_string(r_.delivery_polls) + ")",
                  r_.delivery_polls);
-        auto [ec, resp] = co_await bounded().async_fetch_event_status(terminal_id_, *r_.event_id,
-                                                                      as_tuple(use_awaitable));
+        auto api = bounded();
+        auto [ec, resp] = co_await api.async_fetch_event_status(terminal_id_, *r_.event_id,
+                                                                as_tuple(use_awaitable));
         record("fetch_event_status", resp);
-        if (ec && co_await cancelled())
+        const bool stop = co_await cancelled();
+        if (ec && stop)
           co_return end(charge_outcome::cancelled, "cancelled while waiting for delivery",
                         asio::error::operation_aborted);
+        delivery_answered = !ec && resp.ok();
         if (!ec && resp.ok() && resp.data->delivered) {
           r_.delivered = true;
           progress(charge_stage::awaiting_payment,
@@ -354,9 +393,8 @@ class charge_flow {
             co_return end(charge_outcome::not_delivered, "event " + *r_.event_id +
                                                              " is unknown to Paystack (" +
                                                              describe(*r_.last_reply) + ")");
-          if (resp.status_code >= 400 && resp.status_code < 500 && resp.status_code != 429)
-            co_return end(charge_outcome::failed,
-                          "delivery check refused: " + describe(*r_.last_reply));
+          // Any other refusal is repeated until the deadline: the event was pushed and the
+          // customer may pay, so a poll never ends the charge as "failed".
         }
         next_delivery_poll = clock::now() + delivery_interval;
         delivery_interval = std::min(
@@ -367,7 +405,8 @@ class charge_flow {
       }
 
       if (r_.delivered && now >= next_verify) {
-        auto v = co_await verify("checking payment");
+        std::string why = "checking payment";
+        auto v = co_await verify(std::move(why));
         if (v.first) co_return std::move(*v.first);
         if (v.second == verify_state::paid) co_return end(charge_outcome::paid, "paid (verified)");
         if (v.second == verify_state::failed) {
@@ -384,7 +423,8 @@ class charge_flow {
       box_->wake.expires_at(wake);
       auto [wec] = co_await box_->wake.async_wait(as_tuple(use_awaitable));
       (void)wec;  // expired, or woken by a webhook
-      if (co_await cancelled())
+      const bool stop = co_await cancelled();
+      if (stop)
         co_return end(charge_outcome::cancelled,
                       r_.delivered ? "cancelled while waiting for payment"
                                    : "cancelled while waiting for delivery",
@@ -436,10 +476,12 @@ class charge_flow {
              why + ": verifying " + r_.request->request_code + " (poll " +
                  std::to_string(r_.verify_polls) + ")",
              r_.verify_polls);
-    auto [ec, resp] = co_await payment_request_client(bounded()).async_verify_payment_request(
+    payment_request_client api(bounded());
+    auto [ec, resp] = co_await api.async_verify_payment_request(
         r_.request->request_code, asio::as_tuple(asio::use_awaitable));
     record("verify_payment_request", resp);
-    if (ec && co_await cancelled())
+    const bool stop = co_await cancelled();
+    if (ec && stop)
       co_return std::pair{
           std::optional(end(charge_outcome::cancelled, "cancelled while waiting for payment",
                             asio::error::operation_aborted)),

@@ -90,26 +90,44 @@ TEST_F(tokens, use_awaitable_and_deferred_in_a_coroutine) {
       [&]() -> asio::awaitable<void> {
         auto& c = *client;
         // GCC 12 destroys brace-initialised temporaries inside a co_await expression twice
-        // (a compiler bug): pass named objects to operations awaited in coroutines.
+        // (a compiler bug): pass named objects to operations awaited in coroutines, and bind
+        // every co_await's result to a local (scripts/check-co-await.sh).
         const update_terminal_params rename{.name = "n"};
         // use_awaitable
-        count({}, (co_await c.async_commission_terminal("SN", asio::use_awaitable)).ok());
-        count({}, (co_await c.async_decommission_terminal("SN", asio::use_awaitable)).ok());
-        count({}, (co_await c.async_fetch_event_status("T", "E", asio::use_awaitable)).ok());
-        count({}, (co_await c.async_fetch_terminal("T", asio::use_awaitable)).ok());
-        count({}, (co_await c.async_fetch_terminal_status("T", asio::use_awaitable)).ok());
-        count({}, (co_await c.async_list_terminals({}, asio::use_awaitable)).ok());
-        count({}, (co_await c.async_send_event("T", ev, asio::use_awaitable)).ok());
-        count({}, (co_await c.async_update_terminal("T", rename, asio::use_awaitable)).ok());
+        auto r1 = co_await c.async_commission_terminal("SN", asio::use_awaitable);
+        count({}, r1.ok());
+        auto r2 = co_await c.async_decommission_terminal("SN", asio::use_awaitable);
+        count({}, r2.ok());
+        auto r3 = co_await c.async_fetch_event_status("T", "E", asio::use_awaitable);
+        count({}, r3.ok());
+        auto r4 = co_await c.async_fetch_terminal("T", asio::use_awaitable);
+        count({}, r4.ok());
+        auto r5 = co_await c.async_fetch_terminal_status("T", asio::use_awaitable);
+        count({}, r5.ok());
+        const list_terminals_params all{};
+        auto r6 = co_await c.async_list_terminals(all, asio::use_awaitable);
+        count({}, r6.ok());
+        auto r7 = co_await c.async_send_event("T", ev, asio::use_awaitable);
+        count({}, r7.ok());
+        auto r8 = co_await c.async_update_terminal("T", rename, asio::use_awaitable);
+        count({}, r8.ok());
         // the default token (deferred), awaited directly
-        count({}, (co_await c.async_commission_terminal("SN")).ok());
-        count({}, (co_await c.async_decommission_terminal("SN")).ok());
-        count({}, (co_await c.async_fetch_event_status("T", "E")).ok());
-        count({}, (co_await c.async_fetch_terminal("T")).ok());
-        count({}, (co_await c.async_fetch_terminal_status("T")).ok());
-        count({}, (co_await c.async_list_terminals(list_terminals_params{})).ok());
-        count({}, (co_await c.async_send_event("T", ev)).ok());
-        count({}, (co_await c.async_update_terminal("T", rename)).ok());
+        auto r9 = co_await c.async_commission_terminal("SN");
+        count({}, r9.ok());
+        auto r10 = co_await c.async_decommission_terminal("SN");
+        count({}, r10.ok());
+        auto r11 = co_await c.async_fetch_event_status("T", "E");
+        count({}, r11.ok());
+        auto r12 = co_await c.async_fetch_terminal("T");
+        count({}, r12.ok());
+        auto r13 = co_await c.async_fetch_terminal_status("T");
+        count({}, r13.ok());
+        auto r14 = co_await c.async_list_terminals(all);
+        count({}, r14.ok());
+        auto r15 = co_await c.async_send_event("T", ev);
+        count({}, r15.ok());
+        auto r16 = co_await c.async_update_terminal("T", rename);
+        count({}, r16.ok());
         done = true;
       },
       asio::detached);

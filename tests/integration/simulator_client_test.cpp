@@ -161,8 +161,11 @@ TEST_F(against_simulator, every_token_style_reaches_the_simulator) {
   asio::co_spawn(
       io_,
       [&]() -> asio::awaitable<void> {
-        awaited += (co_await c.async_fetch_terminal(tid, asio::use_awaitable)).ok();
-        awaited += (co_await c.async_list_terminals(list_terminals_params{})).ok();
+        auto fetched = co_await c.async_fetch_terminal(tid, asio::use_awaitable);
+        awaited += fetched.ok();
+        const list_terminals_params all{};
+        auto listed = co_await c.async_list_terminals(all);
+        awaited += listed.ok();
         auto [ec, r] = co_await c.async_fetch_event_status(tid, "000000000000000000000000",
                                                            asio::as_tuple(asio::use_awaitable));
         awaited += !ec && r.code == "INVALID_PUSH_ID";
