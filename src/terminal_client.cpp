@@ -234,6 +234,10 @@ const std::string& terminal_client::base_url() const noexcept {
   return core_->shared().base_url;
 }
 
+const std::shared_ptr<paystack::time_source>& terminal_client::time() const noexcept {
+  return core_->shared().time;
+}
+
 terminal_client terminal_client::with(const call_options& overrides) const {
   terminal_client copy = *this;
   copy.core_ = std::make_shared<detail::client_core>(core_->shared_ptr(),

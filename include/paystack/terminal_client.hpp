@@ -107,6 +107,11 @@ class terminal_client {
   /// The base URL in use (after environment lookup), e.g. "https://api.paystack.co".
   const std::string& base_url() const noexcept;
 
+  /// The clock and sleep of this client (client_options::time, or the steady default). The
+  /// charge flow takes its deadline, poll intervals and waits from it, so tests that inject a
+  /// fake time source run its timeouts and polling without waiting.
+  const std::shared_ptr<paystack::time_source>& time() const noexcept;
+
   /// A handle sharing this client's connections, with per-call overrides (e.g.
   /// `client.with({.retry = retry_policy{.max_attempts = 1}}).async_fetch_terminal(id)`).
   terminal_client with(const call_options& overrides) const;

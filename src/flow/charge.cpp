@@ -1,6 +1,9 @@
 // async_charge_on_terminal: presence -> create payment request -> push (once) -> delivery
 // polling with backoff -> outcome from the webhook feed, with verify polling as the fallback.
-// One coroutine on a strand of the client's executor; see doc/adr/0005-charge-flow.md.
+// One coroutine on a strand of the client's executor, one member function per stage
+// (check_presence, create_request, push_event, await_outcome with verify); time
+// (deadline, poll intervals, waits) comes from the client's time_source. See
+// doc/adr/0005-charge-flow.md.
 #include <algorithm>
 #include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -8,9 +11,9 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -75,9 +78,10 @@ constexpr auto delivery_status_window = std::chrono::hours(48);
 
 /// Webhook events handed over by the feed (any thread) to the flow (its strand).
 struct mailbox {
-  explicit mailbox(const asio::strand<asio::any_io_executor>& s) : strand(s), wake(s) {}
+  explicit mailbox(const asio::strand<asio::any_io_executor>& s) : strand(s) {}
   asio::strand<asio::any_io_executor> strand;
-  asio::steady_timer wake;  ///< the flow sleeps on it; cancelled to wake it up (strand only)
+  /// The flow's sleep is bound to it; emitted to wake the flow up (strand only).
+  asio::cancellation_signal wake;
   std::mutex mutex;
   std::deque<webhook_event> events;
 
@@ -86,10 +90,10 @@ struct mailbox {
       std::lock_guard lk(mutex);
       events.push_back(e);
     }
-    // Cancelling runs on the strand: either before the flow drains the queue (it sees the
+    // The wake-up runs on the strand: either before the flow drains the queue (it sees the
     // event) or while it sleeps (it wakes up). No wake-up is lost.
     asio::post(strand, [self = this, keep = keep_alive.lock()] {
-      if (keep) self->wake.cancel();
+      if (keep) self->wake.emit(asio::cancellation_type::all);
     });
   }
   std::deque<webhook_event> take() {
@@ -110,9 +114,10 @@ class charge_flow {
   charge_flow(terminal_client client, std::string terminal_id, charge_params params,
               asio::strand<asio::any_io_executor> strand)
       : client_(std::move(client)),
+        time_(client_.time()),
         terminal_id_(std::move(terminal_id)),
         p_(std::move(params)),
-        start_(clock::now()),
+        start_(time_->now()),
         deadline_(start_ + p_.timeout),
         box_(std::make_shared<mailbox>(strand)) {
     box_->keep_alive = box_;
@@ -127,7 +132,6 @@ class charge_flow {
     }
     auto out = co_await steps();
     sub.reset();
-    box_->wake.cancel();
     auto& res = out.second;
     res.elapsed = elapsed();
     if (p_.on_progress) {
@@ -145,14 +149,41 @@ class charge_flow {
  private:
   // ---- helpers ---------------------------------------------------------------------------------
 
-  milliseconds elapsed() const {
-    return std::chrono::duration_cast<milliseconds>(clock::now() - start_);
-  }
+  clock::time_point now() const { return time_->now(); }
+  milliseconds elapsed() const { return std::chrono::duration_cast<milliseconds>(now() - start_); }
   milliseconds remaining() const {
-    return std::max(milliseconds(0),
-                    std::chrono::duration_cast<milliseconds>(deadline_ - clock::now()));
+    return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline_ - now()));
   }
-  bool expired() const { return clock::now() >= deadline_; }
+  bool expired() const { return now() >= deadline_; }
+
+  /// Sleeps until `until` on the client's time source. A webhook (the mailbox) or the caller's
+  /// cancellation (forwarded from the coroutine's cancellation slot) ends the sleep early.
+  asio::awaitable<void> sleep_until(clock::time_point until) {
+    const auto d =
+        std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(until - now()));
+    auto cs = co_await asio::this_coro::cancellation_state;
+    auto outer = cs.slot();
+    if (outer.is_connected())
+      outer.assign([box = box_](asio::cancellation_type t) { box->wake.emit(t); });
+    // The initiation and the operation are named locals: GCC 12 destroys a lambda that is a
+    // temporary of a co_await's full-expression twice (it released time_ once too often).
+    auto initiation = [time = time_, strand = box_->strand, slot = box_->wake.slot(),
+                       d](auto handler) mutable {
+      // Runs on the strand, as the wake-ups do: once the sleep is over, a late wake-up must
+      // not reach the finished sleep's cancellation handler (its timer is gone).
+      auto done = [slot, h = std::move(handler)](boost::system::error_code e) mutable {
+        slot.clear();
+        std::move(h)(e);
+      };
+      time->async_sleep(strand, d, asio::bind_cancellation_slot(slot, std::move(done)));
+    };
+    auto token = asio::as_tuple(asio::use_awaitable);
+    auto sleep = asio::async_initiate<decltype(token), void(boost::system::error_code)>(
+        std::move(initiation), token);
+    auto [ec] = co_await std::move(sleep);
+    (void)ec;  // expired, or woken up
+    if (outer.is_connected()) outer.clear();
+  }
   /// A view of the client whose calls end by the deadline.
   terminal_client bounded() const {
     return client_.with({.timeout = std::max(remaining(), milliseconds(1))});
@@ -208,102 +239,127 @@ class charge_flow {
 
   // ---- the flow --------------------------------------------------------------------------------
 
+  /// The end of the charge when a stage ends it; nullopt: go on with the next stage.
+  using step_result = std::optional<charge_outcome_pair>;
+
   asio::awaitable<charge_outcome_pair> steps() {
+    if (p_.check_presence) {
+      auto done = co_await check_presence();
+      if (done) co_return std::move(*done);
+    }
+    {
+      auto done = co_await create_request();
+      if (done) co_return std::move(*done);
+    }
+    {
+      auto done = co_await push_event();
+      if (done) co_return std::move(*done);
+    }
+    auto out = co_await await_outcome();
+    co_return out;
+  }
+
+  /// 1. Presence: refuse early when the terminal is offline or busy.
+  asio::awaitable<step_result> check_presence() {
     using asio::as_tuple;
     using asio::use_awaitable;
-
-    // 1. presence
-    if (p_.check_presence) {
-      progress(charge_stage::checking_presence,
-               "checking that terminal " + terminal_id_ + " is online and available");
-      auto api = bounded();  // a local, not a temporary of the co_await's full-expression
-      auto [ec, resp] =
-          co_await api.async_fetch_terminal_status(terminal_id_, as_tuple(use_awaitable));
-      record("fetch_terminal_status", resp);
-      if (ec) {
-        auto failed = co_await call_failed(ec, "checking presence");
-        co_return failed;
-      }
-      if (!resp.ok())
-        co_return end(charge_outcome::failed,
-                      "presence check refused: " + describe(*r_.last_reply));
-      r_.presence = *resp.data;
-      if (!resp.data->online)
-        co_return end(charge_outcome::terminal_offline,
-                      "terminal " + terminal_id_ + " is offline; nothing was charged");
-      if (!resp.data->available)
-        co_return end(charge_outcome::terminal_busy, "terminal " + terminal_id_ +
-                                                         " is busy (online but not available); "
-                                                         "nothing was charged");
+    progress(charge_stage::checking_presence,
+             "checking that terminal " + terminal_id_ + " is online and available");
+    auto api = bounded();  // a local, not a temporary of the co_await's full-expression
+    auto [ec, resp] =
+        co_await api.async_fetch_terminal_status(terminal_id_, as_tuple(use_awaitable));
+    record("fetch_terminal_status", resp);
+    if (ec) {
+      auto failed = co_await call_failed(ec, "checking presence");
+      co_return failed;
     }
+    if (!resp.ok())
+      co_return end(charge_outcome::failed, "presence check refused: " + describe(*r_.last_reply));
+    r_.presence = *resp.data;
+    if (!resp.data->online)
+      co_return end(charge_outcome::terminal_offline,
+                    "terminal " + terminal_id_ + " is offline; nothing was charged");
+    if (!resp.data->available)
+      co_return end(charge_outcome::terminal_busy, "terminal " + terminal_id_ +
+                                                       " is busy (online but not available); "
+                                                       "nothing was charged");
+    co_return std::nullopt;
+  }
 
-    // 2. payment request
-    {
-      progress(charge_stage::creating_request, "creating the payment request");
-      create_payment_request_params cp;
-      cp.customer = p_.customer;
-      cp.amount = p_.amount;
-      cp.line_items = p_.line_items;
-      cp.tax = p_.tax;
-      cp.currency = p_.currency;
-      cp.description = p_.description;
-      cp.send_notification = p_.send_notification;
-      payment_request_client api(bounded());
-      auto [ec, resp] =
-          co_await api.async_create_payment_request(std::move(cp), as_tuple(use_awaitable));
-      record("create_payment_request", resp);
-      if (ec) {
-        auto failed = co_await call_failed(ec, "creating the payment request");
-        co_return failed;
-      }
-      if (!resp.ok() && resp.status_code >= 500)
-        co_return end(charge_outcome::failed,
-                      "creating the payment request got no clear answer (" +
-                          describe(*r_.last_reply) +
-                          "): a request may exist at Paystack; nothing was pushed");
-      if (!resp.ok())
-        co_return end(charge_outcome::failed,
-                      "payment request refused: " + describe(*r_.last_reply));
-      r_.request = std::move(*resp.data);
-      if (!r_.request->offline_reference || r_.request->offline_reference->empty())
-        co_return end(charge_outcome::failed,
-                      "the payment request has no offline_reference; it cannot be pushed");
+  /// 2. The payment request (never repeated).
+  asio::awaitable<step_result> create_request() {
+    using asio::as_tuple;
+    using asio::use_awaitable;
+    progress(charge_stage::creating_request, "creating the payment request");
+    create_payment_request_params cp;
+    cp.customer = p_.customer;
+    cp.amount = p_.amount;
+    cp.line_items = p_.line_items;
+    cp.tax = p_.tax;
+    cp.currency = p_.currency;
+    cp.description = p_.description;
+    cp.send_notification = p_.send_notification;
+    payment_request_client api(bounded());
+    auto [ec, resp] =
+        co_await api.async_create_payment_request(std::move(cp), as_tuple(use_awaitable));
+    record("create_payment_request", resp);
+    if (ec) {
+      auto failed = co_await call_failed(ec, "creating the payment request");
+      co_return failed;
     }
+    if (!resp.ok() && resp.status_code >= 500)
+      co_return end(charge_outcome::failed,
+                    "creating the payment request got no clear answer (" +
+                        describe(*r_.last_reply) +
+                        "): a request may exist at Paystack; nothing was pushed");
+    if (!resp.ok())
+      co_return end(charge_outcome::failed, "payment request refused: " + describe(*r_.last_reply));
+    r_.request = std::move(*resp.data);
+    if (!r_.request->offline_reference || r_.request->offline_reference->empty())
+      co_return end(charge_outcome::failed,
+                    "the payment request has no offline_reference; it cannot be pushed");
+    co_return std::nullopt;
+  }
 
-    // 3. push, exactly once
-    clock::time_point pushed_at;
-    {
-      progress(charge_stage::pushing_event, "sending payment request " + r_.request->request_code +
-                                                " to terminal " + terminal_id_);
-      auto ev = terminal_event::process_invoice(r_.request->id, *r_.request->offline_reference);
-      auto api = bounded();
-      auto [ec, resp] =
-          co_await api.async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
-      record("send_event", resp);
-      if (ec) {
-        std::string what = "pushing the event (it may have reached the terminal: verify " +
-                           r_.request->request_code + " before charging again)";
-        auto failed = co_await call_failed(ec, std::move(what));
-        co_return failed;
-      }
-      if (!resp.ok())
-        co_return end(charge_outcome::failed,
-                      resp.status_code >= 500
-                          ? "the push got no clear answer (" + describe(*r_.last_reply) +
-                                "): it may have reached the terminal; verify " +
-                                r_.request->request_code + " before charging again"
-                          : "push refused: " + describe(*r_.last_reply) + "; payment request " +
-                                r_.request->request_code + " was not pushed");
-      r_.event_id = resp.data->id;
-      pushed_at = clock::now();
+  /// 3. The push, exactly once.
+  asio::awaitable<step_result> push_event() {
+    using asio::as_tuple;
+    using asio::use_awaitable;
+    progress(charge_stage::pushing_event, "sending payment request " + r_.request->request_code +
+                                              " to terminal " + terminal_id_);
+    auto ev = terminal_event::process_invoice(r_.request->id, *r_.request->offline_reference);
+    auto api = bounded();
+    auto [ec, resp] =
+        co_await api.async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
+    record("send_event", resp);
+    if (ec) {
+      std::string what = "pushing the event (it may have reached the terminal: verify " +
+                         r_.request->request_code + " before charging again)";
+      auto failed = co_await call_failed(ec, std::move(what));
+      co_return failed;
     }
+    if (!resp.ok())
+      co_return end(charge_outcome::failed,
+                    resp.status_code >= 500
+                        ? "the push got no clear answer (" + describe(*r_.last_reply) +
+                              "): it may have reached the terminal; verify " +
+                              r_.request->request_code + " before charging again"
+                        : "push refused: " + describe(*r_.last_reply) + "; payment request " +
+                              r_.request->request_code + " was not pushed");
+    r_.event_id = resp.data->id;
+    pushed_at_ = now();
+    co_return std::nullopt;
+  }
 
-    // 4 and 5. delivery, then outcome
+  /// 4 and 5. Delivery (polled with backoff), then the outcome (webhooks first, verify polls).
+  asio::awaitable<charge_outcome_pair> await_outcome() {
+    using asio::as_tuple;
+    using asio::use_awaitable;
     progress(charge_stage::awaiting_delivery,
              "waiting for the terminal to pick up event " + *r_.event_id);
-    const auto delivery_limit = std::min(deadline_, pushed_at + delivery_status_window);
+    const auto delivery_limit = std::min(deadline_, pushed_at_ + delivery_status_window);
     auto delivery_interval = p_.delivery_poll_initial;
-    auto next_delivery_poll = clock::now();
+    auto next_delivery_poll = now();
     const auto verify_interval =
         p_.webhooks ? p_.verify_fallback_interval : p_.verify_poll_interval;
     auto next_verify = clock::time_point::max();
@@ -345,8 +401,8 @@ class charge_flow {
         }
       }
 
-      const auto now = clock::now();
-      if (!r_.delivered && now >= delivery_limit) {
+      const auto at = now();
+      if (!r_.delivered && at >= delivery_limit) {
         // "not delivered" only when Paystack said so; a poll that got no answer proves nothing.
         if (!delivery_answered)
           co_return end(charge_outcome::timed_out,
@@ -360,12 +416,12 @@ class charge_flow {
                           " before the deadline; payment request " + r_.request->request_code +
                           " stays open (it can still be paid by its offline reference)");
       }
-      if (now >= deadline_)
+      if (at >= deadline_)
         co_return end(charge_outcome::timed_out,
                       "no outcome before the deadline; payment request " +
                           r_.request->request_code + " is still " + r_.request->status);
 
-      if (!r_.delivered && now >= next_delivery_poll) {
+      if (!r_.delivered && at >= next_delivery_poll) {
         ++r_.delivery_polls;
         progress(charge_stage::awaiting_delivery,
                  "checking delivery of event " + *r_.event_id + " (poll " +
@@ -385,7 +441,7 @@ class charge_flow {
           progress(charge_stage::awaiting_payment,
                    std::string("delivered; waiting for the customer to pay") +
                        (p_.webhooks ? " (webhooks, verify as fallback)" : " (verify polling)"));
-          next_verify = clock::now() + verify_interval;
+          next_verify = now() + verify_interval;
           continue;
         }
         if (!ec && !resp.ok()) {
@@ -396,7 +452,7 @@ class charge_flow {
           // Any other refusal is repeated until the deadline: the event was pushed and the
           // customer may pay, so a poll never ends the charge as "failed".
         }
-        next_delivery_poll = clock::now() + delivery_interval;
+        next_delivery_poll = now() + delivery_interval;
         delivery_interval = std::min(
             p_.delivery_poll_max,
             milliseconds(static_cast<milliseconds::rep>(
@@ -404,7 +460,7 @@ class charge_flow {
         continue;
       }
 
-      if (r_.delivered && now >= next_verify) {
+      if (r_.delivered && at >= next_verify) {
         std::string why = "checking payment";
         auto v = co_await verify(std::move(why));
         if (v.first) co_return std::move(*v.first);
@@ -414,15 +470,13 @@ class charge_flow {
           co_return end(charge_outcome::declined,
                         "payment request " + r_.request->request_code + " failed");
         }
-        next_verify = clock::now() + verify_interval;
+        next_verify = now() + verify_interval;
         continue;
       }
 
       auto wake = std::min(deadline_, r_.delivered ? next_verify : next_delivery_poll);
       if (!r_.delivered) wake = std::min(wake, delivery_limit);
-      box_->wake.expires_at(wake);
-      auto [wec] = co_await box_->wake.async_wait(as_tuple(use_awaitable));
-      (void)wec;  // expired, or woken by a webhook
+      co_await sleep_until(wake);
       const bool stop = co_await cancelled();
       if (stop)
         co_return end(charge_outcome::cancelled,
@@ -500,6 +554,7 @@ class charge_flow {
   }
 
   terminal_client client_;
+  std::shared_ptr<time_source> time_;  ///< the client's: deadline, intervals, waits
   std::string terminal_id_;
   charge_params p_;
   clock::time_point start_;
@@ -507,6 +562,7 @@ class charge_flow {
   std::shared_ptr<mailbox> box_;
   charge_result r_;
   std::optional<std::string> candidate_reference_;
+  clock::time_point pushed_at_;
 };
 
 std::string check_params(const std::string& terminal_id, const charge_params& p) {

@@ -11,6 +11,7 @@
 #include <paystack/sim/server.hpp>
 #include <paystack/webhook_server.hpp>
 
+#include "fake_time.hpp"
 #include "test_support.hpp"
 
 using namespace paystack;
@@ -49,6 +50,7 @@ class Charge : public ::testing::Test {
     client_options co;
     co.secret_key = key;
     co.base_url = sim_->base_url();
+    co.time = time_;  // null: the real clock
     co.logger = [this](const log_record& r) {
       std::string path(r.path);
       if (r.method == "POST" && path.ends_with("/event")) ++pushes_;
@@ -132,6 +134,7 @@ class Charge : public ::testing::Test {
     return raw_http(hooks_->port(), webhook_request(w.body, w.signature, "/hooks")).status;
   }
 
+  std::shared_ptr<test::fake_time> time_;  ///< set before start(): waits take no real time
   flow_test::io_thread io_;
   std::unique_ptr<webhook_server> hooks_;
   std::unique_ptr<sim::server> sim_;
@@ -425,4 +428,25 @@ TEST_F(Charge, UnknownTerminalFails) {
   EXPECT_EQ(r.last_reply->operation, "fetch_terminal_status");
   EXPECT_GE(r.last_reply->status_code, 400u);
   EXPECT_EQ(creates_, 0);
+}
+
+// Time comes from the client's time_source: Paystack's 48-hour delivery window is reached in
+// simulated time, with hourly polls, and no real waiting.
+TEST_F(Charge, DeliveryWindowOf48HoursPassesInSimulatedTime) {
+  time_ = std::make_shared<test::fake_time>();
+  start(false);
+  auto p = params();
+  p.timeout = 72h;
+  p.delivery_poll_initial = 1h;
+  p.delivery_poll_max = 8h;
+  auto f = charge(std::move(p));
+  auto [ec, r] = get(f);
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(r.outcome, charge_outcome::not_delivered) << r.reason;
+  EXPECT_GE(r.elapsed, 48h) << "ends when Paystack forgets the delivery status";
+  EXPECT_LT(r.elapsed, 49h);
+  EXPECT_GE(r.delivery_polls, 7u);  // 1, 2, 4, 8, 8, ... hours apart
+  EXPECT_LE(r.delivery_polls, 12u);
+  EXPECT_EQ(pushes_, 1);
+  EXPECT_FALSE(time_->sleeps().empty());
 }
