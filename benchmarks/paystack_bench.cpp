@@ -405,6 +405,7 @@ int main(int argc, char** argv) {
     so.delivery_delay.reset();  // pushed events stay queued: no background work per call
     so.auto_pay_delay.reset();
     so.max_connections = std::max<std::size_t>(4096, cfg.connections + 16);
+    so.max_connections_per_source = so.max_connections;  // every connection comes from 127.0.0.1
     sim = std::make_unique<paystack::sim::server>(so);
     sim->start();
     cfg.base_url = sim->base_url();

@@ -16,6 +16,7 @@ for f in "$samples"/api/*/*/response.json "$samples"/guides/terminal/*/*/index.j
   [ -f "$f" ] && cp "$f" "$work/reply/$((i++)).json"
 done
 cp fuzz/seeds/reply/* "$work/reply/"  # the sample reply bodies themselves
+cp fuzz/seeds/sim/* "$work/sim/"      # valid requests to the simulator (raw and shaped)
 # HTTP replies around the sample bodies: Content-Length, chunked, close-delimited
 for f in "$samples"/api/terminal/*/response.json; do
   [ -f "$f" ] || continue

@@ -27,6 +27,7 @@ Usage: paystack-sim [options]
   --delivery-delay MS|manual   push -> device picks it up (default 500, at most 3600000)
   --auto-pay-delay MS|manual   delivered invoice -> customer pays (default 3000, at most 3600000)
   --webhook-time-scale X       multiplies Paystack's hourly retry interval (default 1/3600)
+  --max-connections-per-source N  connections one client address may hold (default 1024)
   -h, --help             this text
 
 Control API under /_sim/ and the x-sim-fault header: see doc/simulator.md.
@@ -98,6 +99,10 @@ int main(int argc, char** argv) {
       if (!paystack::sim::parse_delay_option(value(), o.delivery_delay)) bad(arg);
     } else if (arg == "--auto-pay-delay") {
       if (!paystack::sim::parse_delay_option(value(), o.auto_pay_delay)) bad(arg);
+    } else if (arg == "--max-connections-per-source") {
+      auto v = number<std::size_t>(value());
+      if (!v || *v == 0 || *v > 1000000) bad(arg);
+      o.max_connections_per_source = *v;
     } else if (arg == "--webhook-time-scale") {
       auto v = std::string(value());
       char* end = nullptr;

@@ -127,6 +127,28 @@ struct background::impl {
     if (thread_.joinable()) thread_.join();
   }
 
+  void publish_length() {
+    if (engine_ != nullptr) engine_->counters().webhook_queue_length = queue_.size();
+  }
+
+  /// Makes room for one more job: drops the oldest (first emitted) when the queue is full, and
+  /// marks it failed in the log so that nobody waits for it.
+  void make_room() {
+    auto max = std::max<std::size_t>(1, options_.max_webhook_queue);
+    while (queue_.size() >= max) {
+      auto oldest = std::min_element(queue_.begin(), queue_.end(),
+                                     [](const job& a, const job& b) { return a.seq < b.seq; });
+      job j = std::move(*oldest);
+      queue_.erase(oldest);
+      if (engine_ == nullptr) continue;
+      ++engine_->counters().webhook_queue_dropped;
+      webhook_attempt attempt;
+      attempt.at = std::chrono::system_clock::now();
+      attempt.error = "dropped: webhook queue full";
+      engine_->record_attempt(j.generation, j.id, std::move(attempt), webhook_status::failed);
+    }
+  }
+
   std::chrono::milliseconds retry_interval() const {
     double ms = 3600.0 * 1000.0 * options_.webhook_time_scale;
     if (!(ms >= 1.0)) ms = 1.0;  // also catches NaN
@@ -154,6 +176,7 @@ struct background::impl {
       }
       job j = std::move(*it);
       queue_.erase(it);
+      publish_length();
       if (engine_ == nullptr || j.generation != engine_->generation()) continue;
       webhook_attempt attempt;
       attempt.at = std::chrono::system_clock::now();
@@ -167,7 +190,9 @@ struct background::impl {
       engine_->record_attempt(j.generation, j.id, std::move(attempt), status);
       if (status == webhook_status::pending) {
         j.due = std::chrono::steady_clock::now() + retry_interval();
+        make_room();
         queue_.push_back(std::move(j));
+        publish_length();
       }
     }
   }
@@ -262,7 +287,9 @@ void background::send(std::uint64_t generation, std::uint64_t id, std::string bo
     j.id = id;
     j.body = std::move(body);
     j.signature = std::move(signature);
+    self->make_room();
     self->queue_.push_back(std::move(j));
+    self->publish_length();
     self->wake_->cancel();
   });
 }

@@ -35,10 +35,16 @@ constexpr std::string_view alnum_upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 constexpr std::string_view alnum_lower = "abcdefghijklmnopqrstuvwxyz0123456789";
 constexpr std::string_view hex_lower = "0123456789abcdef";
 
+/// Serialises an answer. Never emits ill-formed UTF-8, whatever got into the state.
+std::string to_json(const json::value& v) {
+  auto s = json::serialize(v);
+  return valid_utf8(s) ? s : to_valid_utf8(s);
+}
+
 http_response make_json(unsigned status, const json::value& v) {
   http_response r;
   r.status = status;
-  r.body = json::serialize(v);
+  r.body = to_json(v);
   return r;
 }
 
@@ -130,6 +136,10 @@ std::optional<http_response> parse_body(const http_request& req, json::object& o
       auto key = percent_decode(pair.substr(0, eq));
       auto value =
           eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
+      if (!valid_utf8(key) || !valid_utf8(value)) {
+        return fail(400, "Invalid UTF-8 in request body", next_step_invalid, "validation_error",
+                    "invalid_params");
+      }
       out[key] = value;
     }
     return std::nullopt;
@@ -243,6 +253,8 @@ void engine::reset_locked() {
   event_order_.clear();
   faults_.clear();
   webhook_log_.clear();
+  webhook_log_bytes_ = 0;
+  request_bytes_ = 0;
   window_start_ = {};
   window_count_ = 0;
   seed_locked();
@@ -395,6 +407,12 @@ fault_plan engine::take_fault(std::string_view spec, std::string_view fault_id) 
     std::optional<unsigned> times;
     auto plan = parse_fault_spec(spec, &times);
     if (!plan.error.empty() || !times) return plan;
+    if (fault_id.size() > field_limit::fault_id) {
+      plan = {};
+      plan.error =
+          "x-sim-fault-id must be at most " + std::to_string(field_limit::fault_id) + " bytes";
+      return plan;
+    }
     if (faults_.size() >= max_faults) faults_.clear();
     faults_[std::string(fault_id)] = fault_entry{plan, *times == 0 ? 0 : *times - 1};
     return *times == 0 ? fault_plan{} : plan;
@@ -607,10 +625,15 @@ http_response engine::update_terminal(std::string_view terminal_id, const http_r
   std::optional<std::string> address;
   if (const auto* v = member(body, "name")) {
     if (!v->is_string()) return invalid("\"name\" must be a string");
+    if (v->get_string().size() > field_limit::name)
+      return invalid(too_long("name", field_limit::name));
     name = std::string(v->get_string());
   }
   if (const auto* v = member(body, "address")) {
     if (!v->is_string()) return invalid("\"address\" must be a string");
+    if (v->get_string().size() > field_limit::name) {
+      return invalid(too_long("address", field_limit::name));
+    }
     address = std::string(v->get_string());
   }
   if (name) d->name = std::move(name);
@@ -884,17 +907,29 @@ void engine::emit_locked(std::string_view name, std::string body) {
   webhook_delivery w;
   w.id = next_webhook_id_++;
   w.event = std::string(name);
+  if (!valid_utf8(body)) body = to_valid_utf8(body);
   w.signature = hmac_sha512_hex(options_.secret_key, body);
   w.body = std::move(body);
   bool send = !options_.webhook_url.empty() && hooks_.webhook;
   w.status = send ? webhook_status::pending : webhook_status::skipped;
-  if (webhook_log_.size() >= max_webhook_log) webhook_log_.pop_front();
+  auto bytes = webhook_bytes(w);
+  while (!webhook_log_.empty() && (webhook_log_.size() >= max_webhook_log ||
+                                   webhook_log_bytes_ + bytes > options_.max_webhook_log_bytes)) {
+    drop_oldest_webhook_locked();
+  }
+  webhook_log_bytes_ += bytes;
   webhook_log_.push_back(w);
   if (send) {
     hooks_.webhook(generation_, w.id, std::move(w.body), std::move(w.signature));
   } else {
     webhook_cv_.notify_all();
   }
+}
+
+void engine::drop_oldest_webhook_locked() {
+  webhook_log_bytes_ -= std::min(webhook_log_bytes_, webhook_bytes(webhook_log_.front()));
+  webhook_log_.pop_front();
+  ++webhook_log_dropped_;
 }
 
 void engine::record_attempt(std::uint64_t generation, std::uint64_t id, webhook_attempt attempt,
@@ -904,6 +939,7 @@ void engine::record_attempt(std::uint64_t generation, std::uint64_t id, webhook_
   auto first = webhook_log_.front().id;
   if (id < first || id - first >= webhook_log_.size()) return;
   auto& w = webhook_log_[id - first];
+  webhook_log_bytes_ += sizeof(webhook_attempt) + attempt.error.size();
   w.attempts.push_back(std::move(attempt));
   w.status = status;
   webhook_cv_.notify_all();
@@ -923,7 +959,8 @@ http_response engine::create_request(const http_request& req) {
   if (auto id = to_int(*cust)) {
     if (*id <= 0) return invalid("\"customer\" must be a customer id or code");
     customer_id = *id;
-  } else if (cust->is_string() && !cust->get_string().empty() && cust->get_string().size() < 128) {
+  } else if (cust->is_string() && !cust->get_string().empty() &&
+             cust->get_string().size() <= field_limit::customer) {
     customer_code = std::string(cust->get_string());
   } else {
     return invalid("\"customer\" must be a customer id or code");
@@ -947,6 +984,9 @@ http_response engine::create_request(const http_request& req) {
       if (name == nullptr || !name->is_string()) {
         return missing(std::string(field) + ".name");
       }
+      if (name->get_string().size() > field_limit::name) {
+        return invalid(too_long(std::string(field) + ".name", field_limit::name));
+      }
       const auto* amt = member(o, "amount");
       if (amt == nullptr) return missing(std::string(field) + ".amount");
       auto a = to_int(*amt);
@@ -969,6 +1009,15 @@ http_response engine::create_request(const http_request& req) {
   };
   if (auto err = read_items("line_items", line_items, true)) return std::move(*err);
   if (auto err = read_items("tax", tax, false)) return std::move(*err);
+  // Items are stored as sent (extra members included), so their size is bounded as a whole.
+  std::size_t stored_bytes = sizeof(payment_request) + 256;
+  for (auto* items : {&line_items, &tax}) {
+    auto size = json::serialize(*items).size();
+    if (size > field_limit::items) {
+      return invalid(too_long(items == &tax ? "tax" : "line_items", field_limit::items));
+    }
+    stored_bytes += size;
+  }
 
   std::int64_t amount = 0;
   if (const auto* v = member(body, "amount"); v != nullptr && !v->is_null()) {
@@ -993,12 +1042,25 @@ http_response engine::create_request(const http_request& req) {
   json::value description = nullptr;
   if (const auto* v = member(body, "description"); v != nullptr && !v->is_null()) {
     if (!v->is_string()) return invalid("\"description\" must be a string");
+    if (v->get_string().size() > field_limit::description) {
+      return invalid(too_long("description", field_limit::description));
+    }
+    stored_bytes += v->get_string().size();
     description = *v;
   }
   json::value due_date = nullptr;
   if (const auto* v = member(body, "due_date"); v != nullptr && !v->is_null()) {
-    if (!v->is_string()) return invalid("\"due_date\" must be an ISO 8601 date");
+    if (!v->is_string() || v->get_string().size() > field_limit::due_date) {
+      return invalid("\"due_date\" must be an ISO 8601 date");
+    }
     due_date = *v;
+  }
+  json::value metadata = nullptr;
+  if (const auto* v = member(body, "metadata")) {
+    auto size = json::serialize(*v).size();
+    if (size > field_limit::metadata) return invalid(too_long("metadata", field_limit::metadata));
+    stored_bytes += size;
+    metadata = *v;
   }
   bool has_invoice = !line_items.empty();
   if (const auto* v = member(body, "has_invoice"); v != nullptr && v->is_bool()) {
@@ -1016,7 +1078,7 @@ http_response engine::create_request(const http_request& req) {
   pr.currency = currency;
   pr.description = std::move(description);
   pr.due_date = std::move(due_date);
-  if (const auto* v = member(body, "metadata")) pr.metadata = *v;
+  pr.metadata = std::move(metadata);
   pr.line_items = std::move(line_items);
   pr.tax = std::move(tax);
   pr.has_invoice = has_invoice;
@@ -1030,14 +1092,10 @@ http_response engine::create_request(const http_request& req) {
   pr.status = draft ? "draft" : "pending";
   pr.created_at = now_iso();
   pr.updated_at = pr.created_at;
-
-  if (requests_.size() >= max_requests) {
-    by_request_code_.erase(requests_.begin()->second.request_code);
-    requests_.erase(requests_.begin());
-  }
-  by_request_code_[pr.request_code] = pr.id;
+  pr.bytes = stored_bytes;
   auto id = pr.id;
-  auto& stored = requests_.emplace(id, std::move(pr)).first->second;
+  store_request_locked(std::move(pr));
+  auto& stored = requests_.at(id);
 
   if (!draft) {
     emit_locked("paymentrequest.pending",
@@ -1045,6 +1103,22 @@ http_response engine::create_request(const http_request& req) {
                                              {"data", request_webhook_json(stored, false)}}));
   }
   return ok("Payment request created", request_webhook_json(stored, true));
+}
+
+/// Keeps the newest requests within max_requests and options_.max_payment_request_bytes.
+void engine::store_request_locked(payment_request pr) {
+  while (!requests_.empty() && (requests_.size() >= max_requests ||
+                                request_bytes_ + pr.bytes > options_.max_payment_request_bytes)) {
+    auto oldest = requests_.begin();
+    request_bytes_ -= std::min(request_bytes_, oldest->second.bytes);
+    by_request_code_.erase(oldest->second.request_code);
+    requests_.erase(oldest);
+    ++requests_dropped_;
+  }
+  request_bytes_ += pr.bytes;
+  by_request_code_[pr.request_code] = pr.id;
+  auto id = pr.id;
+  requests_.emplace(id, std::move(pr));
 }
 
 http_response engine::fetch_request(std::string_view id_or_code, bool verify) {
@@ -1156,7 +1230,12 @@ std::optional<std::string> engine::serial_of(std::string_view terminal_id) const
   return d.serial;
 }
 
+bool engine::devices_full_locked() const {
+  return devices_.size() >= options_.max_devices;
+}
+
 std::string engine::add_terminal_locked(std::string name) {
+  if (devices_full_locked()) return {};
   if (name.empty()) name = "Terminal " + std::to_string(next_device_id_);
   return add_device_locked(new_serial_locked(), true, std::move(name)).terminal_id;
 }
@@ -1168,6 +1247,7 @@ std::string engine::add_terminal(std::string name) {
 
 std::string engine::add_device(std::string serial) {
   std::lock_guard lk(mutex_);
+  if (devices_full_locked()) return {};
   if (serial.empty()) serial = new_serial_locked();
   if (by_serial_.contains(serial)) return {};
   return add_device_locked(std::move(serial), false, std::nullopt).serial;
@@ -1261,20 +1341,6 @@ void engine::reset() {
 // The /_sim control API
 
 namespace {
-std::string_view status_name(webhook_status s) {
-  switch (s) {
-    case webhook_status::pending:
-      return "pending";
-    case webhook_status::delivered:
-      return "delivered";
-    case webhook_status::failed:
-      return "failed";
-    case webhook_status::skipped:
-      return "skipped";
-  }
-  return "unknown";
-}
-
 http_response control_answer(control_result r, std::string_view what, std::string_view done) {
   switch (r) {
     case control_result::ok:
@@ -1287,64 +1353,6 @@ http_response control_answer(control_result r, std::string_view what, std::strin
   return fail_plain(500, "unexpected");
 }
 }  // namespace
-
-json::value engine::webhook_log_json_locked() const {
-  json::array out;
-  for (const auto& w : webhook_log_) {
-    json::array attempts;
-    for (const auto& a : w.attempts) {
-      attempts.push_back(
-          json::object{{"at", iso8601(a.at)},
-                       {"http_status", a.http_status},
-                       {"error", a.error.empty() ? json::value(nullptr) : json::value(a.error)}});
-    }
-    boost::system::error_code ec;
-    auto payload = json::parse(w.body, ec);
-    out.push_back(json::object{{"id", w.id},
-                               {"event", w.event},
-                               {"status", status_name(w.status)},
-                               {"signature", w.signature},
-                               {"attempts", std::move(attempts)},
-                               {"payload", ec ? json::value(nullptr) : std::move(payload)}});
-  }
-  return out;
-}
-
-json::value engine::state_json_locked() const {
-  json::array terminals;
-  json::array devices;
-  for (const auto& [id, d] : devices_) {
-    auto t = terminal_json(d, false);
-    t["online"] = d.online;
-    t["available"] = d.available;
-    t["commissioned"] = d.commissioned;
-    (d.commissioned ? terminals : devices).push_back(std::move(t));
-  }
-  json::array events;
-  for (const auto& id : event_order_) {
-    const auto& e = events_.at(id);
-    events.push_back(json::object{{"id", e.id},
-                                  {"terminal_id", e.terminal_id},
-                                  {"type", e.type},
-                                  {"action", e.action},
-                                  {"data_id", e.data_id},
-                                  {"delivered", e.delivered},
-                                  {"held", e.held}});
-  }
-  json::array requests;
-  for (const auto& [id, pr] : requests_) {
-    requests.push_back(json::object{{"id", pr.id},
-                                    {"request_code", pr.request_code},
-                                    {"offline_reference", pr.offline_reference},
-                                    {"amount", pr.amount},
-                                    {"status", pr.status},
-                                    {"terminal_id", pr.last_terminal}});
-  }
-  return json::object{{"terminals", std::move(terminals)},
-                      {"devices", std::move(devices)},
-                      {"events", std::move(events)},
-                      {"payment_requests", std::move(requests)}};
-}
 
 http_response engine::route_control(const http_request& req, std::string_view path) {
   auto seg = split(path, '/');  // seg[0] == "_sim"
@@ -1372,14 +1380,28 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     return ok("State reset");
   }
   if (n == 2 && m == "GET" && seg[1] == "webhooks") {
-    return ok("Webhook log retrieved", webhook_log_json_locked());
+    std::string error;
+    auto page = webhook_page_locked(query_of(req.target), error);
+    if (!page) return invalid(error);
+    return make_json(200, *page);
+  }
+  if (n == 2 && m == "GET" && seg[1] == "stats") return ok("Stats retrieved", stats_json_locked());
+  if (n == 2 && m == "POST" && (seg[1] == "terminals" || seg[1] == "devices") &&
+      devices_full_locked()) {
+    return fail_plain(409, "Device limit reached: at most " + std::to_string(options_.max_devices) +
+                               " terminals and devices (POST /_sim/reset starts over)");
   }
   if (n == 2 && m == "POST" && seg[1] == "terminals") {
-    auto tid = add_terminal_locked(opt_string("name"));
+    auto name = opt_string("name");
+    if (name.size() > field_limit::name) return invalid(too_long("name", field_limit::name));
+    auto tid = add_terminal_locked(std::move(name));
     return ok("Terminal added", terminal_json(*find_terminal_locked(tid), false));
   }
   if (n == 2 && m == "POST" && seg[1] == "devices") {
     auto serial = opt_string("serial_number");
+    if (serial.size() > field_limit::serial) {
+      return invalid(too_long("serial_number", field_limit::serial));
+    }
     if (serial.empty()) serial = new_serial_locked();
     if (by_serial_.contains(serial)) return fail_plain(409, "Device already exists");
     add_device_locked(serial, false, std::nullopt);
@@ -1409,6 +1431,7 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     const auto* times_v = member(body, "times");
     auto times = times_v != nullptr ? to_int(*times_v) : std::optional<std::int64_t>{1};
     if (id.empty() || spec.empty()) return missing(id.empty() ? "id" : "fault");
+    if (id.size() > field_limit::fault_id) return invalid(too_long("id", field_limit::fault_id));
     if (!times || *times > 1000000) return invalid("\"times\" must be 0..1000000");
     auto plan = parse_fault_spec(spec, nullptr);
     if (!plan.error.empty()) return invalid("Invalid fault: " + plan.error);

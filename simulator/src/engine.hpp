@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "limits.hpp"
 #include "paystack/sim/server.hpp"
 
 namespace paystack::sim::detail {
@@ -85,8 +86,8 @@ class engine {
   std::vector<std::string> terminal_ids() const;
   std::vector<std::string> device_serials() const;
   std::optional<std::string> serial_of(std::string_view terminal_id) const;
-  std::string add_terminal(std::string name);
-  std::string add_device(std::string serial = {});
+  std::string add_terminal(std::string name);       // empty: max_devices reached
+  std::string add_device(std::string serial = {});  // empty: exists, or max_devices reached
   control_result set_presence(std::string_view terminal_id, std::optional<bool> online,
                               std::optional<bool> available);
   control_result deliver_event(std::string_view event_id);
@@ -103,6 +104,9 @@ class engine {
                       webhook_status status);
 
   std::uint64_t generation() const;
+
+  /// Shared with the HTTP server and the webhook sender (they count what they drop).
+  sim_counters& counters() noexcept { return counters_; }
 
  private:
   struct device {
@@ -142,6 +146,7 @@ class engine {
     std::optional<std::int64_t> transaction_id;
     std::string transaction_reference;
     std::string last_terminal;  // terminal id of the last delivered invoice event
+    std::size_t bytes = 0;      // what it counts against max_payment_request_bytes
   };
   struct event {
     std::string id;
@@ -191,13 +196,20 @@ class engine {
   control_result deliver_event_locked(std::string_view event_id);
   control_result hold_event_locked(std::string_view event_id);
   std::string add_terminal_locked(std::string name);
+  bool devices_full_locked() const;
+  void store_request_locked(payment_request pr);
+  void drop_oldest_webhook_locked();
 
   std::string domain() const;
   boost::json::object terminal_json(const device& d, bool with_split_code) const;
   boost::json::object request_webhook_json(const payment_request& pr, bool create) const;
   boost::json::object customer_json(std::int64_t id, bool full) const;
   boost::json::value state_json_locked() const;
-  boost::json::value webhook_log_json_locked() const;
+  // control_pages.cpp: GET /_sim/webhooks pages and GET /_sim/stats.
+  std::optional<boost::json::object> webhook_page_locked(std::string_view query,
+                                                         std::string& error) const;
+  boost::json::object stats_json_locked() const;
+  static std::size_t webhook_bytes(const webhook_delivery& w);
 
   server_options options_;
   hooks hooks_;
@@ -233,6 +245,12 @@ class engine {
 
   std::deque<webhook_delivery> webhook_log_;
   std::uint64_t next_webhook_id_ = 1;
+  std::size_t webhook_log_bytes_ = 0;
+  std::uint64_t webhook_log_dropped_ = 0;  // since start
+  std::size_t request_bytes_ = 0;
+  std::uint64_t requests_dropped_ = 0;  // since start, by either bound
+
+  sim_counters counters_;
 
   clock::time_point window_start_{};
   unsigned window_count_ = 0;

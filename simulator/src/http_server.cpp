@@ -19,6 +19,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -116,6 +117,7 @@ struct http_server::impl {
   };
   // Touched only on the io_context thread.
   std::unordered_map<std::uint64_t, session_entry> sessions_;
+  std::map<asio::ip::address, std::size_t> per_source_;  // open connections by client address
   std::uint64_t next_session_ = 1;
   bool stopping_ = false;
 
@@ -203,27 +205,52 @@ struct http_server::impl {
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
+      auto& counters = engine_.counters();
       if (sessions_.size() >= options_.max_connections) {
+        ++counters.connections_refused;
         socket.close(ec);
         continue;
       }
+      auto source = socket.remote_endpoint(ec).address();
+      if (ec) {
+        socket.close(ec);
+        continue;
+      }
+      // Counted here, not in the session, so that a burst of accepts sees every earlier one.
+      auto& held = per_source_[source];
+      if (held >= options_.max_connections_per_source) {
+        ++counters.connections_refused_per_source;
+        if (held == 0) per_source_.erase(source);
+        socket.close(ec);
+        continue;
+      }
+      ++held;
       socket.set_option(tcp::no_delay(true), ec);
       auto id = next_session_++;
-      asio::co_spawn(*ioc_, session(std::move(socket), id), asio::detached);
+      asio::co_spawn(*ioc_, session(std::move(socket), id, source), asio::detached);
     }
   }
 
-  asio::awaitable<void> session(tcp::socket socket, std::uint64_t id) {
+  void release_source(const asio::ip::address& source) {
+    auto it = per_source_.find(source);
+    if (it != per_source_.end() && --it->second == 0) per_source_.erase(it);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket, std::uint64_t id, asio::ip::address source) {
     beast::tcp_stream stream(std::move(socket));
     sessions_[id] = session_entry{&stream, true};
+    ++engine_.counters().connections_open;
     struct guard {
       impl* self;
       std::uint64_t id;
+      asio::ip::address source;
       ~guard() {
         self->sessions_.erase(id);
+        self->release_source(source);
+        --self->engine_.counters().connections_open;
         self->session_ended();
       }
-    } g{this, id};
+    } g{this, id, source};
     try {
       co_await serve(stream, id);
     } catch (...) {

@@ -65,12 +65,29 @@ struct server_options {
   std::int64_t integration_id = 463433;
 
   // Robustness limits of the HTTP server.
-  std::size_t max_header_bytes = 8 * 1024;        ///< request line + headers; over: 431
-  std::size_t max_header_count = 64;              ///< header fields; over: 431
-  std::size_t max_body_bytes = 64 * 1024;         ///< over: 413
-  std::size_t max_connections = 4096;             ///< further connections are closed on accept
+  std::size_t max_header_bytes = 8 * 1024;  ///< request line + headers; over: 431
+  std::size_t max_header_count = 64;        ///< header fields; over: 431
+  std::size_t max_body_bytes = 64 * 1024;   ///< over: 413
+  std::size_t max_connections = 4096;       ///< further connections are closed on accept
+  /// Connections one client address may hold at once (so one client cannot take every slot);
+  /// further ones from that address are closed on accept. Every local client shares 127.0.0.1.
+  std::size_t max_connections_per_source = 1024;
   std::chrono::milliseconds idle_timeout{30000};  ///< keep-alive wait for the next request
   std::chrono::milliseconds read_timeout{10000};  ///< to read a body / write a response
+
+  // Memory bounds of the simulated state (see doc/server-bounds.md).
+  /// Terminals plus debug devices. Adding more (control API, add_terminal(), add_device()) is
+  /// refused (HTTP 409); the seeded ones (seed_terminals, seed_devices) always exist.
+  std::size_t max_devices = 100000;
+  /// Webhooks waiting to be sent (first attempts and retries). When full, the oldest is dropped:
+  /// its log entry becomes `failed` with the error "dropped: webhook queue full" (counted).
+  std::size_t max_webhook_queue = 1000;
+  /// Bytes held by the webhook log (bodies, signatures, attempts). Over: the oldest entries are
+  /// dropped (counted). The log also keeps at most 10,000 entries.
+  std::size_t max_webhook_log_bytes = 32 * 1024 * 1024;
+  /// Bytes held by stored payment requests (their free-form fields). Over: the oldest are dropped
+  /// (counted), as at the 100,000-request bound.
+  std::size_t max_payment_request_bytes = 64 * 1024 * 1024;
 };
 
 /// Result of a control operation.
@@ -144,9 +161,11 @@ class server {
   std::vector<std::string> device_serials() const;
   /// Serial number of the device behind a terminal id, if that terminal exists.
   std::optional<std::string> serial_of(std::string_view terminal_id) const;
-  /// Adds a commissioned terminal (online, available); returns its terminal id.
+  /// Adds a commissioned terminal (online, available); returns its terminal id, or an empty
+  /// string when options.max_devices is reached.
   std::string add_terminal(std::string name = {});
-  /// Adds a debug device waiting to be commissioned; returns its serial number.
+  /// Adds a debug device waiting to be commissioned; returns its serial number, or an empty
+  /// string when options.max_devices is reached.
   std::string add_device();
   /// Sets what GET /terminal/{id}/presence reports. Going online releases the events held back
   /// while offline (with the usual delivery delay).
@@ -165,7 +184,8 @@ class server {
   /// fault described by `spec` (same grammar as the x-sim-fault header). Throws
   /// std::invalid_argument on a malformed spec.
   void add_fault(std::string id, std::string spec, unsigned times);
-  /// A copy of the webhook log (the most recent 10,000 entries), oldest first.
+  /// A copy of the webhook log (the most recent 10,000 entries, at most
+  /// options.max_webhook_log_bytes), oldest first.
   std::vector<webhook_delivery> webhook_log() const;
   /// Waits until at least `count` log entries are settled (delivered, failed or skipped), or
   /// the timeout passes. Returns whether the condition holds.
