@@ -79,8 +79,9 @@ struct client_options {
 
   /// Base URL. Empty: read PAYSTACK_BASE_URL, else https://api.paystack.co.
   /// A path prefix is kept ("http://127.0.0.1:8080/v1" sends "/v1/terminal/...").
-  /// http:// is accepted for loopback hosts (127.0.0.0/8, ::1, localhost) only, unless
-  /// allow_insecure_http is set.
+  /// http:// is accepted for loopback addresses only (an IP literal in 127.0.0.0/8 or [::1];
+  /// a name never counts as loopback, "localhost" included), unless allow_insecure_http is set.
+  /// The path must be empty or start with '/'.
   std::string base_url;
 
   /// Time allowed to resolve, connect and finish the TLS handshake, per attempt.
