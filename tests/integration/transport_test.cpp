@@ -408,6 +408,29 @@ TEST(tls, connection_closed_during_the_handshake_is_a_connection_failure) {
   closed.get_future().wait();
 }
 
+// A certificate that names its host in the subject CN only, without a subjectAltName, is refused
+// for a host name (RFC 6125 6.4.4, as browsers do): OpenSSL falls back to the CN unless told
+// not to. The chain itself verifies (the reason is the name), and localhost.pem (SAN) passes.
+TEST(tls, certificate_with_a_cn_but_no_subject_alt_name_is_refused) {
+  loopback_server server(ok_terminal, /*tls=*/true, "cn-only-localhost");
+  running_context ctx;
+  auto o = options_for(server);
+  o.base_url = server.base_url("localhost");
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/cn-only-ca.pem";
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::tls_failed) << r.error_detail;
+  EXPECT_NE(r.error_detail.find("hostname mismatch"), std::string::npos) << r.error_detail;
+  EXPECT_EQ(server.requests(), 0u);
+
+  loopback_server san(ok_terminal, /*tls=*/true);
+  o.base_url = san.base_url("localhost");
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
+  terminal_client good(ctx.io.get_executor(), o);
+  auto [ec2, r2] = wait(good.async_fetch_terminal("T", token));
+  EXPECT_FALSE(ec2) << r2.error_detail;
+}
+
 TEST(tls, trusted_ca_but_wrong_host_name_is_refused) {
   loopback_server server(ok_terminal, /*tls=*/true);
   running_context ctx;
