@@ -91,7 +91,7 @@ std::optional<paystack::client_options> make_client_options(const global_options
   o.connect_timeout = std::min(o.connect_timeout, g.timeout);
   o.idle_read_timeout = std::min(o.idle_read_timeout, g.timeout);
   o.user_agent_suffix = "paystack-terminal";
-  if (g.verbose) o.logger = make_logger();
+  o.logger = make_logger(g.verbose);
   return o;
 }
 
@@ -104,8 +104,13 @@ bool check_configuration(const paystack::terminal_client& client) {
   return false;
 }
 
-std::function<void(const paystack::log_record&)> make_logger() {
-  return [](const paystack::log_record& r) {
+std::function<void(const paystack::log_record&)> make_logger(bool attempts) {
+  return [attempts](const paystack::log_record& r) {
+    if (r.kind == paystack::log_kind::warning) {
+      std::cerr << "paystack-terminal: warning: " << r.message << '\n' << std::flush;
+      return;
+    }
+    if (!attempts) return;
     std::ostringstream line;
     line << "> " << r.method << ' ' << r.path << " -> ";
     if (r.status_code != 0) {

@@ -62,9 +62,10 @@ std::optional<paystack::client_options> make_client_options(const global_options
 /// False (after printing why) when `client` cannot be used: a bad or insecure base URL.
 bool check_configuration(const paystack::terminal_client& client);
 
-/// The --verbose logger: one stderr line per HTTP attempt (method, path, status, attempt,
-/// elapsed). Never sees the key (log_record has none).
-std::function<void(const paystack::log_record&)> make_logger();
+/// The client's logger: a stderr line per warning (a weakened security check, e.g. SSL_CERT_FILE
+/// replacing the trust store), and with `attempts` (--verbose) one per HTTP attempt (method,
+/// path, status, attempt, elapsed). Never sees the key (log_record has none).
+std::function<void(const paystack::log_record&)> make_logger(bool attempts);
 
 /// "yes" / "no".
 inline std::string yes_no(bool b) {
