@@ -51,7 +51,7 @@ void progress_printer::operator()(const paystack::charge_progress& p) const {
   auto& s = *s_;
   char stamp[32];
   std::snprintf(stamp, sizeof stamp, "%5.1fs  ", static_cast<double>(p.elapsed.count()) / 1000.0);
-  const std::string line = s.indent + stamp + p.text;
+  const std::string line = s.indent + stamp + server_text(p.text);
   if (s.live) {
     if (s.open_line && s.last_stage == p.stage && p.poll > 0) {
       s.os << "\r\033[K" << line;  // a poll of the same stage: rewrite the line
@@ -89,7 +89,7 @@ void print_charge_result(std::ostream& os, const std::string& terminal_id,
                          const std::string& indent) {
   std::vector<std::pair<std::string, std::string>> f;
   os << indent << outcome_headline(r.outcome);
-  if (!r.reason.empty()) os << ": " << r.reason;
+  if (!r.reason.empty()) os << ": " << server_text(r.reason);
   os << '\n';
   f.emplace_back("terminal", terminal_id);
   if (r.request) {
@@ -117,7 +117,8 @@ void print_charge_result(std::ostream& os, const std::string& terminal_id,
   std::size_t width = 0;
   for (const auto& [k, v] : f) width = std::max(width, k.size());
   for (const auto& [k, v] : f) {
-    os << indent << "  " << k << ':' << std::string(width - k.size() + 1, ' ') << v << '\n';
+    os << indent << "  " << k << ':' << std::string(width - k.size() + 1, ' ') << server_text(v)
+       << '\n';
   }
   if (r.event_id && r.request && r.outcome != paystack::charge_outcome::paid) {
     os << indent << "  The terminal may still show the request; check it later with the "

@@ -91,7 +91,7 @@ std::optional<paystack::client_options> make_client_options(const global_options
   o.connect_timeout = std::min(o.connect_timeout, g.timeout);
   o.idle_read_timeout = std::min(o.idle_read_timeout, g.timeout);
   o.user_agent_suffix = "paystack-terminal";
-  if (g.verbose) o.logger = make_logger();
+  o.logger = make_logger(g.verbose);
   return o;
 }
 
@@ -104,8 +104,13 @@ bool check_configuration(const paystack::terminal_client& client) {
   return false;
 }
 
-std::function<void(const paystack::log_record&)> make_logger() {
-  return [](const paystack::log_record& r) {
+std::function<void(const paystack::log_record&)> make_logger(bool attempts) {
+  return [attempts](const paystack::log_record& r) {
+    if (r.kind == paystack::log_kind::warning) {
+      std::cerr << "paystack-terminal: warning: " << r.message << '\n' << std::flush;
+      return;
+    }
+    if (!attempts) return;
     std::ostringstream line;
     line << "> " << r.method << ' ' << r.path << " -> ";
     if (r.status_code != 0) {
@@ -130,11 +135,12 @@ void print_table(std::ostream& os, const std::vector<std::string>& header,
   for (std::size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
   for (const auto& row : rows) {
     for (std::size_t i = 0; i < row.size() && i < width.size(); ++i) {
-      width[i] = std::max(width[i], row[i].size());
+      width[i] = std::max(width[i], server_text(row[i]).size());
     }
   }
-  auto line = [&](const std::vector<std::string>& cells) {
+  auto line = [&](std::vector<std::string> cells) {
     std::string out;
+    for (auto& cell : cells) cell = server_text(cell);
     for (std::size_t i = 0; i < cells.size(); ++i) {
       out += cells[i];
       if (i + 1 < cells.size()) out += std::string(width[i] - cells[i].size() + 2, ' ');
@@ -151,11 +157,13 @@ void print_fields(std::ostream& os,
   std::size_t width = 0;
   for (const auto& [k, v] : fields) width = std::max(width, k.size());
   for (const auto& [k, v] : fields) {
-    os << k << ':' << std::string(width - k.size() + 1, ' ') << v << '\n';
+    os << k << ':' << std::string(width - k.size() + 1, ' ') << server_text(v) << '\n';
   }
 }
 
-void print_raw(std::string_view body) {
+void print_raw(std::string_view raw) {
+  const std::string clean = server_text(raw);  // one line: a body's line breaks become spaces
+  std::string_view body = clean;
   while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' ')) {
     body.remove_suffix(1);
   }
@@ -230,7 +238,7 @@ int report_failure(const global_options& g, boost::system::error_code ec, unsign
         ec == paystack::error::invalid_base_url || ec == paystack::error::insecure_transport;
     std::cerr << "paystack-terminal: ";
     if (refused_before_sending) {
-      std::cerr << (error_detail.empty() ? ec.message() : std::string(error_detail))
+      std::cerr << (error_detail.empty() ? ec.message() : server_text(error_detail))
                 << " (nothing was sent)\n";
       return exit_usage;
     }
@@ -238,23 +246,24 @@ int report_failure(const global_options& g, boost::system::error_code ec, unsign
       // An HTTP error whose body is not Paystack's envelope (e.g. a proxy's HTML page).
       if (g.json && !raw_body.empty()) print_raw(raw_body);
       std::cerr << "HTTP " << status_code << ": " << ec.message();
-      if (!error_detail.empty()) std::cerr << " (" << error_detail << ")";
+      if (!error_detail.empty()) std::cerr << " (" << server_text(error_detail) << ")";
       std::cerr << '\n';
       return exit_api;
     }
     std::cerr << ec.message();
-    if (!error_detail.empty()) std::cerr << ": " << error_detail;
+    if (!error_detail.empty()) std::cerr << ": " << server_text(error_detail);
     if (status_code != 0) std::cerr << " (HTTP " << status_code << ")";
     std::cerr << '\n';
     return exit_network;
   }
   if (g.json) print_raw(raw_body);
-  std::cerr << "paystack-terminal: " << (message.empty() ? "request failed" : message) << " (HTTP "
+  std::cerr << "paystack-terminal: "
+            << (message.empty() ? std::string("request failed") : server_text(message)) << " (HTTP "
             << status_code;
-  if (code) std::cerr << ", code " << *code;
-  if (type) std::cerr << ", " << *type;
+  if (code) std::cerr << ", code " << server_text(*code);
+  if (type) std::cerr << ", " << server_text(*type);
   std::cerr << ")\n";
-  if (next_step) std::cerr << "  next step: " << *next_step << '\n';
+  if (next_step) std::cerr << "  next step: " << server_text(*next_step) << '\n';
   return exit_api;
 }
 

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "output_filter.hpp"
+
 namespace cli {
 
 /// Documented exit codes (doc/cli.md).
@@ -62,9 +64,10 @@ std::optional<paystack::client_options> make_client_options(const global_options
 /// False (after printing why) when `client` cannot be used: a bad or insecure base URL.
 bool check_configuration(const paystack::terminal_client& client);
 
-/// The --verbose logger: one stderr line per HTTP attempt (method, path, status, attempt,
-/// elapsed). Never sees the key (log_record has none).
-std::function<void(const paystack::log_record&)> make_logger();
+/// The client's logger: a stderr line per warning (a weakened security check, e.g. SSL_CERT_FILE
+/// replacing the trust store), and with `attempts` (--verbose) one per HTTP attempt (method,
+/// path, status, attempt, elapsed). Never sees the key (log_record has none).
+std::function<void(const paystack::log_record&)> make_logger(bool attempts);
 
 /// "yes" / "no".
 inline std::string yes_no(bool b) {
@@ -73,13 +76,15 @@ inline std::string yes_no(bool b) {
 /// The optional's value, or "-".
 std::string or_dash(const std::optional<std::string>& s);
 
-/// Prints rows under a header, columns separated by two spaces (last column unpadded).
+/// Prints rows under a header, columns separated by two spaces (last column unpadded). Cells are
+/// server text (server_text()).
 void print_table(std::ostream& os, const std::vector<std::string>& header,
                  const std::vector<std::vector<std::string>>& rows);
 /// Prints "key: value" lines with aligned values.
 void print_fields(std::ostream& os, const std::vector<std::pair<std::string, std::string>>& fields);
 
-/// Prints a raw reply body as one line of stdout (exactly as received, trailing blanks cut).
+/// Prints a raw reply body as one line of stdout: as received, but line breaks become spaces,
+/// control characters are dropped (server_text()) and trailing blanks cut.
 void print_raw(std::string_view body);
 
 /// Amount in subunits with its currency, e.g. "NGN 50.00".

@@ -1,4 +1,5 @@
 // paystack-terminal: Paystack's Terminal API from the command line. See doc/cli.md.
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -21,6 +22,10 @@ See doc/cli.md for every command.)";
 }  // namespace
 
 int main(int argc, char** argv) {
+  // First: everything printed from here on (CLI11's usage errors included) is filtered.
+  cli::output_guard guard;
+  for (auto& secret : cli::secrets_in_arguments(argc, argv)) guard.add_secret(std::move(secret));
+  if (const char* key = std::getenv("PAYSTACK_SECRET_KEY")) guard.add_secret(key);
   cli::context ctx;
   CLI::App app{"paystack-terminal: Paystack's Terminal API from the command line",
                "paystack-terminal"};
@@ -70,6 +75,7 @@ int main(int argc, char** argv) {
     app.exit(e);  // prints the message (and a hint) to stderr
     return cli::exit_usage;
   }
+  guard.add_secret(ctx.opts.secret_key);  // the configured key, however it was given
   if (!ctx.action) return cli::exit_usage;
   try {
     return ctx.action();

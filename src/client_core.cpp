@@ -1,6 +1,7 @@
 #include "client_core.hpp"
 
 #include <openssl/opensslv.h>
+#include <openssl/x509.h>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
@@ -60,6 +61,55 @@ std::string user_agent(const std::string& suffix) {
                    std::to_string(BOOST_VERSION / 100 % 1000) + "; " OPENSSL_VERSION_TEXT ")";
   if (!suffix.empty()) ua += " " + suffix;
   return ua;
+}
+
+/// The security checks a valid configuration weakens (log_kind::warning), one message each.
+std::vector<std::string> security_warnings(const core_shared& s, const client_options& o) {
+  std::vector<std::string> out;
+  if (s.config_error) return out;
+  if (!s.ep.tls && !s.ep.loopback) {
+    out.push_back("allow_insecure_http: plain http:// to " + s.ep.host_header +
+                  ", not a loopback address; the secret key and every reply travel unencrypted");
+  }
+  if (s.ep.tls && s.owns_transport) {
+    std::string store;
+    if (!o.ca_file.empty()) {
+      store = "ca_file " + o.ca_file;
+    } else {
+      // The variables OpenSSL's set_default_verify_paths() reads instead of the system store.
+      for (const char* name : {X509_get_default_cert_file_env(), X509_get_default_cert_dir_env()}) {
+        const char* value = std::getenv(name);
+        if (value == nullptr || *value == '\0') continue;
+        if (!store.empty()) store += ", ";
+        store += std::string(name) + "=" + value;
+      }
+    }
+    if (!store.empty()) {
+      out.push_back("TLS trust store replaced: certificates are checked against " + store +
+                    " instead of the system store");
+    }
+  }
+  return out;
+}
+
+/// Gives the warnings to the logger on the client's strand (where it is always called).
+void post_warnings(const std::shared_ptr<core_shared>& shared, std::vector<std::string> warnings) {
+  if (!shared->logger || warnings.empty()) return;
+  asio::post(shared->strand,
+             [weak = std::weak_ptr<core_shared>(shared), warnings = std::move(warnings)] {
+               auto s = weak.lock();
+               if (!s) return;
+               for (const auto& message : warnings) {
+                 log_record rec;
+                 rec.kind = log_kind::warning;
+                 rec.message = message;
+                 try {
+                   s->logger(rec);
+                 } catch (...) {
+                   // A logger must not break the client.
+                 }
+               }
+             });
 }
 
 }  // namespace
@@ -122,6 +172,7 @@ std::shared_ptr<client_core> client_core::create(asio::any_io_executor ex, clien
     s.owns_transport = true;
     s.transport_adds_headers = true;
   }
+  post_warnings(shared, security_warnings(s, options));
   return std::make_shared<client_core>(std::move(shared), options.retry, options.timeout);
 }
 

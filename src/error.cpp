@@ -17,7 +17,7 @@ class category final : public boost::system::error_category {
       case error::invalid_base_url:
         return "invalid base URL";
       case error::insecure_transport:
-        return "plain http:// is allowed only for loopback hosts";
+        return "plain http:// is allowed only for loopback addresses";
       case error::bad_response:
         return "the reply is not a valid Paystack response";
       case error::response_too_large:

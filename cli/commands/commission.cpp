@@ -42,7 +42,7 @@ void add_one(CLI::App& app, context& ctx, bool commission) {
             }
           },
           [&](const paystack::response<paystack::empty>& r) {
-            std::cout << r.message << '\n';
+            std::cout << server_text(r.message) << '\n';
             if (commission) {
               print_fields(std::cout, {{"serial number", *serial},
                                        {"terminal id", or_dash(terminal_id_of(r.raw_body))}});

@@ -51,7 +51,7 @@ int run_demo(const global_options& g, const demo_args& a) {
   co.secret_key = demo_key;
   co.base_url = sim.base_url();
   co.user_agent_suffix = "paystack-terminal-demo";
-  if (g.verbose) co.logger = make_logger();
+  co.logger = make_logger(g.verbose);
   int code = exit_ok;
   {
     paystack::terminal_client client(ioc.get_executor(), co);

@@ -65,9 +65,10 @@ void add_list_command(CLI::App& app, context& ctx) {
               } else {
                 print_table(std::cout, header, rows);
               }
-              if (r.meta.next) std::cout << "next page:     --next " << *r.meta.next << '\n';
+              if (r.meta.next)
+                std::cout << "next page:     --next " << server_text(*r.meta.next) << '\n';
               if (r.meta.previous) {
-                std::cout << "previous page: --previous " << *r.meta.previous << '\n';
+                std::cout << "previous page: --previous " << server_text(*r.meta.previous) << '\n';
               }
             });
       }

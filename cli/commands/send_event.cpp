@@ -64,7 +64,7 @@ void add_send_event_command(CLI::App& app, context& ctx) {
             c.async_send_event(a->terminal_id, *a->event, std::move(handler));
           },
           [&](const paystack::response<paystack::event_ack>& r) {
-            std::cout << r.message << '\n';
+            std::cout << server_text(r.message) << '\n';
             print_fields(std::cout, {{"terminal id", a->terminal_id},
                                      {"event", a->type + " " + a->action},
                                      {"event id", r.data->id}});

@@ -32,7 +32,7 @@ void add_update_command(CLI::App& app, context& ctx) {
                                     std::move(handler));
           },
           [&](const paystack::response<paystack::empty>& r) {
-            std::cout << r.message << '\n';
+            std::cout << server_text(r.message) << '\n';
             std::vector<std::pair<std::string, std::string>> f{{"terminal id", a->id}};
             if (a->name) f.emplace_back("name", *a->name);
             if (a->address) f.emplace_back("address", *a->address);

@@ -67,7 +67,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
         if (json) {
           print_raw(e.raw_body);
         } else {
-          std::cout << now_hms() << "  " << describe_webhook(e) << '\n' << std::flush;
+          std::cout << now_hms() << "  " << server_text(describe_webhook(e)) << '\n' << std::flush;
         }
         if (a->count && ++seen >= *a->count) ioc.stop();
       };

@@ -59,8 +59,20 @@ class time_source {
 /// The default time source: std::chrono::steady_clock and a steady_timer.
 std::shared_ptr<time_source> make_steady_time_source();
 
-/// One record per HTTP attempt, given to client_options::logger. Never holds the secret key,
-/// the Authorization header or bodies.
+/// What a log_record reports.
+enum class log_kind {
+  attempt,  ///< one HTTP attempt: method, path, status_code, attempt, elapsed, error, will_retry
+  /// A security check weakened by configuration, reported once per constructed client (copies
+  /// and with() views share it), before any attempt: `message` says which. Two exist:
+  /// allow_insecure_http used for a non-loopback host, and a replaced TLS trust store
+  /// (client_options::ca_file, or the SSL_CERT_FILE / SSL_CERT_DIR environment variables that
+  /// OpenSSL reads instead of the system store). Not reported for a client whose configuration
+  /// is invalid.
+  warning,
+};
+
+/// Given to client_options::logger: one record per HTTP attempt, and a warning for each
+/// weakened security check. Never holds the secret key, the Authorization header or bodies.
 struct log_record {
   std::string_view method;               ///< "GET", "POST", "PUT"
   std::string_view path;                 ///< the request target (no host)
@@ -69,6 +81,8 @@ struct log_record {
   std::chrono::microseconds elapsed{0};  ///< time of this attempt
   boost::system::error_code error;       ///< transport error, if any
   bool will_retry = false;               ///< the retry layer will try again
+  log_kind kind = log_kind::attempt;     ///< warning: only `message` is set
+  std::string_view message;              ///< warning: what was weakened (plain text)
 };
 
 /// Configuration of terminal_client (and payment_request_client).
@@ -79,8 +93,9 @@ struct client_options {
 
   /// Base URL. Empty: read PAYSTACK_BASE_URL, else https://api.paystack.co.
   /// A path prefix is kept ("http://127.0.0.1:8080/v1" sends "/v1/terminal/...").
-  /// http:// is accepted for loopback hosts (127.0.0.0/8, ::1, localhost) only, unless
-  /// allow_insecure_http is set.
+  /// http:// is accepted for loopback addresses only (an IP literal in 127.0.0.0/8 or [::1];
+  /// a name never counts as loopback, "localhost" included), unless allow_insecure_http is set.
+  /// The path must be empty or start with '/'.
   std::string base_url;
 
   /// Time allowed to resolve, connect and finish the TLS handshake, per attempt.
@@ -104,14 +119,18 @@ struct client_options {
   retry_policy retry;
 
   /// Allow plain http:// to non-loopback hosts. Off: such base URLs fail with
-  /// error::insecure_transport. Do not turn on against Paystack.
+  /// error::insecure_transport. Do not turn on against Paystack. When it lets a base URL
+  /// through, the logger gets one log_kind::warning.
   bool allow_insecure_http = false;
 
   /// PEM file of trusted CA certificates used instead of the system store (e.g. a corporate
-  /// TLS-inspecting proxy, or a test CA). Peer and host name verification stay on.
+  /// TLS-inspecting proxy, or a test CA). Peer and host name verification stay on. Empty: the
+  /// system store, or what SSL_CERT_FILE / SSL_CERT_DIR name. A replaced store (either way)
+  /// gives the logger one log_kind::warning.
   std::string ca_file;
 
-  /// Called once per HTTP attempt, on the client's strand. Off when empty.
+  /// Called once per HTTP attempt and once per warning (log_kind), on the client's strand.
+  /// Off when empty.
   std::function<void(const log_record&)> logger;
 
   /// The test seam: a transport to use instead of the built-in Beast one.

@@ -16,7 +16,7 @@ enum class error {
   missing_secret_key = 1,  ///< no secret key in client_options nor in PAYSTACK_SECRET_KEY
   invalid_argument,        ///< refused before anything was sent (see response::error_detail)
   invalid_base_url,        ///< base URL is not a valid http(s) URL
-  insecure_transport,      ///< plain http:// to a non-loopback host without allow_insecure_http
+  insecure_transport,      ///< plain http:// to a non-loopback address, no allow_insecure_http
   bad_response,            ///< the reply is not the expected JSON envelope/model (raw body kept)
   response_too_large,      ///< the reply body or headers exceeded the configured caps
   timeout,                 ///< the operation's deadline (or the idle read timeout) passed

@@ -461,8 +461,10 @@ class builtin_transport final : public transport,
       error_code addr_ec;
       asio::ip::make_address(ep_.host, addr_ec);
       if (addr_ec) {
-        // Host name: SNI and RFC 6125 name check by OpenSSL.
+        // Host name: SNI and RFC 6125 name check by OpenSSL, on subjectAltName only (a
+        // certificate naming the host in its CN alone is refused, as browsers do).
         SSL_set_tlsext_host_name(ssl_handle, ep_.host.c_str());
+        SSL_set_hostflags(ssl_handle, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
         SSL_set1_host(ssl_handle, ep_.host.c_str());
       } else {
         X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_handle), ep_.host.c_str());

@@ -10,17 +10,11 @@
 namespace paystack::detail {
 
 bool is_loopback_host(std::string_view host) noexcept {
-  if (host == "localhost" || host == "::1" || host == "0:0:0:0:0:0:0:1") return true;
-  // 127.0.0.0/8 as a dotted quad.
-  if (host.substr(0, 4) != "127.") return false;
-  int dots = 0;
-  for (char c : host) {
-    if (c == '.')
-      ++dots;
-    else if (!std::isdigit(static_cast<unsigned char>(c)))
-      return false;
-  }
-  return dots == 3;
+  // An IP literal only: a name ("localhost", "127.0.0.1.nip.io") is whatever the resolver says,
+  // and a dotted text that is not an address ("127.0.0.256") goes to the resolver too.
+  if (auto v4 = boost::urls::parse_ipv4_address(host)) return v4->is_loopback();
+  if (auto v6 = boost::urls::parse_ipv6_address(host)) return v6->is_loopback();
+  return false;
 }
 
 boost::system::error_code parse_endpoint(std::string_view url, bool allow_insecure_http,
@@ -51,11 +45,18 @@ boost::system::error_code parse_endpoint(std::string_view url, bool allow_insecu
   }
   std::transform(ep.host.begin(), ep.host.end(), ep.host.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  ep.loopback = is_loopback_host(ep.host);
+  // With an authority the path is empty or starts with '/'. Boost.URL 1.81 reads
+  // "http://127.0.0.1.nip.io:8080" as host 127.0.0.1, path ".nip.io:8080": refused, or the
+  // request would go to 127.0.0.1:80.
+  if (!u.encoded_path().empty() && u.encoded_path().front() != '/') {
+    detail = "base URL has a host that is not a valid address or name";
+    return error::invalid_base_url;
+  }
+  ep.loopback = is_loopback_host(ep.host);  // on the parsed address, not on how it looks
   if (!ep.tls && !ep.loopback && !allow_insecure_http) {
     detail =
-        "plain http:// is accepted only for loopback hosts; use https:// "
-        "(or set allow_insecure_http)";
+        "plain http:// is accepted only for a loopback address (127.0.0.0/8, [::1]); use "
+        "https:// (or set allow_insecure_http)";
     return error::insecure_transport;
   }
   const bool default_port =

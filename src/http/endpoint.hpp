@@ -13,14 +13,16 @@ struct endpoint {
   std::string port;         ///< always set ("443", "80" or explicit)
   std::string host_header;  ///< Host header value: host[:port], brackets for IPv6
   std::string path_prefix;  ///< "" or e.g. "/v1" (no trailing slash)
-  bool loopback = false;
+  bool loopback = false;    ///< host is an IP literal in 127.0.0.0/8 or ::1
 };
 
-/// True for "localhost", 127.0.0.0/8 and ::1.
+/// True for an IP literal in 127.0.0.0/8 or ::1. A name is never loopback, "localhost"
+/// included: what it resolves to is not known here (doc/adr/0003-transport.md).
 bool is_loopback_host(std::string_view host) noexcept;
 
-/// Parses `url` (http or https, no query, fragment or user info). Plain http is accepted for
-/// loopback hosts, or any host when allow_insecure_http.
+/// Parses `url` (http or https, no query, fragment or user info; the path empty or starting
+/// with '/'). Plain http is accepted for loopback addresses, or any host when
+/// allow_insecure_http.
 boost::system::error_code parse_endpoint(std::string_view url, bool allow_insecure_http,
                                          endpoint& out, std::string& detail);
 

@@ -12,8 +12,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_future.hpp>
+#include <cstdlib>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <paystack/paystack.hpp>
 #include <thread>
 
@@ -408,6 +410,29 @@ TEST(tls, connection_closed_during_the_handshake_is_a_connection_failure) {
   closed.get_future().wait();
 }
 
+// A certificate that names its host in the subject CN only, without a subjectAltName, is refused
+// for a host name (RFC 6125 6.4.4, as browsers do): OpenSSL falls back to the CN unless told
+// not to. The chain itself verifies (the reason is the name), and localhost.pem (SAN) passes.
+TEST(tls, certificate_with_a_cn_but_no_subject_alt_name_is_refused) {
+  loopback_server server(ok_terminal, /*tls=*/true, "cn-only-localhost");
+  running_context ctx;
+  auto o = options_for(server);
+  o.base_url = server.base_url("localhost");
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/cn-only-ca.pem";
+  terminal_client client(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(client.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::tls_failed) << r.error_detail;
+  EXPECT_NE(r.error_detail.find("hostname mismatch"), std::string::npos) << r.error_detail;
+  EXPECT_EQ(server.requests(), 0u);
+
+  loopback_server san(ok_terminal, /*tls=*/true);
+  o.base_url = san.base_url("localhost");
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
+  terminal_client good(ctx.io.get_executor(), o);
+  auto [ec2, r2] = wait(good.async_fetch_terminal("T", token));
+  EXPECT_FALSE(ec2) << r2.error_detail;
+}
+
 TEST(tls, trusted_ca_but_wrong_host_name_is_refused) {
   loopback_server server(ok_terminal, /*tls=*/true);
   running_context ctx;
@@ -418,6 +443,140 @@ TEST(tls, trusted_ca_but_wrong_host_name_is_refused) {
   auto [ec, r] = wait(client.async_fetch_terminal("T", token));
   EXPECT_EQ(ec, error::tls_failed);
   EXPECT_EQ(server.requests(), 0u);
+}
+
+// ---- warnings: weakened security checks are logged once per client --------------------------
+
+/// What a client's logger received.
+struct log_capture {
+  std::mutex m;
+  std::vector<std::string> warnings;
+  std::size_t attempts = 0;
+  bool warning_after_attempt = false;
+
+  std::function<void(const log_record&)> logger() {
+    return [this](const log_record& r) {
+      std::lock_guard lock(m);
+      if (r.kind == log_kind::warning) {
+        warnings.emplace_back(r.message);
+        warning_after_attempt = warning_after_attempt || attempts > 0;
+      } else {
+        ++attempts;
+      }
+    };
+  }
+};
+
+/// Sets (or, with nullptr, unsets) an environment variable for a scope.
+class env_var {
+ public:
+  env_var(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value)
+      ::setenv(name, value, 1);
+    else
+      ::unsetenv(name);
+  }
+  ~env_var() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+/// Three calls on a client and a copy of it; every one must succeed.
+void three_calls(const terminal_client& client) {
+  terminal_client copy = client;
+  const terminal_client* calls[] = {&client, &client, &copy};
+  for (const auto* c : calls) {
+    auto [ec, r] = wait(c->async_fetch_terminal("T", token));
+    ASSERT_FALSE(ec) << r.error_detail;
+  }
+}
+
+TEST(warnings, insecure_http_to_a_host_that_is_not_a_loopback_address_warns_once) {
+  loopback_server server(ok_terminal);
+  running_context ctx;
+  log_capture log;
+  auto o = options_for(server);
+  o.base_url = server.base_url("localhost");  // a name: not loopback, whatever it resolves to
+  o.allow_insecure_http = true;
+  o.logger = log.logger();
+  {
+    terminal_client client(ctx.io.get_executor(), o);
+    three_calls(client);
+  }
+  std::lock_guard lock(log.m);
+  EXPECT_EQ(log.attempts, 3u);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_NE(log.warnings[0].find("allow_insecure_http"), std::string::npos) << log.warnings[0];
+  EXPECT_NE(log.warnings[0].find("localhost:" + std::to_string(server.port())), std::string::npos)
+      << log.warnings[0];
+  EXPECT_EQ(log.warnings[0].find(o.secret_key), std::string::npos);
+  EXPECT_FALSE(log.warning_after_attempt);
+}
+
+TEST(warnings, loopback_address_and_the_system_store_do_not_warn) {
+  env_var file("SSL_CERT_FILE", nullptr);
+  env_var dir("SSL_CERT_DIR", nullptr);
+  loopback_server plain(ok_terminal);
+  running_context ctx;
+  log_capture log;
+  auto o = options_for(plain);  // http://127.0.0.1:PORT
+  o.allow_insecure_http = true;
+  o.logger = log.logger();
+  terminal_client client(ctx.io.get_executor(), o);
+  three_calls(client);
+  loopback_server tls(ok_terminal, /*tls=*/true);
+  o.base_url = tls.base_url("localhost");
+  terminal_client system_store(ctx.io.get_executor(), o);
+  auto [ec, r] = wait(system_store.async_fetch_terminal("T", token));
+  EXPECT_EQ(ec, error::tls_failed) << "the test CA is not in the system store";
+  std::lock_guard lock(log.m);
+  EXPECT_TRUE(log.warnings.empty()) << log.warnings.front();
+}
+
+TEST(warnings, ca_file_replacing_the_trust_store_warns_once) {
+  loopback_server server(ok_terminal, /*tls=*/true);
+  running_context ctx;
+  log_capture log;
+  auto o = options_for(server);
+  o.base_url = server.base_url("localhost");
+  o.ca_file = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
+  o.logger = log.logger();
+  {
+    terminal_client client(ctx.io.get_executor(), o);
+    three_calls(client);
+  }
+  std::lock_guard lock(log.m);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_NE(log.warnings[0].find("trust store"), std::string::npos) << log.warnings[0];
+  EXPECT_NE(log.warnings[0].find(o.ca_file), std::string::npos) << log.warnings[0];
+  EXPECT_FALSE(log.warning_after_attempt);
+}
+
+TEST(warnings, ssl_cert_file_replacing_the_trust_store_warns_once) {
+  const std::string ca = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
+  env_var file("SSL_CERT_FILE", ca.c_str());
+  env_var dir("SSL_CERT_DIR", nullptr);
+  loopback_server server(ok_terminal, /*tls=*/true);
+  running_context ctx;
+  log_capture log;
+  auto o = options_for(server);
+  o.base_url = server.base_url("localhost");
+  o.logger = log.logger();
+  {
+    terminal_client client(ctx.io.get_executor(), o);
+    three_calls(client);  // OpenSSL trusts the test CA because of SSL_CERT_FILE
+  }
+  std::lock_guard lock(log.m);
+  ASSERT_EQ(log.warnings.size(), 1u);
+  EXPECT_NE(log.warnings[0].find("SSL_CERT_FILE=" + ca), std::string::npos) << log.warnings[0];
 }
 
 }  // namespace

@@ -41,11 +41,11 @@ struct loopback_server::impl {
   bool stopping_ = false;
   bool released_ = false;
 
-  impl(script s, bool tls) : script_(std::move(s)), tls_(tls) {
+  impl(script s, bool tls, const std::string& certificate) : script_(std::move(s)), tls_(tls) {
     if (tls_) {
-      const std::string dir = PAYSTACK_TEST_DATA_DIR;
-      ctx_.use_certificate_chain_file(dir + "/localhost.pem");
-      ctx_.use_private_key_file(dir + "/localhost.key", asio::ssl::context::pem);
+      const std::string base = std::string(PAYSTACK_TEST_DATA_DIR) + "/" + certificate;
+      ctx_.use_certificate_chain_file(base + ".pem");
+      ctx_.use_private_key_file(base + ".key", asio::ssl::context::pem);
     }
     tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
     acceptor_.open(ep.protocol());
@@ -174,8 +174,8 @@ struct loopback_server::impl {
   }
 };
 
-loopback_server::loopback_server(script s, bool tls)
-    : impl_(std::make_unique<impl>(std::move(s), tls)) {}
+loopback_server::loopback_server(script s, bool tls, const std::string& certificate)
+    : impl_(std::make_unique<impl>(std::move(s), tls, certificate)) {}
 loopback_server::~loopback_server() = default;
 
 std::uint16_t loopback_server::port() const {

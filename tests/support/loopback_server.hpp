@@ -35,8 +35,9 @@ class loopback_server {
  public:
   using script = std::function<scripted_answer(const served_request&)>;
 
-  /// Starts listening. With `tls`, serves tests/data/localhost.pem.
-  explicit loopback_server(script s, bool tls = false);
+  /// Starts listening. With `tls`, serves tests/data/<certificate>.pem (and its .key).
+  explicit loopback_server(script s, bool tls = false,
+                           const std::string& certificate = "localhost");
   ~loopback_server();  ///< stops, closes every connection, joins every thread
 
   std::uint16_t port() const;

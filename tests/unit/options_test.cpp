@@ -108,11 +108,55 @@ TEST_F(configuration, key_with_newline_is_refused_and_not_echoed) {
 TEST(endpoint, loopback_detection) {
   EXPECT_TRUE(detail::is_loopback_host("127.0.0.1"));
   EXPECT_TRUE(detail::is_loopback_host("127.1.2.3"));
-  EXPECT_TRUE(detail::is_loopback_host("localhost"));
+  EXPECT_TRUE(detail::is_loopback_host("127.255.255.255"));
   EXPECT_TRUE(detail::is_loopback_host("::1"));
+  EXPECT_TRUE(detail::is_loopback_host("0:0:0:0:0:0:0:1"));
   EXPECT_FALSE(detail::is_loopback_host("127.0.0.1.evil.com"));
   EXPECT_FALSE(detail::is_loopback_host("10.0.0.1"));
   EXPECT_FALSE(detail::is_loopback_host("api.paystack.co"));
+}
+
+// Loopback is an IP literal, not a name that looks like one: these go to the resolver, which
+// may answer anything (a hosts file, a DNS server), so plain http to them is refused.
+TEST(endpoint, names_that_look_like_loopback_are_not_loopback) {
+  for (const char* host : {"127.0.0.256", "127.0.0.1.", "127.1", "0x7f.0.0.1", "127.000.000.001",
+                           "localhost", "localhost.", "::ffff:127.0.0.1", "1.2.3.4"}) {
+    EXPECT_FALSE(detail::is_loopback_host(host)) << host;
+  }
+  for (const char* url :
+       {"http://127.0.0.256:8080", "http://127.0.0.256", "http://localhost:8080",
+        "http://127.1:8080", "http://0x7f.0.0.1/", "http://[::ffff:127.0.0.1]/"}) {
+    detail::endpoint ep;
+    std::string why;
+    EXPECT_EQ(detail::parse_endpoint(url, false, ep, why), error::insecure_transport) << url;
+    EXPECT_FALSE(ep.loopback) << url;
+  }
+}
+
+// Boost.URL 1.81 reads "http://127.0.0.1.nip.io:8080" as host 127.0.0.1 with the path
+// ".nip.io:8080": a path that does not start with '/' after a host is refused.
+TEST(endpoint, path_not_starting_with_a_slash_is_refused) {
+  for (const char* url :
+       {"http://127.0.0.1.nip.io:8080", "http://127.0.0.1.nip.io",
+        "https://127.0.0.1.example.com/v1", "http://127.0.0.1:8080foo", "http://127.0.0.1%2f/",
+        "http://127.0.0.1:80.nip.io", "http://127.0.0.1.:8080"}) {
+    for (bool insecure : {false, true}) {
+      detail::endpoint ep;
+      std::string why;
+      EXPECT_EQ(detail::parse_endpoint(url, insecure, ep, why), error::invalid_base_url) << url;
+    }
+  }
+  detail::endpoint ep;
+  std::string why;
+  EXPECT_FALSE(detail::parse_endpoint("http://127.0.0.1:8080", false, ep, why)) << why;
+  EXPECT_TRUE(ep.loopback);
+  EXPECT_EQ(ep.path_prefix, "");
+  EXPECT_FALSE(detail::parse_endpoint("http://127.0.0.1:8080/", false, ep, why)) << why;
+  EXPECT_FALSE(detail::parse_endpoint("http://127.9.0.1:8080/v1", false, ep, why)) << why;
+  EXPECT_EQ(ep.path_prefix, "/v1");
+  EXPECT_FALSE(detail::parse_endpoint("http://[::1]:8080", false, ep, why)) << why;
+  EXPECT_FALSE(detail::parse_endpoint("http://localhost:8080", true, ep, why)) << why;
+  EXPECT_FALSE(ep.loopback);
 }
 
 TEST(endpoint, parses_ports_prefix_and_ipv6) {
