@@ -170,6 +170,14 @@ void print_raw(std::string_view raw) {
   std::cout << body << '\n' << std::flush;
 }
 
+void print_json_line(std::string_view json) {
+  std::string line(json);
+  for (auto& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  print_raw(line);
+}
+
 std::string format_amount(std::int64_t subunits, std::string_view currency) {
   const bool negative = subunits < 0;
   const std::uint64_t v =

@@ -86,6 +86,9 @@ void print_fields(std::ostream& os, const std::vector<std::pair<std::string, std
 /// Prints a raw reply body as one line of stdout: as received, but line breaks become spaces,
 /// control characters are dropped (server_text()) and trailing blanks cut.
 void print_raw(std::string_view body);
+/// Prints a JSON document as exactly one line of stdout: its line breaks, which JSON allows only
+/// as whitespace between tokens, become spaces; every other byte is printed as received.
+void print_json_line(std::string_view json);
 
 /// Amount in subunits with its currency, e.g. "NGN 50.00".
 std::string format_amount(std::int64_t subunits, std::string_view currency);

@@ -43,7 +43,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       "before anything is parsed: forged deliveries get 401 and are not printed. Paystack needs "
       "an\n"
       "https URL: put a TLS proxy or tunnel in front. With --json, each event's raw body on one "
-      "line.\n\n"
+      "line\n(line breaks in it, which JSON allows only as whitespace, printed as spaces).\n\n"
       "Examples:\n"
       "  PAYSTACK_SECRET_KEY=sk_test_... paystack-terminal webhooks listen --port 8080\n"
       "  paystack-terminal --json webhooks listen --port 8080 --path /hook --count 1");
@@ -65,7 +65,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       const bool json = ctx.opts.json;
       o.on_event = [&](const paystack::webhook_event& e) {
         if (json) {
-          print_raw(e.raw_body);
+          print_json_line(e.raw_body);  // one line per event, always
         } else {
           std::cout << now_hms() << "  " << server_text(describe_webhook(e)) << '\n' << std::flush;
         }

@@ -1,10 +1,19 @@
 // paystack/webhook_server.hpp: a small Beast HTTP server that receives Paystack webhooks.
 //
-// For every POST it: refuses a source address outside the allow-list (403, when enabled),
-// refuses a body over max_body_bytes (413), verifies x-paystack-signature over the raw bytes
-// before parsing anything (401), parses (400 when a signed body is not an event), answers 200
-// at once, drops a duplicate delivery (still 200, so Paystack stops retrying) and hands every
-// new event to on_event and to feed() subscribers. Other methods get 405.
+// It closes a connection from outside the allow-list (when enabled) as soon as it is accepted.
+// For every POST it: refuses a header block over max_header_bytes (431), a body over
+// max_body_bytes or chunk framing over its caps (413), answers `Expect: 100-continue`, verifies
+// x-paystack-signature over the raw bytes before parsing anything (401), parses (400 when a
+// signed body is not an event), answers 200 at once, drops a duplicate delivery (still 200, so
+// Paystack stops retrying) and hands every new event to on_event and to feed() subscribers.
+// Other methods get 405.
+//
+// Bounded (see doc/server-bounds.md): memory per connection is at most the read buffer
+// (max(max_header_bytes, max_chunk_line_bytes + max_trailer_bytes + 5) bytes), the parsed header
+// fields and trailer (within those caps) and the body (max_body_bytes); at most max_connections
+// connections, max_connections_per_source from one address. A connection that has not sent a
+// full header block within header_timeout is closed; when a limit is full, the connection that
+// has waited longest for its header block is closed to make room for the new one.
 //
 // Plain HTTP only: put it behind a TLS-terminating proxy in production (Paystack requires an
 // https webhook URL). Behind a proxy, the source address check sees the proxy; leave it off and
@@ -38,16 +47,37 @@ struct webhook_server_options {
   std::uint16_t port = 0;
   /// Only this request path is served (others: 404). Empty: any path.
   std::string path;
-  /// Larger bodies are refused with 413 before they are read in full.
+  /// Larger bodies are refused with 413 before they are read in full (from Content-Length, or as
+  /// soon as the chunks pass it). Default 1 MiB.
   std::size_t max_body_bytes = 1024 * 1024;
-  /// When true, only connections from `allowed_sources` are served (others: 403).
+  /// The request line and header fields, with their CRLFs: a longer header block is answered 431
+  /// and the connection closed. Default 16 KiB.
+  std::size_t max_header_bytes = 16 * 1024;
+  /// One chunk-size line of a chunked body with its chunk extensions (without the CRLF): a longer
+  /// one is answered 413 and the connection closed. Default 1 KiB.
+  std::size_t max_chunk_line_bytes = 1024;
+  /// The trailer section after a chunked body's last chunk (fields and the final CRLF): a longer
+  /// one is answered 413 and the connection closed. Default 4 KiB.
+  std::size_t max_trailer_bytes = 4 * 1024;
+  /// When true, only connections from `allowed_sources` are served; others are closed as soon as
+  /// they are accepted, before anything is read (counted in stats().forbidden).
   bool restrict_sources = false;
   std::vector<std::string> allowed_sources = paystack_webhook_addresses();
-  /// Time to read one request and to write its answer; idle keep-alive connections close after
-  /// it as well.
+  /// Time from accepting a connection (or from the end of the previous answer on a keep-alive
+  /// connection) to the end of the request's header block. A connection that is slower, or idle,
+  /// is closed without an answer. Default 5 s.
+  std::chrono::milliseconds header_timeout{5'000};
+  /// Time to read one request's body, and to write each answer. Default 10 s.
   std::chrono::milliseconds io_timeout{10'000};
-  /// Further connections are closed on accept.
+  /// Open connections at most. When full, a new connection closes the one that has waited longest
+  /// for its header block (idle, or still sending it); when none is, the new one is closed.
+  /// Default 256.
   std::size_t max_connections = 256;
+  /// Open connections from one source address at most (IPv4-mapped IPv6 counts as IPv4). When
+  /// full, a new connection from that address closes that address's connection that has waited
+  /// longest for its header block; when none is, the new one is closed. Behind a proxy every
+  /// connection comes from the proxy: raise it to max_connections. Default 32.
+  std::size_t max_connections_per_source = 32;
   /// Remembers deliveries already handed over. Null: make_memory_dedup_store().
   std::shared_ptr<webhook_dedup_store> dedup;
   /// Called (on the server's executor) for each new, verified event. May be empty.
@@ -56,13 +86,17 @@ struct webhook_server_options {
 
 /// Counters of what the server did (monotonic).
 struct webhook_server_stats {
-  std::uint64_t requests = 0;       ///< HTTP requests answered
-  std::uint64_t accepted = 0;       ///< new events handed over
-  std::uint64_t duplicates = 0;     ///< valid deliveries dropped as duplicates
-  std::uint64_t bad_signature = 0;  ///< 401
-  std::uint64_t too_large = 0;      ///< 413
-  std::uint64_t forbidden = 0;      ///< 403
-  std::uint64_t bad_request = 0;    ///< 400, 404, 405
+  std::uint64_t requests = 0;          ///< HTTP requests answered
+  std::uint64_t accepted = 0;          ///< new events handed over
+  std::uint64_t duplicates = 0;        ///< valid deliveries dropped as duplicates
+  std::uint64_t bad_signature = 0;     ///< 401
+  std::uint64_t too_large = 0;         ///< 413
+  std::uint64_t forbidden = 0;         ///< connections closed on accept: not an allowed source
+  std::uint64_t bad_request = 0;       ///< 400, 404, 405
+  std::uint64_t header_too_large = 0;  ///< 431
+  std::uint64_t timed_out = 0;  ///< connections closed for not sending a header block in time
+  std::uint64_t evicted = 0;    ///< connections closed to make room for a new one
+  std::uint64_t refused = 0;    ///< connections closed on accept: a limit full, none to evict
 };
 
 /// Thread safety: start(), stop(), port(), url(), feed() and stats() may be called from any

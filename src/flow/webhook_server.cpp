@@ -1,7 +1,14 @@
 // webhook_server: the Beast part of the webhook receiver (kept in this one translation unit).
 //
 // One strand serialises the acceptor and every connection: webhook traffic is small and this
-// keeps stop() simple. Application handlers run on the plain executor, posted after the 200.
+// keeps stop() simple, and the connection bookkeeping (limits, eviction) needs no lock.
+// Application handlers run on the plain executor, posted after the 200.
+//
+// Requests are read by read_request(), a small loop over basic_parser::put() instead of
+// http::async_read: Beast buffers an incomplete chunk-size line or trailer section until it is
+// complete, so the loop checks those bytes against their caps before every read, and reads into
+// a flat_buffer whose max_size() is the largest of the caps.
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,17 +19,22 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <cstdint>
 #include <cstdlib>
-#include <mutex>
+#include <list>
+#include <map>
 #include <paystack/webhook_server.hpp>
 #include <set>
 #include <stdexcept>
+#include <string_view>
 
 namespace paystack {
 
@@ -31,34 +43,111 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
+/// One accepted connection; owned by its session, known to the impl while registered.
+struct webhook_connection {
+  webhook_connection(tcp::socket s, asio::ip::address a) : stream(std::move(s)), source(a) {}
+  beast::tcp_stream stream;
+  asio::ip::address source;
+  bool registered = false;
+  bool waiting = false;  // has not sent the header block of its current request yet
+  std::list<webhook_connection*>::iterator waiting_pos;
+};
+
 struct webhook_server::impl : std::enable_shared_from_this<impl> {
+  using parser_type = http::request_parser<http::string_body>;
+
   asio::any_io_executor executor;
   asio::strand<asio::any_io_executor> strand;
   webhook_server_options options;
   std::shared_ptr<webhook_feed> feed = std::make_shared<webhook_feed>();
   tcp::acceptor acceptor;
-  std::set<beast::tcp_stream*> connections;  // on the strand
+  // On the strand: every registered connection, how many per source address, and those waiting
+  // for a header block, longest-waiting first.
+  std::set<webhook_connection*> connections;
+  std::map<asio::ip::address, std::size_t> per_source;
+  std::list<webhook_connection*> waiting;
   std::atomic<std::uint16_t> port{0};
   std::atomic<bool> started{false};
   std::atomic<bool> stopped{false};
 
   std::atomic<std::uint64_t> requests{0}, accepted{0}, duplicates{0}, bad_signature{0},
-      too_large{0}, forbidden{0}, bad_request{0};
+      too_large{0}, forbidden{0}, bad_request{0}, header_too_large{0}, timed_out{0}, evicted{0},
+      refused{0};
 
   impl(asio::any_io_executor ex, webhook_server_options o)
       : executor(ex), strand(asio::make_strand(ex)), options(std::move(o)), acceptor(strand) {}
 
-  bool source_allowed(const tcp::endpoint& remote) const {
-    if (!options.restrict_sources) return true;
-    auto a = remote.address();
+  static asio::ip::address normalise(asio::ip::address a) {
     if (a.is_v6() && a.to_v6().is_v4_mapped())
       a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+    return a;
+  }
+
+  bool source_allowed(const asio::ip::address& a) const {
+    if (!options.restrict_sources) return true;
     for (const auto& s : options.allowed_sources) {
       boost::system::error_code ec;
       auto allowed = asio::ip::make_address(s, ec);
-      if (!ec && allowed == a) return true;
+      if (!ec && normalise(allowed) == a) return true;
     }
     return false;
+  }
+
+  /// The read buffer holds a header block, or a chunk-size line, or the last chunk's line and the
+  /// trailer section (with the CRLFs around them), never more.
+  std::size_t read_buffer_bytes() const {
+    return std::max(options.max_header_bytes,
+                    options.max_chunk_line_bytes + options.max_trailer_bytes + 5);
+  }
+
+  // ---- connection bookkeeping (on the strand) ----
+
+  void start_waiting(webhook_connection& c) {
+    if (c.waiting || !c.registered) return;
+    c.waiting_pos = waiting.insert(waiting.end(), &c);
+    c.waiting = true;
+  }
+  void stop_waiting(webhook_connection& c) {
+    if (!c.waiting) return;
+    waiting.erase(c.waiting_pos);
+    c.waiting = false;
+  }
+  void enrol(webhook_connection& c) {
+    connections.insert(&c);
+    ++per_source[c.source];
+    c.registered = true;
+    start_waiting(c);
+  }
+  void forget(webhook_connection& c) {
+    if (!c.registered) return;
+    stop_waiting(c);
+    connections.erase(&c);
+    if (auto it = per_source.find(c.source); it != per_source.end() && --it->second == 0)
+      per_source.erase(it);
+    c.registered = false;
+  }
+  void evict(webhook_connection& c) {
+    forget(c);
+    ++evicted;
+    boost::system::error_code ignored;
+    c.stream.socket().close(ignored);  // its session sees operation_aborted and ends
+  }
+  /// Makes room for a new connection from `source`: false when a limit is full and no
+  /// connection that could give way is waiting for its header block.
+  bool make_room(const asio::ip::address& source) {
+    if (auto it = per_source.find(source);
+        it != per_source.end() && it->second >= options.max_connections_per_source) {
+      auto w = std::find_if(waiting.begin(), waiting.end(),
+                            [&](const webhook_connection* c) { return c->source == source; });
+      if (w == waiting.end()) return false;
+      evict(**w);
+    }
+    if (options.max_connections_per_source == 0) return false;
+    if (connections.size() >= options.max_connections) {
+      if (waiting.empty()) return false;
+      evict(*waiting.front());
+    }
+    return connections.size() < options.max_connections;
   }
 
   asio::awaitable<void> accept_loop() {
@@ -73,12 +162,78 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
       }
-      if (connections.size() >= options.max_connections) {
-        boost::system::error_code ignored;
+      boost::system::error_code rec;
+      const auto remote = sock.remote_endpoint(rec);
+      boost::system::error_code ignored;
+      if (rec) {
         sock.close(ignored);
         continue;
       }
-      asio::co_spawn(strand, session(self, std::move(sock)), asio::detached);
+      const auto source = normalise(remote.address());
+      if (!source_allowed(source)) {
+        ++forbidden;  // closed before anything is read
+        sock.close(ignored);
+        continue;
+      }
+      if (!make_room(source)) {
+        ++refused;
+        sock.close(ignored);
+        continue;
+      }
+      auto c = std::make_shared<webhook_connection>(std::move(sock), source);
+      enrol(*c);  // now, so that the next accept sees it counted
+      asio::co_spawn(strand, session(self, std::move(c)), asio::detached);
+    }
+  }
+
+  /// The unparsed bytes of a chunked body are an incomplete chunk-size line (after the CRLF that
+  /// ends the previous chunk's data), or the last chunk's line and an incomplete trailer section.
+  bool chunk_framing_within_caps(std::string_view s) const {
+    if (s.starts_with("\r\n")) s.remove_prefix(2);
+    const auto eol = s.find("\r\n");
+    if (std::min(eol, s.size()) > options.max_chunk_line_bytes) return false;
+    return eol == std::string_view::npos || s.size() - eol - 2 <= options.max_trailer_bytes;
+  }
+
+  /// Feeds `parser` from `buffer`, then from the stream, until it has the header block
+  /// (header_only) or the whole request. Returns http::error::header_limit (431) or
+  /// http::error::body_limit (413) as soon as the unparsed bytes pass a cap, so that the buffer
+  /// never holds more than read_buffer_bytes().
+  asio::awaitable<boost::system::error_code> read_request(beast::tcp_stream& stream,
+                                                          beast::flat_buffer& buffer,
+                                                          parser_type& parser, bool header_only) {
+    for (;;) {
+      if (header_only ? parser.is_header_done() : parser.is_done())
+        co_return boost::system::error_code{};
+      if (buffer.size() != 0) {
+        boost::system::error_code ec;
+        const auto used = parser.put(buffer.data(), ec);
+        buffer.consume(used);
+        if (ec && ec != http::error::need_more) co_return ec;
+        if (!ec && used != 0) continue;
+      }
+      // The parser needs more than the buffer holds. (It refuses a header block over
+      // header_limit itself; the chunk framing is checked here.)
+      if (parser.is_header_done() && parser.chunked()) {
+        const auto* p = static_cast<const char*>(buffer.data().data());
+        if (!chunk_framing_within_caps({p, buffer.size()})) co_return http::error::body_limit;
+      }
+      const auto room = buffer.max_size() - std::min(buffer.max_size(), buffer.size());
+      if (room == 0) {
+        co_return parser.is_header_done() ? http::error::body_limit : http::error::header_limit;
+      }
+      auto [ec, n] =
+          co_await stream.async_read_some(buffer.prepare(std::min<std::size_t>(room, 16 * 1024)),
+                                          asio::as_tuple(asio::use_awaitable));
+      buffer.commit(n);
+      if (ec == asio::error::eof && parser.got_some()) {
+        boost::system::error_code eec;
+        parser.put_eof(eec);
+        if (eec) co_return eec;
+        continue;
+      }
+      if (ec == asio::error::eof) co_return http::error::end_of_stream;
+      if (ec) co_return ec;
     }
   }
 
@@ -126,32 +281,64 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     return http::status::ok;
   }
 
-  asio::awaitable<void> session(std::shared_ptr<impl> self, tcp::socket sock) {
-    beast::tcp_stream stream(std::move(sock));
-    connections.insert(&stream);
+  /// The size of the trailer section: the fields after the first `header_fields`, as
+  /// "name: value\r\n", and the final CRLF (0 without trailer fields).
+  static std::size_t trailer_bytes(const http::request_header<>& h, std::size_t header_fields) {
+    std::size_t n = 0, i = 0;
+    for (const auto& f : h) {
+      if (i++ >= header_fields) n += f.name_string().size() + f.value().size() + 4;
+    }
+    return n == 0 ? 0 : n + 2;
+  }
+
+  static bool expects_continue(const http::request_header<>& h) {
+    auto it = h.find(http::field::expect);
+    return h.version() >= 11 && it != h.end() && beast::iequals(it->value(), "100-continue");
+  }
+
+  asio::awaitable<void> session(std::shared_ptr<impl> self,
+                                std::shared_ptr<webhook_connection> conn) {
+    auto& stream = conn->stream;
     struct unregister {
       impl* i;
-      beast::tcp_stream* s;
-      ~unregister() { i->connections.erase(s); }
-    } guard{this, &stream};
+      webhook_connection* c;
+      ~unregister() { i->forget(*c); }
+    } guard{this, conn.get()};
     boost::system::error_code ec;
-    const auto remote = stream.socket().remote_endpoint(ec);
-    const bool source_ok = !ec && source_allowed(remote);
     beast::flat_buffer buffer;
+    buffer.max_size(read_buffer_bytes());
+    // Refuses a complete chunk-size line over the cap (an incomplete one: read_request).
+    auto on_chunk_header = [this](std::uint64_t size, beast::string_view ext,
+                                  boost::system::error_code& cec) {
+      std::size_t digits = 1;
+      for (; size >= 16; size /= 16) ++digits;
+      if (digits + ext.size() > options.max_chunk_line_bytes) cec = http::error::body_limit;
+    };
     for (;;) {
-      if (stopped) break;
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(16 * 1024);
+      if (stopped || !conn->registered) break;
+      start_waiting(*conn);
+      parser_type parser;
+      parser.on_chunk_header(on_chunk_header);
+      parser.header_limit(
+          static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
       parser.body_limit(options.max_body_bytes);
-      stream.expires_after(options.io_timeout);
-      auto [rec, rn] = co_await http::async_read_header(stream, buffer, parser,
-                                                        asio::as_tuple(asio::use_awaitable));
-      if (rec == http::error::body_limit) {
-        // Beast refuses a Content-Length over the cap while reading the header.
-        ++too_large;
+      parser.eager(false);  // stop after the header block
+      stream.expires_after(options.header_timeout);
+      const auto rec = co_await read_request(stream, buffer, parser, true);
+      stop_waiting(*conn);
+      if (rec == beast::error::timeout) {
+        ++timed_out;
+        break;
+      }
+      if (rec == http::error::header_limit || rec == http::error::body_limit) {
+        // A header block over the cap, or a Content-Length over max_body_bytes.
+        const bool header = rec == http::error::header_limit;
+        ++(header ? header_too_large : too_large);
         ++requests;
         http::request_header<> h;
-        auto res = answer(h, http::status::payload_too_large, "payload too large");
+        auto res = header ? answer(h, http::status::request_header_fields_too_large,
+                                   "request header too large")
+                          : answer(h, http::status::payload_too_large, "payload too large");
         res.keep_alive(false);
         stream.expires_after(options.io_timeout);
         co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
@@ -159,17 +346,13 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
       }
       if (rec) break;
       const auto& hdr = parser.get();
+      const auto header_fields = static_cast<std::size_t>(std::distance(hdr.begin(), hdr.end()));
       std::string_view text;
       http::status st = http::status::ok;
       bool close = false;
       auto target = std::string_view(hdr.target());
       if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
-      if (!source_ok) {
-        ++forbidden;
-        st = http::status::forbidden;
-        text = "forbidden";
-        close = true;
-      } else if (hdr.method() != http::verb::post) {
+      if (hdr.method() != http::verb::post) {
         ++bad_request;
         st = http::status::method_not_allowed;
         text = "method not allowed";
@@ -177,15 +360,19 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
         ++bad_request;
         st = http::status::not_found;
         text = "not found";
-      } else if (auto cl = parser.content_length(); cl && *cl > options.max_body_bytes) {
-        ++too_large;
-        st = http::status::payload_too_large;
-        text = "payload too large";
-        close = true;
       }
+      parser.eager(true);
+      stream.expires_after(options.io_timeout);
       if (st == http::status::ok) {
-        auto [bec, bn] =
-            co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        if (!parser.is_done() && expects_continue(hdr)) {
+          static constexpr std::string_view continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
+          auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(continue_100),
+                                                      asio::as_tuple(asio::use_awaitable));
+          if (cec) break;
+        }
+        auto bec = co_await read_request(stream, buffer, parser, false);
+        if (!bec && trailer_bytes(parser.get(), header_fields) > options.max_trailer_bytes)
+          bec = http::error::body_limit;  // complete, but over the cap
         if (bec == http::error::body_limit) {
           ++too_large;
           st = http::status::payload_too_large;
@@ -196,14 +383,14 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
         } else {
           st = handle(parser.get(), text);
         }
-      } else if (!close) {
-        // Read (and drop) a small body so the connection stays usable; big ones: close.
+      } else {
+        // Read (and drop) a small body so the connection stays usable; big ones, chunked ones
+        // and ones the client holds back until a 100 Continue: answer now and close.
         auto cl = parser.content_length();
-        if (parser.chunked() || (cl && *cl > 64 * 1024)) {
+        if (parser.chunked() || (cl && *cl > 64 * 1024) || expects_continue(hdr)) {
           close = true;
         } else if (!parser.is_done()) {
-          auto [bec, bn] = co_await http::async_read(stream, buffer, parser,
-                                                     asio::as_tuple(asio::use_awaitable));
+          const auto bec = co_await read_request(stream, buffer, parser, false);
           if (bec) break;
         }
       }
@@ -215,6 +402,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
       auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
       if (wec || !keep) break;
     }
+    forget(*conn);
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
     stream.close();
     (void)self;
@@ -223,7 +411,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
   void close_all() {
     boost::system::error_code ec;
     acceptor.close(ec);
-    for (auto* s : connections) s->socket().close(ec);
+    for (auto* c : connections) c->stream.socket().close(ec);
   }
 };
 
@@ -281,8 +469,9 @@ std::shared_ptr<webhook_feed> webhook_server::feed() const noexcept {
 
 webhook_server_stats webhook_server::stats() const noexcept {
   const auto& i = *impl_;
-  return {i.requests,  i.accepted,  i.duplicates, i.bad_signature,
-          i.too_large, i.forbidden, i.bad_request};
+  return {i.requests,  i.accepted,  i.duplicates,  i.bad_signature,
+          i.too_large, i.forbidden, i.bad_request, i.header_too_large,
+          i.timed_out, i.evicted,   i.refused};
 }
 
 }  // namespace paystack

@@ -398,3 +398,32 @@ TEST_F(Cli, WebhooksListenPrintsVerifiedEvents) {
   auto nokey = cli_test::run(exe, {"webhooks", "listen", "--port", "0"}, env(false, false));
   EXPECT_EQ(nokey.exit_code, 2);
 }
+
+TEST_F(Cli, WebhooksListenJsonPrintsOneLinePerEvent) {
+  cli_test::child c(exe, {"--json", "webhooks", "listen", "--port", "0", "--count", "2"},
+                    env(true, false));
+  ASSERT_TRUE(c.wait_for_stderr("(signatures checked", 20s)) << c.err();
+  std::smatch m;
+  const std::string err = c.err();
+  ASSERT_TRUE(std::regex_search(err, m, std::regex(R"(http://127\.0\.0\.1:\d+/)"))) << err;
+  const std::string url = m[0];
+  // Pretty-printed bodies, one with LF and one with CRLF line breaks.
+  const std::string dir = std::string(PAYSTACK_SAMPLES_DIR) + "/guides/terminal/";
+  const std::string first = read_file(dir + "invoices/events/payment-request-successful.json");
+  const std::string second = std::regex_replace(
+      read_file(dir + "deferred/events/transaction-successful.json"), std::regex("\n"), "\r\n");
+  ASSERT_NE(first.find('\n'), first.rfind('\n')) << "the sample is on one line already";
+  EXPECT_EQ(post_webhook(url, first, paystack::sign_webhook_payload(first, key)), 200);
+  EXPECT_EQ(post_webhook(url, second, paystack::sign_webhook_payload(second, key)), 200);
+  auto r = c.finish(20s);
+  check_no_key(r);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0].find('\r'), std::string::npos);
+  EXPECT_EQ(lines[1].find('\r'), std::string::npos);
+  EXPECT_EQ(boost::json::parse(lines[0]), boost::json::parse(first));
+  EXPECT_EQ(boost::json::parse(lines[1]), boost::json::parse(second));
+}

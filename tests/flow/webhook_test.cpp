@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "test_support.hpp"
+#include "webhook_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace paystack;
@@ -20,14 +21,9 @@ using flow_test::webhook_request;
 
 namespace {
 
-constexpr const char* key = "sk_test_4b1a9cfe0d2e7f35a8c61b70";
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using webhook_test::key;
+using webhook_test::read_file;
+using webhook_test::sample;
 
 std::vector<fs::path> webhook_samples() {
   std::vector<fs::path> out;
@@ -38,10 +34,6 @@ std::vector<fs::path> webhook_samples() {
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-std::string sample(const char* rel) {
-  return read_file(fs::path(PAYSTACK_SAMPLES_DIR) / "guides" / rel);
 }
 
 std::string upper(std::string s) {
@@ -218,33 +210,6 @@ TEST(WebhookDedup, KeyDependsOnTheExactBody) {
 
 // ---- webhook_server ----------------------------------------------------------------------------
 
-class WebhookServer : public ::testing::Test {
- protected:
-  void start(webhook_server_options o = {}) {
-    o.secret_key = key;
-    if (o.path.empty()) o.path = "/paystack/webhook";
-    o.on_event = [this](const webhook_event& e) { events_.add(e.event); };
-    server_ = std::make_unique<webhook_server>(io_.io().get_executor(), std::move(o));
-    server_->start();
-    sub_ = server_->feed()->subscribe([this](const webhook_event& e) { fed_.add(e.event); });
-    ASSERT_NE(server_->port(), 0);
-  }
-  void TearDown() override {
-    sub_.reset();
-    if (server_) server_->stop();
-    EXPECT_TRUE(io_.stop()) << "the server left work running after stop()";
-  }
-  flow_test::http_answer post(const std::string& body, const std::optional<std::string>& sig) {
-    return raw_http(server_->port(), webhook_request(body, sig));
-  }
-
-  flow_test::io_thread io_;
-  std::unique_ptr<webhook_server> server_;
-  webhook_feed::subscription sub_;
-  flow_test::recorder<std::string> events_;
-  flow_test::recorder<std::string> fed_;
-};
-
 TEST_F(WebhookServer, SignedEventIsAnswered200AndHandedOver) {
   start();
   auto body = sample("terminal/deferred/events/payment-request-successful.json");
@@ -344,10 +309,17 @@ TEST_F(WebhookServer, SourceAllowListRefusesOthers) {
   webhook_server_options o;
   o.restrict_sources = true;  // Paystack's three addresses only: loopback is refused
   start(std::move(o));
+  // Closed as soon as it is accepted, before anything is read: no answer, not even a 403.
+  flow_test::raw_connection silent(server_->port(), std::chrono::seconds(5));
+  EXPECT_TRUE(silent.read_to_end()) << "the connection was left open";
+  EXPECT_EQ(silent.received(), "");
   auto body = sample("terminal/deferred/events/payment-request-pending.json");
-  EXPECT_EQ(post(body, sign_webhook_payload(body, key)).status, 403);
-  EXPECT_EQ(server_->stats().forbidden, 1u);
+  auto a = post(body, sign_webhook_payload(body, key));
+  EXPECT_EQ(a.status, 0);
+  EXPECT_EQ(a.raw, "");
+  EXPECT_EQ(server_->stats().forbidden, 2u);
   EXPECT_EQ(server_->stats().accepted, 0u);
+  EXPECT_EQ(server_->stats().requests, 0u);
 }
 
 TEST_F(WebhookServer, SourceAllowListAcceptsListed) {
