@@ -166,7 +166,11 @@ void start_charge_on_terminal(terminal_client client, std::string terminal_id, c
 ///
 /// Guarantees: the invoice event is pushed at most once; nothing runs after completion (the
 /// webhook subscription is released). Deadline: params.timeout bounds everything.
-/// Cancellation: the handler's cancellation slot is honoured (terminal, partial, total).
+/// Cancellation (the handler's cancellation slot): terminal and partial are honoured at every
+///   stage; the charge ends as cancelled with operation_aborted and r says what exists (the
+///   request, the event id). Total is honoured only while presence is checked: once the payment
+///   request may exist, nothing can make the charge as if it never started, so a total-only
+///   request is ignored from then on (terminal or partial still end it).
 /// Thread safety and lifetime: as terminal_client; everything is copied. on_progress is called
 /// on an internal strand of the client's executor; the handler on its associated executor
 /// (by default the client's).

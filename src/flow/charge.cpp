@@ -290,6 +290,16 @@ class charge_flow {
   asio::awaitable<step_result> create_request() {
     using asio::as_tuple;
     using asio::use_awaitable;
+    // "Total" cancellation promises the charge is as if never started: true until the request
+    // is created. From here on a created request or a push cannot be undone, so only terminal
+    // and partial cancellation are honoured (a total-only request is ignored, as Asio asks).
+    {
+      const bool stop = co_await cancelled();
+      if (stop)
+        co_return end(charge_outcome::cancelled, "cancelled before anything was created",
+                      asio::error::operation_aborted);
+      co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    }
     progress(charge_stage::creating_request, "creating the payment request");
     create_payment_request_params cp;
     cp.customer = p_.customer;

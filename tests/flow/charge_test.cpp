@@ -471,3 +471,20 @@ TEST_F(Charge, DeliveryWindowOf48HoursPassesInSimulatedTime) {
   EXPECT_EQ(pushes_, 1);
   EXPECT_FALSE(clock->sleeps().empty());
 }
+
+// Once the request exists nothing can undo it: a total-only cancellation is ignored then, and
+// the charge goes on to its real outcome; a terminal one still ends it (CancelledWhile...).
+TEST_F(Charge, TotalCancellationAfterThePushIsIgnored) {
+  start(false);
+  auto f = charge(params());
+  auto pushed = wait_stage(charge_stage::awaiting_delivery);
+  ASSERT_TRUE(pushed);
+  asio::post(io_.io(), [this] { cancel_.emit(asio::cancellation_type::total); });
+  auto code = deliver();
+  ASSERT_FALSE(code.empty());
+  EXPECT_EQ(sim_->approve_payment(code), sim::control_result::ok);
+  auto [ec, r] = get(f);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(r.outcome, charge_outcome::paid) << r.reason;
+  EXPECT_EQ(pushes_, 1);
+}
