@@ -1,13 +1,12 @@
-// Webhooks: signature (OpenSSL HMAC-SHA512, constant-time compare), typed parsing of the events
-// the charge flow uses, the in-memory de-duplication store and the in-process feed.
+// Webhooks: signature (OpenSSL HMAC-SHA512, constant-time compare), the in-memory
+// de-duplication store and the in-process feed. Reading an event's JSON is in
+// src/json/webhook_json.cpp.
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <algorithm>
 #include <array>
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 #include <deque>
 #include <mutex>
 #include <paystack/error.hpp>
@@ -15,9 +14,6 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
-
-#include "json/models.hpp"
-#include "json/reader.hpp"
 
 namespace paystack {
 namespace detail {
@@ -60,59 +56,6 @@ std::string_view trim(std::string_view s) noexcept {
          (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
-}
-
-bool read_charge(const boost::json::value& v, charge_success_data& out, std::string& detail) {
-  object_reader r(v, "data", detail);
-  r.required("id", out.id);
-  r.required("reference", out.reference);
-  r.required("amount", out.amount);
-  std::optional<std::string> s;
-  r.optional("status", s);
-  out.status = s.value_or("");
-  std::optional<std::string> cur;
-  r.optional("currency", cur);
-  out.currency = cur.value_or("");
-  r.optional("requested_amount", out.requested_amount);
-  r.optional("channel", out.channel);
-  r.optional("paid_at", out.paid_at);
-  r.optional("gateway_response", out.gateway_response);
-  if (!r.ok()) return false;
-  if (const auto* c = r.find("customer"); c && c->is_object()) {
-    object_reader cr(*c, "data.customer", detail);
-    cr.optional("id", out.customer_id);
-    cr.optional("customer_code", out.customer_code);
-    if (!cr.ok()) return false;
-  }
-  if (const auto* src = r.find("source"); src && src->is_object()) {
-    object_reader sr(*src, "data.source", detail);
-    sr.optional("type", out.source_type);
-    sr.optional("identifier", out.terminal_id);
-    if (!sr.ok()) return false;
-  }
-  return true;
-}
-
-bool read_failed(const boost::json::value& v, invoice_payment_failed_data& out,
-                 std::string& detail) {
-  object_reader r(v, "data", detail);
-  r.optional("id", out.id);
-  r.optional("invoice_code", out.invoice_code);
-  r.optional("request_code", out.request_code);
-  r.optional("offline_reference", out.offline_reference);
-  r.optional("amount", out.amount);
-  r.optional("status", out.status);
-  r.optional("description", out.description);
-  if (!r.ok()) return false;
-  if (const auto* c = r.find("customer"); c && c->is_object()) {
-    object_reader cr(*c, "data.customer", detail);
-    cr.optional("id", out.customer_id);
-    cr.optional("customer_code", out.customer_code);
-    if (!cr.ok()) return false;
-  } else if (c && c->is_int64()) {
-    out.customer_id = c->as_int64();
-  }
-  return true;
 }
 
 std::string sha256_hex(std::string_view s) {
@@ -187,67 +130,6 @@ std::string sign_webhook_payload(std::string_view raw_body, std::string_view sec
   if (!detail::hmac_sha512(secret_key, raw_body, mac))
     throw std::runtime_error("HMAC-SHA512 failed");
   return detail::to_hex(mac.data(), mac.size());
-}
-
-std::string_view to_string(webhook_event_type t) noexcept {
-  switch (t) {
-    case webhook_event_type::charge_success:
-      return "charge.success";
-    case webhook_event_type::payment_request_success:
-      return "paymentrequest.success";
-    case webhook_event_type::payment_request_pending:
-      return "paymentrequest.pending";
-    case webhook_event_type::invoice_payment_failed:
-      return "invoice.payment_failed";
-    case webhook_event_type::other:
-      break;
-  }
-  return "";
-}
-
-boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_body,
-                                                         std::string* detail_out) {
-  std::string detail;
-  auto fail = [&](std::string d) -> boost::system::result<webhook_event> {
-    if (detail_out) *detail_out = std::move(d);
-    return make_error_code(error::bad_response);
-  };
-  boost::system::error_code ec;
-  boost::json::value root = boost::json::parse(raw_body, ec);
-  if (ec) return fail("webhook body is not JSON: " + ec.message());
-  const auto* obj = root.if_object();
-  if (!obj) return fail("webhook body is not a JSON object");
-  const auto* name = obj->if_contains("event");
-  if (!name || !name->is_string()) return fail("webhook body has no string \"event\"");
-  const auto* data = obj->if_contains("data");
-  if (!data) return fail("webhook body has no \"data\"");
-
-  webhook_event e;
-  e.event = std::string(name->get_string());
-  const bool known = e.event == "charge.success" || e.event == "paymentrequest.success" ||
-                     e.event == "paymentrequest.pending" || e.event == "invoice.payment_failed";
-  // Other events may carry any JSON (subscription.expiring_cards sends an array).
-  if (known && !data->is_object()) return fail(e.event + ": \"data\" is not an object");
-  e.raw_body = std::string(raw_body);
-  e.data_json = boost::json::serialize(*data);
-  if (e.event == "charge.success") {
-    e.type = webhook_event_type::charge_success;
-    charge_success_data d;
-    if (!detail::read_charge(*data, d, detail)) return fail(std::move(detail));
-    e.data = std::move(d);
-  } else if (e.event == "paymentrequest.success" || e.event == "paymentrequest.pending") {
-    e.type = e.event == "paymentrequest.success" ? webhook_event_type::payment_request_success
-                                                 : webhook_event_type::payment_request_pending;
-    payment_request pr;
-    if (!detail::read_model(*data, pr, detail)) return fail(std::move(detail));
-    e.data = std::move(pr);
-  } else if (e.event == "invoice.payment_failed") {
-    e.type = webhook_event_type::invoice_payment_failed;
-    invoice_payment_failed_data d;
-    if (!detail::read_failed(*data, d, detail)) return fail(std::move(detail));
-    e.data = std::move(d);
-  }
-  return e;
 }
 
 std::string webhook_dedup_key(const webhook_event& e) {
