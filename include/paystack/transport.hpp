@@ -63,8 +63,10 @@ class transport {
   virtual void async_send(const http_request& request, clock::time_point deadline,
                           handler_type handler) = 0;
 
-  /// Cancels everything in flight and closes idle connections. Called when the last client
-  /// handle using this transport is destroyed. Must be idempotent.
+  /// Cancels everything in flight and closes idle connections. Must be idempotent. The library
+  /// calls it for the built-in transport when the last client handle using it is destroyed. A
+  /// transport you pass in client_options::transport may serve several clients, so the library
+  /// never calls it: call it yourself when no client uses the transport any more.
   virtual void shutdown() noexcept {}
 };
 
