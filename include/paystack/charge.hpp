@@ -161,6 +161,7 @@ void start_charge_on_terminal(terminal_client client, std::string terminal_id, c
 ///             request may be paid anyway. When delivery could not be checked at all, the
 ///             outcome is timed_out, not not_delivered. A failed push's reason names the
 ///             request code to verify.
+///   The handler is never invoked from within this function (refusals are posted too).
 ///   In every case r says how far the charge went; when r.event_id is set the terminal may
 ///   still show the request: reconcile with async_verify_payment_request(r.request->request_code).
 ///

@@ -40,6 +40,13 @@ struct create_payment_request_params {
   std::optional<std::string> split_code;
 };
 
+/// Why these parameters would be refused, checked without sending anything: a customer, an
+/// amount or at least one line item, a positive amount, line items with a name, a positive
+/// amount and quantity, tax lines with a name and a non-negative amount. Empty when they are
+/// fine. Create Payment Request and async_charge_on_terminal refuse such parameters with
+/// error::invalid_argument before anything is sent.
+std::string check_payment_request_params(const create_payment_request_params& params);
+
 /// A payment request (`data` of create, fetch and verify).
 struct payment_request {
   std::int64_t id = 0;                           ///< needed for the invoice event

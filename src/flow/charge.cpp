@@ -103,6 +103,19 @@ struct mailbox {
   std::weak_ptr<mailbox> keep_alive;
 };
 
+/// The payment request a charge creates.
+create_payment_request_params request_params(const charge_params& p) {
+  create_payment_request_params cp;
+  cp.customer = p.customer;
+  cp.amount = p.amount;
+  cp.line_items = p.line_items;
+  cp.tax = p.tax;
+  cp.currency = p.currency;
+  cp.description = p.description;
+  cp.send_notification = p.send_notification;
+  return cp;
+}
+
 std::string describe(const charge_reply& r) {
   if (!r.message.empty()) return r.message;
   if (!r.error_detail.empty()) return r.error_detail;
@@ -301,14 +314,7 @@ class charge_flow {
       co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     }
     progress(charge_stage::creating_request, "creating the payment request");
-    create_payment_request_params cp;
-    cp.customer = p_.customer;
-    cp.amount = p_.amount;
-    cp.line_items = p_.line_items;
-    cp.tax = p_.tax;
-    cp.currency = p_.currency;
-    cp.description = p_.description;
-    cp.send_notification = p_.send_notification;
+    auto cp = request_params(p_);
     payment_request_client api(bounded());
     auto [ec, resp] =
         co_await api.async_create_payment_request(std::move(cp), as_tuple(use_awaitable));
@@ -579,9 +585,9 @@ std::string check_params(const std::string& terminal_id, const charge_params& p)
   if (terminal_id.empty() || terminal_id.size() > 256)
     return "terminal_id must be 1 to 256 "
            "characters";
-  if (p.customer.empty()) return "customer (id or code) is required";
-  if (!p.amount && p.line_items.empty()) return "give an amount or at least one line item";
-  if (p.amount && *p.amount <= 0) return "amount must be positive (in the currency subunit)";
+  // The payment request's own checks: everything Create Payment Request would refuse is
+  // refused here, before the presence check sends anything.
+  if (auto why = check_payment_request_params(request_params(p)); !why.empty()) return why;
   if (p.timeout <= milliseconds(0)) return "timeout must be positive";
   if (p.delivery_poll_initial <= milliseconds(0) || p.delivery_poll_max <= milliseconds(0) ||
       p.verify_poll_interval <= milliseconds(0) || p.verify_fallback_interval <= milliseconds(0))

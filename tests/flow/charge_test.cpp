@@ -434,6 +434,14 @@ TEST_F(Charge, InvalidParamsAreRefusedBeforeSending) {
   p2.amount.reset();
   auto f2 = charge(std::move(p2));
   EXPECT_EQ(get(f2).first, make_error_code(error::invalid_argument));
+  // A bad line item is refused before the presence check, as Create Payment Request would.
+  auto p3 = params();
+  p3.line_items.push_back({.name = "", .amount = 100, .quantity = 1});
+  auto f3 = charge(std::move(p3));
+  auto [ec3, r3] = get(f3);
+  EXPECT_EQ(ec3, make_error_code(error::invalid_argument));
+  EXPECT_NE(r3.reason.find("line item"), std::string::npos) << r3.reason;
+  EXPECT_FALSE(r3.presence) << "nothing was sent";
   EXPECT_EQ(creates_, 0);
 }
 
