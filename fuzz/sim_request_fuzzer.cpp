@@ -1,5 +1,6 @@
 // libFuzzer target: raw bytes through paystack-sim's HTTP parsing and request handling, without
-// sockets (paystack::sim::detail::process_raw). Two modes, chosen by the first byte:
+// sockets (paystack::sim::detail::process_raw, which answers through the same respond() as the
+// socket server). Two modes, chosen by the first byte:
 //  - raw: the input is the byte stream a client would send (pipelining included);
 //  - shaped: a valid request line, headers and Content-Length for one of the simulator's routes
 //    around a fuzzed body, so that the JSON handling of every endpoint is reached quickly.

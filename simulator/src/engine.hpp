@@ -1,6 +1,18 @@
 #pragma once
-// The simulator's state and request handling, free of sockets: an HTTP request in (already
-// parsed), an HTTP response out. Used by the Beast server, the fuzz target and the unit tests.
+// The simulator's model: its state (records.hpp) behind one mutex, and request handling free of
+// sockets: an HTTP request in (already parsed), an HTTP response out. Used through respond()
+// (http_server.hpp) by the Beast server and the fuzz target, and directly by the unit tests.
+//
+// One class, its members implemented in one file per thing simulated (doc/adr/sim-0002):
+//   engine.cpp       construction, seeding, ids, lookups, customers; handle(): faults,
+//                    authentication, rate limit, and route_api(), the table of API resources
+//   routes/*.cpp     one file per API resource (terminals, events, payment_requests) and the
+//                    /_sim control routes (sim_control, sim_control_pages)
+//   devices.cpp      event delivery and payment settlement, as a terminal would do them
+//   webhooks.cpp     webhook emission and the delivery log
+//   control.cpp      the control operations (server.hpp's C++ API and /_sim)
+//   fault.cpp        x-sim-fault specs and registered fault plans
+//   wire.hpp         request/response types and answer envelopes
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -19,44 +31,13 @@
 #include <utility>
 #include <vector>
 
+#include "fault.hpp"
 #include "limits.hpp"
 #include "paystack/sim/server.hpp"
+#include "records.hpp"
+#include "wire.hpp"
 
 namespace paystack::sim::detail {
-
-/// What the transport layer read.
-struct http_request {
-  std::string method;  ///< upper case, e.g. "GET"
-  std::string target;  ///< origin form: path and query
-  std::string authorization;
-  std::string content_type;
-  std::string body;
-};
-
-/// What the transport layer writes (it adds Content-Length, Connection, Date...).
-struct http_response {
-  unsigned status = 200;
-  std::string content_type = "application/json; charset=utf-8";
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-};
-
-enum class reset_mode { none, before_read, after_read };
-
-/// A fault to inject into one request (parsed from x-sim-fault or a registered plan).
-struct fault_plan {
-  std::optional<unsigned> status;        ///< answer with this status instead of handling
-  std::optional<unsigned> retry_after;   ///< seconds; implies 429 unless status is given
-  std::chrono::milliseconds delay{0};    ///< wait before answering
-  reset_mode reset = reset_mode::none;   ///< RST the connection
-  bool truncate = false;                 ///< send half the body, then close
-  bool html502 = false;                  ///< an HTML 502 page instead of handling
-  std::chrono::milliseconds trickle{0};  ///< send the response a few bytes at a time
-  std::string error;                     ///< non-empty: the spec was malformed (answer 400)
-};
-
-/// Parses an x-sim-fault spec ("status=503;delay_ms=10"). `times` is returned separately.
-fault_plan parse_fault_spec(std::string_view spec, std::optional<unsigned>* times = nullptr);
 
 /// Lower-case hex HMAC-SHA512 of `body` keyed with `key`.
 std::string hmac_sha512_hex(std::string_view key, std::string_view body);
@@ -109,103 +90,66 @@ class engine {
   sim_counters& counters() noexcept { return counters_; }
 
  private:
-  struct device {
-    std::int64_t id = 0;
-    std::string serial;
-    std::string terminal_id;
-    std::optional<std::string> name;
-    std::optional<std::string> address;
-    bool commissioned = false;
-    bool online = true;
-    bool available = true;
-  };
-  struct customer {
-    std::int64_t id = 0;
-    std::string code;
-    std::string email;
-    std::string created_at;
-  };
-  struct payment_request {
-    std::int64_t id = 0;
-    std::string request_code;
-    std::string offline_reference;
-    std::int64_t amount = 0;
-    std::string currency;
-    boost::json::value description;  // string or null
-    boost::json::value due_date;     // string or null
-    boost::json::value metadata;     // as given, or null
-    boost::json::value line_items;   // array, items as given
-    boost::json::value tax;          // array, items as given
-    bool has_invoice = false;
-    std::optional<std::int64_t> invoice_number;
-    std::int64_t customer_id = 0;
-    std::string status = "pending";  // pending | success | draft
-    std::optional<std::string> paid_at;
-    std::string created_at;
-    std::string updated_at;
-    std::optional<std::int64_t> transaction_id;
-    std::string transaction_reference;
-    std::string last_terminal;  // terminal id of the last delivered invoice event
-    std::size_t bytes = 0;      // what it counts against max_payment_request_bytes
-  };
-  struct event {
-    std::string id;
-    std::string terminal_id;
-    std::string type;
-    std::string action;
-    std::int64_t data_id = 0;
-    std::chrono::system_clock::time_point created;
-    bool delivered = false;
-    bool held = false;
-    bool scheduled = false;
-  };
-
   using clock = std::chrono::steady_clock;
 
   // All *_locked functions expect mutex_ held.
+
+  // engine.cpp: seeding, ids, lookups, customers, and the table of API resources. A new
+  // resource (virtual terminals, transactions, refunds...) gets its routes in
+  // routes/<resource>.cpp and one line in route_api().
   void seed_locked();
-  device* find_terminal_locked(std::string_view terminal_id);
-  payment_request* find_request_locked(std::string_view id_or_code);
+  void reset_locked();
+  std::string domain() const;
   std::string random_string(std::string_view alphabet, std::size_t n);
   std::string new_terminal_id_locked();
   std::string new_serial_locked();
-  std::int64_t customer_for_locked(std::int64_t id, std::string code);
   device& add_device_locked(std::string serial, bool commissioned, std::optional<std::string> name);
-  void schedule_delivery_locked(event& e);
-  void deliver_locked(event& e);
-  control_result settle_locked(payment_request& pr, bool approve);
-  void emit_locked(std::string_view name, std::string body);
-  void remember_event_locked(event e);
-
+  device* find_terminal_locked(std::string_view terminal_id);
+  payment_request* find_request_locked(std::string_view id_or_code);
+  std::int64_t customer_for_locked(std::int64_t id, std::string code);
+  boost::json::object customer_json(std::int64_t id, bool full) const;
   http_response route_api(const http_request& req, std::string_view path, std::string_view query);
-  http_response route_control(const http_request& req, std::string_view path);
 
+  // routes/terminals.cpp: /terminal
   http_response list_terminals(std::string_view query);
   http_response fetch_terminal(std::string_view terminal_id);
   http_response update_terminal(std::string_view terminal_id, const http_request& req);
   http_response presence(std::string_view terminal_id);
   http_response commission(const http_request& req, bool commission);
+  boost::json::object terminal_json(const device& d, bool with_split_code) const;
+
+  // routes/events.cpp: /terminal/{id}/event
   http_response send_event(std::string_view terminal_id, const http_request& req);
   http_response event_status(std::string_view terminal_id, std::string_view event_id);
+  void remember_event_locked(event e);
+
+  // routes/payment_requests.cpp: /paymentrequest
   http_response create_request(const http_request& req);
   http_response fetch_request(std::string_view id_or_code, bool verify);
+  void store_request_locked(payment_request pr);
+  boost::json::object request_webhook_json(const payment_request& pr, bool create) const;
 
-  void reset_locked();
+  // devices.cpp: what the terminals do
+  void schedule_delivery_locked(event& e);
+  void deliver_locked(event& e);
+  control_result settle_locked(payment_request& pr, bool approve);
+
+  // webhooks.cpp
+  void emit_locked(std::string_view name, std::string body);
+  void drop_oldest_webhook_locked();
+
+  // control.cpp
   control_result set_presence_locked(std::string_view terminal_id, std::optional<bool> online,
                                      std::optional<bool> available);
   control_result deliver_event_locked(std::string_view event_id);
   control_result hold_event_locked(std::string_view event_id);
   std::string add_terminal_locked(std::string name);
   bool devices_full_locked() const;
-  void store_request_locked(payment_request pr);
-  void drop_oldest_webhook_locked();
 
-  std::string domain() const;
-  boost::json::object terminal_json(const device& d, bool with_split_code) const;
-  boost::json::object request_webhook_json(const payment_request& pr, bool create) const;
-  boost::json::object customer_json(std::int64_t id, bool full) const;
+  // routes/sim_control.cpp: /_sim
+  http_response route_control(const http_request& req, std::string_view path);
+  // routes/sim_control_pages.cpp: GET /_sim/state, /_sim/webhooks pages and /_sim/stats.
   boost::json::value state_json_locked() const;
-  // control_pages.cpp: GET /_sim/webhooks pages and GET /_sim/stats.
   std::optional<boost::json::object> webhook_page_locked(std::string_view query,
                                                          std::string& error) const;
   boost::json::object stats_json_locked() const;
@@ -237,10 +181,6 @@ class engine {
   std::unordered_map<std::string, event> events_;
   std::deque<std::string> event_order_;
 
-  struct fault_entry {
-    fault_plan plan;
-    unsigned remaining = 0;
-  };
   std::unordered_map<std::string, fault_entry> faults_;  // by fault id
 
   std::deque<webhook_delivery> webhook_log_;

@@ -1,4 +1,9 @@
-// The x-sim-fault grammar: `key=value` or flags separated by ';' (or ',').
+// The x-sim-fault grammar: `key=value` or flags separated by ';' (or ','), and the engine's
+// fault lookup: per-request specs and plans registered by id with a use count.
+#include "fault.hpp"
+
+#include <stdexcept>
+
 #include "engine.hpp"
 #include "util.hpp"
 
@@ -66,6 +71,44 @@ fault_plan parse_fault_spec(std::string_view spec, std::optional<unsigned>* time
     }
   }
   return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registered fault plans (x-sim-fault-id counters and POST /_sim/faults)
+
+fault_plan engine::take_fault(std::string_view spec, std::string_view fault_id) {
+  if (spec.empty() && fault_id.empty()) return {};
+  std::lock_guard lk(mutex_);
+  if (!fault_id.empty()) {
+    auto it = faults_.find(std::string(fault_id));
+    if (it != faults_.end()) {
+      if (it->second.remaining == 0) return {};
+      --it->second.remaining;
+      return it->second.plan;
+    }
+    if (spec.empty()) return {};
+    std::optional<unsigned> times;
+    auto plan = parse_fault_spec(spec, &times);
+    if (!plan.error.empty() || !times) return plan;
+    if (fault_id.size() > field_limit::fault_id) {
+      plan = {};
+      plan.error =
+          "x-sim-fault-id must be at most " + std::to_string(field_limit::fault_id) + " bytes";
+      return plan;
+    }
+    if (faults_.size() >= state_limit::faults) faults_.clear();
+    faults_[std::string(fault_id)] = fault_entry{plan, *times == 0 ? 0 : *times - 1};
+    return *times == 0 ? fault_plan{} : plan;
+  }
+  return parse_fault_spec(spec, nullptr);
+}
+
+void engine::add_fault(std::string id, std::string spec, unsigned times) {
+  auto plan = parse_fault_spec(spec, nullptr);
+  if (!plan.error.empty()) throw std::invalid_argument("invalid fault spec: " + plan.error);
+  std::lock_guard lk(mutex_);
+  if (faults_.size() >= state_limit::faults) faults_.clear();
+  faults_[std::move(id)] = fault_entry{std::move(plan), times};
 }
 
 }  // namespace paystack::sim::detail

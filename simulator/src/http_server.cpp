@@ -105,6 +105,25 @@ std::string serialize_response(const http_response& r, bool keep_alive) {
   return out;
 }
 
+fault_plan fault_for(engine& eng, const http_message& msg) {
+  return eng.take_fault(msg["x-sim-fault"], msg["x-sim-fault-id"]);
+}
+
+reply respond(engine& eng, const http_message& msg, const fault_plan& plan) {
+  reply r;
+  r.response = eng.handle(to_request(msg), plan);
+  r.reset = plan.reset == reset_mode::after_read;
+  r.truncate = plan.truncate;
+  r.keep_alive = msg.keep_alive() && !plan.truncate;
+  return r;
+}
+
+std::string wire_form(const reply& r, bool keep_alive) {
+  auto raw = serialize_response(r.response, keep_alive);
+  if (r.truncate) raw.resize(raw.size() - r.response.body.size() + r.response.body.size() / 2);
+  return raw;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 struct http_server::impl {
@@ -303,7 +322,7 @@ struct http_server::impl {
         co_return;
       }
       const auto& msg = parser.get();
-      auto plan = engine_.take_fault(msg["x-sim-fault"], msg["x-sim-fault-id"]);
+      auto plan = fault_for(engine_, msg);
       if (plan.reset == reset_mode::before_read) {
         hard_reset(stream);
         co_return;
@@ -322,23 +341,21 @@ struct http_server::impl {
           co_return;
         }
       }
-      bool keep_alive = msg.keep_alive();
-      auto response = engine_.handle(to_request(msg), plan);
+      auto answer = respond(engine_, msg, plan);
 
       auto delay = options_.latency + plan.delay;
       if (delay.count() > 0) {
         timer.expires_after(delay);
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
-      if (plan.reset == reset_mode::after_read) {
+      if (answer.reset) {
         hard_reset(stream);
         co_return;
       }
-      keep_alive = keep_alive && !stopping_ && !plan.truncate;
-      auto raw = serialize_response(response, keep_alive);
-      if (plan.truncate) {
-        auto cut = raw.size() - response.body.size() + response.body.size() / 2;
-        co_await write_all(stream, std::string_view(raw).substr(0, cut), ec);
+      bool keep_alive = answer.keep_alive && !stopping_;
+      auto raw = wire_form(answer, keep_alive);
+      if (answer.truncate) {
+        co_await write_all(stream, raw, ec);
         co_return;
       }
       if (plan.trickle.count() > 0) {
@@ -412,21 +429,18 @@ std::string process_raw(engine& eng, const server_options& options, std::string_
       break;
     }
     const auto& msg = parser.get();
-    auto plan = eng.take_fault(msg["x-sim-fault"], msg["x-sim-fault-id"]);
+    auto plan = fault_for(eng, msg);
     if (plan.reset == reset_mode::before_read) {
       out += "<reset>";
       break;
     }
-    auto response = eng.handle(to_request(msg), plan);
-    if (plan.reset == reset_mode::after_read) {
+    auto answer = respond(eng, msg, plan);
+    if (answer.reset) {
       out += "<reset>";
       break;
     }
-    bool keep_alive = msg.keep_alive() && !plan.truncate;
-    auto raw = serialize_response(response, keep_alive);
-    if (plan.truncate) raw.resize(raw.size() - response.body.size() + response.body.size() / 2);
-    out += raw;
-    if (!keep_alive) break;
+    out += wire_form(answer, answer.keep_alive);
+    if (!answer.keep_alive) break;
     bytes.remove_prefix(std::min(used, bytes.size()));
   }
   return out;

@@ -203,4 +203,12 @@ std::string_view reason_phrase(unsigned status) noexcept {
   }
 }
 
+bool starts_with(std::string_view s, std::string_view prefix) noexcept {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+std::string now_iso() {
+  return iso8601(std::chrono::system_clock::now());
+}
+
 }  // namespace paystack::sim::detail

@@ -30,4 +30,9 @@ std::string iso8601(std::chrono::system_clock::time_point tp);
 /// Reason phrase of an HTTP status ("Not Found"), or "Unknown".
 std::string_view reason_phrase(unsigned status) noexcept;
 
+/// Whether `s` begins with `prefix`.
+bool starts_with(std::string_view s, std::string_view prefix) noexcept;
+/// The current time, as iso8601().
+std::string now_iso();
+
 }  // namespace paystack::sim::detail

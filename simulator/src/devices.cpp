@@ -1,0 +1,157 @@
+// Device simulation: delivering events to terminals (after delivery_delay, only while online and
+// not held) and settling payment requests (auto_pay_delay, or approve/decline), which emits the
+// webhooks a real payment would.
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "engine.hpp"
+#include "util.hpp"
+#include "wire.hpp"
+
+namespace paystack::sim::detail {
+
+namespace json = boost::json;
+
+void engine::schedule_delivery_locked(event& e) {
+  if (e.delivered || e.held || e.scheduled || !options_.delivery_delay) return;
+  auto* d = find_terminal_locked(e.terminal_id);
+  if (d == nullptr || !d->online) return;
+  if (options_.delivery_delay->count() <= 0) {
+    deliver_locked(e);
+    return;
+  }
+  if (!hooks_.schedule) return;
+  e.scheduled = true;
+  hooks_.schedule(*options_.delivery_delay, [this, gen = generation_, id = e.id] {
+    std::lock_guard lk(mutex_);
+    if (gen != generation_) return;
+    auto it = events_.find(id);
+    if (it == events_.end()) return;
+    auto& ev = it->second;
+    ev.scheduled = false;
+    if (ev.held || ev.delivered) return;
+    auto* term = find_terminal_locked(ev.terminal_id);
+    if (term == nullptr || !term->online) return;
+    deliver_locked(ev);
+  });
+}
+
+void engine::deliver_locked(event& e) {
+  e.delivered = true;
+  if (e.type != "invoice") return;
+  auto it = requests_.find(e.data_id);
+  if (it == requests_.end()) return;
+  auto& pr = it->second;
+  pr.last_terminal = e.terminal_id;
+  if (e.action != "process" || pr.status != "pending") return;
+  if (auto* d = find_terminal_locked(e.terminal_id)) d->available = false;  // customer is paying
+  if (!options_.auto_pay_delay) return;
+  if (options_.auto_pay_delay->count() <= 0) {
+    settle_locked(pr, true);
+    return;
+  }
+  if (!hooks_.schedule) return;
+  hooks_.schedule(*options_.auto_pay_delay,
+                  [this, gen = generation_, id = pr.id, terminal = e.terminal_id] {
+                    std::lock_guard lk(mutex_);
+                    if (gen != generation_) return;
+                    auto found = requests_.find(id);
+                    if (found == requests_.end()) return;
+                    auto& req = found->second;
+                    if (req.status == "pending" && req.last_terminal == terminal) {
+                      settle_locked(req, true);
+                    }
+                  });
+}
+
+control_result engine::settle_locked(payment_request& pr, bool approve) {
+  if (pr.status != "pending") return control_result::conflict;
+  device* d = pr.last_terminal.empty() ? nullptr : find_terminal_locked(pr.last_terminal);
+  if (d != nullptr) d->available = true;
+  auto now = now_iso();
+  if (!approve) {
+    json::object data;
+    data["domain"] = domain();
+    data["invoice_code"] = pr.request_code;
+    data["amount"] = pr.amount;
+    data["period_start"] = pr.created_at;
+    data["period_end"] = now;
+    data["status"] = "pending";
+    data["paid"] = false;
+    data["paid_at"] = nullptr;
+    data["description"] = pr.description;
+    // Card details as the device would report them (test card values, the sample's types).
+    data["authorization"] =
+        json::object{{"authorization_code", "AUTH_" + random_string(alnum_lower, 10)},
+                     {"bin", "506066"},
+                     {"last4", "6666"},
+                     {"exp_month", "03"},
+                     {"exp_year", "2033"},
+                     {"channel", "pos"},
+                     {"card_type", "verve"},
+                     {"bank", "TEST BANK"},
+                     {"country_code", "NG"},
+                     {"brand", "verve"},
+                     {"reusable", false},
+                     {"signature", "SIG_" + random_string(alnum_upper, 20)},
+                     {"account_name", "POS CUSTOMER"}};
+    data["subscription"] = json::object{};
+    data["customer"] = customer_json(pr.customer_id, false);
+    data["transaction"] = json::object{};
+    data["created_at"] = pr.created_at;
+    data["offline_reference"] = pr.offline_reference;
+    emit_locked("invoice.payment_failed",
+                json::serialize(json::object{{"event", "invoice.payment_failed"}, {"data", data}}));
+    return control_result::ok;
+  }
+  pr.status = "success";
+  pr.paid_at = now;
+  pr.updated_at = now;
+  pr.transaction_id = next_transaction_id_++;
+  pr.transaction_reference = "pos_" + random_string(alnum_lower, 10);
+
+  json::object charge;
+  charge["id"] = *pr.transaction_id;
+  charge["domain"] = domain();
+  charge["status"] = "success";
+  charge["reference"] = pr.transaction_reference;
+  charge["amount"] = std::to_string(pr.amount);  // a string in the POS sample
+  charge["message"] = "Payment Made";
+  charge["gateway_response"] = "Approved or completed successfully";
+  charge["paid_at"] = now;
+  charge["created_at"] = now;
+  charge["channel"] = "pos";
+  charge["currency"] = pr.currency;
+  charge["ip_address"] = "127.0.0.1";
+  charge["metadata"] = 0;
+  charge["log"] = nullptr;
+  charge["fees"] = nullptr;
+  charge["fees_split"] = nullptr;
+  charge["authorization"] = json::object{{"exp_month", nullptr},
+                                         {"exp_year", nullptr},
+                                         {"account_name", nullptr},
+                                         {"receiver_bank_account_number", nullptr},
+                                         {"receiver_bank", nullptr}};
+  charge["customer"] = customer_json(pr.customer_id, false);
+  charge["plan"] = json::object{};
+  charge["subaccount"] = json::object{};
+  charge["split"] = json::object{};
+  charge["order_id"] = nullptr;
+  charge["paidAt"] = now;
+  charge["requested_amount"] = std::to_string(pr.amount);
+  charge["pos_transaction_data"] = nullptr;
+  charge["source"] =
+      json::object{{"type", "offline"},
+                   {"source", "pos"},
+                   {"entry_point", "pos_initialize"},
+                   {"identifier", pr.last_terminal.empty() ? json::value(nullptr)
+                                                           : json::value(pr.last_terminal)}};
+  emit_locked("charge.success",
+              json::serialize(json::object{{"event", "charge.success"}, {"data", charge}}));
+  emit_locked("paymentrequest.success",
+              json::serialize(json::object{{"event", "paymentrequest.success"},
+                                           {"data", request_webhook_json(pr, false)}}));
+  return control_result::ok;
+}
+
+}  // namespace paystack::sim::detail

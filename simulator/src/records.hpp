@@ -1,0 +1,93 @@
+#pragma once
+// The records the simulator keeps (its state, held by `engine` behind one mutex): devices and
+// terminals, customers, payment requests, terminal events and registered faults, with the
+// count bounds on each collection and the alphabets ids are drawn from.
+
+#include <boost/json/value.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "fault.hpp"
+
+namespace paystack::sim::detail {
+
+/// How many records each collection keeps (the oldest go first). Byte bounds: limits.hpp.
+namespace state_limit {
+inline constexpr std::size_t payment_requests = 100000;
+inline constexpr std::size_t events = 100000;
+inline constexpr std::size_t customers = 100000;
+inline constexpr std::size_t faults = 10000;
+inline constexpr std::size_t webhook_log = 10000;
+}  // namespace state_limit
+
+inline constexpr std::string_view alnum_upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+inline constexpr std::string_view alnum_lower = "abcdefghijklmnopqrstuvwxyz0123456789";
+inline constexpr std::string_view hex_lower = "0123456789abcdef";
+
+/// A device: a terminal once commissioned, a debug device (serial only) before.
+struct device {
+  std::int64_t id = 0;
+  std::string serial;
+  std::string terminal_id;
+  std::optional<std::string> name;
+  std::optional<std::string> address;
+  bool commissioned = false;
+  bool online = true;
+  bool available = true;
+};
+
+struct customer {
+  std::int64_t id = 0;
+  std::string code;
+  std::string email;
+  std::string created_at;
+};
+
+struct payment_request {
+  std::int64_t id = 0;
+  std::string request_code;
+  std::string offline_reference;
+  std::int64_t amount = 0;
+  std::string currency;
+  boost::json::value description;  // string or null
+  boost::json::value due_date;     // string or null
+  boost::json::value metadata;     // as given, or null
+  boost::json::value line_items;   // array, items as given
+  boost::json::value tax;          // array, items as given
+  bool has_invoice = false;
+  std::optional<std::int64_t> invoice_number;
+  std::int64_t customer_id = 0;
+  std::string status = "pending";  // pending | success | draft
+  std::optional<std::string> paid_at;
+  std::string created_at;
+  std::string updated_at;
+  std::optional<std::int64_t> transaction_id;
+  std::string transaction_reference;
+  std::string last_terminal;  // terminal id of the last delivered invoice event
+  std::size_t bytes = 0;      // what it counts against max_payment_request_bytes
+};
+
+/// An event sent to a terminal (POST /terminal/{id}/event).
+struct event {
+  std::string id;
+  std::string terminal_id;
+  std::string type;
+  std::string action;
+  std::int64_t data_id = 0;
+  std::chrono::system_clock::time_point created;
+  bool delivered = false;
+  bool held = false;
+  bool scheduled = false;
+};
+
+/// A fault plan registered by id, with the uses it has left.
+struct fault_entry {
+  fault_plan plan;
+  unsigned remaining = 0;
+};
+
+}  // namespace paystack::sim::detail

@@ -1,0 +1,300 @@
+// The /paymentrequest routes: create (validated and bounded), fetch and verify, and the payment
+// request as the create response and the paymentrequest.* webhooks show it.
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "engine.hpp"
+#include "util.hpp"
+#include "wire.hpp"
+
+namespace paystack::sim::detail {
+
+namespace json = boost::json;
+
+/// The payment request as the create response and the paymentrequest.* webhooks show it.
+json::object engine::request_webhook_json(const payment_request& pr, bool create) const {
+  json::object o;
+  o["id"] = pr.id;
+  o["integration"] = options_.integration_id;
+  o["domain"] = domain();
+  o["amount"] = pr.amount;
+  o["currency"] = pr.currency;
+  o["due_date"] = pr.due_date;
+  o["has_invoice"] = pr.has_invoice;
+  o["invoice_number"] = pr.invoice_number ? json::value(*pr.invoice_number) : json::value(nullptr);
+  o["description"] = pr.description;
+  if (!create) o["pdf_url"] = nullptr;
+  o["line_items"] = pr.line_items;
+  o["tax"] = pr.tax;
+  o["request_code"] = pr.request_code;
+  o["status"] = pr.status;
+  o["paid"] = pr.status == "success";
+  if (!create) o["paid_at"] = pr.paid_at ? json::value(*pr.paid_at) : json::value(nullptr);
+  o["metadata"] = pr.metadata;
+  o["notifications"] = json::array{};
+  o["offline_reference"] = pr.offline_reference;
+  o["customer"] = pr.customer_id;
+  o["created_at"] = pr.created_at;
+  o["discount"] = nullptr;
+  o["split_code"] = nullptr;
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+http_response engine::create_request(const http_request& req) {
+  json::object body;
+  if (auto err = parse_body(req, body)) return std::move(*err);
+
+  const auto* cust = member(body, "customer");
+  if (cust == nullptr || cust->is_null()) return missing("customer");
+  std::int64_t customer_id = 0;
+  std::string customer_code;
+  if (auto id = to_int(*cust)) {
+    if (*id <= 0) return invalid("\"customer\" must be a customer id or code");
+    customer_id = *id;
+  } else if (cust->is_string() && !cust->get_string().empty() &&
+             cust->get_string().size() <= field_limit::customer) {
+    customer_code = std::string(cust->get_string());
+  } else {
+    return invalid("\"customer\" must be a customer id or code");
+  }
+
+  json::array line_items;
+  json::array tax;
+  std::int64_t total = 0;
+  constexpr std::int64_t max_amount = 1'000'000'000'000;  // keeps sums far from overflow
+  auto read_items = [&](std::string_view field, json::array& out,
+                        bool quantity) -> std::optional<http_response> {
+    const auto* v = member(body, field);
+    if (v == nullptr || v->is_null()) return std::nullopt;
+    if (!v->is_array()) return invalid("\"" + std::string(field) + "\" must be an array");
+    if (v->get_array().size() > 100) return invalid("Too many " + std::string(field));
+    for (const auto& item : v->get_array()) {
+      if (!item.is_object())
+        return invalid("Each of \"" + std::string(field) + "\" must be an object");
+      const auto& o = item.get_object();
+      const auto* name = member(o, "name");
+      if (name == nullptr || !name->is_string()) {
+        return missing(std::string(field) + ".name");
+      }
+      if (name->get_string().size() > field_limit::name) {
+        return invalid(too_long(std::string(field) + ".name", field_limit::name));
+      }
+      const auto* amt = member(o, "amount");
+      if (amt == nullptr) return missing(std::string(field) + ".amount");
+      auto a = to_int(*amt);
+      if (!a || *a > max_amount) {
+        return invalid("\"" + std::string(field) + ".amount\" must be a positive integer");
+      }
+      std::int64_t q = 1;
+      if (quantity) {
+        if (const auto* qv = member(o, "quantity")) {
+          auto qn = to_int(*qv);
+          if (!qn || *qn < 1 || *qn > 100000)
+            return invalid("\"line_items.quantity\" must be a positive integer");
+          q = *qn;
+        }
+      }
+      total += *a * q;
+      out.push_back(item);
+    }
+    return std::nullopt;
+  };
+  if (auto err = read_items("line_items", line_items, true)) return std::move(*err);
+  if (auto err = read_items("tax", tax, false)) return std::move(*err);
+  // Items are stored as sent (extra members included), so their size is bounded as a whole.
+  std::size_t stored_bytes = sizeof(payment_request) + 256;
+  for (auto* items : {&line_items, &tax}) {
+    auto size = json::serialize(*items).size();
+    if (size > field_limit::items) {
+      return invalid(too_long(items == &tax ? "tax" : "line_items", field_limit::items));
+    }
+    stored_bytes += size;
+  }
+
+  std::int64_t amount = 0;
+  if (const auto* v = member(body, "amount"); v != nullptr && !v->is_null()) {
+    auto a = to_int(*v);
+    if (!a || *a <= 0 || *a > max_amount) return invalid("\"amount\" must be a positive integer");
+    amount = *a;
+  } else if (line_items.empty() && tax.empty()) {
+    return missing("amount");
+  } else {
+    amount = total;
+  }
+  if (amount <= 0) return invalid("\"amount\" must be a positive integer");
+
+  std::string currency = "NGN";
+  if (const auto* v = member(body, "currency"); v != nullptr && !v->is_null()) {
+    if (!v->is_string()) return invalid("\"currency\" must be one of [NGN, GHS, ZAR, USD]");
+    currency = std::string(v->get_string());
+    if (currency != "NGN" && currency != "GHS" && currency != "ZAR" && currency != "USD") {
+      return invalid("\"currency\" must be one of [NGN, GHS, ZAR, USD]");
+    }
+  }
+  json::value description = nullptr;
+  if (const auto* v = member(body, "description"); v != nullptr && !v->is_null()) {
+    if (!v->is_string()) return invalid("\"description\" must be a string");
+    if (v->get_string().size() > field_limit::description) {
+      return invalid(too_long("description", field_limit::description));
+    }
+    stored_bytes += v->get_string().size();
+    description = *v;
+  }
+  json::value due_date = nullptr;
+  if (const auto* v = member(body, "due_date"); v != nullptr && !v->is_null()) {
+    if (!v->is_string() || v->get_string().size() > field_limit::due_date) {
+      return invalid("\"due_date\" must be an ISO 8601 date");
+    }
+    due_date = *v;
+  }
+  json::value metadata = nullptr;
+  if (const auto* v = member(body, "metadata")) {
+    auto size = json::serialize(*v).size();
+    if (size > field_limit::metadata) return invalid(too_long("metadata", field_limit::metadata));
+    stored_bytes += size;
+    metadata = *v;
+  }
+  bool has_invoice = !line_items.empty();
+  if (const auto* v = member(body, "has_invoice"); v != nullptr && v->is_bool()) {
+    has_invoice = v->get_bool();
+  }
+  bool draft = false;
+  if (const auto* v = member(body, "draft"); v != nullptr && v->is_bool()) draft = v->get_bool();
+
+  payment_request pr;
+  pr.id = next_request_id_++;
+  pr.customer_id = customer_for_locked(customer_id, customer_code);
+  pr.request_code = "PRQ_" + random_string(alnum_lower, 15);
+  pr.offline_reference = std::to_string(options_.integration_id) + std::to_string(pr.id);
+  pr.amount = amount;
+  pr.currency = currency;
+  pr.description = std::move(description);
+  pr.due_date = std::move(due_date);
+  pr.metadata = std::move(metadata);
+  pr.line_items = std::move(line_items);
+  pr.tax = std::move(tax);
+  pr.has_invoice = has_invoice;
+  if (has_invoice) {
+    if (const auto* v = member(body, "invoice_number"); v != nullptr && to_int(*v)) {
+      pr.invoice_number = *to_int(*v);
+    } else {
+      pr.invoice_number = next_invoice_number_++;
+    }
+  }
+  pr.status = draft ? "draft" : "pending";
+  pr.created_at = now_iso();
+  pr.updated_at = pr.created_at;
+  pr.bytes = stored_bytes;
+  auto id = pr.id;
+  store_request_locked(std::move(pr));
+  auto& stored = requests_.at(id);
+
+  if (!draft) {
+    emit_locked("paymentrequest.pending",
+                json::serialize(json::object{{"event", "paymentrequest.pending"},
+                                             {"data", request_webhook_json(stored, false)}}));
+  }
+  return ok("Payment request created", request_webhook_json(stored, true));
+}
+
+/// Keeps the newest requests within state_limit::payment_requests and
+/// options_.max_payment_request_bytes.
+void engine::store_request_locked(payment_request pr) {
+  while (!requests_.empty() && (requests_.size() >= state_limit::payment_requests ||
+                                request_bytes_ + pr.bytes > options_.max_payment_request_bytes)) {
+    auto oldest = requests_.begin();
+    request_bytes_ -= std::min(request_bytes_, oldest->second.bytes);
+    by_request_code_.erase(oldest->second.request_code);
+    requests_.erase(oldest);
+    ++requests_dropped_;
+  }
+  request_bytes_ += pr.bytes;
+  by_request_code_[pr.request_code] = pr.id;
+  auto id = pr.id;
+  requests_.emplace(id, std::move(pr));
+}
+
+http_response engine::fetch_request(std::string_view id_or_code, bool verify) {
+  auto* pr = find_request_locked(id_or_code);
+  if (pr == nullptr) return not_found("Payment request not found");
+  bool paid = pr->status == "success";
+  json::array transactions;
+  if (pr->transaction_id) {
+    transactions.push_back(json::object{{"id", *pr->transaction_id},
+                                        {"reference", pr->transaction_reference},
+                                        {"amount", pr->amount},
+                                        {"currency", pr->currency},
+                                        {"channel", "pos"},
+                                        {"status", "success"},
+                                        {"paid_at", pr->paid_at ? *pr->paid_at : std::string{}}});
+  }
+  json::object o;
+  if (verify) {
+    o["id"] = pr->id;
+    o["domain"] = domain();
+    o["amount"] = pr->amount;
+    o["currency"] = pr->currency;
+    o["due_date"] = pr->due_date;
+    o["has_invoice"] = pr->has_invoice;
+    o["invoice_number"] =
+        pr->invoice_number ? json::value(*pr->invoice_number) : json::value(nullptr);
+    o["description"] = pr->description;
+    o["pdf_url"] = nullptr;
+    o["line_items"] = pr->line_items;
+    o["tax"] = pr->tax;
+    o["request_code"] = pr->request_code;
+    o["status"] = pr->status;
+    o["paid"] = paid;
+    o["paid_at"] = pr->paid_at ? json::value(*pr->paid_at) : json::value(nullptr);
+    o["metadata"] = pr->metadata;
+    o["notifications"] = json::array{};
+    o["offline_reference"] = pr->offline_reference;
+    o["customer"] = customer_json(pr->customer_id, false);
+    o["created_at"] = pr->created_at;
+    o["integration"] = json::object{
+        {"key", "pk_test_simulator"},
+        {"name", "Paystack Simulator"},
+        {"logo", "https://s3-eu-west-1.amazonaws.com/pstk-integration-logos/paystack.jpg"},
+        {"allowed_currencies", json::array{"NGN", "GHS", "ZAR", "USD"}}};
+    o["pending_amount"] = paid ? 0 : pr->amount;
+  } else {
+    o["transactions"] = std::move(transactions);
+    o["domain"] = domain();
+    o["request_code"] = pr->request_code;
+    o["description"] = pr->description;
+    o["line_items"] = pr->line_items;
+    o["tax"] = pr->tax;
+    o["amount"] = pr->amount;
+    o["discount"] = nullptr;
+    o["currency"] = pr->currency;
+    o["due_date"] = pr->due_date;
+    o["status"] = pr->status;
+    o["paid"] = paid;
+    o["paid_at"] = pr->paid_at ? json::value(*pr->paid_at) : json::value(nullptr);
+    o["metadata"] = pr->metadata;
+    o["has_invoice"] = pr->has_invoice;
+    o["invoice_number"] =
+        pr->invoice_number ? json::value(*pr->invoice_number) : json::value(nullptr);
+    o["offline_reference"] = pr->offline_reference;
+    o["pdf_url"] = nullptr;
+    o["notifications"] = json::array{};
+    o["archived"] = false;
+    o["source"] = "user";
+    o["payment_method"] = paid ? json::value("pos") : json::value(nullptr);
+    o["note"] = nullptr;
+    o["amount_paid"] = paid ? json::value(pr->amount) : json::value(nullptr);
+    o["id"] = pr->id;
+    o["integration"] = options_.integration_id;
+    o["customer"] = customer_json(pr->customer_id, true);
+    o["createdAt"] = pr->created_at;
+    o["updatedAt"] = pr->updated_at;
+    o["pending_amount"] = paid ? 0 : pr->amount;
+  }
+  return ok("Payment request retrieved", std::move(o));
+}
+
+}  // namespace paystack::sim::detail

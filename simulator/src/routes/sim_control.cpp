@@ -1,0 +1,115 @@
+// The /_sim control routes (the HTTP face of control.cpp): health, state, reset, webhooks,
+// stats, terminals, devices, presence, events, payment approval and faults.
+#include <boost/json/array.hpp>
+
+#include "engine.hpp"
+#include "util.hpp"
+#include "wire.hpp"
+
+namespace paystack::sim::detail {
+
+namespace json = boost::json;
+
+namespace {
+http_response control_answer(control_result r, std::string_view what, std::string_view done) {
+  switch (r) {
+    case control_result::ok:
+      return ok(done);
+    case control_result::not_found:
+      return fail_plain(404, std::string(what) + " not found");
+    case control_result::conflict:
+      return fail_plain(409, std::string(what) + " is not in a state that allows this");
+  }
+  return fail_plain(500, "unexpected");
+}
+}  // namespace
+
+http_response engine::route_control(const http_request& req, std::string_view path) {
+  auto seg = split(path, '/');  // seg[0] == "_sim"
+  const auto& m = req.method;
+  auto n = seg.size();
+  json::object body;
+  if (m == "POST" || m == "PUT") {
+    if (auto err = parse_body(req, body)) return std::move(*err);
+  }
+  auto opt_bool = [&](std::string_view key) -> std::optional<bool> {
+    const auto* v = member(body, key);
+    if (v != nullptr && v->is_bool()) return v->get_bool();
+    return std::nullopt;
+  };
+  auto opt_string = [&](std::string_view key) -> std::string {
+    const auto* v = member(body, key);
+    if (v != nullptr && v->is_string()) return std::string(v->get_string());
+    return {};
+  };
+
+  if (n == 2 && m == "GET" && seg[1] == "health") return ok("Simulator is running");
+  if (n == 2 && m == "GET" && seg[1] == "state") return ok("State retrieved", state_json_locked());
+  if (n == 2 && m == "POST" && seg[1] == "reset") {
+    reset_locked();
+    return ok("State reset");
+  }
+  if (n == 2 && m == "GET" && seg[1] == "webhooks") {
+    std::string error;
+    auto page = webhook_page_locked(query_of(req.target), error);
+    if (!page) return invalid(error);
+    return make_json(200, *page);
+  }
+  if (n == 2 && m == "GET" && seg[1] == "stats") return ok("Stats retrieved", stats_json_locked());
+  if (n == 2 && m == "POST" && (seg[1] == "terminals" || seg[1] == "devices") &&
+      devices_full_locked()) {
+    return fail_plain(409, "Device limit reached: at most " + std::to_string(options_.max_devices) +
+                               " terminals and devices (POST /_sim/reset starts over)");
+  }
+  if (n == 2 && m == "POST" && seg[1] == "terminals") {
+    auto name = opt_string("name");
+    if (name.size() > field_limit::name) return invalid(too_long("name", field_limit::name));
+    auto tid = add_terminal_locked(std::move(name));
+    return ok("Terminal added", terminal_json(*find_terminal_locked(tid), false));
+  }
+  if (n == 2 && m == "POST" && seg[1] == "devices") {
+    auto serial = opt_string("serial_number");
+    if (serial.size() > field_limit::serial) {
+      return invalid(too_long("serial_number", field_limit::serial));
+    }
+    if (serial.empty()) serial = new_serial_locked();
+    if (by_serial_.contains(serial)) return fail_plain(409, "Device already exists");
+    add_device_locked(serial, false, std::nullopt);
+    return ok("Device added", json::object{{"serial_number", serial}});
+  }
+  if (n == 4 && (m == "POST" || m == "PUT") && seg[1] == "terminals" && seg[3] == "presence") {
+    return control_answer(set_presence_locked(seg[2], opt_bool("online"), opt_bool("available")),
+                          "Terminal", "Terminal presence updated");
+  }
+  if (n == 4 && m == "POST" && seg[1] == "events" && seg[3] == "deliver") {
+    return control_answer(deliver_event_locked(seg[2]), "Event", "Event delivered");
+  }
+  if (n == 4 && m == "POST" && seg[1] == "events" && seg[3] == "hold") {
+    return control_answer(hold_event_locked(seg[2]), "Event", "Event held");
+  }
+  if (n == 4 && m == "POST" && seg[1] == "payment-requests" &&
+      (seg[3] == "approve" || seg[3] == "decline")) {
+    auto* pr = find_request_locked(seg[2]);
+    if (pr == nullptr) return fail_plain(404, "Payment request not found");
+    bool approve = seg[3] == "approve";
+    return control_answer(settle_locked(*pr, approve), "Payment request",
+                          approve ? "Payment approved" : "Payment declined");
+  }
+  if (n == 2 && m == "POST" && seg[1] == "faults") {
+    auto id = opt_string("id");
+    auto spec = opt_string("fault");
+    const auto* times_v = member(body, "times");
+    auto times = times_v != nullptr ? to_int(*times_v) : std::optional<std::int64_t>{1};
+    if (id.empty() || spec.empty()) return missing(id.empty() ? "id" : "fault");
+    if (id.size() > field_limit::fault_id) return invalid(too_long("id", field_limit::fault_id));
+    if (!times || *times > 1000000) return invalid("\"times\" must be 0..1000000");
+    auto plan = parse_fault_spec(spec, nullptr);
+    if (!plan.error.empty()) return invalid("Invalid fault: " + plan.error);
+    if (faults_.size() >= state_limit::faults) faults_.clear();
+    faults_[id] = fault_entry{std::move(plan), static_cast<unsigned>(*times)};
+    return ok("Fault registered", json::object{{"id", id}, {"times", *times}});
+  }
+  return fail_plain(404, "Unknown simulator control route");
+}
+
+}  // namespace paystack::sim::detail
