@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "cli_runner.hpp"
+#include "raw_http.hpp"
 
 using namespace std::chrono_literals;
 using cli_test::run_result;
@@ -65,22 +66,12 @@ void expect_golden(const std::string& name, const run_result& r, bool with_stder
 
 /// POSTs `body` to a webhook URL (http://127.0.0.1:PORT/...) and returns the status code.
 int post_webhook(const std::string& url, const std::string& body, const std::string& signature) {
-  namespace asio = boost::asio;
   std::smatch m;
   if (!std::regex_search(url, m, std::regex(R"(http://127\.0\.0\.1:(\d+)(/\S*))"))) return -1;
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(std::stoi(m[1]))});
-  std::string req = "POST " + m[2].str() +
-                    " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    "x-paystack-signature: " +
-                    signature + "\r\nContent-Length: " + std::to_string(body.size()) +
-                    "\r\nConnection: close\r\n\r\n" + body;
-  asio::write(s, asio::buffer(req));
-  std::string out;
-  boost::system::error_code ec;
-  asio::read(s, asio::dynamic_buffer(out), ec);
-  return out.size() > 12 ? std::stoi(out.substr(9, 3)) : -1;
+  const auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
+  const auto a =
+      paystack::test::raw_http(port, paystack::test::webhook_request(body, signature, m[2]));
+  return a.status != 0 ? a.status : -1;
 }
 
 class Cli : public ::testing::Test {

@@ -167,42 +167,6 @@ void http_client::send_auth(bool on) {
 
 // ---------------------------------------------------------------------------------------------
 
-raw_result raw_exchange(std::uint16_t port, std::string_view bytes,
-                        std::chrono::milliseconds timeout) {
-  raw_result out;
-  asio::io_context ioc;
-  tcp::socket socket(ioc);
-  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  auto start = std::chrono::steady_clock::now();
-  boost::system::error_code ec;
-  asio::write(socket, asio::buffer(bytes.data(), bytes.size()), ec);
-  bool done = false;
-  std::array<char, 4096> chunk{};
-  std::function<void()> read_more = [&] {
-    socket.async_read_some(asio::buffer(chunk), [&](boost::system::error_code e, std::size_t n) {
-      if (n > 0) {
-        out.data.append(chunk.data(), n);
-        out.arrivals.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::steady_clock::now() - start));
-      }
-      if (e) {
-        out.reset = e == asio::error::connection_reset;
-        out.eof = e == asio::error::eof;
-        done = true;
-        return;
-      }
-      read_more();
-    });
-  };
-  read_more();
-  run_until(ioc, done, timeout);
-  out.timed_out = !done;
-  out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
-  socket.close(ec);
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 
 struct webhook_receiver::impl {

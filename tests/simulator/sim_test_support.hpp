@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "raw_http.hpp"
+
 namespace simtest {
 
 using headers = std::vector<std::pair<std::string, std::string>>;
@@ -60,19 +62,9 @@ class http_client {
   std::unique_ptr<impl> impl_;
 };
 
-/// How a raw exchange ended.
-struct raw_result {
-  std::string data;
-  bool reset = false;      // connection reset by peer
-  bool eof = false;        // orderly close
-  bool timed_out = false;  // deadline reached with the connection still open
-  std::chrono::milliseconds elapsed{0};
-  std::vector<std::chrono::milliseconds> arrivals;  // time of each read that returned data
-};
-
-/// Connects, writes `bytes`, reads until the connection ends or `timeout` passes.
-raw_result raw_exchange(std::uint16_t port, std::string_view bytes,
-                        std::chrono::milliseconds timeout);
+// The raw HTTP client is the tests' one (tests/support/raw_http.hpp).
+using paystack::test::raw_exchange;
+using paystack::test::raw_result;
 
 /// A loopback HTTP server that records webhook POSTs and answers with scripted statuses.
 class webhook_receiver {
