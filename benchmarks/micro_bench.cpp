@@ -31,7 +31,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "operation.hpp"  // private: make_response<T>, the parse path of every call
+#include "response_mapping.hpp"  // private: make_response<T>, the parse path of every call
 
 namespace {
 

@@ -3,14 +3,8 @@
 #include <openssl/opensslv.h>
 #include <openssl/x509.h>
 
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/bind_executor.hpp>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/version.hpp>
@@ -20,11 +14,9 @@
 #include <vector>
 
 #include "http/builtin_transport.hpp"
-#include "strand.hpp"
 
 namespace paystack::detail {
 namespace asio = boost::asio;
-using clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -163,14 +155,10 @@ std::shared_ptr<client_core> client_core::create(asio::any_io_executor ex, clien
     ts.max_body_bytes = options.max_response_bytes;
     ts.max_header_bytes = options.max_header_bytes;
     ts.ca_file = options.ca_file;
-    ts.fixed_headers = {{"Authorization", s.authorization},
-                        {"User-Agent", s.user_agent},
-                        {"Accept", "application/json"}};
     boost::system::error_code ec;
     s.transport = make_builtin_transport(s.strand, s.ep, std::move(ts), ec, detail);
     if (ec) fail(error::tls_failed, detail);
     s.owns_transport = true;
-    s.transport_adds_headers = true;
   }
   post_warnings(shared, security_warnings(s, options));
   return std::make_shared<client_core>(std::move(shared), options.retry, options.timeout);
@@ -181,172 +169,15 @@ http_request client_core::make_request(http_method method, std::string target,
   http_request r;
   r.method = method;
   r.target = std::move(target);
-  if (!shared_->transport_adds_headers) {
-    r.headers.reserve(4);
-    r.headers.emplace_back("Authorization", shared_->authorization);
-    r.headers.emplace_back("User-Agent", shared_->user_agent);
-    r.headers.emplace_back("Accept", "application/json");
-  }
+  // The one place the logical headers are added, whatever the transport (the built-in one
+  // adds only Host and Content-Length).
+  r.headers.reserve(4);
+  r.headers.emplace_back("Authorization", shared_->authorization);
+  r.headers.emplace_back("User-Agent", shared_->user_agent);
+  r.headers.emplace_back("Accept", "application/json");
   if (method != http_method::get) r.headers.emplace_back("Content-Type", "application/json");
   r.body = std::move(body);
   return r;
 }
 
-namespace {
-
-void log_attempt(core_shared& s, const http_request& req, unsigned attempt, clock::duration elapsed,
-                 const boost::system::error_code& ec, const http_reply& reply, bool will_retry) {
-  if (!s.logger) return;
-  log_record rec;
-  rec.method = to_string(req.method);
-  rec.path = req.target;
-  rec.status_code = reply.status_code;
-  rec.attempt = attempt;
-  rec.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
-  rec.error = ec;
-  rec.will_retry = will_retry;
-  try {
-    s.logger(rec);
-  } catch (...) {
-    // A logger must not break the call it describes.
-  }
-}
-
-}  // namespace
-
-exchange_op::exchange_op(const client_core& core, http_request request, retry_class cls)
-    : shared_(core.shared_ptr()),
-      request_(std::move(request)),
-      cls_(cls),
-      policy_(core.retry()),
-      timeout_(core.timeout()) {}
-
-void exchange_op::start(std::shared_ptr<exchange_op> op, asio::cancellation_slot caller_slot) {
-  op->caller_slot_ = caller_slot;
-  if (caller_slot.is_connected()) {
-    // The caller's signal may be emitted from any thread: stop() runs on the strand.
-    caller_slot.assign([weak = std::weak_ptr<exchange_op>(op),
-                        strand = op->shared_->strand](asio::cancellation_type type) {
-      // Seen at once by an attempt that has not started yet (nothing is sent).
-      if (auto o = weak.lock(); o && type != asio::cancellation_type::none)
-        o->cancel_requested_.store(true, std::memory_order_relaxed);
-      asio::post(strand, [weak, type] {
-        if (auto o = weak.lock()) o->stop(type);
-      });
-    });
-  }
-  auto& strand = op->shared_->strand;
-  asio::post(strand, [op = std::move(op)] { op->begin(); });
-}
-
-void exchange_op::begin() {
-  shared_->in_flight.push_back(*this);
-  t0_ = shared_->time->now();
-  deadline_ = t0_ + timeout_;
-  attempt();
-}
-
-void exchange_op::stop(asio::cancellation_type type) {
-  if (type == asio::cancellation_type::none || done_) return;
-  cancelled_ = true;
-  stop_.emit(type);
-}
-
-void exchange_op::attempt() {
-  if (cancel_requested_.load(std::memory_order_relaxed)) cancelled_ = true;
-  if (cancelled_) {  // attempts stays the number of attempts made
-    reply_.error_detail = "cancelled before sending";
-    return finish(asio::error::operation_aborted);
-  }
-  if (++attempt_ > 1) t0_ = shared_->time->now();
-  with_strand(shared_->strand, [this](const auto& strand) {
-    shared_->transport->async_send(
-        request_, deadline_,
-        asio::bind_cancellation_slot(
-            stop_.slot(),
-            asio::bind_executor(strand, [self = shared_from_this()](boost::system::error_code ec,
-                                                                    http_reply reply) mutable {
-              self->on_reply(ec, std::move(reply));
-            })));
-  });
-}
-
-void exchange_op::on_reply(boost::system::error_code ec, http_reply reply) {
-  if (cancelled_) ec = asio::error::operation_aborted;
-  auto& s = *shared_;
-  const auto now = s.time->now();
-  // The wall clock only matters for a Retry-After date or an x-ratelimit-reset timestamp.
-  const bool dated =
-      !reply.header("retry-after").empty() || !reply.header("x-ratelimit-reset").empty();
-  const auto wall =
-      dated ? std::chrono::system_clock::now() : std::chrono::system_clock::time_point{};
-  const auto d = decide_retry(cls_, policy_, attempt_, ec, reply, now, deadline_, wall,
-                              static_cast<std::uint32_t>(s.rng()));
-  log_attempt(s, request_, attempt_, now - t0_, ec, reply, d.retry);
-  reply_ = std::move(reply);
-  if (!d.retry) return finish(ec);
-  s.time->async_sleep(
-      s.strand, d.delay,
-      asio::bind_cancellation_slot(
-          stop_.slot(), asio::bind_executor(s.strand, [self = shared_from_this()](
-                                                          boost::system::error_code sleep_ec) {
-            self->on_slept(sleep_ec);
-          })));
-}
-
-void exchange_op::on_slept(boost::system::error_code ec) {
-  if (ec || cancelled_) {
-    reply_.error_detail = "cancelled while waiting to retry";
-    return finish(asio::error::operation_aborted);
-  }
-  attempt();
-}
-
-void exchange_op::finish(boost::system::error_code ec) {
-  done_ = true;
-  unlink();
-  exchange_result out;
-  out.ec = ec;
-  out.reply = std::move(reply_);
-  out.attempts = attempt_;
-  deliver(std::move(out), caller_slot_);
-}
-
-namespace {
-
-class steady_time_source final : public time_source {
- public:
-  std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
-
-  void async_sleep(asio::any_io_executor ex, std::chrono::milliseconds d,
-                   sleep_handler handler) override {
-    auto timer = std::make_shared<asio::steady_timer>(std::move(ex), d);
-    auto slot = asio::get_associated_cancellation_slot(handler);
-    timer->async_wait(asio::bind_cancellation_slot(
-        slot, [timer, h = std::move(handler)](boost::system::error_code ec) mutable {
-          std::move(h)(ec);
-        }));
-  }
-};
-
-}  // namespace
-
-client_handle::~client_handle() {
-  if (!shared) return;
-  try {
-    asio::dispatch(shared->strand, [s = shared] {
-      std::vector<in_flight_exchange*> calls;
-      for (auto& call : s->in_flight) calls.push_back(&call);
-      for (auto* call : calls) call->stop(asio::cancellation_type::terminal);
-    });
-  } catch (...) {
-    // Best effort: a destructor must not throw.
-  }
-  if (shared->owns_transport && shared->transport) shared->transport->shutdown();
-}
-
 }  // namespace paystack::detail
-
-std::shared_ptr<paystack::time_source> paystack::make_steady_time_source() {
-  return std::make_shared<detail::steady_time_source>();
-}

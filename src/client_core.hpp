@@ -1,12 +1,17 @@
-// The state behind terminal_client and payment_request_client, and the pipeline every
-// operation goes through: argument checks -> request -> retry layer (deadline, backoff,
-// logging) -> transport -> envelope and model parsing. Cross-cutting concerns live here only.
+// The client core: the state behind terminal_client and payment_request_client (configuration,
+// transport, strand) and request building. The layers of a call, one file each:
+//   operations.hpp       what each operation sends and how it may be retried (the table)
+//   ids.hpp              identifier checks, before anything is sent
+//   client_core.hpp      configuration and make_request (the standard headers)      <- here
+//   exchange.hpp         attempts, backoff, logging, cancellation, shutdown
+//   http/retry.hpp       the retry decision (pure)
+//   transport            http/builtin_transport.hpp or the caller's paystack::transport
+//   response_mapping.hpp reply -> response<T> (headers, envelope, model)
+//   operation.hpp        the typed glue: run_operation<T> completes the caller's handler
 #pragma once
 
-#include <atomic>
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/intrusive/list.hpp>
 #include <chrono>
@@ -51,9 +56,6 @@ struct core_shared {
   std::string config_detail;
   std::function<void(const log_record&)> logger;
   std::shared_ptr<time_source> time;  ///< deadlines and backoff sleeps
-  /// The built-in transport adds Authorization, User-Agent and Accept itself (rendered once):
-  /// make_request leaves them out. A custom transport gets them in every http_request.
-  bool transport_adds_headers = false;
   /// Every exchange in flight (strand only): client_handle's destructor stops them all, so that
   /// a call sleeping between attempts ends at once.
   in_flight_list in_flight;
@@ -61,13 +63,6 @@ struct core_shared {
   static_assert(std::mt19937::max() == 0xffffffffu, "decide_retry expects 32 random bits");
 
   explicit core_shared(boost::asio::any_io_executor ex);
-};
-
-/// The outcome of a call after retries, before parsing.
-struct exchange_result {
-  boost::system::error_code ec;
-  http_reply reply;
-  unsigned attempts = 0;
 };
 
 class client_core {
@@ -86,7 +81,8 @@ class client_core {
   std::chrono::milliseconds timeout() const noexcept { return timeout_; }
 
   /// A request with the standard headers (Authorization, User-Agent, Accept and, with a body,
-  /// Content-Type: application/json). `target` comes from target().
+  /// Content-Type: application/json): the only place they are added, for every transport.
+  /// `target` comes from target().
   http_request make_request(http_method method, std::string target, std::string body) const;
 
   /// A target builder that starts with the base URL's path prefix.
@@ -96,62 +92,6 @@ class client_core {
   std::shared_ptr<core_shared> shared_;
   retry_policy retry_;
   std::chrono::milliseconds timeout_;
-};
-
-/// One operation through the retry layer (client_core.cpp): attempt, decide, sleep, attempt
-/// again. Runs on the client's strand; each step is a completion handler (no coroutine frame).
-/// Cancellation (the caller's slot, or the last client handle going away) goes through one
-/// signal bound to whatever is pending: the transport call or the backoff sleep. The typed part
-/// (operation.hpp) derives from it, holds the caller's handler and turns the outcome into
-/// response<T>: one allocation per operation for both.
-class exchange_op : public in_flight_exchange, public std::enable_shared_from_this<exchange_op> {
- public:
-  exchange_op(const client_core& core, http_request request, retry_class cls);
-  virtual ~exchange_op() = default;
-  exchange_op(const exchange_op&) = delete;
-  exchange_op& operator=(const exchange_op&) = delete;
-
-  /// Starts `op` (from any thread); `caller_slot` (may be unconnected) cancels it.
-  static void start(std::shared_ptr<exchange_op> op, boost::asio::cancellation_slot caller_slot);
-
-  void stop(boost::asio::cancellation_type type) override;
-
- protected:
-  /// Called once, on the strand, with the final attempt's outcome: completes the caller's
-  /// handler through its executor. The caller's slot is still assigned; clear it there.
-  virtual void deliver(exchange_result&& result, boost::asio::cancellation_slot caller_slot) = 0;
-  const core_shared& shared() const noexcept { return *shared_; }
-
- private:
-  void begin();
-  void attempt();
-  void on_reply(boost::system::error_code ec, http_reply reply);
-  void on_slept(boost::system::error_code ec);
-  void finish(boost::system::error_code ec);
-
-  std::shared_ptr<core_shared> shared_;
-  http_request request_;
-  retry_class cls_;
-  retry_policy policy_;
-  std::chrono::milliseconds timeout_;
-  boost::asio::cancellation_slot caller_slot_;
-  boost::asio::cancellation_signal stop_;
-  std::chrono::steady_clock::time_point deadline_;
-  std::chrono::steady_clock::time_point t0_;
-  unsigned attempt_ = 0;
-  bool cancelled_ = false;
-  std::atomic<bool> cancel_requested_{false};  ///< set from the caller's slot, any thread
-  bool done_ = false;
-  http_reply reply_;  ///< the last attempt's reply
-};
-
-/// Lifetime token of the public handles: the last one to go shuts the built-in transport.
-struct client_handle {
-  std::shared_ptr<core_shared> shared;
-  explicit client_handle(std::shared_ptr<core_shared> s) : shared(std::move(s)) {}
-  ~client_handle();
-  client_handle(const client_handle&) = delete;
-  client_handle& operator=(const client_handle&) = delete;
 };
 
 }  // namespace paystack::detail

@@ -1,5 +1,6 @@
-// Typed glue between the public operations and client_core: refuse bad arguments, run the
-// exchange, parse the reply into response<T>, complete the caller's handler exactly once.
+// Typed glue between the public operations and the layers below: refuse a misconfigured client,
+// run the exchange (exchange.hpp), map the reply into response<T> (response_mapping.hpp) on the
+// handler's executor, complete the caller's handler exactly once.
 #pragma once
 
 #include <boost/asio/append.hpp>
@@ -12,81 +13,16 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/json/monotonic_resource.hpp>
 #include <paystack/error.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal_client.hpp>
-#include <type_traits>
 #include <utility>
 
 #include "client_core.hpp"
-#include "json/envelope.hpp"
-#include "json/models.hpp"
+#include "exchange.hpp"
+#include "response_mapping.hpp"
 
 namespace paystack::detail {
-
-/// Moves the selected headers of a reply into the response.
-void copy_headers(http_reply& reply, response_headers& out);
-
-/// Fills the envelope part of a response (everything but data).
-template <class T>
-void copy_envelope(envelope& env, response<T>& r) {
-  r.status = env.status;
-  r.message = std::move(env.message);
-  r.meta = std::move(env.meta);
-  r.type = std::move(env.type);
-  r.code = std::move(env.code);
-  r.next_step = std::move(env.next_step);
-}
-
-/// Models whose `data` is read from a document (bind_data gives shape::document).
-template <class T>
-concept read_from_document = requires(const boost::json::value& v, T& t, std::string& d) {
-  read_model(v, t, d);
-};
-
-/// Turns the outcome of an exchange into (error_code, response<T>).
-template <class T>
-std::pair<boost::system::error_code, response<T>> make_response(exchange_result&& x) {
-  std::pair<boost::system::error_code, response<T>> out;  // every return is `out`: no move
-  auto& [ec, r] = out;
-  r.status_code = x.reply.status_code;
-  r.attempts = x.attempts;
-  copy_headers(x.reply, r.headers);
-  r.raw_body = std::move(x.reply.body);
-  if (x.ec) {
-    ec = x.ec;
-    r.error_detail = std::move(x.reply.error_detail);
-    return out;
-  }
-  // `data` streams straight into the response's model while the body is parsed; the model is
-  // dropped again unless the reply is a success that carries it. Only a payment request is kept
-  // as a document first: it lives in a stack buffer and nothing outlives this function.
-  T& value = r.data.emplace();
-  const data_binding binding = bind_data(value);
-  unsigned char storage[4096];
-  boost::json::monotonic_resource resource(storage, sizeof storage);
-  envelope env(&resource);
-  ec = parse_envelope(r.raw_body, env, binding, r.error_detail);
-  if (!ec) {
-    copy_envelope(env, r);
-    if (!r.status || r.status_code < 200 || r.status_code >= 300) {
-      r.data.reset();
-      return out;
-    }
-    if (!std::is_same_v<T, empty> && !env.has_data) {
-      r.error_detail = "successful reply has no \"data\"";
-      ec = error::bad_response;
-    } else if constexpr (read_from_document<T>) {
-      if (!read_model(env.data_document, value, r.error_detail)) ec = error::bad_response;
-    } else if (!env.data_error.empty()) {
-      r.error_detail = std::move(env.data_error);
-      ec = error::bad_response;
-    }
-  }
-  if (ec) r.data.reset();
-  return out;
-}
 
 /// Completes `handler` without sending anything (refused argument, configuration error).
 template <class T>

@@ -1,11 +1,14 @@
-// Payment Requests: create (never repeated once sent), fetch and verify.
+// Payment Requests: create (never repeated once sent), fetch and verify. Method, path and retry
+// class come from the table of operations (operations.hpp).
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <paystack/payment_request_client.hpp>
 
 #include "client_core.hpp"
+#include "ids.hpp"
 #include "operation.hpp"
+#include "operations.hpp"
 
 namespace paystack {
 namespace detail {
@@ -65,19 +68,17 @@ std::string create_body(const create_payment_request_params& p) {
   return boost::json::serialize(body);
 }
 
-void start_get(const std::shared_ptr<client_core>& core, bool verify, std::string id_or_code,
+void start_get(const std::shared_ptr<client_core>& core, operation_id id, std::string id_or_code,
                any_handler<payment_request> handler) {
   if (refuse_if_misconfigured(*core, handler)) return;
-  if (id_or_code.empty() || id_or_code.size() > 256)
-    return complete_now<payment_request>(*core, std::move(handler), error::invalid_argument,
-                                         "payment request id or code must be 1 to 256 "
-                                         "characters");
-  auto t = core->target().literal("paymentrequest");
-  if (verify) t.literal("verify");
-  t.segment(id_or_code);
-  run_operation<payment_request>(*core,
-                                 core->make_request(http_method::get, std::move(t).str(), {}),
-                                 retry_class::idempotent, std::move(handler));
+  if (!id_ok(id_or_code))
+    return complete_now<payment_request>(
+        *core, std::move(handler), error::invalid_argument,
+        "payment request id or code must be 1 to " + std::to_string(max_id_length) + " characters");
+  const auto& op = operation(id);
+  run_operation<payment_request>(
+      *core, operation_request(*core, op, operation_target(*core, op, {id_or_code}).str()),
+      op.retry, std::move(handler));
 }
 
 }  // namespace
@@ -90,20 +91,21 @@ void start_create_payment_request(std::shared_ptr<client_core> core,
   if (!check_create(params, detail))
     return complete_now<payment_request>(*core, std::move(handler), error::invalid_argument,
                                          std::move(detail));
-  auto t = core->target().literal("paymentrequest");
+  const auto& op = operation(operation_id::create_payment_request);
   run_operation<payment_request>(
-      *core, core->make_request(http_method::post, std::move(t).str(), create_body(params)),
-      retry_class::unsafe, std::move(handler));
+      *core,
+      operation_request(*core, op, operation_target(*core, op, {}).str(), create_body(params)),
+      op.retry, std::move(handler));
 }
 
 void start_fetch_payment_request(std::shared_ptr<client_core> core, std::string id_or_code,
                                  any_handler<payment_request> handler) {
-  start_get(core, false, std::move(id_or_code), std::move(handler));
+  start_get(core, operation_id::fetch_payment_request, std::move(id_or_code), std::move(handler));
 }
 
 void start_verify_payment_request(std::shared_ptr<client_core> core, std::string code,
                                   any_handler<payment_request> handler) {
-  start_get(core, true, std::move(code), std::move(handler));
+  start_get(core, operation_id::verify_payment_request, std::move(code), std::move(handler));
 }
 
 }  // namespace detail

@@ -1,95 +1,53 @@
-// The eight Terminal operations and the terminal walker: what each sends, and how it may be
-// retried (the retry table, with doc/adr/0004-retries.md).
-#include <boost/beast/core/string.hpp>
+// The eight Terminal operations: their argument checks and bodies. Method, path and retry class
+// come from the table of operations (operations.hpp).
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
-#include <charconv>
 #include <paystack/terminal_client.hpp>
-#include <set>
 
 #include "client_core.hpp"
+#include "ids.hpp"
 #include "operation.hpp"
+#include "operations.hpp"
 
 namespace paystack {
 namespace detail {
 namespace {
 
-void copy_int_header(std::string_view v, std::optional<std::int64_t>& out) {
-  std::int64_t i = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
-  if (!v.empty() && ec == std::errc{} && p == v.data() + v.size()) out = i;
-}
-
-/// Refuses an empty or oversized identifier before anything is sent.
-bool refuse_bad_id(std::string_view what, std::string_view id, std::string& detail) {
-  if (id.empty()) {
-    detail = std::string(what) + " must not be empty";
-    return true;
-  }
-  if (id.size() > 256) {
-    detail = std::string(what) + " is longer than 256 characters";
-    return true;
-  }
-  return false;
-}
-
 template <class T>
 bool refuse(const client_core& core, any_handler<T>& handler, std::string_view what,
             std::string_view id) {
-  std::string detail;
-  if (!refuse_bad_id(what, id, detail)) return false;
+  std::string detail = check_id(what, id);
+  if (detail.empty()) return false;
   complete_now<T>(core, std::move(handler), error::invalid_argument, std::move(detail));
   return true;
 }
 
-void start_serial_operation(const std::shared_ptr<client_core>& core, std::string_view action,
+void start_serial_operation(const std::shared_ptr<client_core>& core, operation_id id,
                             std::string serial_number, any_handler<empty> handler) {
   if (refuse_if_misconfigured(*core, handler) ||
       refuse(*core, handler, "serial_number", serial_number))
     return;
   boost::json::object body;
   body["serial_number"] = serial_number;
-  auto target = core->target().literal("terminal").literal(action);
-  run_operation<empty>(
-      *core,
-      core->make_request(http_method::post, std::move(target).str(), boost::json::serialize(body)),
-      retry_class::unsafe, std::move(handler));
+  const auto& op = operation(id);
+  run_operation<empty>(*core,
+                       operation_request(*core, op, operation_target(*core, op, {}).str(),
+                                         boost::json::serialize(body)),
+                       op.retry, std::move(handler));
 }
 
 }  // namespace
 
-void copy_headers(http_reply& reply, response_headers& out) {
-  // One pass; the first of a repeated header counts, as http_reply::header() would say.
-  bool limit = false, remaining = false, reset = false, retry = false, type = false;
-  for (auto& header : reply.headers) {
-    const std::string& name = header.first;
-    std::string& value = header.second;
-    const auto is = [&](std::string_view n, bool& seen) {
-      if (seen || !boost::beast::iequals(name, n)) return false;
-      return seen = true;
-    };
-    if (is("content-type", type)) {
-      out.content_type = std::move(value);
-    } else if (is("retry-after", retry)) {
-      if (!value.empty()) out.retry_after = std::move(value);
-    } else if (is("x-ratelimit-limit", limit)) {
-      copy_int_header(value, out.rate_limit_limit);
-    } else if (is("x-ratelimit-remaining", remaining)) {
-      copy_int_header(value, out.rate_limit_remaining);
-    } else if (is("x-ratelimit-reset", reset)) {
-      copy_int_header(value, out.rate_limit_reset);
-    }
-  }
-}
-
 void start_commission_terminal(std::shared_ptr<client_core> core, std::string serial_number,
                                any_handler<empty> handler) {
-  start_serial_operation(core, "commission_device", std::move(serial_number), std::move(handler));
+  start_serial_operation(core, operation_id::commission_terminal, std::move(serial_number),
+                         std::move(handler));
 }
 
 void start_decommission_terminal(std::shared_ptr<client_core> core, std::string serial_number,
                                  any_handler<empty> handler) {
-  start_serial_operation(core, "decommission_device", std::move(serial_number), std::move(handler));
+  start_serial_operation(core, operation_id::decommission_terminal, std::move(serial_number),
+                         std::move(handler));
 }
 
 void start_fetch_event_status(std::shared_ptr<client_core> core, std::string terminal_id,
@@ -98,30 +56,31 @@ void start_fetch_event_status(std::shared_ptr<client_core> core, std::string ter
       refuse(*core, handler, "terminal_id", terminal_id) ||
       refuse(*core, handler, "event_id", event_id))
     return;
-  auto target =
-      core->target().literal("terminal").segment(terminal_id).literal("event").segment(event_id);
-  run_operation<event_status>(*core,
-                              core->make_request(http_method::get, std::move(target).str(), {}),
-                              retry_class::idempotent, std::move(handler));
+  const auto& op = operation(operation_id::fetch_event_status);
+  run_operation<event_status>(
+      *core,
+      operation_request(*core, op, operation_target(*core, op, {terminal_id, event_id}).str()),
+      op.retry, std::move(handler));
 }
 
 void start_fetch_terminal(std::shared_ptr<client_core> core, std::string terminal_id,
                           any_handler<terminal> handler) {
   if (refuse_if_misconfigured(*core, handler) || refuse(*core, handler, "terminal_id", terminal_id))
     return;
-  auto target = core->target().literal("terminal").segment(terminal_id);
-  run_operation<terminal>(*core, core->make_request(http_method::get, std::move(target).str(), {}),
-                          retry_class::idempotent, std::move(handler));
+  const auto& op = operation(operation_id::fetch_terminal);
+  run_operation<terminal>(
+      *core, operation_request(*core, op, operation_target(*core, op, {terminal_id}).str()),
+      op.retry, std::move(handler));
 }
 
 void start_fetch_terminal_status(std::shared_ptr<client_core> core, std::string terminal_id,
                                  any_handler<terminal_status> handler) {
   if (refuse_if_misconfigured(*core, handler) || refuse(*core, handler, "terminal_id", terminal_id))
     return;
-  auto target = core->target().literal("terminal").segment(terminal_id).literal("presence");
-  run_operation<terminal_status>(*core,
-                                 core->make_request(http_method::get, std::move(target).str(), {}),
-                                 retry_class::idempotent, std::move(handler));
+  const auto& op = operation(operation_id::fetch_terminal_status);
+  run_operation<terminal_status>(
+      *core, operation_request(*core, op, operation_target(*core, op, {terminal_id}).str()),
+      op.retry, std::move(handler));
 }
 
 namespace {
@@ -137,16 +96,17 @@ bool check_list_params(const list_terminals_params& p, std::string& detail) {
     return false;
   }
   for (const auto* c : {&p.next, &p.previous}) {
-    if (*c && c->value().size() > 1024) {
-      detail = "cursor is longer than 1024 characters";
+    if (*c && !cursor_ok(c->value())) {
+      detail = "cursor is longer than " + std::to_string(max_cursor_length) + " characters";
       return false;
     }
   }
   return true;
 }
 
-std::string list_target(const client_core& core, const list_terminals_params& p) {
-  auto t = core.target().literal("terminal");
+std::string list_target(const client_core& core, const operation_spec& op,
+                        const list_terminals_params& p) {
+  auto t = operation_target(core, op, {});
   if (p.per_page) t.query("perPage", std::to_string(*p.per_page));
   if (p.next && !p.next->empty()) t.query("next", *p.next);
   if (p.previous && !p.previous->empty()) t.query("previous", *p.previous);
@@ -162,9 +122,10 @@ void start_list_terminals(std::shared_ptr<client_core> core, list_terminals_para
   if (!check_list_params(params, detail))
     return complete_now<std::vector<terminal>>(*core, std::move(handler), error::invalid_argument,
                                                std::move(detail));
-  run_operation<std::vector<terminal>>(
-      *core, core->make_request(http_method::get, list_target(*core, params), {}),
-      retry_class::idempotent, std::move(handler));
+  const auto& op = operation(operation_id::list_terminals);
+  run_operation<std::vector<terminal>>(*core,
+                                       operation_request(*core, op, list_target(*core, op, params)),
+                                       op.retry, std::move(handler));
 }
 
 void start_send_event(std::shared_ptr<client_core> core, std::string terminal_id,
@@ -185,11 +146,12 @@ void start_send_event(std::shared_ptr<client_core> core, std::string terminal_id
   body["type"] = to_string(event.type());
   body["action"] = to_string(event.action());
   body["data"] = std::move(data);
-  auto target = core->target().literal("terminal").segment(terminal_id).literal("event");
+  const auto& op = operation(operation_id::send_event);
   run_operation<event_ack>(
       *core,
-      core->make_request(http_method::post, std::move(target).str(), boost::json::serialize(body)),
-      retry_class::unsafe, std::move(handler));
+      operation_request(*core, op, operation_target(*core, op, {terminal_id}).str(),
+                        boost::json::serialize(body)),
+      op.retry, std::move(handler));
 }
 
 void start_update_terminal(std::shared_ptr<client_core> core, std::string terminal_id,
@@ -202,11 +164,12 @@ void start_update_terminal(std::shared_ptr<client_core> core, std::string termin
   boost::json::object body;
   if (params.name) body["name"] = *params.name;
   if (params.address) body["address"] = *params.address;
-  auto target = core->target().literal("terminal").segment(terminal_id);
+  const auto& op = operation(operation_id::update_terminal);
   run_operation<empty>(
       *core,
-      core->make_request(http_method::put, std::move(target).str(), boost::json::serialize(body)),
-      retry_class::idempotent, std::move(handler));
+      operation_request(*core, op, operation_target(*core, op, {terminal_id}).str(),
+                        boost::json::serialize(body)),
+      op.retry, std::move(handler));
 }
 
 }  // namespace detail

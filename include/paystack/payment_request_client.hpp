@@ -5,19 +5,11 @@
 // connections.
 #pragma once
 
+#include <paystack/detail/payment_request_operations.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/terminal_client.hpp>
 
 namespace paystack {
-
-namespace detail {
-void start_create_payment_request(std::shared_ptr<client_core>, create_payment_request_params,
-                                  any_handler<payment_request>);
-void start_fetch_payment_request(std::shared_ptr<client_core>, std::string,
-                                 any_handler<payment_request>);
-void start_verify_payment_request(std::shared_ptr<client_core>, std::string,
-                                  any_handler<payment_request>);
-}  // namespace detail
 
 class payment_request_client {
  public:

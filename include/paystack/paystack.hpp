@@ -5,6 +5,7 @@
 #include <paystack/client_options.hpp>
 #include <paystack/error.hpp>
 #include <paystack/event.hpp>
+#include <paystack/limits.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/payment_request_client.hpp>
 #include <paystack/response.hpp>

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <paystack/limits.hpp>
 #include <string>
 
 namespace paystack {

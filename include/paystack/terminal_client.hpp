@@ -25,15 +25,15 @@
 // to the caller instead of throwing them into the io_context.
 #pragma once
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <paystack/client_options.hpp>
+#include <paystack/detail/initiate.hpp>
+#include <paystack/detail/terminal_operations.hpp>
 #include <paystack/event.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
@@ -42,50 +42,14 @@
 
 namespace paystack {
 
-/// The completion signature of an operation whose `data` is T.
-template <class T>
-using completion_signature = void(boost::system::error_code, response<T>);
-
-/// The type-erased handler the compiled part of the library receives.
-template <class T>
-using any_handler = boost::asio::any_completion_handler<completion_signature<T>>;
+// paystack::completion_signature<T> (void(error_code, response<T>)) and paystack::any_handler<T>
+// (its any_completion_handler) are declared in <paystack/detail/initiate.hpp>.
 
 /// Summary of async_for_each_terminal.
 struct walk_summary {
   std::size_t visited = 0;  ///< terminals given to the visitor
   std::size_t pages = 0;    ///< pages fetched
 };
-
-namespace detail {
-class client_core;
-struct client_handle;
-void start_commission_terminal(std::shared_ptr<client_core>, std::string, any_handler<empty>);
-void start_decommission_terminal(std::shared_ptr<client_core>, std::string, any_handler<empty>);
-void start_fetch_event_status(std::shared_ptr<client_core>, std::string, std::string,
-                              any_handler<event_status>);
-void start_fetch_terminal(std::shared_ptr<client_core>, std::string, any_handler<terminal>);
-void start_fetch_terminal_status(std::shared_ptr<client_core>, std::string,
-                                 any_handler<terminal_status>);
-void start_list_terminals(std::shared_ptr<client_core>, list_terminals_params,
-                          any_handler<std::vector<terminal>>);
-void start_send_event(std::shared_ptr<client_core>, std::string, terminal_event,
-                      any_handler<event_ack>);
-void start_update_terminal(std::shared_ptr<client_core>, std::string, update_terminal_params,
-                           any_handler<empty>);
-void start_for_each_terminal(std::shared_ptr<client_core>, list_terminals_params, std::size_t,
-                             std::function<bool(const terminal&)>, any_handler<walk_summary>);
-
-/// Wraps a compiled start_* function as an Asio initiating function.
-template <class T, class Start, class CompletionToken, class... Args>
-auto initiate(const std::shared_ptr<client_core>& core, Start start, CompletionToken&& token,
-              Args&&... args) {
-  return boost::asio::async_initiate<CompletionToken, completion_signature<T>>(
-      [core, start](auto handler, auto... a) {
-        start(core, std::move(a)..., any_handler<T>(std::move(handler)));
-      },
-      token, std::forward<Args>(args)...);
-}
-}  // namespace detail
 
 class terminal_client {
  public:

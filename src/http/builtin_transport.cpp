@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "http/reply_parser.hpp"
-#include "strand.hpp"
+#include "http/strand.hpp"
 
 namespace paystack::detail {
 namespace {
@@ -145,8 +145,6 @@ class builtin_transport final : public transport,
         ctx_(std::move(ctx)),
         watchdog_(strand_) {
     fixed_head_ = "Host: " + ep_.host_header + "\r\n";
-    for (const auto& [name, value] : settings_.fixed_headers)
-      fixed_head_ += name + ": " + value + "\r\n";
   }
 
   ~builtin_transport() override {
@@ -491,8 +489,9 @@ class builtin_transport final : public transport,
 
   // ---- one exchange -----------------------------------------------------------------------
 
-  /// The request as it goes on the wire: request line, Host and the client's fixed headers
-  /// (rendered once), the request's own headers, Content-Length, body.
+  /// The request as it goes on the wire: request line, Host (rendered once), the request's own
+  /// headers (Authorization, User-Agent, Accept from client_core::make_request), Content-Length,
+  /// body.
   void render(const http_request& r, std::string& out) const {
     out.clear();
     out += verb_text(r.method);

@@ -22,9 +22,6 @@ struct transport_settings {
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
   std::string ca_file;  ///< empty: the system store
-  /// Headers sent with every request after Host (the client's Authorization, User-Agent,
-  /// Accept), rendered once when the transport is made instead of once per call.
-  std::vector<std::pair<std::string, std::string>> fixed_headers;
 };
 
 /// Creates the transport; `strand` serialises its state. Fails (ec, detail) only when the TLS

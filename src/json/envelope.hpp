@@ -38,6 +38,15 @@ struct field_list {
   static constexpr std::size_t capacity = 12;
   field items[capacity];
   std::size_t size = 0;
+
+  /// Lists `fields` (a braced list: `f.assign({{"id", &t.id}, {"name", &t.name}})`); their
+  /// number is counted by the compiler and checked against the capacity.
+  template <std::size_t N>
+  void assign(const field (&fields)[N]) noexcept {
+    static_assert(N <= capacity, "field_list::capacity is too small for this model");
+    for (std::size_t i = 0; i < N; ++i) items[i] = fields[i];
+    size = N;
+  }
 };
 
 /// How the envelope's `data` is read while the body streams by.

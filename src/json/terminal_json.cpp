@@ -5,17 +5,16 @@ namespace paystack::detail {
 namespace {
 
 void list_terminal(terminal& t, field_list& f) {
-  f = {{{"id", &t.id},
-        {"serial_number", &t.serial_number},
-        {"device_make", &t.device_make},
-        {"terminal_id", &t.terminal_id},
-        {"integration", &t.integration},
-        {"domain", &t.domain},
-        {"name", &t.name},
-        {"address", &t.address},
-        {"status", &t.status},
-        {"split_code", &t.split_code}},
-       10};
+  f.assign({{"id", &t.id},
+            {"serial_number", &t.serial_number},
+            {"device_make", &t.device_make},
+            {"terminal_id", &t.terminal_id},
+            {"integration", &t.integration},
+            {"domain", &t.domain},
+            {"name", &t.name},
+            {"address", &t.address},
+            {"status", &t.status},
+            {"split_code", &t.split_code}});
 }
 
 /// A binding for one model object of type T, whose members `list` gives.
@@ -27,13 +26,13 @@ data_binding object_binding(T& out) {
 }
 
 void list_status(terminal_status& s, field_list& f) {
-  f = {{{"online", &s.online}, {"available", &s.available}}, 2};
+  f.assign({{"online", &s.online}, {"available", &s.available}});
 }
 void list_event_status(event_status& s, field_list& f) {
-  f = {{{"delivered", &s.delivered}}, 1};
+  f.assign({{"delivered", &s.delivered}});
 }
 void list_ack(event_ack& a, field_list& f) {
-  f = {{{"id", id_text{&a.id}}}, 1};
+  f.assign({{"id", id_text{&a.id}}});
 }
 
 }  // namespace

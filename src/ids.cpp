@@ -1,0 +1,12 @@
+#include "ids.hpp"
+
+namespace paystack::detail {
+
+std::string check_id(std::string_view what, std::string_view id) {
+  if (id.empty()) return std::string(what) + " must not be empty";
+  if (id.size() > max_id_length)
+    return std::string(what) + " is longer than " + std::to_string(max_id_length) + " characters";
+  return {};
+}
+
+}  // namespace paystack::detail

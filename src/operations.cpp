@@ -1,0 +1,78 @@
+#include "operations.hpp"
+
+#include <array>
+#include <cassert>
+#include <cstddef>
+
+namespace paystack::detail {
+namespace {
+
+using enum operation_id;
+constexpr auto get = http_method::get;
+constexpr auto post = http_method::post;
+constexpr auto put = http_method::put;
+constexpr auto idempotent = retry_class::idempotent;
+constexpr auto unsafe = retry_class::unsafe;
+
+constexpr std::array<operation_spec, 11> table{{
+    {commission_terminal, "commission_terminal", post, "/terminal/commission_device", unsafe},
+    {decommission_terminal, "decommission_terminal", post, "/terminal/decommission_device", unsafe},
+    {fetch_event_status, "fetch_event_status", get, "/terminal/{terminal_id}/event/{event_id}",
+     idempotent},
+    {fetch_terminal, "fetch_terminal", get, "/terminal/{terminal_id}", idempotent},
+    {fetch_terminal_status, "fetch_terminal_status", get, "/terminal/{terminal_id}/presence",
+     idempotent},
+    {list_terminals, "list_terminals", get, "/terminal", idempotent},
+    {send_event, "send_event", post, "/terminal/{terminal_id}/event", unsafe},
+    {update_terminal, "update_terminal", put, "/terminal/{terminal_id}", idempotent},
+    {create_payment_request, "create_payment_request", post, "/paymentrequest", unsafe},
+    {fetch_payment_request, "fetch_payment_request", get, "/paymentrequest/{id_or_code}",
+     idempotent},
+    {verify_payment_request, "verify_payment_request", get, "/paymentrequest/verify/{code}",
+     idempotent},
+}};
+
+constexpr bool in_id_order() {
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (static_cast<std::size_t>(table[i].id) != i) return false;
+  return true;
+}
+static_assert(in_id_order(), "operation table rows must be in operation_id order");
+
+}  // namespace
+
+std::span<const operation_spec> operation_table() noexcept {
+  return table;
+}
+
+const operation_spec& operation(operation_id id) noexcept {
+  return table[static_cast<std::size_t>(id)];
+}
+
+target_builder operation_target(const client_core& core, const operation_spec& op,
+                                std::initializer_list<std::string_view> args) {
+  auto t = core.target();
+  const auto* arg = args.begin();
+  std::string_view path = op.path;
+  while (!path.empty()) {
+    path.remove_prefix(1);  // the '/'
+    const auto end = path.find('/');
+    const auto seg = path.substr(0, end);
+    if (!seg.empty() && seg.front() == '{') {
+      assert(arg != args.end());
+      t.segment(*arg++);
+    } else {
+      t.literal(seg);
+    }
+    path = end == std::string_view::npos ? std::string_view{} : path.substr(end);
+  }
+  assert(arg == args.end());
+  return t;
+}
+
+http_request operation_request(const client_core& core, const operation_spec& op,
+                               std::string target, std::string body) {
+  return core.make_request(op.method, std::move(target), std::move(body));
+}
+
+}  // namespace paystack::detail
