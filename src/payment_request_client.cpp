@@ -14,34 +14,6 @@ namespace paystack {
 namespace detail {
 namespace {
 
-bool check_create(const create_payment_request_params& p, std::string& detail) {
-  if (p.customer.empty()) {
-    detail = "customer (id or code) is required";
-    return false;
-  }
-  if (!p.amount && p.line_items.empty()) {
-    detail = "give an amount or at least one line item";
-    return false;
-  }
-  if (p.amount && *p.amount <= 0) {
-    detail = "amount must be positive (in the currency subunit)";
-    return false;
-  }
-  for (const auto& li : p.line_items) {
-    if (li.name.empty() || li.amount <= 0 || li.quantity <= 0) {
-      detail = "every line item needs a name, a positive amount and a positive quantity";
-      return false;
-    }
-  }
-  for (const auto& t : p.tax) {
-    if (t.name.empty() || t.amount < 0) {
-      detail = "every tax line needs a name and a non-negative amount";
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string create_body(const create_payment_request_params& p) {
   boost::json::object body;
   body["customer"] = p.customer;
@@ -87,8 +59,8 @@ void start_create_payment_request(std::shared_ptr<client_core> core,
                                   create_payment_request_params params,
                                   any_handler<payment_request> handler) {
   if (refuse_if_misconfigured(*core, handler)) return;
-  std::string detail;
-  if (!check_create(params, detail))
+  auto detail = check_payment_request_params(params);  // shared with the charge flow
+  if (!detail.empty())
     return complete_now<payment_request>(*core, std::move(handler), error::invalid_argument,
                                          std::move(detail));
   const auto& op = operation(operation_id::create_payment_request);

@@ -25,6 +25,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <paystack/detail/charge_operation.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/terminal.hpp>
 #include <paystack/terminal_client.hpp>
@@ -140,11 +141,6 @@ struct charge_result {
 
 /// Completion signature of async_charge_on_terminal.
 using charge_signature = void(boost::system::error_code, charge_result);
-
-namespace detail {
-void start_charge_on_terminal(terminal_client client, std::string terminal_id, charge_params params,
-                              boost::asio::any_completion_handler<charge_signature> handler);
-}  // namespace detail
 
 /// Charges `params` on terminal `terminal_id` through `client` (its configuration, secret key
 /// and connections; a payment_request_client is made from it).

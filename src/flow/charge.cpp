@@ -21,6 +21,7 @@
 #include <mutex>
 #include <paystack/charge.hpp>
 #include <paystack/error.hpp>
+#include <paystack/limits.hpp>
 #include <paystack/payment_request_client.hpp>
 
 namespace paystack {
@@ -582,9 +583,8 @@ class charge_flow {
 };
 
 std::string check_params(const std::string& terminal_id, const charge_params& p) {
-  if (terminal_id.empty() || terminal_id.size() > 256)
-    return "terminal_id must be 1 to 256 "
-           "characters";
+  if (terminal_id.empty() || terminal_id.size() > max_id_length)
+    return "terminal_id must be 1 to " + std::to_string(max_id_length) + " characters";
   // The payment request's own checks: everything Create Payment Request would refuse is
   // refused here, before the presence check sends anything.
   if (auto why = check_payment_request_params(request_params(p)); !why.empty()) return why;

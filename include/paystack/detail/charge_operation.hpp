@@ -1,0 +1,22 @@
+// paystack/detail/charge_operation.hpp: the compiled entry point of async_charge_on_terminal
+// (src/flow/charge.cpp). Not part of the API; included by paystack/charge.hpp.
+#pragma once
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/system/error_code.hpp>
+#include <string>
+
+namespace paystack {
+
+class terminal_client;
+struct charge_params;
+struct charge_result;
+
+namespace detail {
+
+void start_charge_on_terminal(
+    terminal_client client, std::string terminal_id, charge_params params,
+    boost::asio::any_completion_handler<void(boost::system::error_code, charge_result)> handler);
+
+}  // namespace detail
+}  // namespace paystack
