@@ -9,7 +9,7 @@ packages=(
   libssl-dev openssl ca-certificates
   libcli11-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  clang clang-format libclang-rt-14-dev
+  clang clang-format clang-tidy libclang-rt-14-dev
   curl
 )
 # Only for the full measurements (benchmarks/measure.sh, doc/performance.md), not for CI:
