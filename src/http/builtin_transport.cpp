@@ -549,7 +549,10 @@ class builtin_transport final : public transport,
   }
 
   void on_written(op_ptr op, error_code ec) {
-    if (ec) return finish(std::move(op), io_error(*op, ec, false));
+    if (ec) {
+      auto failure = io_error(*op, ec, false);  // before op is moved from
+      return finish(std::move(op), std::move(failure));
+    }
     op->step = phase::reading;
     op->parser.emplace(op->reply, settings_.max_header_bytes, settings_.max_body_bytes);
     watch(*op);
@@ -588,14 +591,17 @@ class builtin_transport final : public transport,
     if (ec == asio::error::eof || ec == ssl::error::stream_truncated) {
       if (!op->reply.reply_started) {
         if (replay(op, ec)) return;
-        return finish(std::move(op), io_error(*op, ec, true, "end of stream"));
+        auto failure = io_error(*op, ec, true, "end of stream");  // before op is moved from
+        return finish(std::move(op), std::move(failure));
       }
       if (op->parser->put_eof()) return finish(std::move(op), {});
-      return finish(std::move(op), io_error(*op, ec, true, "partial message"));
+      auto failure = io_error(*op, ec, true, "partial message");  // before op is moved from
+      return finish(std::move(op), std::move(failure));
     }
     if (ec) {
       if (ec == asio::error::connection_reset && replay(op, ec)) return;
-      return finish(std::move(op), io_error(*op, ec, true));
+      auto failure = io_error(*op, ec, true);  // before op is moved from
+      return finish(std::move(op), std::move(failure));
     }
     parse_or_read(std::move(op));
   }
