@@ -17,6 +17,7 @@
 #include <paystack/error.hpp>
 #include <paystack/sim/server.hpp>
 
+#include "fake_time.hpp"
 #include "http/builtin_transport.hpp"  // the built-in transport (tests see src/)
 #include "test_support.hpp"
 
@@ -220,6 +221,9 @@ class ChargeFailure : public ::testing::TestWithParam<matrix_case> {
     co.transport = injector_;
     co.retry.initial_backoff = 1ms;
     co.retry.max_backoff = 5ms;
+    // Every poll fails: the charge's deadline is what ends it, and it passes in simulated time
+    // (the flow's sleeps complete at once); only the transport's own timeouts are real.
+    if (poll && c.persistent) co.time = std::make_shared<test::fake_time>();
     client_.emplace(io_.io().get_executor(), co);
   }
 
@@ -229,14 +233,15 @@ class ChargeFailure : public ::testing::TestWithParam<matrix_case> {
     EXPECT_TRUE(io_.stop()) << "work was left running";
   }
 
-  charge_outcome_pair charge(std::chrono::milliseconds timeout) {
+  /// simulated: the deadline passes in simulated time (fewer, longer polls).
+  charge_outcome_pair charge(bool simulated) {
     charge_params p;
     p.customer = "CUS_failmatrix001";
     p.amount = 5000;
-    p.timeout = timeout;
-    p.delivery_poll_initial = 10ms;
-    p.delivery_poll_max = 40ms;
-    p.verify_poll_interval = 20ms;
+    p.timeout = simulated ? 1s : 10s;
+    p.delivery_poll_initial = simulated ? 100ms : 10ms;
+    p.delivery_poll_max = simulated ? 400ms : 40ms;
+    p.verify_poll_interval = simulated ? 200ms : 20ms;
     auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
     auto fut = promise->get_future();
     async_charge_on_terminal(*client_, sim_->terminal_ids().at(0), std::move(p),
@@ -265,8 +270,8 @@ bool no_reply(failure f) {
 TEST_P(ChargeFailure, EndsAsDocumentedAndReportsWhatIsKnown) {
   const auto& c = GetParam();
   const bool poll = c.where == step::event_status || c.where == step::verify;
-  // A failing poll is repeated until the deadline: keep it short then.
-  auto [ec, r] = charge(poll && c.persistent ? 700ms : 10s);
+  // A failing poll is repeated until the deadline, which then passes in simulated time.
+  auto [ec, r] = charge(poll && c.persistent);
   SCOPED_TRACE(std::string(to_string(r.outcome)) + ": " + r.reason);
 
   EXPECT_GE(injector_->injected(), 1u) << "the failure was injected";
