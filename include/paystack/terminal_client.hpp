@@ -17,8 +17,14 @@
 // members: a const terminal_client& can start them.
 // Lifetime: when the last handle (copies and with() views included) is destroyed, operations
 // still in flight complete with boost::asio::error::operation_aborted and connections close.
-// Cancellation: the handler's cancellation slot is honoured (terminal, partial and total); a
-// cancelled operation completes with operation_aborted and leaves nothing running.
+// Cancellation: the handler's cancellation slot is honoured, every type alike (terminal,
+// partial, total): the operation completes with operation_aborted and leaves nothing running.
+// Total cancellation promises no side effect; that holds for reads and for a request that never
+// left the client. For the writes (send_event, commission, decommission, update, and Create
+// Payment Request) the request may already have reached Paystack when the cancellation comes:
+// the outcome is then unknown; check it (fetch_event_status, fetch_terminal, verify) before
+// repeating. async_charge_on_terminal ignores a total-only cancellation once its request may
+// exist (charge.hpp).
 // Exceptions: the library throws none of its own into the io_context. One thrown by a completion
 // handler (or by async_for_each_terminal's visitor) leaves io_context::run() (Asio's rule),
 // through the library's frames: catch inside handlers. use_future and use_awaitable hand errors
