@@ -19,7 +19,9 @@
 #include <paystack/paystack.hpp>
 #include <thread>
 
+#include "env_guard.hpp"
 #include "loopback_server.hpp"
+#include "running_context.hpp"
 
 namespace paystack::test {
 namespace {
@@ -35,22 +37,6 @@ scripted_answer ok_terminal(const served_request&) {
   a.body = terminal_json;
   return a;
 }
-
-/// Runs an io_context on a background thread for the test's lifetime.
-class running_context {
- public:
-  running_context() : guard_(asio::make_work_guard(io)), thread_([this] { io.run(); }) {}
-  ~running_context() {
-    guard_.reset();
-    io.stop();
-    thread_.join();
-  }
-  asio::io_context io;
-
- private:
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
 
 client_options options_for(const loopback_server& s) {
   client_options o;
@@ -467,28 +453,6 @@ struct log_capture {
   }
 };
 
-/// Sets (or, with nullptr, unsets) an environment variable for a scope.
-class env_var {
- public:
-  env_var(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      ::setenv(name, value, 1);
-    else
-      ::unsetenv(name);
-  }
-  ~env_var() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
 /// Three calls on a client and a copy of it; every one must succeed.
 void three_calls(const terminal_client& client) {
   terminal_client copy = client;
@@ -522,8 +486,8 @@ TEST(warnings, insecure_http_to_a_host_that_is_not_a_loopback_address_warns_once
 }
 
 TEST(warnings, loopback_address_and_the_system_store_do_not_warn) {
-  env_var file("SSL_CERT_FILE", nullptr);
-  env_var dir("SSL_CERT_DIR", nullptr);
+  env_guard file("SSL_CERT_FILE", nullptr);
+  env_guard dir("SSL_CERT_DIR", nullptr);
   loopback_server plain(ok_terminal);
   running_context ctx;
   log_capture log;
@@ -562,8 +526,8 @@ TEST(warnings, ca_file_replacing_the_trust_store_warns_once) {
 
 TEST(warnings, ssl_cert_file_replacing_the_trust_store_warns_once) {
   const std::string ca = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
-  env_var file("SSL_CERT_FILE", ca.c_str());
-  env_var dir("SSL_CERT_DIR", nullptr);
+  env_guard file("SSL_CERT_FILE", ca.c_str());
+  env_guard dir("SSL_CERT_DIR", nullptr);
   loopback_server server(ok_terminal, /*tls=*/true);
   running_context ctx;
   log_capture log;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "loopback_server.hpp"
+#include "running_context.hpp"
 
 namespace paystack::test {
 namespace {
@@ -30,21 +31,6 @@ scripted_answer ok_empty(const served_request&) {
       R"({"status":true,"message":"ok","data":{"id":30,"serial_number":"S1","terminal_id":"T1","integration":1,"domain":"test","name":"n","status":"active"}})";
   return a;
 }
-
-class running_context {
- public:
-  running_context() : guard_(asio::make_work_guard(io)), thread_([this] { io.run(); }) {}
-  ~running_context() {
-    guard_.reset();
-    io.stop();
-    thread_.join();
-  }
-  asio::io_context io;
-
- private:
-  asio::executor_work_guard<asio::io_context::executor_type> guard_;
-  std::thread thread_;
-};
 
 template <class Deferred>
 auto wait(Deferred&& op) {

@@ -2,31 +2,11 @@
 #include <cstdlib>
 
 #include "client_fixture.hpp"
+#include "env_guard.hpp"
 #include "http/endpoint.hpp"
 
 namespace paystack::test {
 namespace {
-
-class env_guard {
- public:
-  env_guard(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      ::setenv(name, value, 1);
-    else
-      ::unsetenv(name);
-  }
-  ~env_guard() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 class configuration : public client_fixture {};
 
