@@ -13,6 +13,15 @@ namespace paystack {
 namespace detail {
 namespace {
 
+/// `data.customer` as an object: its id and customer_code.
+bool read_customer(const boost::json::value& c, std::optional<std::int64_t>& id,
+                   std::optional<std::string>& code, std::string& detail) {
+  object_reader cr(c, "data.customer", detail);
+  cr.optional("id", id);
+  cr.optional("customer_code", code);
+  return cr.ok();
+}
+
 bool read_charge(const boost::json::value& v, charge_success_data& out, std::string& detail) {
   object_reader r(v, "data", detail);
   r.required("id", out.id);
@@ -30,10 +39,7 @@ bool read_charge(const boost::json::value& v, charge_success_data& out, std::str
   r.optional("gateway_response", out.gateway_response);
   if (!r.ok()) return false;
   if (const auto* c = r.find("customer"); c && c->is_object()) {
-    object_reader cr(*c, "data.customer", detail);
-    cr.optional("id", out.customer_id);
-    cr.optional("customer_code", out.customer_code);
-    if (!cr.ok()) return false;
+    if (!read_customer(*c, out.customer_id, out.customer_code, detail)) return false;
   }
   if (const auto* src = r.find("source"); src && src->is_object()) {
     object_reader sr(*src, "data.source", detail);
@@ -56,10 +62,7 @@ bool read_failed(const boost::json::value& v, invoice_payment_failed_data& out,
   r.optional("description", out.description);
   if (!r.ok()) return false;
   if (const auto* c = r.find("customer"); c && c->is_object()) {
-    object_reader cr(*c, "data.customer", detail);
-    cr.optional("id", out.customer_id);
-    cr.optional("customer_code", out.customer_code);
-    if (!cr.ok()) return false;
+    if (!read_customer(*c, out.customer_id, out.customer_code, detail)) return false;
   } else if (c && c->is_int64()) {
     out.customer_id = c->as_int64();
   }
