@@ -11,12 +11,19 @@ namespace paystack {
 /// (update, commission, decommission).
 struct empty {};
 
-/// Cursor metadata of list replies (`meta` in the envelope).
-/// A cursor that is absent, JSON null, empty or the string "null" is std::nullopt.
+/// Paging metadata of list replies (`meta` in the envelope), in either of Paystack's two shapes:
+/// cursors (`next`, `previous`, `perPage`: terminals, virtual terminals, transactions with
+/// `use_cursor`) or page numbers (`total`, `skipped`, `perPage`, `page`, `pageCount`: payment
+/// requests, refunds). A cursor that is absent, JSON null, empty or the string "null" is
+/// std::nullopt; a field the reply does not carry is std::nullopt.
 struct page_meta {
-  std::optional<std::string> next;       ///< `meta.next`: pass to the next list call
-  std::optional<std::string> previous;   ///< `meta.previous`
-  std::optional<std::int64_t> per_page;  ///< `meta.perPage` (or `per_page`)
+  std::optional<std::string> next;         ///< `meta.next`: pass to the next list call
+  std::optional<std::string> previous;     ///< `meta.previous`
+  std::optional<std::int64_t> per_page;    ///< `meta.perPage` (or `per_page`)
+  std::optional<std::int64_t> total;       ///< `meta.total`: items over all pages
+  std::optional<std::int64_t> skipped;     ///< `meta.skipped`: items before this page
+  std::optional<std::int64_t> page;        ///< `meta.page`: this page's number, from 1
+  std::optional<std::int64_t> page_count;  ///< `meta.pageCount` (or `page_count`)
 };
 
 /// The response headers that matter to callers. Other headers are not kept.

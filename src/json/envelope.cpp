@@ -151,6 +151,11 @@ enum class meta_key : std::uint8_t {
   previous,
   per_page_camel,
   per_page,
+  total,
+  skipped,
+  page,
+  page_count_camel,
+  page_count,
   next_step_camel,
   next_step
 };
@@ -179,6 +184,11 @@ meta_key classify_meta(std::string_view k) {
   if (k == "previous") return meta_key::previous;
   if (k == "perPage") return meta_key::per_page_camel;
   if (k == "per_page") return meta_key::per_page;
+  if (k == "total") return meta_key::total;
+  if (k == "skipped") return meta_key::skipped;
+  if (k == "page") return meta_key::page;
+  if (k == "pageCount") return meta_key::page_count_camel;
+  if (k == "page_count") return meta_key::page_count;
   if (k == "nextStep") return meta_key::next_step_camel;
   if (k == "next_step") return meta_key::next_step;
   return meta_key::other;
@@ -200,6 +210,7 @@ class reply_handler {
   /// Settles what could only be decided at the end (fallbacks between spellings).
   void finish() {
     env_.meta.per_page = per_page_camel_ ? per_page_camel_ : per_page_;
+    env_.meta.page_count = page_count_camel_ ? page_count_camel_ : page_count_;
     env_.next_step = next_step_camel_ ? std::move(next_step_camel_) : std::move(next_step_);
     if (!env_.code && env_.has_data) env_.code = std::move(data_code_);
   }
@@ -426,6 +437,8 @@ class reply_handler {
     env_.meta = {};
     per_page_camel_.reset();
     per_page_.reset();
+    page_count_camel_.reset();
+    page_count_.reset();
     next_step_camel_.reset();
     next_step_.reset();
   }
@@ -443,6 +456,21 @@ class reply_handler {
         break;
       case meta_key::per_page:
         per_page_ = v ? v->to_int64() : std::nullopt;
+        break;
+      case meta_key::total:
+        env_.meta.total = v ? v->to_int64() : std::nullopt;
+        break;
+      case meta_key::skipped:
+        env_.meta.skipped = v ? v->to_int64() : std::nullopt;
+        break;
+      case meta_key::page:
+        env_.meta.page = v ? v->to_int64() : std::nullopt;
+        break;
+      case meta_key::page_count_camel:
+        page_count_camel_ = v ? v->to_int64() : std::nullopt;
+        break;
+      case meta_key::page_count:
+        page_count_ = v ? v->to_int64() : std::nullopt;
         break;
       case meta_key::next_step_camel:
         next_step_camel_ = v ? text(*v) : std::nullopt;
@@ -566,6 +594,7 @@ class reply_handler {
   top_key top_ = top_key::other;
   meta_key meta_ = meta_key::other;
   std::optional<std::int64_t> per_page_camel_, per_page_;
+  std::optional<std::int64_t> page_count_camel_, page_count_;
   std::optional<std::string> next_step_camel_, next_step_;
   std::optional<std::string> data_code_;
   field_list fields_;

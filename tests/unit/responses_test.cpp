@@ -124,6 +124,26 @@ TEST_F(responses, snake_case_next_step_and_string_null_cursor_are_accepted) {
   EXPECT_EQ(r.next_step, "x");
 }
 
+TEST_F(responses, page_number_meta_in_both_spellings) {
+  fake->push(json_reply(200, R"({"status":true,"message":"ok","data":[],
+      "meta":{"total":7,"skipped":5,"perPage":5,"page":2,"pageCount":2}})"));
+  fake->push(json_reply(200, R"({"status":true,"message":"ok","data":[],
+      "meta":{"total":"7","page_count":3}})"));
+  auto [ec, r] = finish(client->async_list_terminals({}, token));
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(r.meta.total, 7);
+  EXPECT_EQ(r.meta.skipped, 5);
+  EXPECT_EQ(r.meta.per_page, 5);
+  EXPECT_EQ(r.meta.page, 2);
+  EXPECT_EQ(r.meta.page_count, 2);
+  EXPECT_EQ(r.meta.next, std::nullopt);
+  auto [ec2, r2] = finish(client->async_list_terminals({}, token));
+  ASSERT_FALSE(ec2);
+  EXPECT_EQ(r2.meta.total, 7);
+  EXPECT_EQ(r2.meta.page_count, 3);
+  EXPECT_EQ(r2.meta.page, std::nullopt);
+}
+
 TEST_F(responses, unknown_fields_are_ignored_split_code_read) {
   fake->push(json_reply(200, R"({"status":true,"message":"ok","extra":{"a":1},"data":{
       "id":1,"serial_number":null,"device_make":"PAX","terminal_id":"Z0R4orOU","integration":9,
