@@ -141,6 +141,10 @@ std::optional<http_response> read_items(const json::object& body, std::string_vi
   return std::nullopt;
 }
 
+bool non_empty(const json::value& items) {
+  return items.is_array() && !items.get_array().empty();
+}
+
 /// What the stored request costs against max_payment_request_bytes.
 std::size_t stored_bytes(const payment_request& pr) {
   std::size_t n = sizeof(payment_request) + 256;
@@ -180,8 +184,8 @@ std::optional<http_response> engine::apply_request_fields(const json::object& bo
   if (auto err = read_items(body, "line_items", line_items, total)) return err;
   if (auto err = read_items(body, "tax", tax, total)) return err;
   const bool items_given = member(body, "line_items") != nullptr || member(body, "tax") != nullptr;
-  if (member(body, "line_items") != nullptr) next.line_items = line_items;
-  if (member(body, "tax") != nullptr) next.tax = tax;
+  if (create || member(body, "line_items") != nullptr) next.line_items = line_items;
+  if (create || member(body, "tax") != nullptr) next.tax = tax;
 
   if (const auto* v = member(body, "amount"); v != nullptr && !v->is_null()) {
     auto a = to_int(*v);
@@ -189,8 +193,15 @@ std::optional<http_response> engine::apply_request_fields(const json::object& bo
     next.amount = *a;
   } else if (create && line_items.empty() && tax.empty()) {
     return missing("amount");
-  } else if (items_given && (!line_items.empty() || !tax.empty())) {
-    next.amount = total;
+  } else if (items_given && (non_empty(next.line_items) || non_empty(next.tax))) {
+    // The request's items after the change (those not given are kept), all checked already.
+    const json::object both{{"line_items", next.line_items}, {"tax", next.tax}};
+    json::array scratch;
+    std::int64_t sum = 0;
+    (void)read_items(both, "line_items", scratch, sum);
+    scratch.clear();
+    (void)read_items(both, "tax", scratch, sum);
+    next.amount = sum;
   }
   if (next.amount <= 0) return invalid("\"amount\" must be a positive integer");
 
