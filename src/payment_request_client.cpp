@@ -119,8 +119,7 @@ void start_update_payment_request(std::shared_ptr<client_core> core, std::string
 
 void start_archive_payment_request(std::shared_ptr<client_core> core, std::string id_or_code,
                                    any_handler<empty> handler) {
-  start_on_request(core, operation_id::archive_payment_request, id_or_code, {},
-                   std::move(handler));
+  start_on_request(core, operation_id::archive_payment_request, id_or_code, {}, std::move(handler));
 }
 
 void start_finalize_payment_request(std::shared_ptr<client_core> core, std::string id_or_code,

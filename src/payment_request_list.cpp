@@ -13,8 +13,11 @@ namespace {
 /// Why `p` is refused before sending; empty when it may be sent.
 std::string check_list_params(const list_payment_requests_params& p) {
   const std::pair<const char*, const std::optional<std::string>*> texts[] = {
-      {"customer", &p.customer}, {"status", &p.status}, {"currency", &p.currency},
-      {"from", &p.from},         {"to", &p.to}};
+      {"customer", &p.customer},
+      {"status", &p.status},
+      {"currency", &p.currency},
+      {"from", &p.from},
+      {"to", &p.to}};
   for (const auto& [name, value] : texts) {
     if (!*value) continue;
     auto detail = check_id(name, **value);

@@ -30,8 +30,8 @@ std::optional<paystack::line_item> parse_item(const std::string& text) {
   paystack::line_item li;
   const auto first = text.find(':');
   li.name = text.substr(0, first);
-  auto amount = number(std::string_view(text).substr(first + 1, text.find(':', first + 1) -
-                                                                     first - 1));
+  auto amount =
+      number(std::string_view(text).substr(first + 1, text.find(':', first + 1) - first - 1));
   if (li.name.empty() || !amount) return std::nullopt;
   li.amount = *amount;
   if (first != last) {
@@ -49,8 +49,10 @@ std::vector<paystack::line_item> parse_items(const std::vector<std::string>& tex
   for (const auto& t : texts) {
     auto li = parse_item(t);
     if (!li)
-      throw CLI::ValidationError(flag, "expected NAME:AMOUNT or NAME:AMOUNT:QUANTITY (amount in "
-                                       "subunits), got \"" + t + "\"");
+      throw CLI::ValidationError(flag,
+                                 "expected NAME:AMOUNT or NAME:AMOUNT:QUANTITY (amount in "
+                                 "subunits), got \"" +
+                                     t + "\"");
     out.push_back(*li);
   }
   return out;
@@ -88,6 +90,8 @@ void print_request(const payment_request& p) {
     f.emplace_back("line item", li.name + " x" + std::to_string(li.quantity) + "  " +
                                     format_amount(li.amount, p.currency));
   }
+  for (const auto& t : p.tax)
+    f.emplace_back("tax", t.name + "  " + format_amount(t.amount, p.currency));
   print_fields(std::cout, f);
 }
 
@@ -131,7 +135,9 @@ int run_request(const global_options& g, Start start,
   }
   return run_operation<T>(
       g,
-      [&](terminal_client& c, auto handler) { start(payment_request_client(c), std::move(handler)); },
+      [&](terminal_client& c, auto handler) {
+        start(payment_request_client(c), std::move(handler));
+      },
       human);
 }
 
@@ -204,7 +210,8 @@ void add_update(CLI::App* group, context& ctx) {
   sub->add_option("--customer", a->p.customer, "customer id or code");
   sub->add_option("--amount", a->p.amount, "amount in subunits")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
-  sub->add_option("--item", a->items, "replace the line items: NAME:AMOUNT[:QUANTITY] (repeatable)");
+  sub->add_option("--item", a->items,
+                  "replace the line items: NAME:AMOUNT[:QUANTITY] (repeatable)");
   sub->add_option("--tax", a->tax, "replace the tax lines: NAME:AMOUNT (repeatable)");
   sub->add_option("--currency", a->p.currency, "NGN, GHS, ZAR, USD, KES");
   sub->add_option("--description", a->p.description, "shown on the invoice");
@@ -266,7 +273,7 @@ void add_list(CLI::App* group, context& ctx) {
               }
               if (r.meta.page && r.meta.page_count && r.meta.total) {
                 std::cout << "page " << *r.meta.page << " of " << *r.meta.page_count << " ("
-                          << *r.meta.total << " requests)\n";
+                          << *r.meta.total << (*r.meta.total == 1 ? " request)\n" : " requests)\n");
               }
             });
       }

@@ -66,7 +66,7 @@ struct payment_request {
   std::optional<std::int64_t> customer_id;   ///< `customer` as a number, or `customer.id`
   std::optional<std::string> customer_code;  ///< `customer.customer_code` when expanded
   std::optional<std::string> created_at;
-  std::optional<bool> archived;               ///< `archived` (fetch); absent elsewhere
+  std::optional<bool> archived;                ///< `archived` (fetch); absent elsewhere
   std::optional<std::int64_t> pending_amount;  ///< `pending_amount` (fetch, verify, finalize)
 };
 
@@ -74,12 +74,12 @@ struct payment_request {
 /// malformed one (an empty or over-long string, a page or page size below 1) is refused with
 /// error::invalid_argument before anything is sent.
 struct list_payment_requests_params {
-  std::optional<std::string> customer;  ///< customer id or code
-  std::optional<std::string> status;    ///< e.g. "pending", "success", "draft", "failed"
-  std::optional<std::string> currency;  ///< e.g. "NGN"
-  std::optional<bool> include_archive;  ///< also list archived requests (Paystack: false)
-  std::optional<std::string> from;      ///< ISO 8601 timestamp: created at or after
-  std::optional<std::string> to;        ///< ISO 8601 timestamp: created at or before
+  std::optional<std::string> customer;   ///< customer id or code
+  std::optional<std::string> status;     ///< e.g. "pending", "success", "draft", "failed"
+  std::optional<std::string> currency;   ///< e.g. "NGN"
+  std::optional<bool> include_archive;   ///< also list archived requests (Paystack: false)
+  std::optional<std::string> from;       ///< ISO 8601 timestamp: created at or after
+  std::optional<std::string> to;         ///< ISO 8601 timestamp: created at or before
   std::optional<std::int64_t> per_page;  ///< `perPage`, from 1 (Paystack's default: 50)
   std::optional<std::int64_t> page;      ///< page number, from 1
 };

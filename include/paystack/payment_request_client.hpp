@@ -138,8 +138,8 @@ class payment_request_client {
   /// handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_finalize_payment_request(std::string id_or_code, CompletionToken&& token = {}) const {
-    return detail::initiate<payment_request>(core_, &detail::start_finalize_payment_request,
-                                             token, std::move(id_or_code));
+    return detail::initiate<payment_request>(core_, &detail::start_finalize_payment_request, token,
+                                             std::move(id_or_code));
   }
 
   /// Send Notification: POST /paymentrequest/notify/{id_or_code}: Paystack sends the customer
@@ -150,8 +150,8 @@ class payment_request_client {
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_send_payment_request_notification(std::string id_or_code,
                                                CompletionToken&& token = {}) const {
-    return detail::initiate<empty>(core_, &detail::start_send_payment_request_notification,
-                                   token, std::move(id_or_code));
+    return detail::initiate<empty>(core_, &detail::start_send_payment_request_notification, token,
+                                   std::move(id_or_code));
   }
 
   /// Payment Request Totals: GET /paymentrequest/totals. Completes with

@@ -71,7 +71,7 @@ struct payment_request {
   std::size_t bytes = 0;      // what it counts against max_payment_request_bytes
   bool archived = false;      // POST /paymentrequest/archive: out of lists, not verifiable
   unsigned verifies = 0;      // verify calls answered (magic_amount::pays_late counts them)
-  unsigned notifications = 0;  // POST /paymentrequest/notify calls
+  unsigned notified = 0;      // POST /paymentrequest/notify calls
 };
 
 /// What a payment request's amount makes the simulated customer do (doc/simulator.md, "Magic

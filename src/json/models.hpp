@@ -21,7 +21,7 @@ data_binding bind_data(std::vector<terminal>& out);
 data_binding bind_data(terminal_status& out);
 data_binding bind_data(event_status& out);
 data_binding bind_data(event_ack& out);
-data_binding bind_data(payment_request& out);  ///< shape::document, then read_model
+data_binding bind_data(payment_request& out);               ///< shape::document, then read_model
 data_binding bind_data(std::vector<payment_request>& out);  ///< shape::document
 data_binding bind_data(payment_request_totals& out);        ///< shape::document
 

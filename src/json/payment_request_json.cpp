@@ -17,8 +17,8 @@ bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& 
     return false;
   }
   for (std::size_t i = 0; i < arr->size(); ++i) {
-    object_reader r((*arr)[i], parent.path() + "." + std::string(key) + "[" + std::to_string(i) + "]",
-                    detail);
+    object_reader r((*arr)[i],
+                    parent.path() + "." + std::string(key) + "[" + std::to_string(i) + "]", detail);
     fill(r, out.emplace_back());
     if (!r.ok()) return false;
   }

@@ -61,8 +61,8 @@ TEST_F(PaymentRequestCli, help_shows_the_group_and_every_subcommand_has_an_examp
   auto top = cli_test::run(PAYSTACK_TERMINAL_EXE, {"--help"}, {"PATH=/usr/bin:/bin"});
   EXPECT_EQ(top.exit_code, 0);
   EXPECT_NE(top.out.find("Payment requests"), std::string::npos) << top.out;
-  for (const char* sub : {"create", "list", "fetch", "verify", "update", "archive", "finalize",
-                          "notify", "totals"}) {
+  for (const char* sub :
+       {"create", "list", "fetch", "verify", "update", "archive", "finalize", "notify", "totals"}) {
     SCOPED_TRACE(sub);
     auto r = cli({sub, "--help"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -118,15 +118,15 @@ TEST_F(PaymentRequestCli, update_archive_finalize_notify_totals) {
 
 TEST_F(PaymentRequestCli, usage_errors_exit_2_before_anything_is_sent) {
   const std::vector<std::vector<std::string>> bad{
-      {"create", "--customer", "CUS_1"},                          // no amount, no item
-      {"create", "--customer", "CUS_1", "--item", "Rice"},        // no amount in the item
-      {"create", "--customer", "CUS_1", "--item", "Rice:-5"},     // not positive
-      {"create", "--customer", "CUS_1", "--tax", "VAT:10:2"},     // a tax has no quantity
-      {"update", "PRQ_1"},                                        // nothing to change
-      {"list", "--per-page", "0"},                                // out of range
-      {"list", "--limit", "5"},                                   // --limit needs --all
-      {"archive"},                                                // no id
-      {"fetch", std::string(300, 'x')},                           // refused by the library
+      {"create", "--customer", "CUS_1"},                       // no amount, no item
+      {"create", "--customer", "CUS_1", "--item", "Rice"},     // no amount in the item
+      {"create", "--customer", "CUS_1", "--item", "Rice:-5"},  // not positive
+      {"create", "--customer", "CUS_1", "--tax", "VAT:10:2"},  // a tax has no quantity
+      {"update", "PRQ_1"},                                     // nothing to change
+      {"list", "--per-page", "0"},                             // out of range
+      {"list", "--limit", "5"},                                // --limit needs --all
+      {"archive"},                                             // no id
+      {"fetch", std::string(300, 'x')},                        // refused by the library
   };
   for (const auto& args : bad) {
     SCOPED_TRACE(args.front() + (args.size() > 1 ? " " + args[1] : ""));

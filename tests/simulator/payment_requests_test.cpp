@@ -60,10 +60,10 @@ class PaymentRequestRoutes : public ::testing::Test {
     return std::string(pr.at("request_code").as_string());
   }
   void push(const json::object& pr) {
-    auto body = json::serialize(json::object{
-        {"type", "invoice"},
-        {"action", "process"},
-        {"data", {{"id", pr.at("id")}, {"reference", pr.at("offline_reference")}}}});
+    auto body = json::serialize(
+        json::object{{"type", "invoice"},
+                     {"action", "process"},
+                     {"data", {{"id", pr.at("id")}, {"reference", pr.at("offline_reference")}}}});
     auto r = client_->post("/terminal/" + terminal_ + "/event", body);
     ASSERT_EQ(r.status, 200u) << r.body;
   }
@@ -173,9 +173,9 @@ TEST_F(PaymentRequestRoutes, finalize_sends_a_draft_once_and_notify_needs_pendin
   EXPECT_EQ(client_->post("/paymentrequest/finalize/" + code, "").status, 400u);
   auto n = client_->post("/paymentrequest/notify/" + code, "");
   ASSERT_EQ(n.status, 200u);
-  EXPECT_EQ(join(shape_differences(api_sample("payment-requests/send_notification", "200"),
-                                   n.json())),
-            "");
+  EXPECT_EQ(
+      join(shape_differences(api_sample("payment-requests/send_notification", "200"), n.json())),
+      "");
 }
 
 TEST_F(PaymentRequestRoutes, totals_per_currency_follow_the_sample) {
@@ -205,8 +205,8 @@ TEST_F(PaymentRequestRoutes, whole_unit_amounts_pay_normally) {
 TEST_F(PaymentRequestRoutes, magic_01_declines_at_the_terminal) {
   auto pr = create_amount(10001);  // NGN 100.01
   push(pr);
-  EXPECT_EQ(events(), (std::vector<std::string>{"paymentrequest.pending",
-                                                "invoice.payment_failed"}));
+  EXPECT_EQ(events(),
+            (std::vector<std::string>{"paymentrequest.pending", "invoice.payment_failed"}));
   EXPECT_EQ(verify(pr).at("status"), "pending");
   auto presence = client_->get("/terminal/" + terminal_ + "/presence").json();
   EXPECT_EQ(presence.at("data").at("available"), true);
@@ -225,7 +225,7 @@ TEST_F(PaymentRequestRoutes, magic_03_pays_late_by_offline_reference_without_a_p
   auto pr = create_amount(10003);
   push(pr);
   EXPECT_EQ(verify(pr).at("status"), "pending");  // first verify: not yet
-  auto second = verify(pr);                        // the customer paid in between
+  auto second = verify(pr);                       // the customer paid in between
   EXPECT_EQ(second.at("status"), "success");
   EXPECT_EQ(second.at("paid"), true);
   EXPECT_EQ(events(), (std::vector<std::string>{"paymentrequest.pending", "charge.success",

@@ -29,13 +29,7 @@ std::optional<std::string> text_filter(std::string_view query, std::string_view 
 
 http_response engine::list_requests(std::string_view query) {
   std::int64_t per_page = 50;
-  auto pp = query_param(query, "perPage");
-  if (!pp) pp = query_param(query, "per_page");
-  if (pp) {
-    auto v = parse_uint(*pp);
-    if (!v || *v < 1) return invalid("perPage must be a positive integer");
-    per_page = std::min(*v, max_per_page);
-  }
+  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
   std::int64_t page = 1;
   if (auto p = query_param(query, "page")) {
     auto v = parse_uint(*p);
@@ -106,11 +100,11 @@ http_response engine::request_totals() {
   for (std::size_t i = 0; i < 4; ++i) {
     p.push_back(json::object{{"currency", currencies[i]}, {"amount", pending[i]}});
     s.push_back(json::object{{"currency", currencies[i]}, {"amount", successful[i]}});
-    t.push_back(
-        json::object{{"currency", currencies[i]}, {"amount", pending[i] + successful[i]}});
+    t.push_back(json::object{{"currency", currencies[i]}, {"amount", pending[i] + successful[i]}});
   }
   return ok("Payment request totals",
-            json::object{{"pending", std::move(p)}, {"successful", std::move(s)}, {"total", std::move(t)}});
+            json::object{
+                {"pending", std::move(p)}, {"successful", std::move(s)}, {"total", std::move(t)}});
 }
 
 http_response engine::archive_request(std::string_view id_or_code) {
@@ -141,7 +135,7 @@ http_response engine::notify_request(std::string_view id_or_code) {
   if (pr == nullptr) return not_found("Payment request not found");
   if (pr->archived) return archived_answer();
   if (pr->status != "pending") return invalid("Only a pending payment request can be notified");
-  ++pr->notifications;
+  ++pr->notified;
   return ok("Notification sent");
 }
 

@@ -12,30 +12,16 @@ namespace paystack::sim::detail {
 
 namespace json = boost::json;
 
-/// The payment request as the create response and the paymentrequest.* webhooks show it.
+/// The payment request as the create response and the paymentrequest.* webhooks show it: the
+/// summary with `integration` and `customer` as numbers (create has no pdf_url, no paid_at).
 json::object engine::request_webhook_json(const payment_request& pr, bool create) const {
-  json::object o;
-  o["id"] = pr.id;
+  json::object o = request_summary_json(pr);
   o["integration"] = options_.integration_id;
-  o["domain"] = domain();
-  o["amount"] = pr.amount;
-  o["currency"] = pr.currency;
-  o["due_date"] = pr.due_date;
-  o["has_invoice"] = pr.has_invoice;
-  o["invoice_number"] = pr.invoice_number ? json::value(*pr.invoice_number) : json::value(nullptr);
-  o["description"] = pr.description;
-  if (!create) o["pdf_url"] = nullptr;
-  o["line_items"] = pr.line_items;
-  o["tax"] = pr.tax;
-  o["request_code"] = pr.request_code;
-  o["status"] = pr.status;
-  o["paid"] = pr.status == "success";
-  if (!create) o["paid_at"] = pr.paid_at ? json::value(*pr.paid_at) : json::value(nullptr);
-  o["metadata"] = pr.metadata;
-  o["notifications"] = json::array{};
-  o["offline_reference"] = pr.offline_reference;
   o["customer"] = pr.customer_id;
-  o["created_at"] = pr.created_at;
+  if (create) {
+    o.erase("pdf_url");
+    o.erase("paid_at");
+  }
   o["discount"] = nullptr;
   o["split_code"] = nullptr;
   return o;
