@@ -26,6 +26,15 @@ enum class operation_id {
   create_payment_request,
   fetch_payment_request,
   verify_payment_request,
+  create_virtual_terminal,
+  list_virtual_terminals,
+  fetch_virtual_terminal,
+  update_virtual_terminal,
+  deactivate_virtual_terminal,
+  assign_virtual_terminal_destinations,
+  unassign_virtual_terminal_destinations,
+  add_virtual_terminal_split_code,
+  remove_virtual_terminal_split_code,
 };
 
 /// A row of the table.

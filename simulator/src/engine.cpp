@@ -92,6 +92,7 @@ void engine::reset_locked() {
   events_.clear();
   event_order_.clear();
   faults_.clear();
+  reset_virtual_terminals_locked();
   webhook_log_.clear();
   webhook_log_bytes_ = 0;
   request_bytes_ = 0;
@@ -279,6 +280,8 @@ http_response engine::route_api(const http_request& req, std::string_view path,
     if (n == 1 && m == "POST") return create_request(req);
     if (n == 3 && m == "GET" && seg[1] == "verify") return fetch_request(seg[2], true);
     if (n == 2 && m == "GET") return fetch_request(seg[1], false);
+  } else if (n >= 1 && seg[0] == "virtual_terminal") {
+    return route_virtual_terminals(req, seg, query);
   }
   return fail_plain(404, "Entity not found");
 }

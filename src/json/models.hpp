@@ -8,6 +8,7 @@
 #include <paystack/payment_request.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
+#include <paystack/virtual_terminal.hpp>
 #include <string>
 #include <vector>
 
@@ -21,8 +22,15 @@ data_binding bind_data(std::vector<terminal>& out);
 data_binding bind_data(terminal_status& out);
 data_binding bind_data(event_status& out);
 data_binding bind_data(event_ack& out);
-data_binding bind_data(payment_request& out);  ///< shape::document, then read_model
+data_binding bind_data(payment_request& out);                ///< shape::document, then read_model
+data_binding bind_data(virtual_terminal& out);               ///< shape::document
+data_binding bind_data(std::vector<virtual_terminal>& out);  ///< shape::document
+data_binding bind_data(std::vector<virtual_terminal_destination>& out);
+data_binding bind_data(split_code_info& out);
 
 bool read_model(const boost::json::value& v, payment_request& out, std::string& detail);
+bool read_model(const boost::json::value& v, virtual_terminal& out, std::string& detail);
+bool read_model(const boost::json::value& v, std::vector<virtual_terminal>& out,
+                std::string& detail);
 
 }  // namespace paystack::detail

@@ -95,6 +95,9 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     return control_answer(settle_locked(*pr, approve), "Payment request",
                           approve ? "Payment approved" : "Payment declined");
   }
+  if (n == 4 && m == "POST" && seg[1] == "virtual_terminals" && seg[3] == "pay") {
+    return pay_virtual_terminal_locked(seg[2], body);
+  }
   if (n == 2 && m == "POST" && seg[1] == "faults") {
     auto id = opt_string("id");
     auto spec = opt_string("fault");
