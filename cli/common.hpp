@@ -185,5 +185,6 @@ void add_charge_command(CLI::App& app, context& ctx);
 void add_sim_command(CLI::App& app, context& ctx);
 void add_demo_command(CLI::App& app, context& ctx);
 void add_webhooks_command(CLI::App& app, context& ctx);
+void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
 
 }  // namespace cli
