@@ -2,6 +2,7 @@
 // the bare Terminal-sample errors), reading JSON/form bodies, and small JSON conversions.
 #include "wire.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <limits>
@@ -151,6 +152,34 @@ std::string_view path_of(std::string_view target) {
 std::string_view query_of(std::string_view target) {
   auto q = target.find('?');
   return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
+std::optional<http_response> read_cursor_page(std::string_view query, std::int64_t max_per_page,
+                                              std::string_view next_prefix,
+                                              std::string_view previous_prefix, cursor_page& out) {
+  auto pp = query_param(query, "perPage");
+  if (!pp) pp = query_param(query, "per_page");
+  if (pp) {
+    auto v = parse_uint(*pp);
+    if (!v || *v < 1) return invalid("perPage must be a positive integer");
+    out.per_page = std::min(*v, max_per_page);
+  }
+  auto decode = [](const std::string& cursor, std::string_view prefix) {
+    std::optional<std::int64_t> id;
+    auto raw = base64_decode(cursor);
+    if (raw && starts_with(*raw, prefix))
+      id = parse_uint(std::string_view(*raw).substr(prefix.size()));
+    return id;
+  };
+  if (auto next = query_param(query, "next"); next && !next->empty() && *next != "null") {
+    out.next = decode(*next, next_prefix);
+    if (!out.next) return invalid("Invalid cursor");
+  } else if (auto prev = query_param(query, "previous");
+             prev && !prev->empty() && *prev != "null") {
+    out.previous = decode(*prev, previous_prefix);
+    if (!out.previous) return invalid("Invalid cursor");
+  }
+  return std::nullopt;
 }
 
 }  // namespace paystack::sim::detail

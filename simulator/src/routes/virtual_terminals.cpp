@@ -239,14 +239,10 @@ http_response engine::create_virtual_terminal(const http_request& req) {
 }
 
 http_response engine::list_virtual_terminals(std::string_view query) {
-  std::int64_t per_page = 50;
-  auto pp = query_param(query, "perPage");
-  if (!pp) pp = query_param(query, "per_page");
-  if (pp) {
-    auto v = parse_uint(*pp);
-    if (!v || *v < 1) return invalid("perPage must be a positive integer");
-    per_page = std::min(*v, max_per_page);
-  }
+  cursor_page paging;
+  if (auto err = read_cursor_page(query, max_per_page, "vt:below:", "vt:above:", paging))
+    return std::move(*err);
+  const auto per_page = paging.per_page;
   auto status = query_param(query, "status");
   if (status && *status != "active" && *status != "inactive")
     return invalid("status must be one of [active, inactive]");
@@ -287,23 +283,8 @@ http_response engine::list_virtual_terminals(std::string_view query) {
                         {"page", *page},
                         {"pageCount", (total + per_page - 1) / per_page}};
   } else {
-    std::optional<std::int64_t> below;
-    std::optional<std::int64_t> above;
-    auto decode = [](const std::string& cursor, std::string_view prefix) {
-      std::optional<std::int64_t> id;
-      auto raw = base64_decode(cursor);
-      if (raw && starts_with(*raw, prefix))
-        id = parse_uint(std::string_view(*raw).substr(prefix.size()));
-      return id;
-    };
-    if (auto next = query_param(query, "next"); next && !next->empty() && *next != "null") {
-      below = decode(*next, "vt:below:");
-      if (!below) return invalid("Invalid cursor");
-    } else if (auto prev = query_param(query, "previous");
-               prev && !prev->empty() && *prev != "null") {
-      above = decode(*prev, "vt:above:");
-      if (!above) return invalid("Invalid cursor");
-    }
+    const auto& below = paging.next;
+    const auto& above = paging.previous;
     std::vector<const virtual_terminal*> page;
     bool more_after = false;
     if (above) {  // the page before: the `limit` matches just above, newest first
