@@ -245,11 +245,16 @@ TEST_F(SimVirtualTerminal, a_payment_emits_the_guides_charge_success) {
   EXPECT_EQ(sim_->webhook_log().size(), 1u);
 }
 
-TEST_F(SimVirtualTerminal, reset_forgets_virtual_terminals) {
+TEST_F(SimVirtualTerminal, state_shows_them_and_reset_forgets_them) {
   const auto code = create();
+  auto state = client_->get("/_sim/state").json();
+  ASSERT_EQ(state.at("data").at("virtual_terminals").as_array().size(), 1u);
+  EXPECT_EQ(state.at("data").at("virtual_terminals").at(0).at("code"), json::value(code));
   ASSERT_EQ(client_->post("/_sim/reset", "").status, 200u);
   EXPECT_EQ(client_->get("/virtual_terminal/" + code).status, 404u);
   EXPECT_TRUE(client_->get("/virtual_terminal").json().at("data").as_array().empty());
+  EXPECT_TRUE(
+      client_->get("/_sim/state").json().at("data").at("virtual_terminals").as_array().empty());
 }
 
 }  // namespace
