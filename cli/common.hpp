@@ -186,5 +186,6 @@ void add_sim_command(CLI::App& app, context& ctx);
 void add_demo_command(CLI::App& app, context& ctx);
 void add_webhooks_command(CLI::App& app, context& ctx);
 void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-request ...
+void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
 
 }  // namespace cli

@@ -11,10 +11,11 @@ using enum operation_id;
 constexpr auto get = http_method::get;
 constexpr auto post = http_method::post;
 constexpr auto put = http_method::put;
+constexpr auto del = http_method::delete_;
 constexpr auto idempotent = retry_class::idempotent;
 constexpr auto unsafe = retry_class::unsafe;
 
-constexpr std::array<operation_spec, 17> table{{
+constexpr std::array<operation_spec, 26> table{{
     {commission_terminal, "commission_terminal", post, "/terminal/commission_device", unsafe},
     {decommission_terminal, "decommission_terminal", post, "/terminal/decommission_device", unsafe},
     {fetch_event_status, "fetch_event_status", get, "/terminal/{terminal_id}/event/{event_id}",
@@ -41,6 +42,21 @@ constexpr std::array<operation_spec, 17> table{{
      "/paymentrequest/notify/{id_or_code}", unsafe},
     {fetch_payment_request_totals, "fetch_payment_request_totals", get, "/paymentrequest/totals",
      idempotent},
+    {create_virtual_terminal, "create_virtual_terminal", post, "/virtual_terminal", unsafe},
+    {list_virtual_terminals, "list_virtual_terminals", get, "/virtual_terminal", idempotent},
+    {fetch_virtual_terminal, "fetch_virtual_terminal", get, "/virtual_terminal/{code}", idempotent},
+    {update_virtual_terminal, "update_virtual_terminal", put, "/virtual_terminal/{code}",
+     idempotent},
+    {deactivate_virtual_terminal, "deactivate_virtual_terminal", put,
+     "/virtual_terminal/{code}/deactivate", idempotent},
+    {assign_virtual_terminal_destinations, "assign_virtual_terminal_destinations", post,
+     "/virtual_terminal/{code}/destination/assign", unsafe},
+    {unassign_virtual_terminal_destinations, "unassign_virtual_terminal_destinations", post,
+     "/virtual_terminal/{code}/destination/unassign", unsafe},
+    {add_virtual_terminal_split_code, "add_virtual_terminal_split_code", put,
+     "/virtual_terminal/{code}/split_code", unsafe},
+    {remove_virtual_terminal_split_code, "remove_virtual_terminal_split_code", del,
+     "/virtual_terminal/{code}/split_code", unsafe},
 }};
 
 constexpr bool in_id_order() {

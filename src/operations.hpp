@@ -32,6 +32,15 @@ enum class operation_id {
   finalize_payment_request,
   send_payment_request_notification,
   fetch_payment_request_totals,
+  create_virtual_terminal,
+  list_virtual_terminals,
+  fetch_virtual_terminal,
+  update_virtual_terminal,
+  deactivate_virtual_terminal,
+  assign_virtual_terminal_destinations,
+  unassign_virtual_terminal_destinations,
+  add_virtual_terminal_split_code,
+  remove_virtual_terminal_split_code,
 };
 
 /// A row of the table.

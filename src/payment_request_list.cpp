@@ -61,25 +61,9 @@ void start_for_each_payment_request(std::shared_ptr<client_core> core,
                                     list_payment_requests_params params, std::size_t limit,
                                     std::function<bool(const payment_request&)> visit,
                                     any_handler<walk_summary> handler) {
-  // The next page is the one after the page the server says it sent, while there is one. An
-  // empty page ends the walk; a page number that does not advance would walk forever.
-  auto advance = [](list_payment_requests_params& p,
-                    const response<std::vector<payment_request>>& page, std::string& detail) {
-    const std::int64_t asked = p.page.value_or(1);
-    const std::int64_t got = page.meta.page.value_or(asked);
-    if (page.data->empty() || !page.meta.page_count || got >= *page.meta.page_count)
-      return walk_step::end;
-    if (got < asked) {
-      detail = "the server sent page " + std::to_string(got) + " when asked for page " +
-               std::to_string(asked) + "; stopping the walk";
-      return walk_step::loop;
-    }
-    p.page = got + 1;
-    return walk_step::next;
-  };
   start_walk<payment_request, list_payment_requests_params>(
       std::move(core), &start_list_payment_requests, std::move(params), limit, std::move(visit),
-      advance, std::move(handler));
+      std::move(handler), &advance_page<list_payment_requests_params>);
 }
 
 }  // namespace paystack::detail

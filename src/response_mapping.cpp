@@ -76,8 +76,9 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
     return out;
   }
   // `data` streams straight into the response's model while the body is parsed; the model is
-  // dropped again unless the reply is a success that carries it. Only a payment request is kept
-  // as a document first: it lives in a stack buffer and nothing outlives this function.
+  // dropped again unless the reply is a success that carries it. Only a payment request and
+  // Virtual Terminals are kept as a document first: it lives in a stack buffer (beyond it, on
+  // the heap) and nothing outlives this function.
   T& value = r.data.emplace();
   const data_binding binding = bind_data(value);
   unsigned char storage[4096];
@@ -122,5 +123,13 @@ template std::pair<boost::system::error_code, response<std::vector<payment_reque
 make_response<std::vector<payment_request>>(exchange_result&&);
 template std::pair<boost::system::error_code, response<payment_request_totals>>
 make_response<payment_request_totals>(exchange_result&&);
+template std::pair<boost::system::error_code, response<virtual_terminal>>
+make_response<virtual_terminal>(exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<virtual_terminal>>>
+make_response<std::vector<virtual_terminal>>(exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<virtual_terminal_destination>>>
+make_response<std::vector<virtual_terminal_destination>>(exchange_result&&);
+template std::pair<boost::system::error_code, response<split_code_info>>
+make_response<split_code_info>(exchange_result&&);
 
 }  // namespace paystack::detail

@@ -22,6 +22,8 @@ std::string_view to_string(http_method m) noexcept {
       return "POST";
     case http_method::put:
       return "PUT";
+    case http_method::delete_:
+      return "DELETE";
   }
   return "";
 }

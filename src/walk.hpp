@@ -1,16 +1,20 @@
-// The lazy walk over a paged list, shared by async_for_each_terminal (cursors) and
-// async_for_each_payment_request (page numbers): one page in memory at a time, each page
-// fetched by the list operation's own start_* (so each is retried as a list call), the visitor
-// called on the client's strand, the summary carrying the last page's envelope.
+// The lazy list walk behind async_for_each_terminal and async_for_each_virtual_terminal: one
+// page in memory at a time, each page a list call, the visitor called on the client's strand.
+// What differs between lists is how the next page is asked for (advance_cursor, or page
+// numbers for Virtual Terminals).
 #pragma once
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstddef>
 #include <functional>
+#include <memory>
 #include <paystack/terminal_client.hpp>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "client_core.hpp"
@@ -18,16 +22,47 @@
 
 namespace paystack::detail {
 
-/// What follows a page: the next one (the parameters were advanced), the end, or a server that
-/// sends the walk round in a circle (`detail` says how).
-enum class walk_step { next, end, loop };
-
+/// The list operation a walk calls for each page.
 template <class Item, class Params>
 using list_start = void (*)(std::shared_ptr<client_core>, Params, any_handler<std::vector<Item>>);
 
+/// What follows a page.
+enum class walk_step {
+  done,      ///< it was the last page
+  more,      ///< the parameters now ask for the next page
+  repeated,  ///< the server gave a cursor (or page) already followed
+};
+
+/// Hashes of the cursors (or page numbers) a walk has followed.
+using walk_seen = std::unordered_set<std::size_t>;
+
+/// Cursor paging: follows `meta.next` (clearing `previous`); done without one.
+template <class Params>
+walk_step advance_cursor(page_meta& meta, Params& params, walk_seen& seen, std::size_t /*count*/) {
+  if (!meta.next) return walk_step::done;
+  if (!seen.insert(std::hash<std::string>{}(*meta.next)).second) return walk_step::repeated;
+  params.next = std::move(meta.next);
+  params.previous.reset();
+  return walk_step::more;
+}
+
+/// Page-number paging: the page after the one the server says it sent (`meta.page`, or the
+/// page asked for), while it is below `meta.pageCount`. An empty page ends the walk; a page
+/// number that does not grow is a repeat.
+template <class Params>
+walk_step advance_page(page_meta& meta, Params& params, walk_seen& /*seen*/, std::size_t count) {
+  const std::int64_t asked = params.page.value_or(1);
+  const std::int64_t got = meta.page.value_or(asked);
+  if (count == 0 || !meta.page_count || got >= *meta.page_count) return walk_step::done;
+  if (got < asked) return walk_step::repeated;
+  params.page = got + 1;
+  return walk_step::more;
+}
+
 using walk_outcome = std::pair<boost::system::error_code, response<walk_summary>>;
 
-/// The walk itself. `advance(params, page, detail)` moves `params` to the page after `page`.
+/// The walk itself. `advance(meta, params, seen, items_on_the_page)` moves `params` to the
+/// next page.
 template <class Item, class Params, class Advance>
 boost::asio::awaitable<walk_outcome> walk_pages(std::shared_ptr<client_core> core,
                                                 list_start<Item, Params> start, Params params,
@@ -41,6 +76,7 @@ boost::asio::awaitable<walk_outcome> walk_pages(std::shared_ptr<client_core> cor
   auto& [ec_out, result] = out;
   result.data.emplace();
   walk_summary& sum = *result.data;
+  walk_seen seen;
   for (;;) {
     auto [ec, page] = co_await initiate<std::vector<Item>>(
         core, start, asio::as_tuple(asio::use_awaitable), params);
@@ -66,21 +102,22 @@ boost::asio::awaitable<walk_outcome> walk_pages(std::shared_ptr<client_core> cor
       if (!visit(item)) co_return out;
     }
     if (sum.visited >= limit) co_return out;
-    const walk_step step = advance(params, page, result.error_detail);
-    if (step == walk_step::end) co_return out;
-    if (step == walk_step::loop) {
+    const walk_step step = advance(page.meta, params, seen, page.data->size());
+    if (step == walk_step::done) co_return out;
+    if (step == walk_step::repeated) {
       ec_out = error::bad_response;
+      result.error_detail = "the server repeated a list cursor or page; stopping the walk";
       co_return out;
     }
   }
 }
 
-/// Checks the limit and the visitor, then runs walk_pages on the client's strand and completes
-/// `handler` on its own executor. An exception thrown by the visitor is rethrown there.
+/// Checks the walk's own arguments and spawns it on the client's strand; completes `handler`
+/// with the summary (a visitor's exception is rethrown from the completion).
 template <class Item, class Params, class Advance>
 void start_walk(std::shared_ptr<client_core> core, list_start<Item, Params> start, Params params,
-                std::size_t limit, std::function<bool(const Item&)> visit, Advance advance,
-                any_handler<walk_summary> handler) {
+                std::size_t limit, std::function<bool(const Item&)> visit,
+                any_handler<walk_summary> handler, Advance advance) {
   namespace asio = boost::asio;
   if (refuse_if_misconfigured(*core, handler)) return;
   if (limit == 0 || !visit)

@@ -13,5 +13,7 @@
 #include <paystack/terminal_client.hpp>
 #include <paystack/transport.hpp>
 #include <paystack/version.hpp>
+#include <paystack/virtual_terminal.hpp>
+#include <paystack/virtual_terminal_client.hpp>
 #include <paystack/webhook.hpp>
 #include <paystack/webhook_server.hpp>

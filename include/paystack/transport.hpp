@@ -13,9 +13,9 @@
 
 namespace paystack {
 
-enum class http_method { get, post, put };
+enum class http_method { get, post, put, delete_ };
 
-/// "GET", "POST", "PUT".
+/// "GET", "POST", "PUT", "DELETE".
 std::string_view to_string(http_method m) noexcept;
 
 /// A fully built request: the target is already percent-encoded (path and query).

@@ -92,6 +92,7 @@ void engine::reset_locked() {
   events_.clear();
   event_order_.clear();
   faults_.clear();
+  reset_virtual_terminals_locked();
   webhook_log_.clear();
   webhook_log_bytes_ = 0;
   request_bytes_ = 0;
@@ -285,6 +286,8 @@ http_response engine::route_api(const http_request& req, std::string_view path,
     if (n == 3 && m == "POST" && seg[1] == "notify") return notify_request(seg[2]);
     if (n == 2 && m == "GET") return fetch_request(seg[1], false);
     if (n == 2 && m == "PUT") return update_request(seg[1], req);
+  } else if (n >= 1 && seg[0] == "virtual_terminal") {
+    return route_virtual_terminals(req, seg, query);
   }
   return fail_plain(404, "Entity not found");
 }

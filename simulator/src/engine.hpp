@@ -25,6 +25,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -147,6 +148,20 @@ class engine {
   payment_request* find_by_reference_locked(std::string_view offline_reference);
   control_result pay_offline_locked(payment_request& pr);
 
+  // routes/virtual_terminals.cpp: /virtual_terminal, and the payment of /_sim control
+  http_response route_virtual_terminals(const http_request& req, std::span<std::string_view> seg,
+                                        std::string_view query);
+  http_response list_virtual_terminals(std::string_view query);
+  http_response create_virtual_terminal(const http_request& req);
+  http_response update_virtual_terminal(virtual_terminal& vt, const http_request& req);
+  http_response assign_destinations(virtual_terminal& vt, const http_request& req);
+  http_response unassign_destinations(virtual_terminal& vt, const http_request& req);
+  http_response split_code_route(virtual_terminal& vt, const http_request& req, bool add);
+  virtual_terminal* find_virtual_terminal_locked(std::string_view code);
+  boost::json::object virtual_terminal_json(const virtual_terminal& vt, bool full) const;
+  void reset_virtual_terminals_locked();
+  http_response pay_virtual_terminal_locked(std::string_view code, const boost::json::object& body);
+
   // devices.cpp: what the terminals do
   void schedule_delivery_locked(event& e);
   void deliver_locked(event& e);
@@ -195,6 +210,11 @@ class engine {
   std::map<std::int64_t, customer> customers_;
   std::unordered_map<std::string, std::int64_t> by_customer_code_;
   std::int64_t next_customer_id_ = 0;
+
+  std::map<std::int64_t, virtual_terminal> virtual_terminals_;  // by id: list order, newest last
+  std::unordered_map<std::string, std::int64_t> by_vt_code_;
+  std::int64_t next_vt_id_ = 26000;
+  std::int64_t next_vt_destination_id_ = 27900;
 
   std::unordered_map<std::string, event> events_;
   std::deque<std::string> event_order_;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fault.hpp"
 
@@ -22,6 +23,7 @@ inline constexpr std::size_t events = 100000;
 inline constexpr std::size_t customers = 100000;
 inline constexpr std::size_t faults = 10000;
 inline constexpr std::size_t webhook_log = 10000;
+inline constexpr std::size_t virtual_terminals = 10000;
 }  // namespace state_limit
 
 inline constexpr std::string_view alnum_upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -108,6 +110,28 @@ struct event {
   bool delivered = false;
   bool held = false;
   bool scheduled = false;
+};
+
+/// A destination of a Virtual Terminal (a WhatsApp number).
+struct vt_destination {
+  std::int64_t id = 0;
+  std::string target;
+  boost::json::value name;  // string or null (the guide's sample has null)
+  std::string created_at;
+};
+
+/// A Virtual Terminal (routes/virtual_terminals.cpp).
+struct virtual_terminal {
+  std::int64_t id = 0;
+  std::string code;  // "VT_" + 8 upper-case letters and digits
+  std::string name;
+  bool active = true;
+  std::string currency;
+  boost::json::value metadata;       // an object, or null
+  boost::json::value custom_fields;  // an array, or null
+  std::vector<vt_destination> destinations;
+  std::optional<std::string> split_code;
+  std::string created_at;
 };
 
 /// A fault plan registered by id, with the uses it has left.

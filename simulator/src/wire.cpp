@@ -165,4 +165,26 @@ std::optional<http_response> read_per_page(std::string_view query, std::int64_t 
   return std::nullopt;
 }
 
+std::optional<http_response> read_cursor_page(std::string_view query, std::int64_t max_per_page,
+                                              std::string_view next_prefix,
+                                              std::string_view previous_prefix, cursor_page& out) {
+  if (auto err = read_per_page(query, max_per_page, out.per_page)) return err;
+  auto decode = [](const std::string& cursor, std::string_view prefix) {
+    std::optional<std::int64_t> id;
+    auto raw = base64_decode(cursor);
+    if (raw && starts_with(*raw, prefix))
+      id = parse_uint(std::string_view(*raw).substr(prefix.size()));
+    return id;
+  };
+  if (auto next = query_param(query, "next"); next && !next->empty() && *next != "null") {
+    out.next = decode(*next, next_prefix);
+    if (!out.next) return invalid("Invalid cursor");
+  } else if (auto prev = query_param(query, "previous");
+             prev && !prev->empty() && *prev != "null") {
+    out.previous = decode(*prev, previous_prefix);
+    if (!out.previous) return invalid("Invalid cursor");
+  }
+  return std::nullopt;
+}
+
 }  // namespace paystack::sim::detail

@@ -67,6 +67,19 @@ const boost::json::value* member(const boost::json::object& o, std::string_view 
 /// 400 answer when the body is neither.
 std::optional<http_response> parse_body(const http_request& req, boost::json::object& out);
 
+/// The paging parameters of a cursor-paged list: `perPage` (or `per_page`) and at most one of
+/// the cursors `next` / `previous` (absent, empty or "null": none), each the base64 of the
+/// list's own prefix followed by an id.
+struct cursor_page {
+  std::int64_t per_page = 50;
+  std::optional<std::int64_t> next;
+  std::optional<std::int64_t> previous;
+};
+/// Reads them from `query` (perPage capped at `max_per_page`); the 400 answer when one is bad.
+std::optional<http_response> read_cursor_page(std::string_view query, std::int64_t max_per_page,
+                                              std::string_view next_prefix,
+                                              std::string_view previous_prefix, cursor_page& out);
+
 /// The path and the query of an origin-form target.
 std::string_view path_of(std::string_view target);
 std::string_view query_of(std::string_view target);

@@ -59,6 +59,8 @@ std::string_view verb_text(http_method m) {
       return "POST";
     case http_method::put:
       return "PUT";
+    case http_method::delete_:
+      return "DELETE";
   }
   return "GET";
 }

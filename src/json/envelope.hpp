@@ -35,7 +35,7 @@ struct field {
 
 /// The members of one model object, in the order their errors are reported.
 struct field_list {
-  static constexpr std::size_t capacity = 12;
+  static constexpr std::size_t capacity = 16;
   field items[capacity];
   std::size_t size = 0;
 

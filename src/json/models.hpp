@@ -8,6 +8,7 @@
 #include <paystack/payment_request.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
+#include <paystack/virtual_terminal.hpp>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,13 @@ bool read_model(const boost::json::value& v, payment_request_totals& out, std::s
 /// One payment request at `path` ("data", "data[2]"), errors named under it.
 bool read_request(const boost::json::value& v, const std::string& path, payment_request& out,
                   std::string& detail);
+data_binding bind_data(virtual_terminal& out);               ///< shape::document
+data_binding bind_data(std::vector<virtual_terminal>& out);  ///< shape::document
+data_binding bind_data(std::vector<virtual_terminal_destination>& out);
+data_binding bind_data(split_code_info& out);
+
+bool read_model(const boost::json::value& v, virtual_terminal& out, std::string& detail);
+bool read_model(const boost::json::value& v, std::vector<virtual_terminal>& out,
+                std::string& detail);
 
 }  // namespace paystack::detail

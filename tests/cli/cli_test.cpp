@@ -22,6 +22,8 @@
 #include "raw_http.hpp"
 
 using namespace std::chrono_literals;
+using cli_test::expect_golden;
+using cli_test::read_file;
 using cli_test::run_result;
 
 namespace {

@@ -1,6 +1,6 @@
 // The golden files of the CLI tests (tests/cli/golden): a run's exit code, stdout and stderr,
 // with what changes from run to run replaced, compared with <name>.txt (UPDATE_GOLDEN=1 rewrites
-// them). Shared by cli_test.cpp and payment_request_cli_test.cpp.
+// them). Shared by every CLI test file.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -11,3 +11,34 @@ cli_fails commission "$SERIAL"
 cli decommission "$SERIAL"
 cli_fails event-status "$TERMINAL" 999999
 cli charge "$TERMINAL" --amount 5000 --customer CUS_spec_check --timeout 20
+# Virtual Terminal: every operation, both list paging styles, the documented error replies.
+VT=$(cli --json virtual-terminal create "Spec till" --destination "2347081234567:Front desk" \
+  --currency NGN --metadata '{"till":"1"}' | sed -E 's/.*"code":"(VT_[A-Z0-9]+)".*/\1/')
+cli virtual-terminal list --per-page 1
+cli virtual-terminal list --per-page 1 --page 1
+cli virtual-terminal list --all --status active
+cli virtual-terminal fetch "$VT"
+cli_fails virtual-terminal fetch VT_NOSUCH00
+cli virtual-terminal update "$VT" --name "Spec till 2"
+cli virtual-terminal assign-destination "$VT" --destination "2341234567890:Back office"
+cli virtual-terminal unassign-destination "$VT" 2341234567890
+cli virtual-terminal add-split "$VT" SPL_spec
+cli virtual-terminal remove-split "$VT" SPL_spec
+cli_fails virtual-terminal remove-split "$VT" SPL_spec
+cli virtual-terminal deactivate "$VT"
+
+# Payment requests (doc/cli.md "payment-request").
+code=$(cli --json payment-request create --customer CUS_spec_check --item "Rice:2500:2" \
+         --tax "VAT:100" --description "spec check" --due-date 2030-01-01 --no-notify |
+       /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["request_code"])')
+cli payment-request create --customer CUS_spec_check --amount 5000 --draft
+cli payment-request list --customer CUS_spec_check --status pending --currency NGN --per-page 1 --page 1
+cli payment-request list --include-archive --from 2020-01-01T00:00:00Z --to 2040-01-01T00:00:00Z --all
+cli payment-request fetch "$code"
+cli payment-request verify "$code"
+cli payment-request update "$code" --description "updated" --amount 7000
+cli payment-request notify "$code"
+cli payment-request totals
+cli payment-request archive "$code"
+cli_fails payment-request verify "$code"
+cli_fails payment-request fetch PRQ_no_such_request

@@ -100,6 +100,9 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     if (pr == nullptr) return fail_plain(404, "Payment request not found");
     return control_answer(pay_offline_locked(*pr), "Payment request", "Payment made offline");
   }
+  if (n == 4 && m == "POST" && seg[1] == "virtual_terminals" && seg[3] == "pay") {
+    return pay_virtual_terminal_locked(seg[2], body);
+  }
   if (n == 2 && m == "POST" && seg[1] == "faults") {
     auto id = opt_string("id");
     auto spec = opt_string("fault");

@@ -128,10 +128,14 @@ json::value engine::state_json_locked() const {
                                     {"status", pr.status},
                                     {"terminal_id", pr.last_terminal}});
   }
+  json::array virtual_terminals;
+  for (const auto& [id, vt] : virtual_terminals_)
+    virtual_terminals.push_back(virtual_terminal_json(vt, true));
   return json::object{{"terminals", std::move(terminals)},
                       {"devices", std::move(devices)},
                       {"events", std::move(events)},
-                      {"payment_requests", std::move(requests)}};
+                      {"payment_requests", std::move(requests)},
+                      {"virtual_terminals", std::move(virtual_terminals)}};
 }
 
 json::object engine::stats_json_locked() const {

@@ -37,25 +37,13 @@ json::object engine::terminal_json(const device& d, bool with_split_code) const 
 // Routes
 
 http_response engine::list_terminals(std::string_view query) {
-  std::int64_t per_page = 50;
-  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
-  std::optional<std::int64_t> after;
-  std::optional<std::int64_t> before;
-  auto decode = [](const std::string& cursor, std::string_view prefix) {
-    std::optional<std::int64_t> id;
-    auto raw = base64_decode(cursor);
-    if (raw && starts_with(*raw, prefix))
-      id = parse_uint(std::string_view(*raw).substr(prefix.size()));
-    return id;
-  };
-  if (auto next = query_param(query, "next"); next && !next->empty() && *next != "null") {
-    after = decode(*next, "terminal:after:");
-    if (!after) return invalid("Invalid cursor");
-  } else if (auto prev = query_param(query, "previous");
-             prev && !prev->empty() && *prev != "null") {
-    before = decode(*prev, "terminal:before:");
-    if (!before) return invalid("Invalid cursor");
-  }
+  cursor_page paging;
+  if (auto err =
+          read_cursor_page(query, max_per_page, "terminal:after:", "terminal:before:", paging))
+    return std::move(*err);
+  const auto per_page = paging.per_page;
+  const auto& after = paging.next;
+  const auto& before = paging.previous;
 
   // Walk the id-ordered map from the cursor: a page costs O(per_page + log n), not O(n), so a
   // simulator holding 100,000 terminals still pages quickly.
