@@ -12,32 +12,32 @@ namespace paystack {
 /// A line of a payment request. `amount` is in the currency subunit (kobo, pesewa, cent).
 /// Paystack's guides send and return the amount as a string ("2000"); both are read.
 struct line_item {
-  std::string name;
-  std::int64_t amount = 0;
-  std::int64_t quantity = 1;
+  std::string name;           ///< what is sold, e.g. "Chicken Salad"
+  std::int64_t amount = 0;    ///< unit price in the currency subunit
+  std::int64_t quantity = 1;  ///< how many (Paystack's default: 1)
 };
 
 /// A tax line of a payment request (subunit amount).
 struct tax_item {
-  std::string name;
-  std::int64_t amount = 0;
+  std::string name;         ///< e.g. "VAT"
+  std::int64_t amount = 0;  ///< in the currency subunit
 };
 
 /// Parameters of Create Payment Request (POST /paymentrequest). `customer` is required, and
 /// either `amount` or at least one line item.
 struct create_payment_request_params {
-  std::string customer;                ///< customer id or code, e.g. "CUS_xwaj0txjryg393b"
-  std::optional<std::int64_t> amount;  ///< subunits; use when there are no line items / tax
-  std::vector<line_item> line_items;
-  std::vector<tax_item> tax;
-  std::optional<std::string> currency;  ///< NGN (Paystack's default), GHS, ZAR, USD, KES
-  std::optional<std::string> description;
-  std::optional<std::string> due_date;    ///< ISO 8601
-  std::optional<bool> send_notification;  ///< Paystack's default: true
-  std::optional<bool> draft;              ///< Paystack's default: false
-  std::optional<bool> has_invoice;
-  std::optional<std::int64_t> invoice_number;
-  std::optional<std::string> split_code;
+  std::string customer;                        ///< customer id or code, e.g. "CUS_xwaj0txjryg393b"
+  std::optional<std::int64_t> amount;          ///< subunits; use when there are no line items / tax
+  std::vector<line_item> line_items;           ///< the invoice's lines (the amount is their total)
+  std::vector<tax_item> tax;                   ///< tax lines, added to the total
+  std::optional<std::string> currency;         ///< NGN (Paystack's default), GHS, ZAR, USD, KES
+  std::optional<std::string> description;      ///< free text shown on the invoice
+  std::optional<std::string> due_date;         ///< ISO 8601
+  std::optional<bool> send_notification;       ///< Paystack's default: true
+  std::optional<bool> draft;                   ///< Paystack's default: false
+  std::optional<bool> has_invoice;             ///< give it an invoice number
+  std::optional<std::int64_t> invoice_number;  ///< overrides Paystack's numbering
+  std::optional<std::string> split_code;       ///< a transaction split
 };
 
 /// Why these parameters would be refused, checked without sending anything: a customer, an
@@ -53,19 +53,19 @@ struct payment_request {
   std::string request_code;                      ///< "PRQ_..."
   std::optional<std::string> offline_reference;  ///< needed for the invoice event
   std::string status;                            ///< "pending", "success", "failed", "draft"...
-  bool paid = false;
-  std::optional<std::string> paid_at;
-  std::int64_t amount = 0;
-  std::string currency;
-  std::optional<std::string> description;
-  std::optional<std::string> due_date;
-  std::vector<line_item> line_items;
-  std::vector<tax_item> tax;
-  std::optional<std::int64_t> integration;  ///< a number in create/fetch (verify expands it)
-  std::optional<std::string> domain;
-  std::optional<std::int64_t> customer_id;   ///< `customer` as a number, or `customer.id`
-  std::optional<std::string> customer_code;  ///< `customer.customer_code` when expanded
-  std::optional<std::string> created_at;
+  bool paid = false;                             ///< true once paid (`status` "success")
+  std::optional<std::string> paid_at;            ///< ISO 8601, when paid
+  std::int64_t amount = 0;                       ///< in the currency subunit
+  std::string currency;                          ///< e.g. "NGN"
+  std::optional<std::string> description;        ///< free text
+  std::optional<std::string> due_date;           ///< ISO 8601
+  std::vector<line_item> line_items;             ///< the invoice's lines
+  std::vector<tax_item> tax;                     ///< its tax lines
+  std::optional<std::int64_t> integration;       ///< a number in create/fetch (verify expands it)
+  std::optional<std::string> domain;             ///< "test" or "live"
+  std::optional<std::int64_t> customer_id;       ///< `customer` as a number, or `customer.id`
+  std::optional<std::string> customer_code;      ///< `customer.customer_code` when expanded
+  std::optional<std::string> created_at;       ///< ISO 8601 (`created_at`, or fetch's `createdAt`)
   std::optional<bool> archived;                ///< `archived` (fetch); absent elsewhere
   std::optional<std::int64_t> pending_amount;  ///< `pending_amount` (fetch, verify, finalize)
 };

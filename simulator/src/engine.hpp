@@ -76,6 +76,7 @@ class engine {
   control_result hold_event(std::string_view event_id);
   control_result approve_payment(std::string_view id_or_code);
   control_result decline_payment(std::string_view id_or_code);
+  control_result pay_offline(std::string_view offline_reference);  // magic_amounts.cpp
   void add_fault(std::string id, std::string spec, unsigned times);
   std::vector<webhook_delivery> webhook_log() const;
   bool wait_for_webhooks(std::size_t count, std::chrono::milliseconds timeout) const;

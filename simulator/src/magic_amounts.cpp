@@ -55,4 +55,11 @@ control_result engine::pay_offline_locked(payment_request& pr) {
   return settle_locked(pr, true);
 }
 
+control_result engine::pay_offline(std::string_view offline_reference) {
+  std::lock_guard lk(mutex_);
+  auto* pr = find_by_reference_locked(offline_reference);
+  if (pr == nullptr) return control_result::not_found;
+  return pay_offline_locked(*pr);
+}
+
 }  // namespace paystack::sim::detail

@@ -249,4 +249,16 @@ TEST_F(PaymentRequestRoutes, offline_payment_control_route_pays_a_pending_reques
   EXPECT_EQ(client_->post("/_sim/offline-payments/999999999", "").status, 404u);
 }
 
+TEST_F(PaymentRequestRoutes, pay_offline_from_cpp_is_the_same_late_payment) {
+  auto pr = create_amount(10002);  // walks away at the terminal
+  push(pr);
+  using paystack::sim::control_result;
+  EXPECT_EQ(sim_->pay_offline("not-a-reference"), control_result::not_found);
+  EXPECT_EQ(sim_->pay_offline(std::string(pr.at("offline_reference").as_string())),
+            control_result::ok);
+  EXPECT_EQ(verify(pr).at("paid"), true);
+  EXPECT_EQ(sim_->pay_offline(std::string(pr.at("offline_reference").as_string())),
+            control_result::conflict);
+}
+
 }  // namespace

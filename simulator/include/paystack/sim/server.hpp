@@ -180,6 +180,11 @@ class server {
   /// The payment on the device fails: invoice.payment_failed is emitted, the request stays
   /// pending. Conflict: not pending.
   control_result decline_payment(std::string_view id_or_code);
+  /// The customer pays the request whose offline reference is `offline_reference`, with no push
+  /// (a late payment): charge.success (no terminal identifier) and paymentrequest.success are
+  /// emitted and verify shows it paid. Not found: no such reference. Conflict: not pending, or
+  /// archived. Same as POST /_sim/offline-payments/{offline_reference}.
+  control_result pay_offline(std::string_view offline_reference);
   /// Registers a fault plan: the next `times` requests carrying `x-sim-fault-id: <id>` get the
   /// fault described by `spec` (same grammar as the x-sim-fault header). Throws
   /// std::invalid_argument on a malformed spec.
