@@ -32,6 +32,8 @@ class category_impl : public boost::system::error_category {
         return "PostgreSQL did not answer in time";
       case errc::closed:
         return "the PostgreSQL connection was closed";
+      case errc::schema_too_new:
+        return "the database was written by a newer version";
     }
     return "unknown PostgreSQL error";
   }

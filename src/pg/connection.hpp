@@ -44,6 +44,7 @@ enum class errc {
   query_failed,        // the server answered with an error: see result::sqlstate()
   timed_out,           // no answer in time (the connection is closed: reconnect)
   closed,              // close() was called while the operation was pending
+  schema_too_new,      // the database was written by a newer version (schema.hpp)
 };
 const boost::system::error_category& category() noexcept;
 boost::system::error_code make_error_code(errc e) noexcept;

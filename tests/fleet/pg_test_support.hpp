@@ -6,8 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "pg/connection.hpp"
 #include "running_context.hpp"
@@ -28,6 +31,21 @@ boost::system::error_code connect(connection& c, std::chrono::milliseconds timeo
 outcome_of_query query(connection& c, std::string sql, paystack::pg::params p = {},
                        std::chrono::milliseconds timeout = 10s);
 outcome_of_query exec(connection& c, std::string sql, std::chrono::milliseconds timeout = 10s);
+
+/// Starts an operation with a handler taking `Args...` and waits (bounded) for its arguments:
+///     auto [ec, l] = await_call<error_code, lease>([&](auto h) { async_x(*c, ..., std::move(h));
+///     });
+template <class... Args, class Start>
+std::tuple<Args...> await_call(Start start, std::chrono::milliseconds bound = 20s) {
+  auto p = std::make_shared<std::promise<std::tuple<Args...>>>();
+  auto f = p->get_future();
+  start([p](Args... a) { p->set_value(std::tuple<Args...>(std::move(a)...)); });
+  if (f.wait_for(bound) != std::future_status::ready) {
+    ADD_FAILURE() << "the operation did not complete within " << bound.count() << " ms";
+    throw std::runtime_error("test operation did not complete");
+  }
+  return f.get();
+}
 
 /// A test with its own schema: every connection it makes works in it (search_path).
 class PgTest : public ::testing::Test {
