@@ -123,6 +123,13 @@ std::int64_t result::affected() const noexcept {
   return out;
 }
 
+query_handler changed_one_row(bool_handler h) {
+  return [h = std::move(h)](error_code ec, result r) mutable {
+    const bool changed = !ec && r.affected() == 1;
+    std::move(h)(ec, changed);
+  };
+}
+
 // --- connection -------------------------------------------------------------------------------
 
 struct connection::pending {
@@ -218,7 +225,7 @@ void connection::start_connect(std::chrono::milliseconds timeout, connect_handle
       self->last_error_ = "connect timed out";
     }
     auto h2 = std::move(self->connect_h_);
-    self->teardown(errc::closed, errc::closed);
+    self->teardown(errc::not_connected, errc::not_connected);
     complete(self->strand_, std::move(h2), make_error_code(errc::timed_out));
   });
   drive_connect();
@@ -268,7 +275,7 @@ void connection::drive_connect() {
         }
         auto h = std::move(connect_h_);
         connect_h_ = nullptr;
-        teardown(errc::closed, errc::closed);
+        teardown(errc::not_connected, errc::not_connected);
         complete(strand_, std::move(h), make_error_code(errc::connect_failed));
         return;
       }

@@ -92,6 +92,10 @@ using params = std::vector<std::optional<std::string>>;  // nullopt is SQL NULL
 using outcome_of_query = std::pair<boost::system::error_code, result>;
 using connect_handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
 using query_handler = boost::asio::any_completion_handler<void(boost::system::error_code, result)>;
+using bool_handler = boost::asio::any_completion_handler<void(boost::system::error_code, bool)>;
+
+/// A query handler answering `h` whether the statement changed exactly one row.
+query_handler changed_one_row(bool_handler h);
 
 class connection : public std::enable_shared_from_this<connection> {
  public:

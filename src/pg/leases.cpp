@@ -25,14 +25,6 @@ lease read_lease(const result& r, int row) {
   return l;
 }
 
-// A handler for a statement whose answer is "did it change a row".
-query_handler changed_one(done_handler h) {
-  return [h = std::move(h)](error_code ec, result r) mutable {
-    const bool changed = !ec && r.affected() == 1;
-    std::move(h)(ec, changed);
-  };
-}
-
 }  // namespace
 
 void async_acquire_lease(connection& c, std::string terminal_id, std::string holder,
@@ -74,7 +66,7 @@ void async_renew_lease(connection& c, std::string terminal_id, std::int64_t fenc
       "UPDATE paystack_terminal_leases SET expires_at = clock_timestamp() + "
       "$3::bigint * interval '1 millisecond' WHERE terminal_id = $1 AND fencing_token = $2::bigint",
       {std::move(terminal_id), std::to_string(fencing_token), std::to_string(ttl.count())},
-      statement_timeout, changed_one(std::move(h)));
+      statement_timeout, changed_one_row(std::move(h)));
 }
 
 void async_release_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
@@ -82,7 +74,7 @@ void async_release_lease(connection& c, std::string terminal_id, std::int64_t fe
   c.async_query(
       "DELETE FROM paystack_terminal_leases WHERE terminal_id = $1 AND fencing_token = $2::bigint",
       {std::move(terminal_id), std::to_string(fencing_token)}, statement_timeout,
-      changed_one(std::move(h)));
+      changed_one_row(std::move(h)));
 }
 
 void async_show_lease(connection& c, std::string terminal_id, lease_found_handler h) {

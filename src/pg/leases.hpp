@@ -28,7 +28,7 @@ struct lease {
 using lease_handler = boost::asio::any_completion_handler<void(boost::system::error_code, lease)>;
 using lease_found_handler =
     boost::asio::any_completion_handler<void(boost::system::error_code, std::optional<lease>)>;
-using done_handler = boost::asio::any_completion_handler<void(boost::system::error_code, bool)>;
+using done_handler = bool_handler;
 
 /// Takes the lease of `terminal_id` for `holder` and `charge_key` for `ttl` when it is free or
 /// expired (a crashed holder's lease is taken over). `lease::acquired` says whether it was

@@ -14,30 +14,37 @@ using boost::system::error_code;
 
 namespace {
 
-// Version 1: the charge journal (issue 14's stages, engine-neutral columns), the webhook inbox
+// Version 1: the charge journal (the columns of issue 14's charge_record: stages started ..
+// finished, version for optimistic concurrency, open for late payments), the webhook inbox
 // with its NOTIFY, terminal leases with fencing tokens, the shared rate budget. Text columns are
 // length-capped (doc/server-bounds.md): the database is shared by every instance.
 constexpr std::string_view v1 = R"sql(
 CREATE TABLE paystack_charges (
-  charge_key        text PRIMARY KEY CHECK (length(charge_key) BETWEEN 1 AND 200),
-  terminal_id       text NOT NULL CHECK (length(terminal_id) BETWEEN 1 AND 100),
-  amount            bigint NOT NULL CHECK (amount > 0),
-  currency          text CHECK (length(currency) <= 10),
-  customer          text NOT NULL CHECK (length(customer) <= 200),
-  stage             text NOT NULL CHECK (stage IN ('started', 'creating', 'created', 'pushing',
-                                                   'pushed', 'delivered', 'outcome')),
-  request_id        bigint,
-  request_code      text CHECK (length(request_code) <= 100),
-  offline_reference text CHECK (length(offline_reference) <= 100),
-  event_id          text CHECK (length(event_id) <= 100),
-  outcome           text CHECK (length(outcome) <= 40),
-  reason            text CHECK (length(reason) <= 1000),
-  fencing_token     bigint,
-  created_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
-  updated_at        timestamptz NOT NULL DEFAULT clock_timestamp(),
-  finished_at       timestamptz
+  charge_key            text PRIMARY KEY CHECK (length(charge_key) BETWEEN 1 AND 200),
+  terminal_id           text NOT NULL CHECK (length(terminal_id) BETWEEN 1 AND 100),
+  customer              text NOT NULL CHECK (length(customer) <= 200),
+  amount                bigint NOT NULL CHECK (amount > 0),
+  currency              text NOT NULL DEFAULT '' CHECK (length(currency) <= 10),
+  stage                 text NOT NULL CHECK (stage IN ('started', 'creating', 'created',
+                                                       'pushing', 'pushed', 'delivered',
+                                                       'finished')),
+  request_id            bigint,
+  request_code          text CHECK (length(request_code) <= 100),
+  offline_reference     text CHECK (length(offline_reference) <= 100),
+  event_id              text CHECK (length(event_id) <= 100),
+  pushes                integer NOT NULL DEFAULT 0 CHECK (pushes >= 0),
+  outcome               text CHECK (length(outcome) <= 40),
+  open                  boolean NOT NULL DEFAULT false,
+  reason                text NOT NULL DEFAULT '' CHECK (length(reason) <= 1000),
+  transaction_reference text CHECK (length(transaction_reference) <= 100),
+  version               bigint NOT NULL DEFAULT 1,
+  fencing_token         bigint,
+  created_at            timestamptz NOT NULL DEFAULT clock_timestamp(),
+  updated_at            timestamptz NOT NULL DEFAULT clock_timestamp()
 );
-CREATE INDEX paystack_charges_open ON paystack_charges (updated_at) WHERE outcome IS NULL;
+-- Unfinished charges (to resume) and finished-but-open ones (to reconcile).
+CREATE INDEX paystack_charges_unfinished ON paystack_charges (created_at)
+  WHERE outcome IS NULL OR open;
 CREATE INDEX paystack_charges_request_code ON paystack_charges (request_code);
 
 -- The write-ahead journal: one row per stage record, appended in the transaction that updates

@@ -34,6 +34,18 @@ TEST_F(PgConnection, query_with_parameters_reads_values_and_nulls) {
   EXPECT_GT(c->backend_pid(), 0);
 }
 
+TEST_F(PgConnection, a_query_started_while_connecting_runs_once_connected) {
+  auto c = make();
+  auto connected_f = std::make_shared<std::promise<error_code>>();
+  auto cf = connected_f->get_future();
+  c->async_connect(5s, [connected_f](error_code ec) { connected_f->set_value(ec); });
+  auto [ec, r] = query(*c, "SELECT 'early'");
+  ASSERT_EQ(cf.wait_for(10s), std::future_status::ready);
+  EXPECT_FALSE(cf.get());
+  ASSERT_FALSE(ec) << r.message();
+  EXPECT_EQ(r.value(0, 0), "early");
+}
+
 TEST_F(PgConnection, bad_sql_is_query_failed_with_sqlstate_and_the_connection_stays_usable) {
   auto c = connected();
   auto [ec, r] = query(*c, "SELEC 1");
