@@ -64,14 +64,14 @@ std::optional<std::pair<std::int64_t, std::string>> parse_inbox_notification(
 }
 
 void async_store_webhook(connection& c, inbox_event e, stored_handler h) {
-  params p{std::move(e.semantic_key),
-           std::move(e.event),
-           non_empty(std::move(e.request_code)),
-           non_empty(std::move(e.offline_reference)),
-           e.payment_request_id ? std::optional(std::to_string(*e.payment_request_id))
-                                : std::nullopt,
-           std::move(e.body),
-           non_empty(std::move(e.received_by))};
+  params p{
+      std::move(e.semantic_key),
+      std::move(e.event),
+      non_empty(std::move(e.request_code)),
+      non_empty(std::move(e.offline_reference)),
+      e.payment_request_id ? std::optional(std::to_string(*e.payment_request_id)) : std::nullopt,
+      std::move(e.body),
+      non_empty(std::move(e.received_by))};
   c.async_query(
       "INSERT INTO paystack_webhook_inbox (semantic_key, event, request_code, offline_reference,"
       " payment_request_id, body, received_by) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7)"
@@ -90,10 +90,11 @@ void async_claim_webhook(connection& c, std::string semantic_key, std::string in
 
 void async_read_inbox(connection& c, std::int64_t after_seq, int limit, events_handler h) {
   limit = std::clamp(limit, 1, max_read);
-  c.async_query(std::string("SELECT ") + event_columns +
-                    " FROM paystack_webhook_inbox WHERE seq > $1::bigint ORDER BY seq LIMIT $2::int",
-                {std::to_string(after_seq), std::to_string(limit)}, statement_timeout,
-                events_of(std::move(h)));
+  c.async_query(
+      std::string("SELECT ") + event_columns +
+          " FROM paystack_webhook_inbox WHERE seq > $1::bigint ORDER BY seq LIMIT $2::int",
+      {std::to_string(after_seq), std::to_string(limit)}, statement_timeout,
+      events_of(std::move(h)));
 }
 
 void async_find_unclaimed(connection& c, std::string request_code, std::string offline_reference,

@@ -21,14 +21,14 @@ namespace paystack::pg {
 inline constexpr std::string_view inbox_channel = "paystack_webhook";
 
 struct inbox_event {
-  std::int64_t seq = 0;  // assigned by the database, increasing in insertion order
+  std::int64_t seq = 0;      // assigned by the database, increasing in insertion order
   std::string semantic_key;  // paymentrequest.success:{id}, charge.success:{reference}, ...
   std::string event;         // the webhook's event name
   std::string request_code;
   std::string offline_reference;
   std::optional<std::int64_t> payment_request_id;
-  std::string body;         // the verified body, as received
-  std::string received_by;  // the instance that stored it
+  std::string body;            // the verified body, as received
+  std::string received_by;     // the instance that stored it
   std::string handed_over_to;  // "" until claimed
 };
 
@@ -37,8 +37,8 @@ std::optional<std::pair<std::int64_t, std::string>> parse_inbox_notification(
     std::string_view payload);
 
 using stored_handler = bool_handler;
-using events_handler = boost::asio::any_completion_handler<void(boost::system::error_code,
-                                                                std::vector<inbox_event>)>;
+using events_handler =
+    boost::asio::any_completion_handler<void(boost::system::error_code, std::vector<inbox_event>)>;
 
 /// Stores `e` (its seq and handed_over_to are ignored): true when stored, false when its semantic
 /// key was already there (a duplicate: hand nothing over).

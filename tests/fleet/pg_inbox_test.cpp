@@ -21,16 +21,8 @@ using boost::system::error_code;
 using paystack::pg::inbox_event;
 using paystack::pg::notification;
 
-class PgInbox : public PgTest {
+class PgInbox : public PgMigratedTest {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    c_ = connected();
-    auto [ec, report] = await_call<error_code, paystack::pg::migrate_report>(
-        [&](auto h) { paystack::pg::async_migrate(c_, 10s, std::move(h)); });
-    ASSERT_FALSE(ec) << report.message;
-  }
   static inbox_event event(const std::string& key, const std::string& code, const std::string& by) {
     inbox_event e;
     e.semantic_key = key;
@@ -52,8 +44,6 @@ class PgInbox : public PgTest {
     EXPECT_FALSE(ec) << ec.message();
     return events;
   }
-
-  std::shared_ptr<connection> c_;
 };
 
 TEST_F(PgInbox, the_same_event_at_two_receivers_is_stored_once) {
@@ -88,9 +78,8 @@ TEST_F(PgInbox, racing_instances_claim_an_event_once) {
   }
   ASSERT_EQ(done.wait_for(30s), std::future_status::ready);
   EXPECT_EQ(claimed.load(), 1);
-  auto [ec, open] = await_call<error_code, std::vector<inbox_event>>([&](auto h) {
-    paystack::pg::async_find_unclaimed(*c_, "PRQ_7", "", std::move(h));
-  });
+  auto [ec, open] = await_call<error_code, std::vector<inbox_event>>(
+      [&](auto h) { paystack::pg::async_find_unclaimed(*c_, "PRQ_7", "", std::move(h)); });
   EXPECT_FALSE(ec);
   EXPECT_TRUE(open.empty());
 }
@@ -101,9 +90,8 @@ TEST_F(PgInbox, unclaimed_events_are_found_by_request_code_or_offline_reference)
   ASSERT_TRUE(store(*c_, e));
   ASSERT_TRUE(store(*c_, event("paymentrequest.success:55", "PRQ_other", "receiver-a")));
   for (const auto& [code, ref] : {std::pair{"PRQ_9", ""}, std::pair{"", "4815162342"}}) {
-    auto [ec, found] = await_call<error_code, std::vector<inbox_event>>([&](auto h) {
-      paystack::pg::async_find_unclaimed(*c_, code, ref, std::move(h));
-    });
+    auto [ec, found] = await_call<error_code, std::vector<inbox_event>>(
+        [&](auto h) { paystack::pg::async_find_unclaimed(*c_, code, ref, std::move(h)); });
     ASSERT_FALSE(ec);
     ASSERT_EQ(found.size(), 1U) << code << ref;
     EXPECT_EQ(found[0].semantic_key, "invoice.payment_failed:PRQ_9");
@@ -169,10 +157,11 @@ TEST_F(PgInbox, another_instance_learns_a_stored_event_within_100_ms_at_the_medi
     const auto start = std::chrono::steady_clock::now();
     ASSERT_TRUE(store(*c_, event("charge.success:lat-" + std::to_string(i), "", "receiver-a")));
     std::unique_lock lock(m);
-    ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return arrivals.size() > static_cast<std::size_t>(i); }));
-    ms.push_back(std::chrono::duration<double, std::milli>(arrivals[static_cast<std::size_t>(i)] -
-                                                           start)
-                     .count());
+    ASSERT_TRUE(
+        cv.wait_for(lock, 5s, [&] { return arrivals.size() > static_cast<std::size_t>(i); }));
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(arrivals[static_cast<std::size_t>(i)] - start)
+            .count());
   }
   std::sort(ms.begin(), ms.end());
   const double median = ms[n / 2];

@@ -17,17 +17,8 @@ namespace {
 using boost::system::error_code;
 using paystack::pg::lease;
 
-class PgLeases : public PgTest {
+class PgLeases : public PgMigratedTest {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    auto c = connected();
-    auto [ec, report] = await_call<error_code, paystack::pg::migrate_report>(
-        [&](auto h) { paystack::pg::async_migrate(c, 10s, std::move(h)); });
-    ASSERT_FALSE(ec) << report.message;
-  }
-
   static lease acquire(connection& c, const std::string& terminal, const std::string& holder,
                        std::chrono::milliseconds ttl = 30s) {
     auto [ec, l] = await_call<error_code, lease>([&](auto h) {

@@ -18,16 +18,8 @@ using paystack::pg::budget_config;
 using paystack::pg::call_priority;
 using paystack::pg::take_result;
 
-class PgRateBudget : public PgTest {
+class PgRateBudget : public PgMigratedTest {
  protected:
-  void SetUp() override {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    c_ = connected();
-    auto [ec, report] = await_call<error_code, paystack::pg::migrate_report>(
-        [&](auto h) { paystack::pg::async_migrate(c_, 10s, std::move(h)); });
-    ASSERT_FALSE(ec) << report.message;
-  }
   void configure(budget_config cfg) {
     auto [ec] = await_call<error_code>(
         [&](auto h) { paystack::pg::async_configure_budget(*c_, cfg, std::move(h)); });
@@ -44,8 +36,6 @@ class PgRateBudget : public PgTest {
     for (int i = 0; i < tries; ++i) n += take(p).granted ? 1 : 0;
     return n;
   }
-
-  std::shared_ptr<connection> c_;
 };
 
 TEST_F(PgRateBudget, racing_instances_never_take_more_than_the_bucket_holds) {

@@ -19,11 +19,6 @@ using paystack::pg::notification;
 
 using PgSchema = PgTest;
 
-std::tuple<error_code, migrate_report> migrate(std::shared_ptr<connection> c) {
-  return await_call<error_code, migrate_report>(
-      [&](auto h) { paystack::pg::async_migrate(c, 10s, std::move(h)); });
-}
-
 bool table_exists(connection& c, const std::string& name) {
   auto [ec, r] = query(c, "SELECT to_regclass($1) IS NOT NULL", {name});
   EXPECT_FALSE(ec) << r.message();

@@ -100,4 +100,17 @@ std::shared_ptr<connection> PgTest::connected() {
   return c;
 }
 
+std::tuple<error_code, paystack::pg::migrate_report> migrate(std::shared_ptr<connection> c) {
+  return await_call<error_code, paystack::pg::migrate_report>(
+      [&](auto h) { paystack::pg::async_migrate(c, 10s, std::move(h)); });
+}
+
+void PgMigratedTest::SetUp() {
+  PgTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  c_ = connected();
+  auto [ec, report] = migrate(c_);
+  ASSERT_FALSE(ec) << report.message;
+}
+
 }  // namespace fleet_test

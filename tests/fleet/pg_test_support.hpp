@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "pg/connection.hpp"
+#include "pg/schema.hpp"
 #include "running_context.hpp"
 
 namespace fleet_test {
@@ -62,6 +63,17 @@ class PgTest : public ::testing::Test {
   std::string schema_;
   std::string url_;  // base_url_ with the schema as search_path
   std::shared_ptr<connection> admin_;
+};
+
+/// Brings `c`'s schema to the current version (pg::async_migrate) and waits (bounded).
+std::tuple<boost::system::error_code, paystack::pg::migrate_report> migrate(
+    std::shared_ptr<connection> c);
+
+/// A PgTest whose schema is migrated; c_ is connected to it.
+class PgMigratedTest : public PgTest {
+ protected:
+  void SetUp() override;
+  std::shared_ptr<connection> c_;
 };
 
 }  // namespace fleet_test
