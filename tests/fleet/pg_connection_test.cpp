@@ -18,7 +18,7 @@ using paystack::pg::errc;
 using paystack::pg::notification;
 using paystack::pg::result;
 
-using PgConnection = PgTest;
+class PgConnection : public PgTest {};
 
 TEST_F(PgConnection, query_with_parameters_reads_values_and_nulls) {
   auto c = connected();

@@ -89,11 +89,12 @@ TEST_F(PgInbox, unclaimed_events_are_found_by_request_code_or_offline_reference)
   e.offline_reference = "4815162342";
   ASSERT_TRUE(store(*c_, e));
   ASSERT_TRUE(store(*c_, event("paymentrequest.success:55", "PRQ_other", "receiver-a")));
-  for (const auto& [code, ref] : {std::pair{"PRQ_9", ""}, std::pair{"", "4815162342"}}) {
-    auto [ec, found] = await_call<error_code, std::vector<inbox_event>>(
-        [&](auto h) { paystack::pg::async_find_unclaimed(*c_, code, ref, std::move(h)); });
+  for (const auto& by : {std::pair{"PRQ_9", ""}, std::pair{"", "4815162342"}}) {
+    auto [ec, found] = await_call<error_code, std::vector<inbox_event>>([&](auto h) {
+      paystack::pg::async_find_unclaimed(*c_, by.first, by.second, std::move(h));
+    });
     ASSERT_FALSE(ec);
-    ASSERT_EQ(found.size(), 1U) << code << ref;
+    ASSERT_EQ(found.size(), 1U) << by.first << by.second;
     EXPECT_EQ(found[0].semantic_key, "invoice.payment_failed:PRQ_9");
   }
   auto [ec, none] = await_call<error_code, std::vector<inbox_event>>(

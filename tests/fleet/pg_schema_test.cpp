@@ -17,7 +17,7 @@ using paystack::pg::errc;
 using paystack::pg::migrate_report;
 using paystack::pg::notification;
 
-using PgSchema = PgTest;
+class PgSchema : public PgTest {};
 
 bool table_exists(connection& c, const std::string& name) {
   auto [ec, r] = query(c, "SELECT to_regclass($1) IS NOT NULL", {name});
