@@ -7,6 +7,10 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl ca-certificates
+  # The fleet tests (doc/fleet.md): libpq to build against, a throwaway PostgreSQL 15 and nginx
+  # that scripts/pg-test-server.sh and scripts/nginx-test-lb.sh start on loopback (never the
+  # services these packages may start themselves).
+  libpq-dev postgresql-15 nginx
   libcli11-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev

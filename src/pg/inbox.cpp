@@ -1,0 +1,111 @@
+#include "pg/inbox.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+namespace paystack::pg {
+
+using boost::system::error_code;
+
+namespace {
+
+constexpr std::chrono::milliseconds statement_timeout{10000};
+constexpr int max_read = 1000;
+
+constexpr const char* event_columns =
+    "seq, semantic_key, event, coalesce(request_code, ''), coalesce(offline_reference, ''),"
+    " payment_request_id, body, coalesce(received_by, ''), coalesce(handed_over_to, '')";
+
+std::vector<inbox_event> read_events(const result& r) {
+  std::vector<inbox_event> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    inbox_event e;
+    e.seq = r.integer(i, 0);
+    e.semantic_key = std::string(r.value(i, 1));
+    e.event = std::string(r.value(i, 2));
+    e.request_code = std::string(r.value(i, 3));
+    e.offline_reference = std::string(r.value(i, 4));
+    if (!r.is_null(i, 5)) e.payment_request_id = r.integer(i, 5);
+    e.body = std::string(r.value(i, 6));
+    e.received_by = std::string(r.value(i, 7));
+    e.handed_over_to = std::string(r.value(i, 8));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+query_handler events_of(events_handler h) {
+  return [h = std::move(h)](error_code ec, result r) mutable {
+    std::vector<inbox_event> events;
+    if (!ec) events = read_events(r);
+    std::move(h)(ec, std::move(events));
+  };
+}
+
+std::optional<std::string> non_empty(std::string s) {
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::int64_t, std::string>> parse_inbox_notification(
+    std::string_view payload) {
+  const auto space = payload.find(' ');
+  if (space == std::string_view::npos || space == 0 || space + 1 == payload.size()) {
+    return std::nullopt;
+  }
+  std::int64_t seq = 0;
+  const auto [end, ec] = std::from_chars(payload.data(), payload.data() + space, seq);
+  if (ec != std::errc{} || end != payload.data() + space || seq <= 0) return std::nullopt;
+  return std::pair{seq, std::string(payload.substr(space + 1))};
+}
+
+void async_store_webhook(connection& c, inbox_event e, stored_handler h) {
+  params p{
+      std::move(e.semantic_key),
+      std::move(e.event),
+      non_empty(std::move(e.request_code)),
+      non_empty(std::move(e.offline_reference)),
+      e.payment_request_id ? std::optional(std::to_string(*e.payment_request_id)) : std::nullopt,
+      std::move(e.body),
+      non_empty(std::move(e.received_by))};
+  c.async_query(
+      "INSERT INTO paystack_webhook_inbox (semantic_key, event, request_code, offline_reference,"
+      " payment_request_id, body, received_by) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7)"
+      " ON CONFLICT (semantic_key) DO NOTHING",
+      std::move(p), statement_timeout, changed_one_row(std::move(h)));
+}
+
+void async_claim_webhook(connection& c, std::string semantic_key, std::string instance,
+                         stored_handler h) {
+  c.async_query(
+      "UPDATE paystack_webhook_inbox SET handed_over_to = $2, handed_over_at = clock_timestamp()"
+      " WHERE semantic_key = $1 AND handed_over_at IS NULL",
+      {std::move(semantic_key), std::move(instance)}, statement_timeout,
+      changed_one_row(std::move(h)));
+}
+
+void async_read_inbox(connection& c, std::int64_t after_seq, int limit, events_handler h) {
+  limit = std::clamp(limit, 1, max_read);
+  c.async_query(
+      std::string("SELECT ") + event_columns +
+          " FROM paystack_webhook_inbox WHERE seq > $1::bigint ORDER BY seq LIMIT $2::int",
+      {std::to_string(after_seq), std::to_string(limit)}, statement_timeout,
+      events_of(std::move(h)));
+}
+
+void async_find_unclaimed(connection& c, std::string request_code, std::string offline_reference,
+                          events_handler h) {
+  c.async_query(std::string("SELECT ") + event_columns +
+                    " FROM paystack_webhook_inbox WHERE handed_over_at IS NULL AND"
+                    " ((request_code = $1 AND $1 <> '') OR (offline_reference = $2 AND $2 <> ''))"
+                    " ORDER BY seq LIMIT " +
+                    std::to_string(max_read),
+                {std::move(request_code), std::move(offline_reference)}, statement_timeout,
+                events_of(std::move(h)));
+}
+
+}  // namespace paystack::pg
