@@ -12,14 +12,19 @@ namespace paystack {
 /// A line of a payment request. `amount` is in the currency subunit (kobo, pesewa, cent).
 /// Paystack's guides send and return the amount as a string ("2000"); both are read.
 struct line_item {
+  /// What the line is, shown to the customer.
   std::string name;
+  /// Unit price in subunits.
   std::int64_t amount = 0;
+  /// Number of units.
   std::int64_t quantity = 1;
 };
 
 /// A tax line of a payment request (subunit amount).
 struct tax_item {
+  /// What the tax is, e.g. "VAT".
   std::string name;
+  /// Tax amount in subunits.
   std::int64_t amount = 0;
 };
 
@@ -28,15 +33,22 @@ struct tax_item {
 struct create_payment_request_params {
   std::string customer;                ///< customer id or code, e.g. "CUS_xwaj0txjryg393b"
   std::optional<std::int64_t> amount;  ///< subunits; use when there are no line items / tax
+  /// Itemised amounts; their total is the amount.
   std::vector<line_item> line_items;
+  /// Tax lines added to the total.
   std::vector<tax_item> tax;
   std::optional<std::string> currency;  ///< NGN (Paystack's default), GHS, ZAR, USD, KES
+  /// Shown to the customer.
   std::optional<std::string> description;
   std::optional<std::string> due_date;    ///< ISO 8601
   std::optional<bool> send_notification;  ///< Paystack's default: true
   std::optional<bool> draft;              ///< Paystack's default: false
+  /// Create an invoice, numbered automatically unless invoice_number is set, even without
+  /// line items or tax.
   std::optional<bool> has_invoice;
+  /// Overrides the invoice number Paystack would pick; later invoices count on from it.
   std::optional<std::int64_t> invoice_number;
+  /// The split code of a transaction split (SPL_...), to share the payment with subaccounts.
   std::optional<std::string> split_code;
 };
 
@@ -53,18 +65,28 @@ struct payment_request {
   std::string request_code;                      ///< "PRQ_..."
   std::optional<std::string> offline_reference;  ///< needed for the invoice event
   std::string status;                            ///< "pending", "success", "failed", "draft"...
+  /// True once the customer paid.
   bool paid = false;
+  /// ISO 8601 time of payment, once paid.
   std::optional<std::string> paid_at;
+  /// Total in subunits.
   std::int64_t amount = 0;
+  /// Currency code, e.g. "NGN".
   std::string currency;
+  /// Shown to the customer.
   std::optional<std::string> description;
+  /// ISO 8601 due date, when set.
   std::optional<std::string> due_date;
+  /// Itemised amounts, when any.
   std::vector<line_item> line_items;
+  /// Tax lines, when any.
   std::vector<tax_item> tax;
   std::optional<std::int64_t> integration;  ///< a number in create/fetch (verify expands it)
+  /// "test" or "live".
   std::optional<std::string> domain;
   std::optional<std::int64_t> customer_id;   ///< `customer` as a number, or `customer.id`
   std::optional<std::string> customer_code;  ///< `customer.customer_code` when expanded
+  /// ISO 8601 creation time.
   std::optional<std::string> created_at;
 };
 

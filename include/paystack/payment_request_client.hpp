@@ -11,8 +11,12 @@
 
 namespace paystack {
 
+/// Payment Requests (the invoices a terminal collects), asynchronously: create, fetch, verify.
+/// Same conventions as terminal_client (completion tokens, error model, thread safety,
+/// lifetime, cancellation).
 class payment_request_client {
  public:
+  /// The executor the client runs its operations on (through a strand).
   using executor_type = boost::asio::any_io_executor;
 
   /// Shares `terminals`' configuration, transport and connections.
@@ -21,6 +25,7 @@ class payment_request_client {
   /// Its own configuration and connections (same rules as terminal_client's constructor).
   payment_request_client(executor_type executor, client_options options = {});
 
+  /// The executor given to the constructor.
   executor_type get_executor() const noexcept { return terminals_.get_executor(); }
 
   /// Create Payment Request: POST /paymentrequest. Never repeated once the request may have
