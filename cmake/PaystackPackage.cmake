@@ -63,12 +63,12 @@ set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
 set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "pkgconf, cmake")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
   "asynchronous C++20 client for Paystack's Terminal API (development files)
- paystack-cpp calls Paystack's Terminal API (the card terminals of in-person
- payments) from Boost.Asio: every Terminal operation, payment requests, a whole
- charge on a terminal, and webhook verification and reception.
- .
- This package holds the headers, the static libraries, the CMake package
- (find_package(paystack)) and the pkg-config file (paystack.pc).")
+paystack-cpp calls Paystack's Terminal API (the card terminals of in-person
+payments) from Boost.Asio: every Terminal operation, payment requests, a whole
+charge on a terminal, and webhook verification and reception.
+
+This package holds the headers, the static libraries, the CMake package
+(find_package(paystack)) and the pkg-config file (paystack.pc).")
 
 # The tools: their library dependencies come from dpkg-shlibdeps.
 set(CPACK_DEBIAN_TERMINAL_PACKAGE_NAME paystack-terminal)
@@ -77,19 +77,19 @@ set(CPACK_DEBIAN_TERMINAL_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_TERMINAL_PACKAGE_DEPENDS "ca-certificates")
 set(CPACK_COMPONENT_TERMINAL_DESCRIPTION
   "Paystack's Terminal API from the command line
- paystack-terminal lists, fetches, updates, commissions terminals, pushes
- invoices to them, charges a customer on a terminal end to end and receives
- webhooks. Its demo command runs the whole in-person flow against a built-in
- simulator, with no account, key or network.")
+paystack-terminal lists, fetches, updates, commissions terminals, pushes
+invoices to them, charges a customer on a terminal end to end and receives
+webhooks. Its demo command runs the whole in-person flow against a built-in
+simulator, with no account, key or network.")
 
 set(CPACK_DEBIAN_SIM_PACKAGE_NAME paystack-sim)
 set(CPACK_DEBIAN_SIM_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_SIM_PACKAGE_SHLIBDEPS ON)
 set(CPACK_COMPONENT_SIM_DESCRIPTION
   "local simulator of Paystack's Terminal API
- paystack-sim is a stateful fake of Paystack's Terminal API on a local port:
- terminals, devices to commission, customers who pay, payment requests, signed
- webhooks with Paystack's retry schedule and scripted faults, for testing
- programs that use the API without an account or a network.")
+paystack-sim is a stateful fake of Paystack's Terminal API on a local port:
+terminals, devices to commission, customers who pay, payment requests, signed
+webhooks with Paystack's retry schedule and scripted faults, for testing
+programs that use the API without an account or a network.")
 
 include(CPack)

@@ -8,12 +8,13 @@ mode="$1" program="$2" page="$3"
 help=$("$program" --help)
 case "$mode" in
   commands)
-    # CLI11 lists them under "SUBCOMMANDS:", one per line, indented.
-    names=$(awk '/^SUBCOMMANDS:/ {on = 1; next} on && /^[^ ]/ {on = 0} on && NF {print $1}' <<<"$help")
+    # CLI11 lists them under "Subcommands:", one per line, indented.
+    names=$(awk 'tolower($0) ~ /^subcommands:/ {on = 1; next} on && /^[^ ]/ {on = 0} on && NF {print $1}' <<<"$help")
     pattern='^\.B[I]? "?%s( |"|$)'
     escape=no ;;
   options)
-    names=$(grep -oE -- '--[a-z][a-z-]*' <<<"$help" | sort -u)
+    # The lines that define an option ("  --port N  ...", "  -h,--help"), not the examples.
+    names=$(grep -E -- '^ +(-[a-zA-Z], ?)?--[a-z]' <<<"$help" | grep -oE -- '--[a-z][a-z-]*' | sort -u)
     pattern='^\.B[IR]? .*%s'
     escape=yes ;;
   *) echo "usage: $0 commands|options PROGRAM MAN.1.in" >&2; exit 2 ;;
