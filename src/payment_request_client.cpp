@@ -11,6 +11,7 @@
 #include "operations.hpp"
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -88,4 +89,5 @@ payment_request_client::payment_request_client(const terminal_client& terminals)
 payment_request_client::payment_request_client(executor_type executor, client_options options)
     : payment_request_client(terminal_client(std::move(executor), std::move(options))) {}
 
+}  // namespace v0
 }  // namespace paystack

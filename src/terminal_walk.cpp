@@ -10,7 +10,9 @@
 #include "client_core.hpp"
 #include "operation.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace asio = boost::asio;
 
 namespace {
@@ -84,4 +86,6 @@ void start_for_each_terminal(std::shared_ptr<client_core> core, list_terminals_p
                   })));
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -8,6 +8,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// A line of a payment request. `amount` is in the currency subunit (kobo, pesewa, cent).
 /// Paystack's guides send and return the amount as a string ("2000"); both are read.
@@ -90,4 +91,5 @@ struct payment_request {
   std::optional<std::string> created_at;
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -31,6 +31,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// Paystack's documented webhook source addresses (test and live).
 inline const std::vector<std::string>& paystack_webhook_addresses() {
@@ -137,4 +138,5 @@ class webhook_server {
   std::shared_ptr<impl> impl_;
 };
 
+}  // namespace v0
 }  // namespace paystack

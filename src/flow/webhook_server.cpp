@@ -37,6 +37,7 @@
 #include <string_view>
 
 namespace paystack {
+inline namespace v0 {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -474,4 +475,5 @@ webhook_server_stats webhook_server::stats() const noexcept {
           i.timed_out, i.evicted,   i.refused};
 }
 
+}  // namespace v0
 }  // namespace paystack

@@ -13,7 +13,9 @@
 
 #include "json/envelope.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 data_binding bind_data(empty& out);
 data_binding bind_data(terminal& out);
@@ -25,4 +27,6 @@ data_binding bind_data(payment_request& out);  ///< shape::document, then read_m
 
 bool read_model(const boost::json::value& v, payment_request& out, std::string& detail);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

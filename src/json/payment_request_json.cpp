@@ -3,7 +3,9 @@
 #include "json/models.hpp"
 #include "json/reader.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 template <class Item, class Fill>
@@ -83,4 +85,6 @@ bool read_model(const boost::json::value& v, payment_request& out, std::string& 
   });
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -9,7 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// Integer from a JSON integer, an integral double, or a string of decimal digits (Paystack
 /// sends some amounts as strings).
@@ -46,4 +48,6 @@ class object_reader {
   bool ok_ = true;
 };
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack
