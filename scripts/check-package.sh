@@ -54,8 +54,12 @@ fi
 
 echo "== clean Debian 12 root"
 cache="${PAYSTACK_CHECK_ROOT:-/var/cache/paystack-check-root/base}"
-mirror="${PAYSTACK_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p; s/^deb \(http[^ ]*\/debian\) bookworm .*/\1/p' \
-  /etc/apt/sources.list /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1)}"
+mirror="${PAYSTACK_DEBIAN_MIRROR:-}"
+if [ -z "$mirror" ]; then
+  # The first Debian mirror apt is configured with (one-line or deb822 format).
+  mirror=$( (sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p; s/^deb \(http[^ ]*\/debian\) bookworm .*/\1/p' \
+    /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null || true) | head -n 1)
+fi
 mirror="${mirror:-http://deb.debian.org/debian}"
 # What the consumers need besides the packages (compiler, CMake, pkg-config, man), and the
 # packages' own dependencies, downloaded but not installed: the packages' Depends install them.
@@ -83,6 +87,7 @@ trap cleanup EXIT
 cleanup
 rm -rf "$root"
 cp -a "$cache" "$root"
+echo "root: $(du -sh "$root" | cut -f1) at $root (a copy of $cache)"
 mount --bind /dev "$root/dev"
 mount -t proc proc "$root/proc"
 mkdir -p "$root/src" "$root/debs"
@@ -90,9 +95,8 @@ mkdir -p "$root/src/tests"
 cp -a tests/install tests/package "$root/src/tests/"
 cp -a examples "$root/src/"
 cp "$debs"/*.deb "$root/debs/"
-echo "root: $(du -sh "$root" | cut -f1) at $root (a copy of $cache)"
-echo "== install the packages into it (apt-get, the dependencies from its cache: no network)"
-chroot "$root" sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends --no-download /debs/*.deb >/dev/null && dpkg -l "*paystack*" | tail -n 3'
+echo "== install the packages into it (apt-get: the dependencies they declare come from its cache)"
+chroot "$root" sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends /debs/*.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; grep -c "^Setting up" /tmp/apt.log | sed "s/$/ packages set up/"; dpkg -l "*paystack*" | tail -n 3'
 echo "== use them in it"
 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
   bash /src/tests/package/consumers.sh /src /tmp/consumers
