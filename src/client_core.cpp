@@ -15,9 +15,7 @@
 
 #include "http/builtin_transport.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace asio = boost::asio;
 
 namespace {
@@ -182,6 +180,4 @@ http_request client_core::make_request(http_method method, std::string target,
   return r;
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -25,9 +25,7 @@
 #include "http/endpoint.hpp"
 #include "http/retry.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// An exchange in flight, as client_handle's destructor sees it (linked while it runs).
 struct in_flight_exchange
@@ -96,6 +94,4 @@ class client_core {
   std::chrono::milliseconds timeout_;
 };
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -2,7 +2,6 @@
 #include <string>
 
 namespace paystack {
-inline namespace v0 {
 namespace {
 
 class category final : public boost::system::error_category {
@@ -47,5 +46,4 @@ boost::system::error_code make_error_code(error e) noexcept {
   return {static_cast<int>(e), error_category()};
 }
 
-}  // namespace v0
 }  // namespace paystack

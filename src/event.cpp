@@ -3,7 +3,6 @@
 #include <utility>
 
 namespace paystack {
-inline namespace v0 {
 
 std::string_view to_string(event_type t) noexcept {
   switch (t) {
@@ -80,5 +79,4 @@ boost::system::result<terminal_event> terminal_event::make(event_type type, even
   return terminal_event(type, action, id, {});
 }
 
-}  // namespace v0
 }  // namespace paystack

@@ -10,9 +10,7 @@
 
 #include "http/strand.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 
@@ -169,9 +167,7 @@ client_handle::~client_handle() {
   if (shared->owns_transport && shared->transport) shared->transport->shutdown();
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail
 
 std::shared_ptr<paystack::time_source> paystack::make_steady_time_source() {
   return std::make_shared<detail::steady_time_source>();

@@ -12,9 +12,7 @@
 #include "client_core.hpp"
 #include "http/retry.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// The outcome of a call after retries, before parsing.
 struct exchange_result {
@@ -80,6 +78,4 @@ struct client_handle {
   client_handle& operator=(const client_handle&) = delete;
 };
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -1,8 +1,6 @@
 #include "ids.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 std::string check_id(std::string_view what, std::string_view id) {
   if (id.empty()) return std::string(what) + " must not be empty";
@@ -11,6 +9,4 @@ std::string check_id(std::string_view what, std::string_view id) {
   return {};
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

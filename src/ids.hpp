@@ -6,9 +6,7 @@
 #include <string>
 #include <string_view>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// True when `id` (a terminal id, serial number, event id, payment request id or code) may be
 /// sent: 1 to max_id_length characters.
@@ -25,6 +23,4 @@ constexpr bool cursor_ok(std::string_view cursor) noexcept {
   return cursor.size() <= max_cursor_length;
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -22,9 +22,7 @@
 #include "exchange.hpp"
 #include "response_mapping.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// Completes `handler` without sending anything (refused argument, configuration error).
 template <class T>
@@ -81,6 +79,4 @@ void run_operation(const client_core& core, http_request request, retry_class cl
       std::make_shared<typed_exchange<T>>(core, std::move(request), cls, std::move(handler)), slot);
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -4,9 +4,7 @@
 #include <cassert>
 #include <cstddef>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 using enum operation_id;
@@ -77,6 +75,4 @@ http_request operation_request(const client_core& core, const operation_spec& op
   return core.make_request(op.method, std::move(target), std::move(body));
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -11,9 +11,7 @@
 #include "client_core.hpp"
 #include "http/retry.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// One public operation.
 enum class operation_id {
@@ -57,6 +55,4 @@ target_builder operation_target(const client_core& core, const operation_spec& o
 http_request operation_request(const client_core& core, const operation_spec& op,
                                std::string target, std::string body = {});
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -11,7 +11,6 @@
 #include "operations.hpp"
 
 namespace paystack {
-inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -89,5 +88,4 @@ payment_request_client::payment_request_client(const terminal_client& terminals)
 payment_request_client::payment_request_client(executor_type executor, client_options options)
     : payment_request_client(terminal_client(std::move(executor), std::move(options))) {}
 
-}  // namespace v0
 }  // namespace paystack

@@ -3,7 +3,6 @@
 #include <paystack/payment_request.hpp>
 
 namespace paystack {
-inline namespace v0 {
 
 std::string check_payment_request_params(const create_payment_request_params& p) {
   if (p.customer.empty()) return "customer (id or code) is required";
@@ -20,5 +19,4 @@ std::string check_payment_request_params(const create_payment_request_params& p)
   return {};
 }
 
-}  // namespace v0
 }  // namespace paystack

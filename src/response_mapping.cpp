@@ -9,9 +9,7 @@
 #include "json/envelope.hpp"
 #include "json/models.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 void copy_int_header(std::string_view v, std::optional<std::int64_t>& out) {
@@ -121,6 +119,4 @@ template std::pair<boost::system::error_code, response<event_ack>> make_response
 template std::pair<boost::system::error_code, response<payment_request>>
 make_response<payment_request>(exchange_result&&);
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -12,9 +12,7 @@
 
 #include "exchange.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// Moves the selected headers of a reply into the response.
 void copy_headers(http_reply& reply, response_headers& out);
@@ -25,6 +23,4 @@ void copy_headers(http_reply& reply, response_headers& out);
 template <class T>
 std::pair<boost::system::error_code, response<T>> make_response(exchange_result&& x);
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

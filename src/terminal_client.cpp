@@ -10,7 +10,6 @@
 #include "operations.hpp"
 
 namespace paystack {
-inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -210,5 +209,4 @@ terminal_client terminal_client::with(const call_options& overrides) const {
   return copy;
 }
 
-}  // namespace v0
 }  // namespace paystack

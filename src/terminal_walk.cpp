@@ -10,9 +10,7 @@
 #include "client_core.hpp"
 #include "operation.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace asio = boost::asio;
 
 namespace {
@@ -86,6 +84,4 @@ void start_for_each_terminal(std::shared_ptr<client_core> core, list_terminals_p
                   })));
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

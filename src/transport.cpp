@@ -2,7 +2,6 @@
 #include <paystack/transport.hpp>
 
 namespace paystack {
-inline namespace v0 {
 namespace {
 
 std::string_view find_header(const std::vector<std::pair<std::string, std::string>>& headers,
@@ -35,5 +34,4 @@ std::string_view http_reply::header(std::string_view name) const noexcept {
   return find_header(headers, name);
 }
 
-}  // namespace v0
 }  // namespace paystack

@@ -35,7 +35,6 @@
 #include <vector>
 
 namespace paystack {
-inline namespace v0 {
 
 /// Where a charge is (progress) or where it ended (charge_result::stage).
 enum class charge_stage {
@@ -195,5 +194,4 @@ auto async_charge_on_terminal(const terminal_client& client, std::string termina
       token, std::move(terminal_id), std::move(params));
 }
 
-}  // namespace v0
 }  // namespace paystack

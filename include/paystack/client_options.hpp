@@ -13,7 +13,6 @@
 #include <string_view>
 
 namespace paystack {
-inline namespace v0 {
 
 class transport;
 
@@ -155,5 +154,4 @@ struct call_options {
   std::optional<std::chrono::milliseconds> timeout;
 };
 
-}  // namespace v0
 }  // namespace paystack

@@ -8,7 +8,6 @@
 #include <vector>
 
 namespace paystack {
-inline namespace v0 {
 
 /// A line of a payment request. `amount` is in the currency subunit (kobo, pesewa, cent).
 /// Paystack's guides send and return the amount as a string ("2000"); both are read.
@@ -91,5 +90,4 @@ struct payment_request {
   std::optional<std::string> created_at;
 };
 
-}  // namespace v0
 }  // namespace paystack

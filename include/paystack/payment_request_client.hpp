@@ -10,7 +10,6 @@
 #include <paystack/terminal_client.hpp>
 
 namespace paystack {
-inline namespace v0 {
 
 /// Payment Requests (the invoices a terminal collects), asynchronously: create, fetch, verify.
 /// Same conventions as terminal_client (completion tokens, error model, thread safety,
@@ -58,5 +57,4 @@ class payment_request_client {
   std::shared_ptr<detail::client_core> core_;
 };
 
-}  // namespace v0
 }  // namespace paystack

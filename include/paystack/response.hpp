@@ -6,7 +6,6 @@
 #include <string>
 
 namespace paystack {
-inline namespace v0 {
 
 /// Used as response<empty> by operations whose success reply carries no `data`
 /// (update, commission, decommission).
@@ -65,5 +64,4 @@ struct response {
   }
 };
 
-}  // namespace v0
 }  // namespace paystack

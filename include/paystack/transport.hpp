@@ -12,7 +12,6 @@
 #include <vector>
 
 namespace paystack {
-inline namespace v0 {
 
 enum class http_method { get, post, put };
 
@@ -77,5 +76,4 @@ class transport {
   virtual void shutdown() noexcept {}
 };
 
-}  // namespace v0
 }  // namespace paystack

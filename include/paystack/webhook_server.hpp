@@ -31,7 +31,6 @@
 #include <vector>
 
 namespace paystack {
-inline namespace v0 {
 
 /// Paystack's documented webhook source addresses (test and live).
 inline const std::vector<std::string>& paystack_webhook_addresses() {
@@ -138,5 +137,4 @@ class webhook_server {
   std::shared_ptr<impl> impl_;
 };
 
-}  // namespace v0
 }  // namespace paystack

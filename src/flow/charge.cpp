@@ -25,7 +25,6 @@
 #include <paystack/payment_request_client.hpp>
 
 namespace paystack {
-inline namespace v0 {
 
 std::string_view to_string(charge_outcome o) noexcept {
   switch (o) {
@@ -630,5 +629,4 @@ void start_charge_on_terminal(terminal_client client, std::string terminal_id, c
 }
 
 }  // namespace detail
-}  // namespace v0
 }  // namespace paystack

@@ -16,7 +16,6 @@
 #include <vector>
 
 namespace paystack {
-inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -193,5 +192,4 @@ std::size_t webhook_feed::subscriber_count() const {
   return state_->subscribers.size();
 }
 
-}  // namespace v0
 }  // namespace paystack

@@ -37,7 +37,6 @@
 #include <string_view>
 
 namespace paystack {
-inline namespace v0 {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -475,5 +474,4 @@ webhook_server_stats webhook_server::stats() const noexcept {
           i.timed_out, i.evicted,   i.refused};
 }
 
-}  // namespace v0
 }  // namespace paystack

@@ -34,9 +34,7 @@
 #include "http/reply_parser.hpp"
 #include "http/strand.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 namespace asio = boost::asio;
@@ -693,6 +691,4 @@ std::shared_ptr<transport> make_builtin_transport(asio::any_io_executor strand, 
                                              std::move(ctx));
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

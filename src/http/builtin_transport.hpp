@@ -13,9 +13,7 @@
 
 #include "http/endpoint.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 struct transport_settings {
   std::chrono::milliseconds connect_timeout{10'000};
@@ -33,6 +31,4 @@ std::shared_ptr<transport> make_builtin_transport(boost::asio::any_io_executor s
                                                   boost::system::error_code& ec,
                                                   std::string& detail);
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -7,9 +7,7 @@
 #include <cctype>
 #include <paystack/error.hpp>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 bool is_loopback_host(std::string_view host) noexcept {
   // An IP literal only: a name ("localhost", "127.0.0.1.nip.io") is whatever the resolver says,
@@ -103,6 +101,4 @@ target_builder& target_builder::query(std::string_view name, std::string_view va
   return *this;
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -5,9 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 struct endpoint {
   bool tls = true;
@@ -46,6 +44,4 @@ class target_builder {
   bool has_query_ = false;
 };
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -4,9 +4,7 @@
 #include <charconv>
 #include <paystack/error.hpp>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 constexpr std::string_view crlf = "\r\n";
@@ -276,6 +274,4 @@ bool reply_parser::put_eof() noexcept {
   return state_ == state::done;
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -16,9 +16,7 @@
 #include <string>
 #include <string_view>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 class reply_parser {
  public:
@@ -72,6 +70,4 @@ class reply_parser {
   bool until_close_ = false;  ///< the body ends with the connection
 };
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -8,9 +8,7 @@
 #include <paystack/error.hpp>
 #include <string>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 std::optional<std::int64_t> parse_int(std::string_view s) {
@@ -102,6 +100,4 @@ retry_decision decide_retry(retry_class cls, const retry_policy& policy, unsigne
   return {true, delay};
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -9,9 +9,7 @@
 #include <paystack/client_options.hpp>
 #include <paystack/transport.hpp>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// How an operation may be repeated (doc/adr/0004-retries.md).
 enum class retry_class {
@@ -42,6 +40,4 @@ retry_decision decide_retry(retry_class cls, const retry_policy& policy, unsigne
                             std::chrono::steady_clock::time_point deadline,
                             std::chrono::system_clock::time_point wall_now, std::uint32_t random);
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

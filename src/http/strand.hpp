@@ -8,9 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 using io_strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
@@ -29,6 +27,4 @@ inline bool running_in(const boost::asio::any_io_executor& strand) {
   return s && s->running_in_this_thread();
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

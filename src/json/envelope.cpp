@@ -15,9 +15,7 @@
 
 #include "json/reader.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 namespace json = boost::json;
@@ -635,6 +633,4 @@ boost::system::error_code parse_envelope(std::string_view body, envelope& out,
   return {};
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

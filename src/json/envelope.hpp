@@ -14,9 +14,7 @@
 #include <string_view>
 #include <variant>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// A member that is a string, or an integer read as its decimal text (event ids); required,
 /// and must not be empty.
@@ -90,6 +88,4 @@ struct envelope {
 boost::system::error_code parse_envelope(std::string_view body, envelope& out,
                                          const data_binding& data, std::string& detail);
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

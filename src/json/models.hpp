@@ -13,9 +13,7 @@
 
 #include "json/envelope.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 data_binding bind_data(empty& out);
 data_binding bind_data(terminal& out);
@@ -27,6 +25,4 @@ data_binding bind_data(payment_request& out);  ///< shape::document, then read_m
 
 bool read_model(const boost::json::value& v, payment_request& out, std::string& detail);
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

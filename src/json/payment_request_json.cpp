@@ -3,9 +3,7 @@
 #include "json/models.hpp"
 #include "json/reader.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 template <class Item, class Fill>
@@ -85,6 +83,4 @@ bool read_model(const boost::json::value& v, payment_request& out, std::string& 
   });
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

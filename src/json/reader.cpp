@@ -5,9 +5,7 @@
 #include <cmath>
 #include <limits>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 std::optional<std::int64_t> int64_from_uint64(std::uint64_t u) noexcept {
   if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
@@ -120,6 +118,4 @@ void object_reader::optional(std::string_view key, std::optional<bool>& out) {
     fail(key, "expected a boolean or null");
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

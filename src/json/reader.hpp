@@ -9,9 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 
 /// Integer from a JSON integer, an integral double, or a string of decimal digits (Paystack
 /// sends some amounts as strings).
@@ -48,6 +46,4 @@ class object_reader {
   bool ok_ = true;
 };
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -1,9 +1,7 @@
 // The Terminal models' members, in the order their errors are reported.
 #include "json/models.hpp"
 
-namespace paystack {
-inline namespace v0 {
-namespace detail {
+namespace paystack::detail {
 namespace {
 
 void list_terminal(terminal& t, field_list& f) {
@@ -67,6 +65,4 @@ data_binding bind_data(event_ack& out) {
   return object_binding<event_ack, list_ack>(out);
 }
 
-}  // namespace detail
-}  // namespace v0
-}  // namespace paystack
+}  // namespace paystack::detail

@@ -10,7 +10,6 @@
 #include "json/reader.hpp"
 
 namespace paystack {
-inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -134,5 +133,4 @@ boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_bo
   return e;
 }
 
-}  // namespace v0
 }  // namespace paystack

@@ -8,7 +8,6 @@
 #include <string>
 
 namespace paystack {
-inline namespace v0 {
 namespace detail {
 
 void start_create_payment_request(std::shared_ptr<client_core>, create_payment_request_params,
@@ -19,5 +18,4 @@ void start_verify_payment_request(std::shared_ptr<client_core>, std::string,
                                   any_handler<payment_request>);
 
 }  // namespace detail
-}  // namespace v0
 }  // namespace paystack
