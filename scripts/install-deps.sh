@@ -16,6 +16,9 @@ packages=(
   clang clang-format clang-tidy libclang-rt-14-dev
   curl
   python3 python3-yaml python3-jsonschema
+  # Packaging and the API reference (scripts/check-package.sh, the docs target): lintian checks
+  # the .debs, debootstrap makes the clean Debian 12 root, man-db reads the man pages.
+  doxygen lintian debootstrap man-db
 )
 # Only for the full measurements (benchmarks/measure.sh, doc/performance.md), not for CI:
 # nginx's package starts a server on port 80 when installed.

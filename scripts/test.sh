@@ -2,8 +2,9 @@
 # Every test: installs the Debian packages, checks the format and the layout (doc/layout.md),
 # then builds and runs the whole suite three times: the dev build (warnings are errors; then
 # clang-tidy on the last commit's C++ files), under AddressSanitizer + UBSan, and under
-# ThreadSanitizer. Finally the fuzz targets run briefly (clang/libFuzzer) and the benchmarks
-# once. This is what CI runs (.ci/run).
+# ThreadSanitizer. Then the fuzz targets run briefly (clang/libFuzzer), the benchmarks once,
+# and the Debian packages are built, checked by lintian, installed on this machine and used
+# (scripts/check-package.sh --host). This is what CI runs (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -20,6 +21,9 @@ bash scripts/check-layout.sh
 
 echo "== dev build and tests"
 cmake --workflow --preset dev
+
+echo "== API reference (Doxygen over include/paystack/; an undocumented public name fails)"
+cmake --build build/dev --target docs
 
 echo "== clang-tidy (.clang-tidy) on the C++ files of the last commit"
 bash scripts/tidy.sh
@@ -41,5 +45,18 @@ cmake --workflow --preset tsan
 echo "== fuzz targets (bounded)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 
+# The release build of the benchmarks and the package build share ccache entries (same flags,
+# paths relative to the source tree).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+
 echo "== benchmarks, briefly (proves they run; no timing asserted)"
 bash scripts/bench.sh
+
+echo "== Debian packages: build, lintian, install on this machine, the two consumers"
+bash scripts/check-package.sh --host
+# The same in a clean debootstrapped Debian 12 root: about 2.5 min with its cache warm, 8 or so
+# on a fresh machine (debootstrap, tools), so CI leaves it to PAYSTACK_CHECK_CLEAN_ROOT=1.
+if [ "${PAYSTACK_CHECK_CLEAN_ROOT:-0}" = 1 ]; then
+  echo "== Debian packages in a clean Debian 12 root"
+  bash scripts/check-package.sh
+fi

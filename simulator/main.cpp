@@ -28,6 +28,7 @@ Usage: paystack-sim [options]
   --auto-pay-delay MS|manual   delivered invoice -> customer pays (default 3000, at most 3600000)
   --webhook-time-scale X       multiplies Paystack's hourly retry interval (default 1/3600)
   --max-connections-per-source N  connections one client address may hold (default 1024)
+  --version              print the version and exit
   -h, --help             this text
 
 Control API under /_sim/ and the x-sim-fault header: see doc/simulator.md.
@@ -64,6 +65,10 @@ int main(int argc, char** argv) {
     };
     if (arg == "-h" || arg == "--help") {
       std::cout << usage;
+      return 0;
+    } else if (arg == "--version") {
+      // The project version (CMakeLists.txt), passed in by simulator/CMakeLists.txt.
+      std::cout << "paystack-sim " << PAYSTACK_SIM_VERSION << '\n';
       return 0;
     } else if (arg == "--port") {
       auto v = number<std::uint16_t>(value());

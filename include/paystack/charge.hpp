@@ -65,6 +65,7 @@ std::string_view to_string(charge_stage s) noexcept;
 
 /// Reported through charge_params::on_progress.
 struct charge_progress {
+  /// Where the charge is now.
   charge_stage stage = charge_stage::checking_presence;
   std::string text;                      ///< human readable, e.g. "waiting for delivery (poll 3)"
   std::chrono::milliseconds elapsed{0};  ///< since the charge started
@@ -80,8 +81,11 @@ struct charge_params {
   /// Total in the currency subunit; use it or line_items (not both empty).
   std::optional<std::int64_t> amount;
   std::optional<std::string> currency;  ///< Paystack's default: NGN
+  /// Shown to the customer on the terminal and on the invoice.
   std::optional<std::string> description;
+  /// Itemised amounts (instead of, or with, `amount`).
   std::vector<line_item> line_items;
+  /// Tax lines added to the total.
   std::vector<tax_item> tax;
   /// Paystack's default (true) e-mails the customer an invoice; terminal charges usually don't.
   bool send_notification = false;
@@ -94,7 +98,9 @@ struct charge_params {
   /// Delivery polling: first interval, multiplied by delivery_poll_multiplier up to
   /// delivery_poll_max.
   std::chrono::milliseconds delivery_poll_initial{500};
+  /// Longest delivery poll interval.
   std::chrono::milliseconds delivery_poll_max{5'000};
+  /// Factor applied to the delivery poll interval after each poll.
   double delivery_poll_multiplier = 2.0;
   /// Verify polling interval when no webhook feed is attached.
   std::chrono::milliseconds verify_poll_interval{3'000};
@@ -120,6 +126,7 @@ struct charge_reply {
 /// How a charge ended; filled as far as the charge went, also on errors and cancellation (so a
 /// caller can reconcile a payment request that was pushed).
 struct charge_result {
+  /// How the charge ended.
   charge_outcome outcome = charge_outcome::failed;
   charge_stage stage = charge_stage::checking_presence;  ///< the stage it ended in
   std::string reason;                                    ///< human readable explanation
@@ -133,9 +140,13 @@ struct charge_result {
   std::optional<std::string> transaction_reference;
   /// Which source decided paid/declined: "webhook" or "verify"; empty otherwise.
   std::string decided_by;
+  /// The last reply Paystack sent (status, message, raw body), for diagnosis.
   std::optional<charge_reply> last_reply;
+  /// Fetch Event Status calls made.
   unsigned delivery_polls = 0;
+  /// Verify Payment Request calls made.
   unsigned verify_polls = 0;
+  /// Time the charge took, from the call to the completion.
   std::chrono::milliseconds elapsed{0};
 };
 

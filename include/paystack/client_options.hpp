@@ -26,7 +26,9 @@ struct retry_policy {
   unsigned max_attempts = 3;
   /// Backoff before the second attempt; doubles (backoff_multiplier) up to max_backoff.
   std::chrono::milliseconds initial_backoff{200};
+  /// Longest backoff between two attempts.
   std::chrono::milliseconds max_backoff{5000};
+  /// Factor applied to the backoff after each attempt.
   double backoff_multiplier = 2.0;
   /// Full jitter: wait a uniformly random time in [0, backoff].
   bool jitter = true;
@@ -45,8 +47,10 @@ struct retry_policy {
 /// Thread safety: called on the client's strand only.
 class time_source {
  public:
+  /// Completion handler of async_sleep.
   using sleep_handler = boost::asio::any_completion_handler<void(boost::system::error_code)>;
   virtual ~time_source() = default;
+  /// The current time on the clock the deadlines use.
   virtual std::chrono::steady_clock::time_point now() = 0;
   /// Completes `handler` after `duration` with a clear error_code, or with
   /// boost::asio::error::operation_aborted when the handler's cancellation slot fires first.
@@ -116,6 +120,8 @@ struct client_options {
   /// Reply header blocks larger than this fail with error::response_too_large.
   std::size_t max_header_bytes = 16 * 1024;
 
+  /// Retries of operations that may be repeated (see retry_policy); call_options overrides it per
+  /// call.
   retry_policy retry;
 
   /// Allow plain http:// to non-loopback hosts. Off: such base URLs fail with
@@ -142,7 +148,9 @@ struct client_options {
 
 /// Per-call overrides, see terminal_client::with.
 struct call_options {
+  /// Replaces client_options::retry for this call.
   std::optional<retry_policy> retry;
+  /// Replaces the operation's total timeout for this call.
   std::optional<std::chrono::milliseconds> timeout;
 };
 

@@ -33,5 +33,8 @@ boost::system::error_code make_error_code(error e) noexcept;
 
 }  // namespace paystack
 
+namespace boost::system {
+/// Makes paystack::error convert implicitly to boost::system::error_code.
 template <>
-struct boost::system::is_error_code_enum<paystack::error> : std::true_type {};
+struct is_error_code_enum<paystack::error> : std::true_type {};
+}  // namespace boost::system

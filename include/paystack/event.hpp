@@ -59,8 +59,11 @@ class terminal_event {
                                                     std::int64_t id,
                                                     std::optional<std::string> reference);
 
+  /// The event's type (invoice or transaction).
   event_type type() const noexcept { return type_; }
+  /// The event's action (process, view or print).
   event_action action() const noexcept { return action_; }
+  /// The id the event is about (payment request id or transaction id).
   std::int64_t id() const noexcept { return id_; }
   /// The offline reference of an invoice event; empty for transaction events.
   const std::string& reference() const noexcept { return reference_; }

@@ -25,17 +25,21 @@ struct terminal {
 
 /// Presence of a terminal (Fetch Terminal Status). Ready for events when both are true.
 struct terminal_status {
+  /// The terminal is connected to Paystack.
   bool online = false;
+  /// The terminal can take an event now (not busy with another).
   bool available = false;
 };
 
 /// Delivery state of an event (Fetch Event Status).
 struct event_status {
+  /// The terminal has received the event.
   bool delivered = false;
 };
 
 /// Acknowledgement of Send Event: `data.id` is the event id used with Fetch Event Status.
 struct event_ack {
+  /// The event id (for Fetch Event Status).
   std::string id;
 };
 
@@ -49,7 +53,9 @@ struct list_terminals_params {
 
 /// Parameters of Update Terminal. At least one field must be set.
 struct update_terminal_params {
+  /// New name of the terminal.
   std::optional<std::string> name;
+  /// New address of the terminal.
   std::optional<std::string> address;
 };
 

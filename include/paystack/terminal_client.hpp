@@ -57,8 +57,14 @@ struct walk_summary {
   std::size_t pages = 0;    ///< pages fetched
 };
 
+/// Every operation of Paystack's Terminal API, asynchronously: a cheap, copyable handle to a
+/// client's shared state (configuration, connections, strand). Each async_* member is an Asio
+/// initiating function completing with void(boost::system::error_code, paystack::response<T>);
+/// error model, thread safety, lifetime, cancellation and exceptions: the comment at the top of
+/// this header.
 class terminal_client {
  public:
+  /// The executor the client runs its operations on (through a strand).
   using executor_type = boost::asio::any_io_executor;
 
   /// Creates a client. Never throws for configuration problems: a missing secret key, an
@@ -67,6 +73,7 @@ class terminal_client {
   /// options leave them empty.
   terminal_client(executor_type executor, client_options options = {});
 
+  /// The executor given to the constructor.
   executor_type get_executor() const noexcept;
 
   /// The configuration problem every operation would report, or a clear error_code.

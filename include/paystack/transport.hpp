@@ -20,6 +20,7 @@ std::string_view to_string(http_method m) noexcept;
 
 /// A fully built request: the target is already percent-encoded (path and query).
 struct http_request {
+  /// The HTTP method.
   http_method method = http_method::get;
   std::string target;  ///< e.g. "/terminal/2872S934/event"; base URL path prefix included
   std::vector<std::pair<std::string, std::string>> headers;  ///< Authorization included
@@ -33,15 +34,18 @@ struct http_request {
 /// `reply_started` say how far the exchange got, so the retry layer can tell whether repeating
 /// it is safe.
 struct http_reply {
+  /// HTTP status code (0 when no reply arrived).
   unsigned status_code = 0;
   /// The built-in transport keeps only the headers the library reads: Content-Type,
   /// Retry-After and x-ratelimit-*.
   std::vector<std::pair<std::string, std::string>> headers;
+  /// The reply body, as received.
   std::string body;
   bool request_sent = false;   ///< some byte of the request may have reached the server
   bool reply_started = false;  ///< some byte of the reply arrived
   std::string error_detail;    ///< human-readable cause when the transport failed
 
+  /// The value of a header (case-insensitive name), or an empty view.
   std::string_view header(std::string_view name) const noexcept;
 };
 
@@ -52,8 +56,10 @@ struct http_reply {
 /// and the deadline (completing with paystack::error::timeout). It may be called concurrently.
 class transport {
  public:
+  /// Completion handler of async_send.
   using handler_type =
       boost::asio::any_completion_handler<void(boost::system::error_code, http_reply)>;
+  /// The clock of the deadline given to async_send.
   using clock = std::chrono::steady_clock;
 
   virtual ~transport() = default;

@@ -51,10 +51,14 @@ struct charge_success_data {
   std::string reference;    ///< e.g. "pos_wtwyrj7n6x"
   std::string status;       ///< "success"
   std::int64_t amount = 0;  ///< subunits
+  /// Amount asked for, when Paystack sends it (subunits).
   std::optional<std::int64_t> requested_amount;
+  /// Currency code, e.g. "NGN".
   std::string currency;
   std::optional<std::string> channel;  ///< "pos" for terminal payments
+  /// ISO 8601 time of payment, when present.
   std::optional<std::string> paid_at;
+  /// The processor's message, e.g. "Approved".
   std::optional<std::string> gateway_response;
   std::optional<std::int64_t> customer_id;   ///< customer.id
   std::optional<std::string> customer_code;  ///< customer.customer_code
@@ -65,14 +69,20 @@ struct charge_success_data {
 /// `data` of invoice.payment_failed. Paystack's sample identifies the invoice by
 /// `invoice_code`; the simulator adds `offline_reference`. Whatever identifies it is kept.
 struct invoice_payment_failed_data {
+  /// Invoice id, when present.
   std::optional<std::int64_t> id;
   std::optional<std::string> invoice_code;       ///< e.g. "INV_..." (or a "PRQ_..." code)
   std::optional<std::string> request_code;       ///< when present
   std::optional<std::string> offline_reference;  ///< when present
+  /// Amount in subunits, when present.
   std::optional<std::int64_t> amount;
+  /// Invoice status, e.g. "failed", when present.
   std::optional<std::string> status;
+  /// Invoice description, when present.
   std::optional<std::string> description;
+  /// customer.id, when present.
   std::optional<std::int64_t> customer_id;
+  /// customer.customer_code, when present.
   std::optional<std::string> customer_code;
 };
 
@@ -82,12 +92,14 @@ struct invoice_payment_failed_data {
 ///   invoice_payment_failed                           -> invoice_payment_failed_data
 ///   other                                            -> std::monostate
 struct webhook_event {
+  /// The kind of event (`other` for unknown ones).
   webhook_event_type type = webhook_event_type::other;
   std::string event;      ///< the `event` member verbatim, e.g. "charge.success"
   std::string raw_body;   ///< the exact bytes received (what the signature covers)
   std::string data_json;  ///< the `data` member re-serialised (every event; an object or, for
                           ///< some other events, an array)
   std::variant<std::monostate, charge_success_data, payment_request, invoice_payment_failed_data>
+      /// The parsed `data`, as listed above.
       data;
 };
 
@@ -134,13 +146,16 @@ std::shared_ptr<webhook_dedup_store> make_memory_dedup_store(
 /// its subscription was reset.
 class webhook_feed {
  public:
+  /// A subscriber: called with each published event.
   using handler = std::function<void(const webhook_event&)>;
 
   /// Keeps a subscriber registered for as long as it lives (movable, not copyable).
   class subscription {
    public:
     subscription() = default;
+    /// Takes over `other`'s registration.
     subscription(subscription&&) noexcept = default;
+    /// Drops this registration and takes over `other`'s.
     subscription& operator=(subscription&& other) noexcept {
       if (this != &other) {
         reset();

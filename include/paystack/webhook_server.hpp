@@ -38,12 +38,14 @@ inline const std::vector<std::string>& paystack_webhook_addresses() {
   return a;
 }
 
+/// Configuration of a webhook_server: key, address, path, and the bounds it enforces.
 struct webhook_server_options {
   /// HMAC key. Empty: read PAYSTACK_SECRET_KEY; start() throws std::invalid_argument when there
   /// is none. Never logged, never in an error message.
   std::string secret_key;
-  /// Listen address and port; port 0 picks an ephemeral port (read it with port()).
+  /// Listen address.
   std::string bind_address = "127.0.0.1";
+  /// Listen port; 0 picks an ephemeral port (read it with port()).
   std::uint16_t port = 0;
   /// Only this request path is served (others: 404). Empty: any path.
   std::string path;
@@ -62,6 +64,8 @@ struct webhook_server_options {
   /// When true, only connections from `allowed_sources` are served; others are closed as soon as
   /// they are accepted, before anything is read (counted in stats().forbidden).
   bool restrict_sources = false;
+  /// Source addresses served when restrict_sources is set (default: Paystack's,
+  /// paystack_webhook_addresses()).
   std::vector<std::string> allowed_sources = paystack_webhook_addresses();
   /// Time from accepting a connection (or from the end of the previous answer on a keep-alive
   /// connection) to the end of the request's header block. A connection that is slower, or idle,
@@ -107,6 +111,7 @@ struct webhook_server_stats {
 /// executor is still being run.
 class webhook_server {
  public:
+  /// Creates a server that runs on `executor`; nothing is bound before start().
   webhook_server(boost::asio::any_io_executor executor, webhook_server_options options = {});
   ~webhook_server();
   webhook_server(const webhook_server&) = delete;
@@ -124,6 +129,7 @@ class webhook_server {
   std::string url() const;
   /// The feed every accepted event is published to; give it to charge_params::webhooks.
   std::shared_ptr<webhook_feed> feed() const noexcept;
+  /// Counters of what the server accepted and refused so far.
   webhook_server_stats stats() const noexcept;
 
  private:

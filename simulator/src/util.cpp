@@ -148,7 +148,8 @@ std::string iso8601(std::chrono::system_clock::time_point tp) {
   gmtime_r(&t, &tm);
   auto ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(tp.time_since_epoch()).count() % 1000;
-  std::array<char, 40> buf{};
+  // Room for any int in every field (GCC's -Wformat-truncation at -O2 counts the worst case).
+  std::array<char, 80> buf{};
   std::snprintf(buf.data(), buf.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf.data();

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Builds the Debian packages (CPack, the `package` preset), checks them with lintian, and
+# proves them where a user would install them (tests/package/consumers.sh: a find_package
+# consumer and a pkg-config consumer against the installed library and paystack-sim,
+# `paystack-terminal demo`, `man paystack-terminal`):
+#
+#   bash scripts/check-package.sh            # in a clean Debian 12 root (debootstrap, cached)
+#   bash scripts/check-package.sh --host     # on this machine (apt-get install of the .debs)
+#   bash scripts/check-package.sh --build    # packages and lintian only
+#
+# Needs root (debootstrap, chroot, dpkg). The clean root is made once by `debootstrap
+# --variant=minbase bookworm` from the mirror of /etc/apt/sources.list* (override with
+# PAYSTACK_DEBIAN_MIRROR), with the consumers' tools installed and the packages' dependencies
+# downloaded, and kept in PAYSTACK_CHECK_ROOT (default /var/cache/paystack-check-root/base);
+# every run works on a fresh copy of it, so the packages always install into a root that never
+# saw them. Delete the folder to start over.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:---root}"
+case "$mode" in --root | --host | --build) ;; *) echo "usage: $0 [--root|--host|--build]" >&2; exit 2 ;; esac
+src="$PWD"
+debs="$src/build/package/debs"
+
+echo "== packages (cpack -G DEB, preset package)"
+# The same compiler flags as the release preset: with base_dir and no hashed directory, ccache
+# serves the objects scripts/bench.sh's release build compiled.
+export CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1
+cmake --preset package >/dev/null
+cmake --build --preset package
+rm -rf "$debs"
+(cd build/package && cpack -B "$debs" >/dev/null)
+rm -rf "$debs/_CPack_Packages"
+for deb in "$debs"/*.deb; do
+  echo "$(basename "$deb"): $(dpkg-deb -f "$deb" Version), Depends: $(dpkg-deb -f "$deb" Depends)"
+done
+version=$(sed -n 's/^project(paystack VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+for deb in "$debs"/*.deb; do
+  test "$(dpkg-deb -f "$deb" Version)" = "$version" || { echo "$deb: not version $version" >&2; exit 1; }
+done
+
+echo "== lintian (errors fail)"
+lintian --fail-on error --tag-display-limit 0 "$debs"/*.deb
+echo "lintian: no error"
+
+if [ "$mode" = --build ]; then exit 0; fi
+
+if [ "$mode" = --host ]; then
+  echo "== install on this machine and use"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    "$debs"/libpaystack-dev_*.deb "$debs"/paystack-sim_*.deb "$debs"/paystack-terminal_*.deb >/dev/null
+  PAYSTACK_DEBS="$debs" bash tests/package/consumers.sh "$src" "$src/build/package/consumers"
+  exit 0
+fi
+
+echo "== clean Debian 12 root"
+cache="${PAYSTACK_CHECK_ROOT:-/var/cache/paystack-check-root/base}"
+mirror="${PAYSTACK_DEBIAN_MIRROR:-}"
+if [ -z "$mirror" ]; then
+  # The first Debian mirror apt is configured with (one-line or deb822 format).
+  mirror=$( (sed -n 's/^URIs: *\(http[^ ]*\/debian\)$/\1/p; s/^deb \(http[^ ]*\/debian\) bookworm .*/\1/p' \
+    /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null || true) | head -n 1)
+fi
+mirror="${mirror:-http://deb.debian.org/debian}"
+# What the consumers need besides the packages (compiler, CMake, pkg-config, man), and the
+# packages' own dependencies, downloaded but not installed: the packages' Depends install them.
+tools=(build-essential cmake pkgconf man-db)
+deps=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev ca-certificates
+  libboost-json1.81.0 libboost-url1.81.0 libssl3)
+if [ ! -x "$cache/usr/bin/cmake" ]; then
+  echo "making $cache (debootstrap --variant=minbase bookworm $mirror; once)"
+  rm -rf "$cache.tmp"
+  mkdir -p "$(dirname "$cache")"
+  debootstrap --variant=minbase bookworm "$cache.tmp" "$mirror" >/dev/null
+  printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$mirror" "$mirror" >"$cache.tmp/etc/apt/sources.list"
+  cp /etc/resolv.conf "$cache.tmp/etc/resolv.conf"
+  chroot "$cache.tmp" sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null &&
+    apt-get install -y -q --no-install-recommends ${tools[*]} >/dev/null &&
+    apt-get install -y -q --no-install-recommends --download-only ${deps[*]} >/dev/null"
+  mv "$cache.tmp" "$cache"
+fi
+root="$src/build/package/root"
+cleanup() {
+  for m in dev proc; do mountpoint -q "$root/$m" && umount "$root/$m"; done
+  return 0
+}
+trap cleanup EXIT
+cleanup
+rm -rf "$root"
+cp -a "$cache" "$root"
+echo "root: $(du -sh "$root" | cut -f1) at $root (a copy of $cache)"
+mount --bind /dev "$root/dev"
+mount -t proc proc "$root/proc"
+mkdir -p "$root/src" "$root/debs"
+mkdir -p "$root/src/tests"
+cp -a tests/install tests/package "$root/src/tests/"
+cp -a examples "$root/src/"
+cp "$debs"/*.deb "$root/debs/"
+echo "== install the packages into it (apt-get: the dependencies they declare come from its cache)"
+chroot "$root" sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends /debs/*.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; grep -c "^Setting up" /tmp/apt.log | sed "s/$/ packages set up/"; dpkg -l "*paystack*" | tail -n 3'
+echo "== use them in it"
+chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+  bash /src/tests/package/consumers.sh /src /tmp/consumers
