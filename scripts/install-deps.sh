@@ -20,10 +20,11 @@ packages=(
   # the .debs, debootstrap makes the clean Debian 12 root, man-db reads the man pages.
   doxygen lintian debootstrap man-db
 )
-# Only for the full measurements (benchmarks/measure.sh, doc/performance.md), not for CI:
-# nginx's package starts a server on port 80 when installed.
+# Only for the full measurements (benchmarks/measure.sh, doc/performance.md), not for CI.
+# (nginx is in the list above for the fleet tests; its package may start a server on port 80,
+# which no test uses.)
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(wrk nginx valgrind time linux-perf)
+  packages+=(wrk valgrind time linux-perf)
 fi
 
 sudo_cmd=()

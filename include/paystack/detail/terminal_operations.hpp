@@ -1,5 +1,5 @@
 // paystack/detail/terminal_operations.hpp: the compiled entry points of terminal_client's
-// operations (src/terminal_client.cpp, src/terminal_walk.cpp). Not part of the API.
+// operations (src/terminal_client.cpp; the walk: src/terminal_walk.cpp, src/walk.hpp). Not API.
 #pragma once
 
 #include <cstddef>
