@@ -26,6 +26,13 @@ enum class operation_id {
   create_payment_request,
   fetch_payment_request,
   verify_payment_request,
+  list_transactions,
+  fetch_transaction,
+  verify_transaction,
+  transaction_totals,
+  create_refund,
+  list_refunds,
+  fetch_refund,
 };
 
 /// A row of the table.

@@ -76,8 +76,9 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
     return out;
   }
   // `data` streams straight into the response's model while the body is parsed; the model is
-  // dropped again unless the reply is a success that carries it. Only a payment request is kept
-  // as a document first: it lives in a stack buffer and nothing outlives this function.
+  // dropped again unless the reply is a success that carries it. Payment requests, transactions
+  // and refunds are kept as a document first: it lives in a stack buffer and nothing outlives this
+  // function.
   T& value = r.data.emplace();
   const data_binding binding = bind_data(value);
   unsigned char storage[4096];
@@ -118,5 +119,15 @@ template std::pair<boost::system::error_code, response<event_ack>> make_response
     exchange_result&&);
 template std::pair<boost::system::error_code, response<payment_request>>
 make_response<payment_request>(exchange_result&&);
+template std::pair<boost::system::error_code, response<transaction>> make_response<transaction>(
+    exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<transaction>>>
+make_response<std::vector<transaction>>(exchange_result&&);
+template std::pair<boost::system::error_code, response<transaction_totals>>
+make_response<transaction_totals>(exchange_result&&);
+template std::pair<boost::system::error_code, response<refund>> make_response<refund>(
+    exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<refund>>>
+make_response<std::vector<refund>>(exchange_result&&);
 
 }  // namespace paystack::detail

@@ -79,6 +79,18 @@ TEST(operations, target_fills_the_arguments_in_order_and_encodes_them) {
   EXPECT_EQ(
       operation_target(core, operation(operation_id::verify_payment_request), {"PRQ_1"}).str(),
       "/v1/paymentrequest/verify/PRQ_1");
+  EXPECT_EQ(operation_target(core, operation(operation_id::verify_transaction), {"pos_a/b"}).str(),
+            "/v1/transaction/verify/pos_a%2Fb");
+  EXPECT_EQ(operation_target(core, operation(operation_id::fetch_refund), {"15581137"}).str(),
+            "/v1/refund/15581137");
+}
+
+TEST(operations, refund_create_is_never_repeated_and_reads_are) {
+  EXPECT_EQ(operation(operation_id::create_refund).retry, retry_class::unsafe);
+  for (auto id : {operation_id::list_transactions, operation_id::fetch_transaction,
+                  operation_id::verify_transaction, operation_id::transaction_totals,
+                  operation_id::list_refunds, operation_id::fetch_refund})
+    EXPECT_EQ(operation(id).retry, retry_class::idempotent) << operation(id).name;
 }
 
 }  // namespace
