@@ -62,6 +62,14 @@ const boost::json::value* member(const boost::json::object& o, std::string_view 
 /// 400 answer when the body is neither.
 std::optional<http_response> parse_body(const http_request& req, boost::json::object& out);
 
+/// Reads the page size of a list query, `perPage` (or `per_page`): `fallback` when absent, at
+/// most `max`. Returns the 400 answer when it is not a positive integer.
+std::optional<http_response> read_per_page(std::string_view query, std::int64_t fallback,
+                                           std::int64_t max, std::int64_t& out);
+/// Reads the page number of a list query, `page` (from 1; 1 when absent; at most 10^9). Returns
+/// the 400 answer when it is not a positive integer.
+std::optional<http_response> read_page_number(std::string_view query, std::int64_t& out);
+
 /// The path and the query of an origin-form target.
 std::string_view path_of(std::string_view target);
 std::string_view query_of(std::string_view target);

@@ -1,5 +1,5 @@
 // The /_sim control routes (the HTTP face of control.cpp): health, state, reset, webhooks,
-// stats, terminals, devices, presence, events, payment approval and faults.
+// stats, terminals, devices, presence, events, payment approval, refund steps and faults.
 #include <boost/json/array.hpp>
 
 #include "engine.hpp"
@@ -94,6 +94,11 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     bool approve = seg[3] == "approve";
     return control_answer(settle_locked(*pr, approve), "Payment request",
                           approve ? "Payment approved" : "Payment declined");
+  }
+  if (n == 4 && m == "POST" && seg[1] == "refunds" && seg[3] == "advance") {
+    auto id = parse_uint(seg[2]);
+    return control_answer(id ? advance_refund_locked(*id) : control_result::not_found, "Refund",
+                          "Refund advanced");
   }
   if (n == 2 && m == "POST" && seg[1] == "faults") {
     auto id = opt_string("id");
