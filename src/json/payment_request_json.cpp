@@ -4,28 +4,6 @@
 #include "json/reader.hpp"
 
 namespace paystack::detail {
-namespace {
-
-template <class Item, class Fill>
-bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& out,
-                std::string& detail, Fill fill) {
-  const auto* v = parent.find(key);
-  if (!v || v->is_null()) return true;
-  const auto* arr = v->if_array();
-  if (!arr) {
-    parent.fail(key, "expected an array");
-    return false;
-  }
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    object_reader r((*arr)[i], "data." + std::string(key) + "[" + std::to_string(i) + "]", detail);
-    fill(r, out.emplace_back());
-    if (!r.ok()) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 data_binding bind_data(payment_request& out) {
   return document_binding(out);
 }

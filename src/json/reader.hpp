@@ -3,11 +3,13 @@
 // names its path ("data.terminal_id: expected a string").
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace paystack::detail {
 
@@ -45,5 +47,26 @@ class object_reader {
   std::string& detail_;
   bool ok_ = true;
 };
+
+/// Reads the array member `key` of `parent` (absent or null: nothing) into `out`, each item an
+/// object read by `fill(item_reader, out.emplace_back())`; items are named
+/// "data.<key>[i]" in errors. False (with `detail`) when it is not an array or an item fails.
+template <class Item, class Fill>
+bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& out,
+                std::string& detail, Fill fill) {
+  const auto* v = parent.find(key);
+  if (!v || v->is_null()) return true;
+  const auto* arr = v->if_array();
+  if (!arr) {
+    parent.fail(key, "expected an array");
+    return false;
+  }
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    object_reader r((*arr)[i], "data." + std::string(key) + "[" + std::to_string(i) + "]", detail);
+    fill(r, out.emplace_back());
+    if (!r.ok()) return false;
+  }
+  return true;
+}
 
 }  // namespace paystack::detail

@@ -79,24 +79,9 @@ bool read_transaction(const boost::json::value& v, const std::string& path, tran
   return r.ok();
 }
 
-bool read_amounts(object_reader& r, std::string_view key, const std::string& path,
-                  std::vector<currency_amount>& out, std::string& detail) {
-  const auto* v = r.find(key);
-  if (!v || v->is_null()) return true;
-  const auto* arr = v->if_array();
-  if (!arr) {
-    r.fail(key, "expected an array");
-    return false;
-  }
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    object_reader ir((*arr)[i], path + "." + std::string(key) + "[" + std::to_string(i) + "]",
-                     detail);
-    auto& a = out.emplace_back();
-    ir.required("currency", a.currency);
-    ir.required("amount", a.amount);
-    if (!ir.ok()) return false;
-  }
-  return true;
+void read_amount(object_reader& r, currency_amount& a) {
+  r.required("currency", a.currency);
+  r.required("amount", a.amount);
 }
 
 /// `fully_deducted`: a boolean in create, 0/1 in fetch.
@@ -177,10 +162,10 @@ bool read_model(const boost::json::value& v, transaction_totals& out, std::strin
   r.optional("pending_transfers", pending);
   out.pending_transfers = pending.value_or(0);
   if (!r.ok()) return false;
-  return read_amounts(r, "total_volume_by_currency", "data", out.total_volume_by_currency,
-                      detail) &&
-         read_amounts(r, "pending_transfers_by_currency", "data", out.pending_transfers_by_currency,
-                      detail);
+  return read_items(r, "total_volume_by_currency", out.total_volume_by_currency, detail,
+                    &read_amount) &&
+         read_items(r, "pending_transfers_by_currency", out.pending_transfers_by_currency, detail,
+                    &read_amount);
 }
 
 bool read_model(const boost::json::value& v, refund& out, std::string& detail) {
