@@ -71,7 +71,7 @@ void engine::seed_locked() {
   next_request_id_ = base(rng_) * 1000;
   next_customer_id_ = base(rng_) * 10000;
   next_transaction_id_ = base(rng_) * 100000;
-  next_refund_id_ = base(rng_) * 1000;
+  next_refund_id_ = next_transaction_id_ / 100;  // no draw: the seeded ids stay as they were
   next_invoice_number_ = 1;
   for (std::size_t i = 0; i < options_.seed_terminals; ++i) {
     add_device_locked(new_serial_locked(), true, "Demo Terminal " + std::to_string(i + 1));
