@@ -249,6 +249,7 @@ void add_charge_command(CLI::App& app, context& ctx);
 void add_sim_command(CLI::App& app, context& ctx);
 void add_demo_command(CLI::App& app, context& ctx);
 void add_webhooks_command(CLI::App& app, context& ctx);
+void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-request ...
 void add_transaction_command(CLI::App& app, context& ctx);  // transaction list|fetch|verify|totals
 void add_refund_command(CLI::App& app, context& ctx);       // refund create|list|fetch
 

@@ -105,9 +105,10 @@ void start_fetch_refund(std::shared_ptr<client_core> core, std::int64_t id,
 void start_for_each_refund(std::shared_ptr<client_core> core, list_refunds_params params,
                            std::size_t limit, std::function<bool(const refund&)> visit,
                            any_handler<walk_summary> handler) {
-  start_walk<refund, list_refunds_params>(
-      std::move(core), {&start_list_refunds, &advance_page<list_refunds_params>}, std::move(params),
-      limit, std::move(visit), std::move(handler));
+  auto advance = [](list_refunds_params& p, response<std::vector<refund>>& page,
+                    std::string& detail) { return advance_page(p, page, detail); };
+  start_walk<refund, list_refunds_params>(std::move(core), &start_list_refunds, std::move(params),
+                                          limit, std::move(visit), advance, std::move(handler));
 }
 
 }  // namespace detail

@@ -92,23 +92,19 @@ void start_transaction_totals(std::shared_ptr<client_core> core, transaction_tot
                 std::move(t).str(), std::move(handler));
 }
 
-namespace {
-
-/// Cursor walks follow meta.next; page-number walks count pages.
-std::optional<std::string> advance(list_transactions_params& p, const page_meta& meta,
-                                   std::size_t count) {
-  if (p.use_cursor.value_or(false)) return advance_cursor(p, meta, count);
-  return advance_page(p, meta, count);
-}
-
-}  // namespace
-
 void start_for_each_transaction(std::shared_ptr<client_core> core, list_transactions_params params,
                                 std::size_t limit, std::function<bool(const transaction&)> visit,
                                 any_handler<walk_summary> handler) {
-  start_walk<transaction, list_transactions_params>(
-      std::move(core), {&start_list_transactions, &advance}, std::move(params), limit,
-      std::move(visit), std::move(handler));
+  // Cursor walks follow meta.next; page-number walks count pages.
+  auto advance = [cursor = cursor_advance{}](list_transactions_params& p,
+                                             response<std::vector<transaction>>& page,
+                                             std::string& detail) mutable {
+    if (p.use_cursor.value_or(false)) return cursor(p, page, detail);
+    return advance_page(p, page, detail);
+  };
+  start_walk<transaction, list_transactions_params>(std::move(core), &start_list_transactions,
+                                                    std::move(params), limit, std::move(visit),
+                                                    std::move(advance), std::move(handler));
 }
 
 }  // namespace detail

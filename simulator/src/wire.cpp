@@ -154,15 +154,14 @@ std::string_view query_of(std::string_view target) {
   return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
 
-std::optional<http_response> read_per_page(std::string_view query, std::int64_t fallback,
-                                           std::int64_t max, std::int64_t& out) {
-  out = fallback;
+std::optional<http_response> read_per_page(std::string_view query, std::int64_t max,
+                                           std::int64_t& per_page) {
   auto pp = query_param(query, "perPage");
   if (!pp) pp = query_param(query, "per_page");
   if (!pp) return std::nullopt;
   auto v = parse_uint(*pp);
   if (!v || *v < 1) return invalid("perPage must be a positive integer");
-  out = std::min(*v, max);
+  per_page = std::min(*v, max);
   return std::nullopt;
 }
 

@@ -52,6 +52,11 @@ http_response not_found(std::string_view message);
 /// 429 "Rate limit exceeded!" (code rate_limited).
 http_response rate_limited();
 
+/// The page size of a list query (`perPage`, or `per_page`), capped at `max` into `per_page`
+/// (left alone when absent); a 400 when it is not a positive integer.
+std::optional<http_response> read_per_page(std::string_view query, std::int64_t max,
+                                           std::int64_t& per_page);
+
 /// An integer from a JSON number or a decimal string (Paystack accepts both).
 std::optional<std::int64_t> to_int(const boost::json::value& v);
 /// A string from a JSON string or an integer (references are sent both ways).
@@ -62,10 +67,6 @@ const boost::json::value* member(const boost::json::object& o, std::string_view 
 /// 400 answer when the body is neither.
 std::optional<http_response> parse_body(const http_request& req, boost::json::object& out);
 
-/// Reads the page size of a list query, `perPage` (or `per_page`): `fallback` when absent, at
-/// most `max`. Returns the 400 answer when it is not a positive integer.
-std::optional<http_response> read_per_page(std::string_view query, std::int64_t fallback,
-                                           std::int64_t max, std::int64_t& out);
 /// Reads the page number of a list query, `page` (from 1; 1 when absent; at most 10^9). Returns
 /// the 400 answer when it is not a positive integer.
 std::optional<http_response> read_page_number(std::string_view query, std::int64_t& out);

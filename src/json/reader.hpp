@@ -28,6 +28,8 @@ class object_reader {
   object_reader(const boost::json::value& v, std::string path, std::string& detail);
 
   bool ok() const noexcept { return ok_; }
+  /// The path errors are reported under ("data", "data[3]").
+  const std::string& path() const noexcept { return path_; }
   const boost::json::object* object() const noexcept { return obj_; }
   const boost::json::value* find(std::string_view key) const noexcept;
 
@@ -50,7 +52,8 @@ class object_reader {
 
 /// Reads the array member `key` of `parent` (absent or null: nothing) into `out`, each item an
 /// object read by `fill(item_reader, out.emplace_back())`; items are named
-/// "data.<key>[i]" in errors. False (with `detail`) when it is not an array or an item fails.
+/// "<parent's path>.<key>[i]" in errors. False (with `detail`) when it is not an array or an item
+/// fails.
 template <class Item, class Fill>
 bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& out,
                 std::string& detail, Fill fill) {
@@ -62,7 +65,8 @@ bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& 
     return false;
   }
   for (std::size_t i = 0; i < arr->size(); ++i) {
-    object_reader r((*arr)[i], "data." + std::string(key) + "[" + std::to_string(i) + "]", detail);
+    object_reader r((*arr)[i],
+                    parent.path() + "." + std::string(key) + "[" + std::to_string(i) + "]", detail);
     fill(r, out.emplace_back());
     if (!r.ok()) return false;
   }

@@ -1,27 +1,49 @@
 // paystack-terminal transaction and refund commands end to end against the embedded simulator
 // (payments and refund steps immediate: delays 0), with golden files, exit codes and usage
 // errors refused before anything is sent.
+#include <gtest/gtest.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/parse.hpp>
 #include <paystack/paystack.hpp>
+#include <paystack/sim/server.hpp>
 
-#include "cli_fixture.hpp"
+#include "cli_runner.hpp"
+#include "golden.hpp"
 
 namespace {
 
-using cli_test::Cli;
 using cli_test::expect_golden;
+using cli_test::run_result;
 using namespace std::chrono_literals;
 
-class CliTransactions : public Cli {
+constexpr const char* key = "sk_test_cli_transactions_4e9b";
+
+class CliTransactions : public ::testing::Test {
  protected:
   void SetUp() override {
-    start_sim([](paystack::sim::server_options& o) {
-      o.delivery_delay = 0ms;
-      o.auto_pay_delay = 0ms;
-      o.refund_delay = 0ms;
-    });
+    paystack::sim::server_options o;
+    o.secret_key = key;
+    o.seed = 7;
+    o.delivery_delay = 0ms;
+    o.auto_pay_delay = 0ms;
+    o.refund_delay = 0ms;
+    sim_ = std::make_unique<paystack::sim::server>(o);
+    sim_->start();
+    terminal_ = sim_->terminal_ids().at(0);
+  }
+  void TearDown() override { sim_->stop(); }
+
+  run_result cli(const std::vector<std::string>& args) const {
+    std::vector<std::string> env{"PATH=/usr/bin:/bin", "LANG=C",
+                                 std::string("PAYSTACK_SECRET_KEY=") + key,
+                                 "PAYSTACK_BASE_URL=" + sim_->base_url()};
+    auto r = cli_test::run(PAYSTACK_TERMINAL_EXE, args, env);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.out.find(key), std::string::npos) << "the secret key was printed";
+    EXPECT_EQ(r.err.find(key), std::string::npos) << "the secret key was printed";
+    return r;
   }
 
   /// A payment of `amount` on the first terminal, made through the library (payment and delivery
@@ -29,7 +51,7 @@ class CliTransactions : public Cli {
   std::string pay(std::int64_t amount) {
     boost::asio::io_context io;
     paystack::client_options o;
-    o.secret_key = cli_test::key;
+    o.secret_key = key;
     o.base_url = sim_->base_url();
     paystack::terminal_client terminals(io.get_executor(), o);
     paystack::payment_request_client requests(terminals);
@@ -54,6 +76,9 @@ class CliTransactions : public Cli {
     EXPECT_EQ(list.exit_code, 0) << list.err;
     return std::string(boost::json::parse(list.out).at("data").at(0).at("reference").as_string());
   }
+
+  std::unique_ptr<paystack::sim::server> sim_;
+  std::string terminal_;
 };
 
 TEST_F(CliTransactions, list_fetch_verify_and_totals) {

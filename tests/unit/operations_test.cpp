@@ -49,7 +49,7 @@ std::string class_name(retry_class c) {
   return c == retry_class::idempotent ? "idempotent" : "unsafe";
 }
 
-TEST(operations, table_matches_adr_0004) {
+TEST(Operations, table_matches_adr_0004) {
   const auto rows = read_adr_table();
   const auto table = operation_table();
   ASSERT_EQ(rows.size(), table.size());
@@ -62,11 +62,11 @@ TEST(operations, table_matches_adr_0004) {
   }
 }
 
-TEST(operations, rows_are_found_by_id) {
+TEST(Operations, rows_are_found_by_id) {
   for (const auto& op : operation_table()) EXPECT_EQ(&operation(op.id), &op);
 }
 
-TEST(operations, target_fills_the_arguments_in_order_and_encodes_them) {
+TEST(Operations, target_fills_the_arguments_in_order_and_encodes_them) {
   boost::asio::io_context io;
   auto shared = std::make_shared<core_shared>(io.get_executor());
   shared->ep.path_prefix = "/v1";
@@ -79,13 +79,25 @@ TEST(operations, target_fills_the_arguments_in_order_and_encodes_them) {
   EXPECT_EQ(
       operation_target(core, operation(operation_id::verify_payment_request), {"PRQ_1"}).str(),
       "/v1/paymentrequest/verify/PRQ_1");
+  EXPECT_EQ(
+      operation_target(core, operation(operation_id::archive_payment_request), {"PRQ_1"}).str(),
+      "/v1/paymentrequest/archive/PRQ_1");
+  EXPECT_EQ(operation_target(core, operation(operation_id::fetch_payment_request_totals), {}).str(),
+            "/v1/paymentrequest/totals");
   EXPECT_EQ(operation_target(core, operation(operation_id::verify_transaction), {"pos_a/b"}).str(),
             "/v1/transaction/verify/pos_a%2Fb");
   EXPECT_EQ(operation_target(core, operation(operation_id::fetch_refund), {"15581137"}).str(),
             "/v1/refund/15581137");
 }
 
-TEST(operations, refund_create_is_never_repeated_and_reads_are) {
+TEST(operations, payment_request_writes_that_message_the_customer_are_never_repeated) {
+  EXPECT_EQ(operation(operation_id::finalize_payment_request).retry, retry_class::unsafe);
+  EXPECT_EQ(operation(operation_id::send_payment_request_notification).retry, retry_class::unsafe);
+  EXPECT_EQ(operation(operation_id::archive_payment_request).retry, retry_class::idempotent);
+  EXPECT_EQ(operation(operation_id::update_payment_request).retry, retry_class::idempotent);
+}
+
+TEST(Operations, refund_create_is_never_repeated_and_reads_are) {
   EXPECT_EQ(operation(operation_id::create_refund).retry, retry_class::unsafe);
   for (auto id : {operation_id::list_transactions, operation_id::fetch_transaction,
                   operation_id::verify_transaction, operation_id::transaction_totals,

@@ -187,9 +187,8 @@ http_response engine::create_refund(const http_request& req) {
 }
 
 http_response engine::list_refunds(std::string_view query) {
-  std::int64_t per_page = 0, page_no = 1;
-  if (auto err = read_per_page(query, default_per_page, max_per_page, per_page))
-    return std::move(*err);
+  std::int64_t per_page = default_per_page, page_no = 1;
+  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
   if (auto err = read_page_number(query, page_no)) return std::move(*err);
   auto txn = query_param(query, "transaction");
   auto currency = query_param(query, "currency");

@@ -129,9 +129,8 @@ json::object engine::transaction_json(const transaction_record& t) const {
 // Routes
 
 http_response engine::list_transactions(std::string_view query) {
-  std::int64_t per_page = 0;
-  if (auto err = read_per_page(query, default_per_page, max_per_page, per_page))
-    return std::move(*err);
+  std::int64_t per_page = default_per_page;
+  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
   std::optional<std::string> from, to;
   if (auto err = read_period(query, from, to)) return std::move(*err);
   auto terminal = query_param(query, "terminal_id");
