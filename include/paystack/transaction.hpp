@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <paystack/payment_request.hpp>  // currency_amount
 #include <string>
 #include <vector>
 
@@ -78,12 +79,6 @@ struct list_transactions_params {
 struct transaction_totals_params {
   std::optional<std::string> from;  ///< start date, ISO 8601
   std::optional<std::string> to;    ///< end date, ISO 8601
-};
-
-/// An amount in one currency (the `*_by_currency` arrays of Transaction Totals).
-struct currency_amount {
-  std::string currency;     ///< e.g. "NGN"
-  std::int64_t amount = 0;  ///< subunits
 };
 
 /// `data` of Transaction Totals.

@@ -90,7 +90,7 @@ TEST(Operations, target_fills_the_arguments_in_order_and_encodes_them) {
             "/v1/refund/15581137");
 }
 
-TEST(operations, payment_request_writes_that_message_the_customer_are_never_repeated) {
+TEST(Operations, payment_request_writes_that_message_the_customer_are_never_repeated) {
   EXPECT_EQ(operation(operation_id::finalize_payment_request).retry, retry_class::unsafe);
   EXPECT_EQ(operation(operation_id::send_payment_request_notification).retry, retry_class::unsafe);
   EXPECT_EQ(operation(operation_id::archive_payment_request).retry, retry_class::idempotent);
