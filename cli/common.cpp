@@ -191,6 +191,16 @@ std::string format_amount(std::int64_t subunits, std::string_view currency) {
   return out;
 }
 
+void print_paging(const paystack::page_meta& m, std::string_view one, std::string_view many) {
+  if (m.page && m.page_count) {
+    std::cout << "page " << *m.page << " of " << *m.page_count;
+    if (m.total) std::cout << " (" << *m.total << ' ' << (*m.total == 1 ? one : many) << ')';
+    std::cout << '\n';
+  }
+  if (m.next) std::cout << "next page:     --next " << server_text(*m.next) << '\n';
+  if (m.previous) std::cout << "previous page: --previous " << server_text(*m.previous) << '\n';
+}
+
 std::string terminal_json_line(const paystack::terminal& t) {
   namespace json = boost::json;
   auto opt = [](const std::optional<std::string>& s) -> json::value {
@@ -226,6 +236,9 @@ std::string describe_webhook(const paystack::webhook_event& e) {
     if (f->request_code) out += "  " + *f->request_code;
     if (f->invoice_code && f->invoice_code != f->request_code) out += "  " + *f->invoice_code;
     if (f->offline_reference) out += "  offline reference " + *f->offline_reference;
+  } else if (const auto* r = std::get_if<paystack::refund_event_data>(&e.data)) {
+    out += "  transaction " + r->transaction_reference + "  " +
+           format_amount(r->amount, r->currency) + "  status " + r->status_text;
   }
   return out;
 }

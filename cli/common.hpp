@@ -7,6 +7,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/json/value.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <csignal>
@@ -93,6 +94,13 @@ void print_json_line(std::string_view json);
 /// Amount in subunits with its currency, e.g. "NGN 50.00".
 std::string format_amount(std::int64_t subunits, std::string_view currency);
 
+/// The optional's value as JSON, or null (for the JSON Lines of `--all`).
+template <class T>
+boost::json::value json_or_null(const std::optional<T>& v) {
+  if (v) return boost::json::value(*v);
+  return boost::json::value(nullptr);
+}
+
 /// One terminal as a JSON object (the model's fields, fixed order; null when absent).
 std::string terminal_json_line(const paystack::terminal& t);
 
@@ -173,6 +181,62 @@ int run_operation(const global_options& g, Start start,
   return code;
 }
 
+/// How a list command prints its items: table header and rows, the JSON line of `--all --json`,
+/// and the item's noun ("terminal", "terminals").
+template <class Item>
+struct listing {
+  std::vector<std::string> header;
+  std::function<std::vector<std::string>(const Item&)> row;
+  std::function<std::string(const Item&)> json_line;
+  std::string one, many;
+};
+
+/// Prints one page of a list reply: its table, or "No <many> on this page.".
+template <class Item>
+void print_page(const listing<Item>& how, const std::vector<Item>& items) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& item : items) rows.push_back(how.row(item));
+  if (rows.empty()) {
+    std::cout << "No " << how.many << " on this page.\n";
+  } else {
+    print_table(std::cout, how.header, rows);
+  }
+}
+
+/// Prints where a list page sits: "page P of N (T <one or many>)" for page-number lists, and the
+/// `--next` / `--previous` cursors for cursor lists.
+void print_paging(const paystack::page_meta& m, std::string_view one, std::string_view many);
+
+/// Runs a walk over every page (`--all`): `start(client, visit, handler)` starts the library's
+/// async_for_each_*. With --json one JSON line per item as it comes (JSON Lines), otherwise one
+/// table at the end and "N <many> (P pages)". Returns the exit code.
+template <class Item, class Start>
+int run_walk(const global_options& g, const listing<Item>& how, Start start) {
+  auto rows = std::make_shared<std::vector<std::vector<std::string>>>();
+  const bool json = g.json;
+  std::function<bool(const Item&)> visit = [rows, json, &how](const Item& item) {
+    if (json) {
+      std::cout << how.json_line(item) << '\n' << std::flush;
+    } else {
+      rows->push_back(how.row(item));
+    }
+    return true;
+  };
+  return run_operation<paystack::walk_summary>(
+      g, [&](paystack::terminal_client& c, auto handler) { start(c, visit, std::move(handler)); },
+      [rows, json, &how](const paystack::response<paystack::walk_summary>& r) {
+        if (json) return;
+        if (rows->empty()) {
+          std::cout << "No " << how.many << ".\n";
+        } else {
+          print_table(std::cout, how.header, *rows);
+        }
+        std::cout << r.data->visited << ' ' << (r.data->visited == 1 ? how.one : how.many) << " ("
+                  << r.data->pages << (r.data->pages == 1 ? " page" : " pages") << ")\n";
+      },
+      /*raw_json=*/false);
+}
+
 // Subcommands (one file each under commands/).
 void add_commission_commands(CLI::App& app, context& ctx);  // commission, decommission
 void add_list_command(CLI::App& app, context& ctx);
@@ -187,5 +251,7 @@ void add_demo_command(CLI::App& app, context& ctx);
 void add_webhooks_command(CLI::App& app, context& ctx);
 void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-request ...
 void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
+void add_transaction_command(CLI::App& app, context& ctx);  // transaction list|fetch|verify|totals
+void add_refund_command(CLI::App& app, context& ctx);       // refund create|list|fetch
 
 }  // namespace cli

@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   cli::add_charge_command(app, ctx);
   cli::add_webhooks_command(app, ctx);
   cli::add_virtual_terminal_command(app, ctx);
+  cli::add_transaction_command(app, ctx);
+  cli::add_refund_command(app, ctx);
   cli::add_sim_command(app, ctx);
   cli::add_demo_command(app, ctx);
   cli::add_payment_request_commands(app, ctx);

@@ -26,6 +26,7 @@ Usage: paystack-sim [options]
   --rate-limit N         requests per 60 s (default: unlimited; Paystack test mode is 100)
   --delivery-delay MS|manual   push -> device picks it up (default 500, at most 3600000)
   --auto-pay-delay MS|manual   delivered invoice -> customer pays (default 3000, at most 3600000)
+  --refund-delay MS|manual     between refund steps pending/processing/processed (default 2000)
   --webhook-time-scale X       multiplies Paystack's hourly retry interval (default 1/3600)
   --max-connections-per-source N  connections one client address may hold (default 1024)
   --version              print the version and exit
@@ -104,6 +105,8 @@ int main(int argc, char** argv) {
       if (!paystack::sim::parse_delay_option(value(), o.delivery_delay)) bad(arg);
     } else if (arg == "--auto-pay-delay") {
       if (!paystack::sim::parse_delay_option(value(), o.auto_pay_delay)) bad(arg);
+    } else if (arg == "--refund-delay") {
+      if (!paystack::sim::parse_delay_option(value(), o.refund_delay)) bad(arg);
     } else if (arg == "--max-connections-per-source") {
       auto v = number<std::size_t>(value());
       if (!v || *v == 0 || *v > 1000000) bad(arg);

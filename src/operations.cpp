@@ -15,7 +15,7 @@ constexpr auto del = http_method::delete_;
 constexpr auto idempotent = retry_class::idempotent;
 constexpr auto unsafe = retry_class::unsafe;
 
-constexpr std::array<operation_spec, 26> table{{
+constexpr std::array<operation_spec, 33> table{{
     {commission_terminal, "commission_terminal", post, "/terminal/commission_device", unsafe},
     {decommission_terminal, "decommission_terminal", post, "/terminal/decommission_device", unsafe},
     {fetch_event_status, "fetch_event_status", get, "/terminal/{terminal_id}/event/{event_id}",
@@ -57,6 +57,13 @@ constexpr std::array<operation_spec, 26> table{{
      "/virtual_terminal/{code}/split_code", unsafe},
     {remove_virtual_terminal_split_code, "remove_virtual_terminal_split_code", del,
      "/virtual_terminal/{code}/split_code", unsafe},
+    {list_transactions, "list_transactions", get, "/transaction", idempotent},
+    {fetch_transaction, "fetch_transaction", get, "/transaction/{id}", idempotent},
+    {verify_transaction, "verify_transaction", get, "/transaction/verify/{reference}", idempotent},
+    {transaction_totals, "transaction_totals", get, "/transaction/totals", idempotent},
+    {create_refund, "create_refund", post, "/refund", unsafe},
+    {list_refunds, "list_refunds", get, "/refund", idempotent},
+    {fetch_refund, "fetch_refund", get, "/refund/{id}", idempotent},
 }};
 
 constexpr bool in_id_order() {

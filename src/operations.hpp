@@ -41,6 +41,13 @@ enum class operation_id {
   unassign_virtual_terminal_destinations,
   add_virtual_terminal_split_code,
   remove_virtual_terminal_split_code,
+  list_transactions,
+  fetch_transaction,
+  verify_transaction,
+  transaction_totals,
+  create_refund,
+  list_refunds,
+  fetch_refund,
 };
 
 /// A row of the table.

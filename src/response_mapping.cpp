@@ -76,9 +76,9 @@ std::pair<boost::system::error_code, response<T>> make_response(exchange_result&
     return out;
   }
   // `data` streams straight into the response's model while the body is parsed; the model is
-  // dropped again unless the reply is a success that carries it. Only a payment request and
-  // Virtual Terminals are kept as a document first: it lives in a stack buffer (beyond it, on
-  // the heap) and nothing outlives this function.
+  // dropped again unless the reply is a success that carries it. Payment requests, Virtual
+  // Terminals, transactions and refunds are kept as a document first: it lives in a stack buffer
+  // (beyond it, on the heap) and nothing outlives this function.
   T& value = r.data.emplace();
   const data_binding binding = bind_data(value);
   unsigned char storage[4096];
@@ -131,5 +131,15 @@ template std::pair<boost::system::error_code, response<std::vector<virtual_termi
 make_response<std::vector<virtual_terminal_destination>>(exchange_result&&);
 template std::pair<boost::system::error_code, response<split_code_info>>
 make_response<split_code_info>(exchange_result&&);
+template std::pair<boost::system::error_code, response<transaction>> make_response<transaction>(
+    exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<transaction>>>
+make_response<std::vector<transaction>>(exchange_result&&);
+template std::pair<boost::system::error_code, response<transaction_totals>>
+make_response<transaction_totals>(exchange_result&&);
+template std::pair<boost::system::error_code, response<refund>> make_response<refund>(
+    exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<refund>>>
+make_response<std::vector<refund>>(exchange_result&&);
 
 }  // namespace paystack::detail

@@ -6,13 +6,15 @@
 namespace cli {
 namespace {
 
-std::vector<std::string> row_of(const paystack::terminal& t) {
-  return {t.terminal_id, or_dash(t.name),    or_dash(t.serial_number),
-          t.status,      or_dash(t.address), t.domain};
-}
-
-const std::vector<std::string> header{"TERMINAL ID", "NAME",    "SERIAL NUMBER",
-                                      "STATUS",      "ADDRESS", "DOMAIN"};
+const listing<paystack::terminal> terminals{
+    {"TERMINAL ID", "NAME", "SERIAL NUMBER", "STATUS", "ADDRESS", "DOMAIN"},
+    [](const paystack::terminal& t) -> std::vector<std::string> {
+      return {t.terminal_id, or_dash(t.name),    or_dash(t.serial_number),
+              t.status,      or_dash(t.address), t.domain};
+    },
+    terminal_json_line,
+    "terminal",
+    "terminals"};
 
 }  // namespace
 
@@ -58,48 +60,15 @@ void add_list_command(CLI::App& app, context& ctx) {
               c.async_list_terminals(params, std::move(handler));
             },
             [](const paystack::response<std::vector<paystack::terminal>>& r) {
-              std::vector<std::vector<std::string>> rows;
-              for (const auto& t : *r.data) rows.push_back(row_of(t));
-              if (rows.empty()) {
-                std::cout << "No terminals on this page.\n";
-              } else {
-                print_table(std::cout, header, rows);
-              }
-              if (r.meta.next)
-                std::cout << "next page:     --next " << server_text(*r.meta.next) << '\n';
-              if (r.meta.previous) {
-                std::cout << "previous page: --previous " << server_text(*r.meta.previous) << '\n';
-              }
+              print_page(terminals, *r.data);
+              print_paging(r.meta, terminals.one, terminals.many);
             });
       }
-      auto rows = std::make_shared<std::vector<std::vector<std::string>>>();
-      const bool json = ctx.opts.json;
-      auto visit = [rows, json](const paystack::terminal& t) {
-        if (json) {
-          std::cout << terminal_json_line(t) << '\n' << std::flush;
-        } else {
-          rows->push_back(row_of(t));
-        }
-        return true;
-      };
       const std::size_t limit = a->limit.value_or(std::numeric_limits<std::size_t>::max());
-      return run_operation<paystack::walk_summary>(
-          ctx.opts,
-          [&](paystack::terminal_client& c, auto handler) {
-            c.async_for_each_terminal(params, limit, visit, std::move(handler));
-          },
-          [rows, json](const paystack::response<paystack::walk_summary>& r) {
-            if (json) return;
-            if (rows->empty()) {
-              std::cout << "No terminals.\n";
-            } else {
-              print_table(std::cout, header, *rows);
-            }
-            std::cout << r.data->visited << (r.data->visited == 1 ? " terminal" : " terminals")
-                      << " (" << r.data->pages << (r.data->pages == 1 ? " page" : " pages")
-                      << ")\n";
-          },
-          /*raw_json=*/false);
+      return run_walk(
+          ctx.opts, terminals, [&](paystack::terminal_client& c, auto visit, auto handler) {
+            c.async_for_each_terminal(params, limit, std::move(visit), std::move(handler));
+          });
     };
   });
 }

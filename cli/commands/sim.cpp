@@ -53,6 +53,10 @@ void add_sim_command(CLI::App& app, context& ctx) {
                                         delay_setter(o->auto_pay_delay, "--auto-pay-delay"),
                                         "delivered invoice -> the customer pays: MS or 'manual' "
                                         "(default 3000)");
+  sub->add_option_function<std::string>("--refund-delay",
+                                        delay_setter(o->refund_delay, "--refund-delay"),
+                                        "between the steps of a refund (pending, processing, "
+                                        "processed): MS or 'manual' (default 2000)");
   sub->add_option("--webhook-time-scale", o->webhook_time_scale,
                   "multiplies Paystack's hourly webhook retry interval (default 1/3600)")
       ->check(CLI::PositiveNumber);

@@ -8,9 +8,13 @@
 #include <paystack/limits.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/payment_request_client.hpp>
+#include <paystack/refund.hpp>
+#include <paystack/refund_client.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
 #include <paystack/terminal_client.hpp>
+#include <paystack/transaction.hpp>
+#include <paystack/transaction_client.hpp>
 #include <paystack/transport.hpp>
 #include <paystack/version.hpp>
 #include <paystack/virtual_terminal.hpp>

@@ -353,6 +353,8 @@ class terminal_client {
  private:
   friend class payment_request_client;
   friend class virtual_terminal_client;
+  friend class transaction_client;
+  friend class refund_client;
 
   std::shared_ptr<detail::client_handle> handle_;
   std::shared_ptr<detail::client_core> core_;

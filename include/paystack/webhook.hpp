@@ -4,8 +4,9 @@
 // `x-paystack-signature` header: the lower-case hex HMAC-SHA512 of the raw body, keyed with the
 // secret key of the same mode. Verify the raw bytes first, parse second (see doc/webhooks.md).
 //
-// The four events the in-person flow uses are parsed into typed structs; every other event is
-// kept as raw JSON (webhook_event::raw_body, webhook_event::data_json).
+// The four events the in-person flow uses and the four refund.* events are parsed into typed
+// structs; every other event is kept as raw JSON (webhook_event::raw_body,
+// webhook_event::data_json).
 #pragma once
 
 #include <boost/system/result.hpp>
@@ -16,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <paystack/payment_request.hpp>
+#include <paystack/refund.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -42,6 +44,10 @@ enum class webhook_event_type {
   payment_request_success,  ///< "paymentrequest.success"
   payment_request_pending,  ///< "paymentrequest.pending"
   invoice_payment_failed,   ///< "invoice.payment_failed"
+  refund_pending,           ///< "refund.pending"
+  refund_processing,        ///< "refund.processing"
+  refund_processed,         ///< "refund.processed"
+  refund_failed,            ///< "refund.failed"
   other,                    ///< anything else: read webhook_event::data_json yourself
 };
 
@@ -90,6 +96,7 @@ struct invoice_payment_failed_data {
 ///   charge_success                                   -> charge_success_data
 ///   payment_request_success / payment_request_pending -> payment_request
 ///   invoice_payment_failed                           -> invoice_payment_failed_data
+///   refund_pending / _processing / _processed / _failed -> refund_event_data
 ///   other                                            -> std::monostate
 struct webhook_event {
   /// The kind of event (`other` for unknown ones).
@@ -98,9 +105,9 @@ struct webhook_event {
   std::string raw_body;   ///< the exact bytes received (what the signature covers)
   std::string data_json;  ///< the `data` member re-serialised (every event; an object or, for
                           ///< some other events, an array)
-  std::variant<std::monostate, charge_success_data, payment_request, invoice_payment_failed_data>
-      /// The parsed `data`, as listed above.
-      data;
+  std::variant<std::monostate, charge_success_data, payment_request, invoice_payment_failed_data,
+               refund_event_data>
+      data;  ///< the typed `data` (see above)
 };
 
 /// The wire name of a known type ("charge.success", ...); "" for other.

@@ -1,6 +1,6 @@
 // Device simulation: delivering events to terminals (after delivery_delay, only while online and
 // not held) and settling payment requests (auto_pay_delay, or approve/decline), which emits the
-// webhooks a real payment would.
+// webhooks a real payment would; a payment leaves a transaction (routes/transactions.cpp).
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -109,45 +109,17 @@ control_result engine::settle_locked(payment_request& pr, bool approve) {
   pr.status = "success";
   pr.paid_at = now;
   pr.updated_at = now;
-  pr.transaction_id = next_transaction_id_++;
-  pr.transaction_reference = "pos_" + random_string(alnum_lower, 10);
-
-  json::object charge;
-  charge["id"] = *pr.transaction_id;
-  charge["domain"] = domain();
-  charge["status"] = "success";
-  charge["reference"] = pr.transaction_reference;
-  charge["amount"] = std::to_string(pr.amount);  // a string in the POS sample
-  charge["message"] = "Payment Made";
-  charge["gateway_response"] = "Approved or completed successfully";
-  charge["paid_at"] = now;
-  charge["created_at"] = now;
-  charge["channel"] = "pos";
-  charge["currency"] = pr.currency;
-  charge["ip_address"] = "127.0.0.1";
-  charge["metadata"] = 0;
-  charge["log"] = nullptr;
-  charge["fees"] = nullptr;
-  charge["fees_split"] = nullptr;
-  charge["authorization"] = json::object{{"exp_month", nullptr},
-                                         {"exp_year", nullptr},
-                                         {"account_name", nullptr},
-                                         {"receiver_bank_account_number", nullptr},
-                                         {"receiver_bank", nullptr}};
-  charge["customer"] = customer_json(pr.customer_id, false);
-  charge["plan"] = json::object{};
-  charge["subaccount"] = json::object{};
-  charge["split"] = json::object{};
-  charge["order_id"] = nullptr;
-  charge["paidAt"] = now;
-  charge["requested_amount"] = std::to_string(pr.amount);
-  charge["pos_transaction_data"] = nullptr;
-  charge["source"] =
-      json::object{{"type", "offline"},
-                   {"source", "pos"},
-                   {"entry_point", "pos_initialize"},
-                   {"identifier", pr.last_terminal.empty() ? json::value(nullptr)
-                                                           : json::value(pr.last_terminal)}};
+  const auto& tx = record_transaction_locked({.amount = pr.amount,
+                                              .currency = pr.currency,
+                                              .terminal_id = pr.last_terminal,
+                                              .customer_id = pr.customer_id,
+                                              .request_code = pr.request_code,
+                                              .offline_reference = pr.offline_reference});
+  pr.transaction_id = tx.id;
+  pr.transaction_reference = tx.reference;
+  auto charge = transaction_json(tx);
+  charge["amount"] = std::to_string(tx.amount);  // strings in the POS sample
+  charge["requested_amount"] = std::to_string(tx.amount);
   emit_locked("charge.success",
               json::serialize(json::object{{"event", "charge.success"}, {"data", charge}}));
   emit_locked("paymentrequest.success",

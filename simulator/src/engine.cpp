@@ -71,6 +71,7 @@ void engine::seed_locked() {
   next_request_id_ = base(rng_) * 1000;
   next_customer_id_ = base(rng_) * 10000;
   next_transaction_id_ = base(rng_) * 100000;
+  next_refund_id_ = next_transaction_id_ / 100;  // no draw: the seeded ids stay as they were
   next_invoice_number_ = 1;
   for (std::size_t i = 0; i < options_.seed_terminals; ++i) {
     add_device_locked(new_serial_locked(), true, "Demo Terminal " + std::to_string(i + 1));
@@ -89,6 +90,9 @@ void engine::reset_locked() {
   by_request_code_.clear();
   customers_.clear();
   by_customer_code_.clear();
+  transactions_.clear();
+  by_transaction_reference_.clear();
+  refunds_.clear();
   events_.clear();
   event_order_.clear();
   faults_.clear();
@@ -288,6 +292,15 @@ http_response engine::route_api(const http_request& req, std::string_view path,
     if (n == 2 && m == "PUT") return update_request(seg[1], req);
   } else if (n >= 1 && seg[0] == "virtual_terminal") {
     return route_virtual_terminals(req, seg, query);
+  } else if (n >= 1 && seg[0] == "transaction") {
+    if (n == 1 && m == "GET") return list_transactions(query);
+    if (n == 2 && m == "GET" && seg[1] == "totals") return transaction_totals(query);
+    if (n == 3 && m == "GET" && seg[1] == "verify") return verify_transaction(seg[2]);
+    if (n == 2 && m == "GET") return fetch_transaction(seg[1]);
+  } else if (n >= 1 && seg[0] == "refund") {
+    if (n == 1 && m == "POST") return create_refund(req);
+    if (n == 1 && m == "GET") return list_refunds(query);
+    if (n == 2 && m == "GET") return fetch_refund(seg[1]);
   }
   return fail_plain(404, "Entity not found");
 }

@@ -162,6 +162,37 @@ class engine {
   boost::json::object virtual_terminal_json(const virtual_terminal& vt, bool full) const;
   void reset_virtual_terminals_locked();
   http_response pay_virtual_terminal_locked(std::string_view code, const boost::json::object& body);
+  // transactions.cpp: the payments taken. record_transaction_locked() is the one way a payment
+  // becomes a transaction (terminal payments in devices.cpp; other payment sources call it too).
+  struct new_transaction {
+    std::int64_t amount = 0;
+    std::string currency = "NGN";
+    std::string channel = "pos";
+    std::string source = "pos";    // source.source
+    std::string terminal_id;       // source.identifier; empty: none
+    std::int64_t customer_id = 0;  // 0: none
+    std::string request_code;      // the payment request paid, if any
+    std::string offline_reference;
+    std::string reference_prefix = "pos_";
+  };
+  transaction_record& record_transaction_locked(new_transaction in);
+  boost::json::object transaction_json(const transaction_record& t) const;
+  transaction_record* find_transaction_locked(std::string_view id_or_reference);
+
+  // routes/transactions.cpp: /transaction
+  http_response list_transactions(std::string_view query);
+  http_response fetch_transaction(std::string_view id);
+  http_response verify_transaction(std::string_view reference);
+  http_response transaction_totals(std::string_view query);
+
+  // routes/refunds.cpp: /refund, and the refund lifecycle (refund_delay or /_sim advance)
+  http_response create_refund(const http_request& req);
+  http_response list_refunds(std::string_view query);
+  http_response fetch_refund(std::string_view id);
+  boost::json::object refund_json(const refund_record& r) const;
+  control_result advance_refund_locked(std::int64_t id);
+  void emit_refund_locked(const refund_record& r);
+  void schedule_refund_locked(const refund_record& r);
 
   // devices.cpp: what the terminals do
   void schedule_delivery_locked(event& e);
@@ -207,6 +238,11 @@ class engine {
   std::int64_t next_request_id_ = 0;
   std::int64_t next_invoice_number_ = 1;
   std::int64_t next_transaction_id_ = 0;
+
+  std::map<std::int64_t, transaction_record> transactions_;  // by id: list order
+  std::unordered_map<std::string, std::int64_t> by_transaction_reference_;
+  std::map<std::int64_t, refund_record> refunds_;
+  std::int64_t next_refund_id_ = 0;
 
   std::map<std::int64_t, customer> customers_;
   std::unordered_map<std::string, std::int64_t> by_customer_code_;

@@ -24,6 +24,8 @@ inline constexpr std::size_t customers = 100000;
 inline constexpr std::size_t faults = 10000;
 inline constexpr std::size_t webhook_log = 10000;
 inline constexpr std::size_t virtual_terminals = 10000;
+inline constexpr std::size_t transactions = 100000;
+inline constexpr std::size_t refunds = 100000;
 }  // namespace state_limit
 
 inline constexpr std::string_view alnum_upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -132,6 +134,44 @@ struct virtual_terminal {
   std::vector<vt_destination> destinations;
   std::optional<std::string> split_code;
   std::string created_at;
+};
+
+/// A payment the simulator took (GET /transaction): made by record_transaction_locked(), for a
+/// terminal payment (devices.cpp) or any other payment source.
+struct transaction_record {
+  std::int64_t id = 0;
+  std::string reference;           // "pos_" + 10 random characters for terminal payments
+  std::string status = "success";  // success | failed | abandoned | reversed
+  std::int64_t amount = 0;         // subunits
+  std::string currency = "NGN";
+  std::string channel = "pos";  // the `channel` filter
+  std::string source = "pos";   // source.source: pos, virtualTerminal, checkout...
+  std::string source_type = "offline";
+  std::string entry_point = "pos_initialize";
+  std::string terminal_id;        // source.identifier; empty: none
+  std::int64_t customer_id = 0;   // 0: none
+  std::string request_code;       // the payment request paid, if any
+  std::string offline_reference;  // its offline reference
+  std::string paid_at;
+  std::string created_at;
+  std::int64_t refunded = 0;  // sum of the refunds that have not failed
+};
+
+/// A refund (POST /refund), moved pending -> processing -> processed (or failed).
+struct refund_record {
+  std::int64_t id = 0;
+  std::int64_t transaction_id = 0;
+  std::string transaction_reference;
+  std::int64_t customer_id = 0;  // the transaction's customer (0: none)
+  std::int64_t amount = 0;
+  std::string currency;
+  std::string status = "pending";  // pending | processing | processed | failed
+  bool will_fail = false;          // the magic amount (doc/simulator.md, "Refunds")
+  std::string customer_note;
+  std::string merchant_note;
+  std::string refund_reference;  // set when processed
+  std::string created_at;
+  std::string refunded_at;  // set when processed
 };
 
 /// A fault plan registered by id, with the uses it has left.

@@ -187,4 +187,14 @@ std::optional<http_response> read_cursor_page(std::string_view query, std::int64
   return std::nullopt;
 }
 
+std::optional<http_response> read_page_number(std::string_view query, std::int64_t& out) {
+  out = 1;
+  auto pg = query_param(query, "page");
+  if (!pg) return std::nullopt;
+  auto v = parse_uint(*pg);
+  if (!v || *v < 1) return invalid("page must be a positive integer");
+  out = std::min<std::int64_t>(*v, 1'000'000'000);
+  return std::nullopt;
+}
+
 }  // namespace paystack::sim::detail

@@ -79,6 +79,9 @@ struct cursor_page {
 std::optional<http_response> read_cursor_page(std::string_view query, std::int64_t max_per_page,
                                               std::string_view next_prefix,
                                               std::string_view previous_prefix, cursor_page& out);
+/// Reads the page number of a list query, `page` (from 1; 1 when absent; at most 10^9). Returns
+/// the 400 answer when it is not a positive integer.
+std::optional<http_response> read_page_number(std::string_view query, std::int64_t& out);
 
 /// The path and the query of an origin-form target.
 std::string_view path_of(std::string_view target);

@@ -533,6 +533,10 @@ class charge_flow {
         return verdict::verify;
       }
       case webhook_event_type::payment_request_pending:
+      case webhook_event_type::refund_pending:
+      case webhook_event_type::refund_processing:
+      case webhook_event_type::refund_processed:
+      case webhook_event_type::refund_failed:
       case webhook_event_type::other:
         break;
     }

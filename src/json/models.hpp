@@ -6,9 +6,11 @@
 
 #include <boost/json/value.hpp>
 #include <paystack/payment_request.hpp>
+#include <paystack/refund.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
 #include <paystack/virtual_terminal.hpp>
+#include <paystack/transaction.hpp>
 #include <string>
 #include <vector>
 
@@ -42,5 +44,25 @@ data_binding bind_data(split_code_info& out);
 bool read_model(const boost::json::value& v, virtual_terminal& out, std::string& detail);
 bool read_model(const boost::json::value& v, std::vector<virtual_terminal>& out,
                 std::string& detail);
+
+/// A binding that keeps `data` as a document for read_model (shape::document).
+template <class T>
+data_binding document_binding(T& out) {
+  return {data_binding::shape::document, &out, nullptr, [](void* m) { *static_cast<T*>(m) = T{}; }};
+}
+
+// Transactions and refunds (json/transaction_json.cpp): shape::document, then read_model.
+data_binding bind_data(transaction& out);
+data_binding bind_data(std::vector<transaction>& out);
+data_binding bind_data(transaction_totals& out);
+data_binding bind_data(refund& out);
+data_binding bind_data(std::vector<refund>& out);
+bool read_model(const boost::json::value& v, transaction& out, std::string& detail);
+bool read_model(const boost::json::value& v, std::vector<transaction>& out, std::string& detail);
+bool read_model(const boost::json::value& v, transaction_totals& out, std::string& detail);
+bool read_model(const boost::json::value& v, refund& out, std::string& detail);
+bool read_model(const boost::json::value& v, std::vector<refund>& out, std::string& detail);
+/// `data` of a refund.* webhook.
+bool read_model(const boost::json::value& v, refund_event_data& out, std::string& detail);
 
 }  // namespace paystack::detail

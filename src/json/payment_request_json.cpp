@@ -5,8 +5,7 @@
 
 namespace paystack::detail {
 data_binding bind_data(payment_request& out) {
-  return {data_binding::shape::document, &out, nullptr,
-          [](void* m) { *static_cast<payment_request*>(m) = payment_request{}; }};
+  return document_binding(out);
 }
 
 bool read_model(const boost::json::value& v, payment_request& out, std::string& detail) {

@@ -1,6 +1,6 @@
 // Reading a webhook body (parse_webhook_event): the envelope, then the typed data of the events
-// the charge flow uses (charge.success, paymentrequest.*, invoice.payment_failed). Verifying the
-// signature, de-duplication and the feed are in src/flow/webhook.cpp.
+// the charge flow uses (charge.success, paymentrequest.*, invoice.payment_failed) and refund.*.
+// Verifying the signature, de-duplication and the feed are in src/flow/webhook.cpp.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <paystack/error.hpp>
@@ -82,6 +82,14 @@ std::string_view to_string(webhook_event_type t) noexcept {
       return "paymentrequest.pending";
     case webhook_event_type::invoice_payment_failed:
       return "invoice.payment_failed";
+    case webhook_event_type::refund_pending:
+      return "refund.pending";
+    case webhook_event_type::refund_processing:
+      return "refund.processing";
+    case webhook_event_type::refund_processed:
+      return "refund.processed";
+    case webhook_event_type::refund_failed:
+      return "refund.failed";
     case webhook_event_type::other:
       break;
   }
@@ -107,8 +115,13 @@ boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_bo
 
   webhook_event e;
   e.event = std::string(name->get_string());
+  std::optional<webhook_event_type> refund_type;
+  for (auto t : {webhook_event_type::refund_pending, webhook_event_type::refund_processing,
+                 webhook_event_type::refund_processed, webhook_event_type::refund_failed})
+    if (e.event == to_string(t)) refund_type = t;
   const bool known = e.event == "charge.success" || e.event == "paymentrequest.success" ||
-                     e.event == "paymentrequest.pending" || e.event == "invoice.payment_failed";
+                     e.event == "paymentrequest.pending" || e.event == "invoice.payment_failed" ||
+                     refund_type;
   // Other events may carry any JSON (subscription.expiring_cards sends an array).
   if (known && !data->is_object()) return fail(e.event + ": \"data\" is not an object");
   e.raw_body = std::string(raw_body);
@@ -128,6 +141,11 @@ boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_bo
     e.type = webhook_event_type::invoice_payment_failed;
     invoice_payment_failed_data d;
     if (!detail::read_failed(*data, d, detail)) return fail(std::move(detail));
+    e.data = std::move(d);
+  } else if (refund_type) {
+    e.type = *refund_type;
+    refund_event_data d;
+    if (!detail::read_model(*data, d, detail)) return fail(std::move(detail));
     e.data = std::move(d);
   }
   return e;

@@ -84,6 +84,10 @@ TEST(Operations, target_fills_the_arguments_in_order_and_encodes_them) {
       "/v1/paymentrequest/archive/PRQ_1");
   EXPECT_EQ(operation_target(core, operation(operation_id::fetch_payment_request_totals), {}).str(),
             "/v1/paymentrequest/totals");
+  EXPECT_EQ(operation_target(core, operation(operation_id::verify_transaction), {"pos_a/b"}).str(),
+            "/v1/transaction/verify/pos_a%2Fb");
+  EXPECT_EQ(operation_target(core, operation(operation_id::fetch_refund), {"15581137"}).str(),
+            "/v1/refund/15581137");
 }
 
 TEST(Operations, payment_request_writes_that_message_the_customer_are_never_repeated) {
@@ -91,6 +95,14 @@ TEST(Operations, payment_request_writes_that_message_the_customer_are_never_repe
   EXPECT_EQ(operation(operation_id::send_payment_request_notification).retry, retry_class::unsafe);
   EXPECT_EQ(operation(operation_id::archive_payment_request).retry, retry_class::idempotent);
   EXPECT_EQ(operation(operation_id::update_payment_request).retry, retry_class::idempotent);
+}
+
+TEST(Operations, refund_create_is_never_repeated_and_reads_are) {
+  EXPECT_EQ(operation(operation_id::create_refund).retry, retry_class::unsafe);
+  for (auto id : {operation_id::list_transactions, operation_id::fetch_transaction,
+                  operation_id::verify_transaction, operation_id::transaction_totals,
+                  operation_id::list_refunds, operation_id::fetch_refund})
+    EXPECT_EQ(operation(id).retry, retry_class::idempotent) << operation(id).name;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The /_sim control routes (the HTTP face of control.cpp): health, state, reset, webhooks,
-// stats, terminals, devices, presence, events, payment approval, offline payment and faults.
+// stats, terminals, devices, presence, events, payment approval, offline payment, refund steps
+// and faults.
 #include <boost/json/array.hpp>
 
 #include "engine.hpp"
@@ -102,6 +103,11 @@ http_response engine::route_control(const http_request& req, std::string_view pa
   }
   if (n == 4 && m == "POST" && seg[1] == "virtual_terminals" && seg[3] == "pay") {
     return pay_virtual_terminal_locked(seg[2], body);
+  }
+  if (n == 4 && m == "POST" && seg[1] == "refunds" && seg[3] == "advance") {
+    auto id = parse_uint(seg[2]);
+    return control_answer(id ? advance_refund_locked(*id) : control_result::not_found, "Refund",
+                          "Refund advanced");
   }
   if (n == 2 && m == "POST" && seg[1] == "faults") {
     auto id = opt_string("id");

@@ -439,17 +439,26 @@ http_response engine::pay_virtual_terminal_locked(std::string_view code, const j
   std::transform(lower_code.begin(), lower_code.end(), lower_code.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const auto now = now_iso();
-  const auto transaction_id = next_transaction_id_++;
-  const auto reference = "T" + random_string("0123456789", 15);
   const auto customer_id = customer_for_locked(0, "CUS_" + random_string(alnum_lower, 15));
   json::object customer = customer_json(customer_id, false);
   if (email) customer["email"] = *email;
   customer["phone"] = "";  // as in the sample
   customer["international_format_phone"] = nullptr;
 
-  // >>> transactions: the one call site where the Virtual Terminal payment becomes a
-  // transaction record (transaction_id, reference, amount, vt->currency, "card", customer_id,
-  // source virtual_terminal / vt->code) once the simulator keeps transactions. <<<
+  // The payment becomes a transaction (GET /transaction?channel=card finds it), with the
+  // Virtual Terminal's code as its source identifier.
+  new_transaction paid;
+  paid.amount = *amount;
+  paid.currency = vt->currency;
+  paid.channel = "card";
+  paid.source = "virtual_terminal";
+  paid.terminal_id = vt->code;
+  paid.customer_id = customer_id;
+  paid.reference_prefix = "T";
+  auto& recorded = record_transaction_locked(std::move(paid));
+  recorded.entry_point = "request_inline";
+  const auto transaction_id = recorded.id;
+  const auto reference = recorded.reference;
 
   json::object charge;
   charge["id"] = transaction_id;

@@ -53,6 +53,10 @@ struct server_options {
   /// Time between an invoice `process` event being delivered and the customer paying on the
   /// device. 0: paid at delivery. Unset: only through approve_payment() / decline_payment().
   std::optional<std::chrono::milliseconds> auto_pay_delay = std::chrono::milliseconds{3000};
+  /// Time between the steps of a refund: pending -> processing -> processed (or failed), each
+  /// step emitting its refund.* webhook. 0: all steps before the create request returns. Unset:
+  /// only through POST /_sim/refunds/{id}/advance (one step each).
+  std::optional<std::chrono::milliseconds> refund_delay = std::chrono::milliseconds{2000};
   /// Webhook retries follow Paystack's test-mode schedule (first attempt, then hourly, up to
   /// webhook_max_attempts attempts); every interval is multiplied by this factor. The default
   /// turns one hour into one second. Intervals never go below 1 ms.

@@ -1,0 +1,163 @@
+// refund create|list|fetch: Refunds (create is never repeated once sent).
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <limits>
+
+#include "common.hpp"
+
+namespace cli {
+namespace {
+
+using paystack::refund;
+
+std::string transaction_of(const refund& f) {
+  if (f.transaction_reference) return *f.transaction_reference;
+  return f.transaction_id ? std::to_string(*f.transaction_id) : "-";
+}
+
+std::string json_line(const refund& f) {
+  boost::json::object o;
+  o["id"] = f.id;
+  o["transaction_id"] = json_or_null(f.transaction_id);
+  o["transaction_reference"] = json_or_null(f.transaction_reference);
+  o["amount"] = f.amount;
+  o["currency"] = f.currency;
+  o["status"] = f.status_text;
+  o["created_at"] = json_or_null(f.created_at);
+  o["refunded_at"] = json_or_null(f.refunded_at);
+  return boost::json::serialize(o);
+}
+
+const listing<refund> refunds{
+    {"ID", "TRANSACTION", "AMOUNT", "STATUS", "CREATED AT", "REFUNDED AT"},
+    [](const refund& f) -> std::vector<std::string> {
+      return {std::to_string(f.id), transaction_of(f),     format_amount(f.amount, f.currency),
+              f.status_text,        or_dash(f.created_at), or_dash(f.refunded_at)};
+    },
+    json_line,
+    "refund",
+    "refunds"};
+
+void print_one(const paystack::response<refund>& r) {
+  const auto& f = *r.data;
+  print_fields(std::cout, {{"id", std::to_string(f.id)},
+                           {"transaction", transaction_of(f)},
+                           {"amount", format_amount(f.amount, f.currency)},
+                           {"status", f.status_text},
+                           {"customer note", or_dash(f.customer_note)},
+                           {"merchant note", or_dash(f.merchant_note)},
+                           {"created at", or_dash(f.created_at)},
+                           {"refunded at", or_dash(f.refunded_at)}});
+}
+
+void add_create(CLI::App& parent, context& ctx) {
+  auto* sub = parent.add_subcommand(
+      "create", "Refund a transaction, fully or partly (Create Refund; never repeated)");
+  auto p = std::make_shared<paystack::create_refund_params>();
+  sub->add_option("TRANSACTION", p->transaction, "the transaction's reference or id")->required();
+  sub->add_option("--amount", p->amount, "subunits to refund (default: all not refunded yet)")
+      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+  sub->add_option("--currency", p->currency, "the transaction's currency, e.g. NGN");
+  sub->add_option("--customer-note", p->customer_note, "the reason shown to the customer");
+  sub->add_option("--merchant-note", p->merchant_note, "your own reason");
+  sub->footer(
+      "Examples:\n"
+      "  paystack-terminal refund create pos_wtwyrj7n6x\n"
+      "  paystack-terminal refund create pos_wtwyrj7n6x --amount 2000 --customer-note 'damaged'\n"
+      "The request is never repeated: if it fails without a reply, check with\n"
+      "`refund list --transaction REFERENCE` before trying again.");
+  sub->callback([&ctx, p] {
+    ctx.action = [&ctx, p] {
+      return run_operation<refund>(
+          ctx.opts,
+          [&](paystack::terminal_client& c, auto handler) {
+            paystack::refund_client(c).async_create_refund(*p, std::move(handler));
+          },
+          print_one);
+    };
+  });
+}
+
+void add_list(CLI::App& parent, context& ctx) {
+  auto* sub = parent.add_subcommand("list", "List refunds, filtered (List Refunds)");
+  struct args {
+    paystack::list_refunds_params p;
+    bool all = false;
+    std::optional<std::size_t> limit;
+  };
+  auto a = std::make_shared<args>();
+  sub->add_option("--transaction", a->p.transaction, "only this transaction's (reference or id)");
+  sub->add_option("--currency", a->p.currency, "only this currency, e.g. NGN");
+  sub->add_option("--from", a->p.from, "start date, ISO 8601");
+  sub->add_option("--to", a->p.to, "end date, ISO 8601");
+  sub->add_option("--per-page", a->p.per_page, "refunds per page (Paystack's default: 50)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000}));
+  sub->add_option("--page", a->p.page, "page number, from 1")
+      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+  auto* all = sub->add_flag("--all", a->all,
+                            "walk every page; with --json, one refund per line (JSON Lines)");
+  sub->add_option("--limit", a->limit, "with --all: stop after N refunds")
+      ->needs(all)
+      ->check(CLI::PositiveNumber);
+  sub->footer(
+      "Examples:\n"
+      "  paystack-terminal refund list --transaction pos_wtwyrj7n6x\n"
+      "  paystack-terminal --json refund list --all --from 2024-06-01 > refunds.jsonl");
+  sub->callback([&ctx, a] {
+    ctx.action = [&ctx, a] {
+      if (!a->all) {
+        return run_operation<std::vector<refund>>(
+            ctx.opts,
+            [&](paystack::terminal_client& c, auto handler) {
+              paystack::refund_client(c).async_list_refunds(a->p, std::move(handler));
+            },
+            [](const paystack::response<std::vector<refund>>& r) {
+              print_page(refunds, *r.data);
+              print_paging(r.meta, refunds.one, refunds.many);
+            });
+      }
+      const std::size_t limit = a->limit.value_or(std::numeric_limits<std::size_t>::max());
+      return run_walk(ctx.opts, refunds,
+                      [&](paystack::terminal_client& c, auto visit, auto handler) {
+                        paystack::refund_client(c).async_for_each_refund(
+                            a->p, limit, std::move(visit), std::move(handler));
+                      });
+    };
+  });
+}
+
+void add_fetch(CLI::App& parent, context& ctx) {
+  auto* sub = parent.add_subcommand("fetch", "Show one refund (Fetch Refund)");
+  auto id = std::make_shared<std::int64_t>(0);
+  sub->add_option("ID", *id, "the refund id, e.g. 15581137")
+      ->required()
+      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+  sub->footer("Example:\n  paystack-terminal refund fetch 15581137");
+  sub->callback([&ctx, id] {
+    ctx.action = [&ctx, id] {
+      return run_operation<refund>(
+          ctx.opts,
+          [&](paystack::terminal_client& c, auto handler) {
+            paystack::refund_client(c).async_fetch_refund(*id, std::move(handler));
+          },
+          print_one);
+    };
+  });
+}
+
+}  // namespace
+
+void add_refund_command(CLI::App& app, context& ctx) {
+  auto* sub = app.add_subcommand("refund", "Refunds: create, list, fetch");
+  sub->group("Refunds");
+  sub->require_subcommand(1);
+  sub->footer(
+      "Examples:\n"
+      "  paystack-terminal refund create pos_wtwyrj7n6x --amount 2000\n"
+      "  paystack-terminal refund list --transaction pos_wtwyrj7n6x");
+  add_create(*sub, ctx);
+  add_list(*sub, ctx);
+  add_fetch(*sub, ctx);
+}
+
+}  // namespace cli

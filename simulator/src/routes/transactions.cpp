@@ -1,0 +1,261 @@
+// Transactions: the record every simulated payment leaves (record_transaction_locked, called by
+// devices.cpp when a terminal payment settles, and by any other payment source), its JSON (the
+// POS charge.success shape), and the /transaction routes: list (filters; page numbers or
+// `use_cursor` cursors), fetch, verify and totals. Newest first, as Paystack lists.
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <map>
+
+#include "engine.hpp"
+#include "util.hpp"
+#include "wire.hpp"
+
+namespace paystack::sim::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr std::int64_t default_per_page = 50;
+constexpr std::int64_t max_per_page = 100;
+
+/// Whether `iso` falls in [from, to]: compared on the length of the bound, so a bare date
+/// ("2024-06-30") takes in that whole day.
+bool in_period(const std::string& iso, const std::optional<std::string>& from,
+               const std::optional<std::string>& to) {
+  if (from && iso.compare(0, from->size(), *from) < 0) return false;
+  if (to && iso.compare(0, to->size(), *to) > 0) return false;
+  return true;
+}
+
+std::optional<http_response> read_period(std::string_view query, std::optional<std::string>& from,
+                                         std::optional<std::string>& to) {
+  from = query_param(query, "from");
+  to = query_param(query, "to");
+  for (const auto* v : {&from, &to}) {
+    if (*v && (v->value().empty() || v->value().size() > 64))
+      return invalid("\"from\" and \"to\" must be dates (ISO 8601)");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// The record
+
+transaction_record& engine::record_transaction_locked(new_transaction in) {
+  if (transactions_.size() >= state_limit::transactions) {
+    by_transaction_reference_.erase(transactions_.begin()->second.reference);
+    transactions_.erase(transactions_.begin());
+  }
+  transaction_record t;
+  t.id = next_transaction_id_++;
+  do {
+    t.reference = in.reference_prefix + random_string(alnum_lower, 10);
+  } while (by_transaction_reference_.contains(t.reference));
+  t.amount = in.amount;
+  t.currency = std::move(in.currency);
+  t.channel = std::move(in.channel);
+  t.source = std::move(in.source);
+  t.terminal_id = std::move(in.terminal_id);
+  t.customer_id = in.customer_id;
+  t.request_code = std::move(in.request_code);
+  t.offline_reference = std::move(in.offline_reference);
+  t.created_at = t.paid_at = now_iso();
+  by_transaction_reference_[t.reference] = t.id;
+  auto id = t.id;
+  return transactions_.emplace(id, std::move(t)).first->second;
+}
+
+transaction_record* engine::find_transaction_locked(std::string_view id_or_reference) {
+  std::optional<std::int64_t> id = parse_uint(id_or_reference);
+  if (!id) {
+    auto it = by_transaction_reference_.find(std::string(id_or_reference));
+    if (it == by_transaction_reference_.end()) return nullptr;
+    id = it->second;
+  }
+  auto it = transactions_.find(*id);
+  return it == transactions_.end() ? nullptr : &it->second;
+}
+
+json::object engine::transaction_json(const transaction_record& t) const {
+  json::object o;
+  o["id"] = t.id;
+  o["domain"] = domain();
+  o["status"] = t.status;
+  o["reference"] = t.reference;
+  o["receipt_number"] = nullptr;
+  o["amount"] = t.amount;
+  o["message"] = t.status == "success" ? json::value("Payment Made") : json::value(nullptr);
+  o["gateway_response"] = "Approved or completed successfully";
+  o["paid_at"] = t.paid_at;
+  o["created_at"] = t.created_at;
+  o["channel"] = t.channel;
+  o["currency"] = t.currency;
+  o["ip_address"] = "127.0.0.1";
+  o["metadata"] = 0;  // as in the POS sample
+  // The payment request paid, if any: Paystack's samples show no link (inferred names:
+  // doc/simulator.md, "Transactions").
+  if (!t.request_code.empty()) {
+    o["request_code"] = t.request_code;
+    o["offline_reference"] = t.offline_reference;
+  }
+  o["log"] = nullptr;
+  o["fees"] = nullptr;
+  o["fees_split"] = nullptr;
+  o["authorization"] = json::object{{"exp_month", nullptr},
+                                    {"exp_year", nullptr},
+                                    {"account_name", nullptr},
+                                    {"receiver_bank_account_number", nullptr},
+                                    {"receiver_bank", nullptr}};
+  o["customer"] = customer_json(t.customer_id, false);
+  o["plan"] = json::object{};
+  o["subaccount"] = json::object{};
+  o["split"] = json::object{};
+  o["order_id"] = nullptr;
+  o["paidAt"] = t.paid_at;
+  o["requested_amount"] = t.amount;
+  o["pos_transaction_data"] = nullptr;
+  o["source"] = json::object{
+      {"type", t.source_type},
+      {"source", t.source},
+      {"entry_point", t.entry_point},
+      {"identifier", t.terminal_id.empty() ? json::value(nullptr) : json::value(t.terminal_id)}};
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routes
+
+http_response engine::list_transactions(std::string_view query) {
+  std::int64_t per_page = default_per_page;
+  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
+  std::optional<std::string> from, to;
+  if (auto err = read_period(query, from, to)) return std::move(*err);
+  auto terminal = query_param(query, "terminal_id");
+  auto channel = query_param(query, "channel");
+  auto status = query_param(query, "status");
+  auto cust = query_param(query, "customer_code");
+  if (!cust) cust = query_param(query, "customer");
+  std::optional<std::int64_t> customer_id;
+  if (cust) {  // an id or a code; an unknown code matches nothing
+    customer_id = parse_uint(*cust);
+    if (!customer_id) {
+      auto it = by_customer_code_.find(*cust);
+      customer_id = it == by_customer_code_.end() ? -1 : it->second;
+    }
+  }
+  auto matches = [&](const transaction_record& t) {
+    return (!terminal || t.terminal_id == *terminal) && (!channel || t.channel == *channel) &&
+           (!status || t.status == *status) && (!customer_id || t.customer_id == *customer_id) &&
+           in_period(t.created_at, from, to);
+  };
+  const auto use_cursor = query_param(query, "use_cursor");
+  json::array data;
+  json::object meta;
+  if (use_cursor && *use_cursor == "true") {
+    // Cursors: base64("txn:next:<id>") lists the ids below <id>, "txn:prev:<id>" the ones above.
+    std::optional<std::int64_t> below, above;
+    auto decode = [](const std::string& c, std::string_view prefix) {
+      std::optional<std::int64_t> id;
+      auto raw = base64_decode(c);
+      if (raw && starts_with(*raw, prefix))
+        id = parse_uint(std::string_view(*raw).substr(prefix.size()));
+      return id;
+    };
+    if (auto n = query_param(query, "next"); n && !n->empty() && *n != "null") {
+      if (!(below = decode(*n, "txn:next:"))) return invalid("Invalid cursor");
+    } else if (auto p = query_param(query, "previous"); p && !p->empty() && *p != "null") {
+      if (!(above = decode(*p, "txn:prev:"))) return invalid("Invalid cursor");
+    }
+    std::vector<const transaction_record*> page;
+    bool more = false;  // matches beyond the page, in the direction walked
+    auto take = [&](const transaction_record& t) {
+      if (!matches(t)) return true;
+      if (static_cast<std::int64_t>(page.size()) == per_page) {
+        more = true;
+        return false;
+      }
+      page.push_back(&t);
+      return true;
+    };
+    if (above) {  // the closest ids above, then newest first
+      for (auto it = transactions_.upper_bound(*above); it != transactions_.end(); ++it)
+        if (!take(it->second)) break;
+      std::reverse(page.begin(), page.end());
+    } else {
+      auto it = below ? transactions_.lower_bound(*below) : transactions_.end();
+      while (it != transactions_.begin())
+        if (!take((--it)->second)) break;
+    }
+    for (const auto* t : page) data.push_back(transaction_json(*t));
+    auto cursor = [](std::string_view kind, std::int64_t id) {
+      return json::value(base64_encode("txn:" + std::string(kind) + ":" + std::to_string(id)));
+    };
+    const bool has_next = above ? true : more;
+    const bool has_prev = above ? more : below.has_value();
+    meta["next"] = !page.empty() && has_next ? cursor("next", page.back()->id) : nullptr;
+    meta["previous"] = !page.empty() && has_prev ? cursor("prev", page.front()->id) : nullptr;
+    meta["perPage"] = per_page;
+  } else {
+    std::int64_t page_no = 1;
+    if (auto err = read_page_number(query, page_no)) return std::move(*err);
+    std::int64_t total = 0, volume = 0;
+    const std::int64_t skip = (page_no - 1) * per_page;
+    for (auto it = transactions_.rbegin(); it != transactions_.rend(); ++it) {
+      if (!matches(it->second)) continue;
+      if (total >= skip && total < skip + per_page) data.push_back(transaction_json(it->second));
+      ++total;
+      volume += it->second.amount;
+    }
+    meta["total"] = total;
+    meta["total_volume"] = volume;
+    meta["skipped"] = skip;
+    meta["perPage"] = per_page;
+    meta["page"] = page_no;
+    meta["pageCount"] = (total + per_page - 1) / per_page;
+  }
+  return make_json(200, json::object{{"status", true},
+                                     {"message", "Transactions retrieved"},
+                                     {"data", std::move(data)},
+                                     {"meta", std::move(meta)}});
+}
+
+http_response engine::fetch_transaction(std::string_view id) {
+  auto n = parse_uint(id);
+  if (!n) return invalid("Transaction ID should be numeric");
+  auto it = transactions_.find(*n);
+  if (it == transactions_.end()) return not_found("Transaction not found");
+  return ok("Transaction retrieved", transaction_json(it->second));
+}
+
+http_response engine::verify_transaction(std::string_view reference) {
+  auto it = by_transaction_reference_.find(std::string(reference));
+  if (it == by_transaction_reference_.end()) return not_found("Transaction reference not found");
+  return ok("Verification successful", transaction_json(transactions_.at(it->second)));
+}
+
+http_response engine::transaction_totals(std::string_view query) {
+  std::optional<std::string> from, to;
+  if (auto err = read_period(query, from, to)) return std::move(*err);
+  std::int64_t count = 0, volume = 0;
+  std::map<std::string, std::int64_t> by_currency;
+  for (const auto& [id, t] : transactions_) {
+    if (t.status != "success" || !in_period(t.created_at, from, to)) continue;
+    ++count;
+    volume += t.amount;
+    by_currency[t.currency] += t.amount;
+  }
+  json::array amounts;
+  for (const auto& [currency, amount] : by_currency)
+    amounts.push_back(json::object{{"currency", currency}, {"amount", amount}});
+  // Nothing is ever settled in the simulator: everything taken is still pending transfer.
+  return ok("Transaction totals", json::object{{"total_transactions", count},
+                                               {"total_volume", volume},
+                                               {"total_volume_by_currency", amounts},
+                                               {"pending_transfers", volume},
+                                               {"pending_transfers_by_currency", amounts}});
+}
+
+}  // namespace paystack::sim::detail
