@@ -6,10 +6,10 @@
 #include <paystack/refund_client.hpp>
 
 #include "client_core.hpp"
-#include "list_walk.hpp"
 #include "operation.hpp"
 #include "operations.hpp"
 #include "param_checks.hpp"
+#include "walk.hpp"
 
 namespace paystack {
 namespace detail {
@@ -105,10 +105,9 @@ void start_fetch_refund(std::shared_ptr<client_core> core, std::int64_t id,
 void start_for_each_refund(std::shared_ptr<client_core> core, list_refunds_params params,
                            std::size_t limit, std::function<bool(const refund&)> visit,
                            any_handler<walk_summary> handler) {
-  auto advance = [](list_refunds_params& p, response<std::vector<refund>>& page,
-                    std::string& detail) { return advance_page(p, page, detail); };
   start_walk<refund, list_refunds_params>(std::move(core), &start_list_refunds, std::move(params),
-                                          limit, std::move(visit), advance, std::move(handler));
+                                          limit, std::move(visit), std::move(handler),
+                                          &advance_page<list_refunds_params>);
 }
 
 }  // namespace detail

@@ -3,10 +3,10 @@
 #include <paystack/transaction_client.hpp>
 
 #include "client_core.hpp"
-#include "list_walk.hpp"
 #include "operation.hpp"
 #include "operations.hpp"
 #include "param_checks.hpp"
+#include "walk.hpp"
 
 namespace paystack {
 namespace detail {
@@ -95,16 +95,15 @@ void start_transaction_totals(std::shared_ptr<client_core> core, transaction_tot
 void start_for_each_transaction(std::shared_ptr<client_core> core, list_transactions_params params,
                                 std::size_t limit, std::function<bool(const transaction&)> visit,
                                 any_handler<walk_summary> handler) {
-  // Cursor walks follow meta.next; page-number walks count pages.
-  auto advance = [cursor = cursor_advance{}](list_transactions_params& p,
-                                             response<std::vector<transaction>>& page,
-                                             std::string& detail) mutable {
-    if (p.use_cursor.value_or(false)) return cursor(p, page, detail);
-    return advance_page(p, page, detail);
+  // Cursor walks (use_cursor) follow meta.next; page-number walks count pages.
+  auto advance = [](page_meta& meta, list_transactions_params& p, walk_seen& seen,
+                    std::size_t count) {
+    if (p.use_cursor.value_or(false)) return advance_cursor(meta, p, seen, count);
+    return advance_page(meta, p, seen, count);
   };
   start_walk<transaction, list_transactions_params>(std::move(core), &start_list_transactions,
                                                     std::move(params), limit, std::move(visit),
-                                                    std::move(advance), std::move(handler));
+                                                    std::move(handler), advance);
 }
 
 }  // namespace detail

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <paystack/terminal_client.hpp>
 #include <string>
 #include <unordered_set>
@@ -47,13 +48,17 @@ walk_step advance_cursor(page_meta& meta, Params& params, walk_seen& seen, std::
 }
 
 /// Page-number paging: the page after the one the server says it sent (`meta.page`, or the
-/// page asked for), while it is below `meta.pageCount`. An empty page ends the walk; a page
-/// number that does not grow is a repeat.
+/// page asked for), while it is below `meta.pageCount` (or total / perPage rounded up when the
+/// reply has no pageCount). An empty page ends the walk; a page number that does not grow is a
+/// repeat.
 template <class Params>
 walk_step advance_page(page_meta& meta, Params& params, walk_seen& /*seen*/, std::size_t count) {
   const std::int64_t asked = params.page.value_or(1);
   const std::int64_t got = meta.page.value_or(asked);
-  if (count == 0 || !meta.page_count || got >= *meta.page_count) return walk_step::done;
+  std::optional<std::int64_t> pages = meta.page_count;
+  if (!pages && meta.total && meta.per_page && *meta.per_page > 0)
+    pages = (*meta.total + *meta.per_page - 1) / *meta.per_page;
+  if (count == 0 || !pages || got >= *pages) return walk_step::done;
   if (got < asked) return walk_step::repeated;
   params.page = got + 1;
   return walk_step::more;
