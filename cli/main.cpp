@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   cli::add_event_status_command(app, ctx);
   cli::add_charge_command(app, ctx);
   cli::add_webhooks_command(app, ctx);
+  cli::add_charges_command(app, ctx);
   cli::add_sim_command(app, ctx);
   cli::add_demo_command(app, ctx);
 

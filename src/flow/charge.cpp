@@ -304,7 +304,8 @@ class charge_flow {
     if (from == stage::pushing) {
       // The push may have reached the terminal, unacknowledged: a paid request ends here; else
       // the same request is pushed again (it can be paid at most once).
-      auto v = co_await verify("resuming an unacknowledged push");
+      std::string why = "resuming an unacknowledged push";
+      auto v = co_await verify(std::move(why));
       if (v.first) co_return std::move(*v.first);
       if (v.second == verify_state::paid) co_return end(charge_outcome::paid, "paid (verified)");
     }
@@ -325,7 +326,8 @@ class charge_flow {
              "looking for the payment request of key " + *p_.key + " at Paystack");
     const auto& rec = journal_->record();
     auto api = bounded();
-    auto found = co_await find_request_by_key(api, rec.customer, rec.key, rec.created_at_ms);
+    auto lookup = find_request_by_key(api, rec.customer, rec.key, rec.created_at_ms);
+    auto found = co_await std::move(lookup);
     if (!found.answered)
       co_return std::pair{
           step_result(end(charge_outcome::failed,
@@ -342,9 +344,10 @@ class charge_flow {
 
   /// Records stage `s` (nothing without a journal). Set: the store failed; the charge ends
   /// before the side effect (or before going on after it).
-  asio::awaitable<step_result> journal(charge_journal_stage s, std::string detail) {
+  asio::awaitable<step_result> journal(charge_journal_stage s, const std::string& detail) {
     if (!journal_) co_return std::nullopt;
-    auto ec = co_await journal_->save(s, r_, std::move(detail));
+    std::string text = detail;
+    auto ec = co_await journal_->save(s, r_, std::move(text));
     if (!ec) co_return std::nullopt;
     co_return end(charge_outcome::failed,
                   "the charge store could not record \"" + std::string(to_string(s)) +
@@ -395,7 +398,7 @@ class charge_flow {
     }
     progress(charge_stage::creating_request, "creating the payment request");
     {
-      auto stop = co_await journal(charge_journal_stage::creating, {});
+      auto stop = co_await journal(charge_journal_stage::creating, no_detail_);
       if (stop) co_return stop;
     }
     request_may_exist_ = true;
@@ -688,6 +691,7 @@ class charge_flow {
   clock::time_point pushed_at_;
   std::optional<charge_journal> journal_;  ///< with a store and a key
   bool request_may_exist_ = false;         ///< Create Payment Request was (or may have been) sent
+  const std::string no_detail_;            ///< an empty journal detail (a named lvalue: GCC 12)
 };
 
 std::string check_params(const std::string& terminal_id, const charge_params& p) {
