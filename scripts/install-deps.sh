@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   curl
+  python3 python3-yaml python3-jsonschema
 )
 # Only for the full measurements (benchmarks/measure.sh, doc/performance.md), not for CI:
 # nginx's package starts a server on port 80 when installed.

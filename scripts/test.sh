@@ -13,6 +13,7 @@ git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
 echo "== no co_await inside a condition or a larger expression (GCC 12 miscompiles some)"
 bash scripts/check-co-await.sh
+bash scripts/check-test-names.sh
 
 echo "== layout: what each part may not include (doc/layout.md)"
 bash scripts/check-layout.sh

@@ -89,6 +89,26 @@ class terminal_client {
   /// Commission Terminal: POST /terminal/commission_device {"serial_number": ...}.
   /// Paystack answers an already commissioned device with HTTP 200 and `status:false`
   /// (response.ok() is false). An empty serial number is refused before sending.
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<empty> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: a serial number that is empty or longer
+  ///   than max_id_length (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// never repeated once the request may have reached the server (ADR 0004): only when it
+  /// provably did not (connection refused, name not resolved).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted and nothing keeps running;
+  /// the request may already have reached Paystack, so "total" promises no side effect only if
+  /// it had not been written. Check the outcome before repeating.
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_commission_terminal(std::string serial_number, CompletionToken&& token = {}) const {
     return detail::initiate<empty>(core_, &detail::start_commission_terminal, token,
@@ -96,6 +116,26 @@ class terminal_client {
   }
 
   /// Decommission Terminal: POST /terminal/decommission_device {"serial_number": ...}.
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<empty> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: a serial number that is empty or longer
+  ///   than max_id_length (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// never repeated once the request may have reached the server (ADR 0004): only when it
+  /// provably did not (connection refused, name not resolved).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted and nothing keeps running;
+  /// the request may already have reached Paystack, so "total" promises no side effect only if
+  /// it had not been written. Check the outcome before repeating.
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_decommission_terminal(std::string serial_number, CompletionToken&& token = {}) const {
     return detail::initiate<empty>(core_, &detail::start_decommission_terminal, token,
@@ -105,6 +145,25 @@ class terminal_client {
   /// Fetch Event Status: GET /terminal/{terminal_id}/event/{event_id}. Paystack keeps delivery
   /// status for 48 hours after the push. Unknown ids give status:false with code
   /// INVALID_PUSH_ID (response.code).
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<event_status> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: a terminal id that is empty or longer
+  ///   than max_id_length, or such an event id (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// idempotent: repeated on connection failures, timeouts, 429 and 5xx within
+  /// client_options::retry (ADR 0004).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted; nothing keeps running and
+  /// nothing was changed at Paystack (a read).
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_fetch_event_status(std::string terminal_id, std::string event_id,
                                 CompletionToken&& token = {}) const {
@@ -113,6 +172,25 @@ class terminal_client {
   }
 
   /// Fetch Terminal: GET /terminal/{terminal_id}.
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<terminal> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: a terminal id that is empty or longer
+  ///   than max_id_length (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// idempotent: repeated on connection failures, timeouts, 429 and 5xx within
+  /// client_options::retry (ADR 0004).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted; nothing keeps running and
+  /// nothing was changed at Paystack (a read).
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_fetch_terminal(std::string terminal_id, CompletionToken&& token = {}) const {
     return detail::initiate<terminal>(core_, &detail::start_fetch_terminal, token,
@@ -120,6 +198,25 @@ class terminal_client {
   }
 
   /// Fetch Terminal Status (presence): GET /terminal/{terminal_id}/presence.
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<terminal_status> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: a terminal id that is empty or longer
+  ///   than max_id_length (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// idempotent: repeated on connection failures, timeouts, 429 and 5xx within
+  /// client_options::retry (ADR 0004).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted; nothing keeps running and
+  /// nothing was changed at Paystack (a read).
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_fetch_terminal_status(std::string terminal_id, CompletionToken&& token = {}) const {
     return detail::initiate<terminal_status>(core_, &detail::start_fetch_terminal_status, token,
@@ -128,6 +225,25 @@ class terminal_client {
 
   /// List Terminals: GET /terminal?perPage=&next=&previous=. The cursors of the page are in
   /// response.meta.
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<std::vector<terminal>> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: per_page below 1, both next and
+  ///   previous, or a cursor longer than max_cursor_length (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// idempotent: repeated on connection failures, timeouts, 429 and 5xx within
+  /// client_options::retry (ADR 0004).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted; nothing keeps running and
+  /// nothing was changed at Paystack (a read).
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_list_terminals(list_terminals_params params = {}, CompletionToken&& token = {}) const {
     return detail::initiate<std::vector<terminal>>(core_, &detail::start_list_terminals, token,
@@ -137,6 +253,27 @@ class terminal_client {
   /// Send Event: POST /terminal/{terminal_id}/event. Never repeated once the request may have
   /// reached the server (a repeated push prompts the customer twice). response.data->id is the
   /// event id for async_fetch_event_status.
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<event_ack> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: a terminal id that is empty or longer
+  ///   than max_id_length, an event data id that is not positive, or an invoice event without the
+  ///   offline reference (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// never repeated once the request may have reached the server (ADR 0004): only when it
+  /// provably did not (connection refused, name not resolved).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted and nothing keeps running;
+  /// the request may already have reached Paystack, so "total" promises no side effect only if
+  /// it had not been written. Check the outcome before repeating.
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_send_event(std::string terminal_id, terminal_event event,
                         CompletionToken&& token = {}) const {
@@ -145,6 +282,26 @@ class terminal_client {
   }
 
   /// Update Terminal: PUT /terminal/{terminal_id} with name and/or address (at least one).
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<empty> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: a terminal id that is empty or longer
+  ///   than max_id_length, or neither name nor address (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// idempotent: repeated on connection failures, timeouts, 429 and 5xx within
+  /// client_options::retry (ADR 0004).
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted and nothing keeps running;
+  /// the request may already have reached Paystack, so "total" promises no side effect only if
+  /// it had not been written. Check the outcome before repeating.
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_update_terminal(std::string terminal_id, update_terminal_params params,
                              CompletionToken&& token = {}) const {
@@ -160,6 +317,24 @@ class terminal_client {
   /// Completes with response<walk_summary>: data is always set; the other fields are those of
   /// the last page fetched, so a page that failed (`!ok()`) is reported with its message. A
   /// server that repeats a cursor ends the walk with error::bad_response.
+  ///
+  /// @par Completion signature
+  /// `void(boost::system::error_code ec, paystack::response<walk_summary> r)`
+  /// @par Errors
+  ///   - error::invalid_argument, before anything is sent: as async_list_terminals, a limit of 0,
+  ///   or an empty visitor (`r.error_detail` says which).
+  ///   - the configuration error of configuration_error(), if any, before anything is sent.
+  ///   - transport errors (error::connection_failed, error::timeout, error::tls_failed,
+  ///     error::response_too_large), error::bad_response for a reply that is not the envelope,
+  ///     boost::asio::error::operation_aborted when cancelled; `r` keeps what is known.
+  ///   - ec clear with `!r.ok()`: Paystack answered with an error (4xx/5xx or `status:false`);
+  ///     `r.message`, `r.code`, `r.next_step` say why.
+  /// @par Retry
+  /// each page as async_list_terminals.
+  /// @par Cancellation
+  /// terminal, partial and total: completes with operation_aborted between or during pages;
+  /// the visitor is not called again.
+  /// The handler is never invoked from within this function.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_for_each_terminal(list_terminals_params params, std::size_t limit,
                                std::function<bool(const terminal&)> visit,

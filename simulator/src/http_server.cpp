@@ -126,27 +126,8 @@ std::string wire_form(const reply& r, bool keep_alive) {
 
 // ---------------------------------------------------------------------------------------------
 
-struct http_server::impl {
-  engine& engine_;
-  server_options options_;
-
-  struct session_entry {
-    beast::tcp_stream* stream = nullptr;
-    bool idle = true;
-  };
-  // Touched only on the io_context thread.
-  std::unordered_map<std::uint64_t, session_entry> sessions_;
-  std::map<asio::ip::address, std::size_t> per_source_;  // open connections by client address
-  std::uint64_t next_session_ = 1;
-  bool stopping_ = false;
-
-  std::optional<asio::io_context> ioc_;
-  std::optional<tcp::acceptor> acceptor_;
-  std::optional<asio::steady_timer> force_timer_;
-  std::thread thread_;
-  bool started_ = false;
-  bool stopped_ = false;
-
+class http_server::impl {
+ public:
   impl(engine& e, const server_options& o) : engine_(e), options_(o) {
     ioc_.emplace(1);
     acceptor_.emplace(*ioc_);
@@ -192,6 +173,7 @@ struct http_server::impl {
     if (thread_.joinable()) thread_.join();
   }
 
+ private:
   void begin_shutdown() {
     stopping_ = true;
     beast::error_code ec;
@@ -379,6 +361,26 @@ struct http_server::impl {
       }
     }
   }
+
+  engine& engine_;
+  server_options options_;
+
+  struct session_entry {
+    beast::tcp_stream* stream = nullptr;
+    bool idle = true;
+  };
+  // Touched only on the io_context thread.
+  std::unordered_map<std::uint64_t, session_entry> sessions_;
+  std::map<asio::ip::address, std::size_t> per_source_;  // open connections by client address
+  std::uint64_t next_session_ = 1;
+  bool stopping_ = false;
+
+  std::optional<asio::io_context> ioc_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::optional<asio::steady_timer> force_timer_;
+  std::thread thread_;
+  bool started_ = false;
+  bool stopped_ = false;
 };
 
 http_server::http_server(engine& eng, const server_options& options)

@@ -26,7 +26,7 @@ class http_server {
   void stop() noexcept;
 
  private:
-  struct impl;
+  class impl;
   std::unique_ptr<impl> impl_;
 };
 

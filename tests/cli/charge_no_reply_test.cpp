@@ -83,27 +83,27 @@ bool mentions_code(const cli_test::run_result& r) {
          r.err.find(sample_code) != std::string::npos;
 }
 
-TEST(ChargeNoReply, RefusedConnectionIsExit3) {
+TEST(ChargeNoReply, refused_connection_is_exit3) {
   auto r = charge("http://127.0.0.1:1");  // nothing listens on port 1
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_FALSE(mentions_code(r)) << "nothing was created";
 }
 
-TEST(ChargeNoReply, PresenceWithoutAnswerIsExit3) {
+TEST(ChargeNoReply, presence_without_answer_is_exit3) {
   loopback_server paystack(paystack_dropping(drop::presence));
   auto r = charge(paystack.base_url());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_FALSE(mentions_code(r));
 }
 
-TEST(ChargeNoReply, CreateWithoutAnswerIsExit3) {
+TEST(ChargeNoReply, create_without_answer_is_exit3) {
   loopback_server paystack(paystack_dropping(drop::create));
   auto r = charge(paystack.base_url());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   for (const auto& s : paystack.seen()) EXPECT_FALSE(s.target.ends_with("/event")) << "pushed";
 }
 
-TEST(ChargeNoReply, PushWithoutAnswerIsExit3AndNamesTheRequest) {
+TEST(ChargeNoReply, push_without_answer_is_exit3_and_names_the_request) {
   loopback_server paystack(paystack_dropping(drop::push));
   auto r = charge(paystack.base_url());
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
@@ -115,7 +115,7 @@ TEST(ChargeNoReply, PushWithoutAnswerIsExit3AndNamesTheRequest) {
   EXPECT_EQ(pushes, 1) << "never pushed twice";
 }
 
-TEST(ChargeNoReply, PushTimeoutIsExit3AndNamesTheRequestInJson) {
+TEST(ChargeNoReply, push_timeout_is_exit3_and_names_the_request_in_json) {
   loopback_server paystack(paystack_dropping(drop::push_stall));
   auto r = charge(paystack.base_url(), true);
   paystack.release_stalled();
@@ -125,7 +125,7 @@ TEST(ChargeNoReply, PushTimeoutIsExit3AndNamesTheRequestInJson) {
   EXPECT_EQ(doc.at("stage"), "pushing_event");
 }
 
-TEST(ChargeNoReply, DeliveryPollsWithoutAnswerAreExit3WithTheEvent) {
+TEST(ChargeNoReply, delivery_polls_without_answer_are_exit3_with_the_event) {
   loopback_server paystack(paystack_dropping(drop::event_status));
   auto r = charge(paystack.base_url(), true);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;

@@ -29,7 +29,7 @@ void expect_clean(const run_result& r, const std::string& secret) {
   }
 }
 
-TEST(CliSecrets, UsageErrorsNeverEchoAKey) {
+TEST(CliSecrets, usage_errors_never_echo_a_key) {
   struct usage {
     std::vector<std::string> args;
     std::string secret;
@@ -77,7 +77,7 @@ scripted_answer hostile(const served_request& req) {
   return a;
 }
 
-TEST(CliSecrets, ServerTextIsRedactedAndStrippedOfControls) {
+TEST(CliSecrets, server_text_is_redacted_and_stripped_of_controls) {
   paystack::test::loopback_server server(hostile);
   const std::vector<std::string> env{"PATH=/usr/bin:/bin",
                                      std::string("PAYSTACK_SECRET_KEY=") + key,
@@ -105,7 +105,7 @@ TEST(CliSecrets, ServerTextIsRedactedAndStrippedOfControls) {
       << r.out;
 }
 
-TEST(CliSecrets, VerboseAndSuccessfulOutputNeverShowTheKeyGivenOnTheCommandLine) {
+TEST(CliSecrets, verbose_and_successful_output_never_show_the_key_given_on_the_command_line) {
   paystack::test::loopback_server server(hostile);
   // The key given with --secret-key (not the environment) is redacted from server text too.
   auto r = cli_test::run(exe, {"-v", "--secret-key", key, "fetch", "T1"},

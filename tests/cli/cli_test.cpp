@@ -118,7 +118,7 @@ class Cli : public ::testing::Test {
 
 // ---- help and usage ------------------------------------------------------------------------
 
-TEST_F(Cli, EveryCommandHasHelpWithAnExample) {
+TEST_F(Cli, every_command_has_help_with_an_example) {
   for (std::vector<std::string> args : {std::vector<std::string>{"commission"},
                                         {"decommission"},
                                         {"list"},
@@ -142,7 +142,7 @@ TEST_F(Cli, EveryCommandHasHelpWithAnExample) {
   EXPECT_NE(top.out.find("Exit codes"), std::string::npos);
 }
 
-TEST_F(Cli, UsageErrorsExit2BeforeAnythingIsSent) {
+TEST_F(Cli, usage_errors_exit2_before_anything_is_sent) {
   // The base URL points at a closed port: anything sent would end in exit code 3, not 2.
   const std::vector<std::string> closed{"--base-url", "http://127.0.0.1:1"};
   auto with = [&](std::vector<std::string> args) {
@@ -178,7 +178,7 @@ TEST_F(Cli, UsageErrorsExit2BeforeAnythingIsSent) {
                                         "print", "--id", "1", "--reference", "x"}));
 }
 
-TEST_F(Cli, ConfigurationErrorsExplainThemselves) {
+TEST_F(Cli, configuration_errors_explain_themselves) {
   auto r = cli_test::run(exe, {"list"}, env(false, false));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("PAYSTACK_SECRET_KEY"), std::string::npos) << r.err;
@@ -199,7 +199,7 @@ TEST_F(Cli, ConfigurationErrorsExplainThemselves) {
 
 // ---- exit codes 1 and 3 ----------------------------------------------------------------------
 
-TEST_F(Cli, ApiRefusalIsExit1WithPaystacksMessage) {
+TEST_F(Cli, api_refusal_is_exit1_with_paystacks_message) {
   auto r = cli({"fetch", "NOPE1234"});
   EXPECT_EQ(r.exit_code, 1);
   expect_golden("fetch_unknown", r);
@@ -212,7 +212,7 @@ TEST_F(Cli, ApiRefusalIsExit1WithPaystacksMessage) {
   EXPECT_EQ(r.err.find("sk_test_wrong_key_000"), std::string::npos);
 }
 
-TEST_F(Cli, NetworkFailureIsExit3) {
+TEST_F(Cli, network_failure_is_exit3) {
   auto r = cli({"--base-url", "http://127.0.0.1:1", "--timeout", "5s", "status", terminal_});
   EXPECT_EQ(r.exit_code, 3) << r.err;
   EXPECT_FALSE(r.err.empty());
@@ -221,7 +221,7 @@ TEST_F(Cli, NetworkFailureIsExit3) {
 
 // ---- one golden file per command and mode ----------------------------------------------------
 
-TEST_F(Cli, ListInBothModesAndWithCursors) {
+TEST_F(Cli, list_in_both_modes_and_with_cursors) {
   expect_golden("list", cli({"list"}));
   expect_golden("list_json", cli({"--json", "list"}));
   auto first = cli({"list", "--per-page", "2"});
@@ -243,7 +243,7 @@ TEST_F(Cli, ListInBothModesAndWithCursors) {
   EXPECT_EQ(n, 3u);
 }
 
-TEST_F(Cli, FetchStatusUpdate) {
+TEST_F(Cli, fetch_status_update) {
   expect_golden("fetch", cli({"fetch", terminal_}));
   expect_golden("fetch_json", cli({"--json", "fetch", terminal_}));
   expect_golden("status", cli({"status", terminal_}));
@@ -257,7 +257,7 @@ TEST_F(Cli, FetchStatusUpdate) {
   expect_golden("update_json", cli({"--json", "update", terminal_, "--name", "Back office"}));
 }
 
-TEST_F(Cli, CommissionAndDecommission) {
+TEST_F(Cli, commission_and_decommission) {
   const auto serial = sim_->device_serials().at(0);
   expect_golden("commission", cli({"commission", serial}));
   expect_golden("commission_again", cli({"commission", serial}));  // 200 status:false -> 1
@@ -265,7 +265,7 @@ TEST_F(Cli, CommissionAndDecommission) {
   expect_golden("decommission_unknown", cli({"decommission", "NO_SUCH_SERIAL"}));
 }
 
-TEST_F(Cli, SendEventAndEventStatus) {
+TEST_F(Cli, send_event_and_event_status) {
   auto r = cli({"send-event", terminal_, "--type", "transaction", "--action", "print", "--id",
                 "1504248187"});
   expect_golden("send_event", r);
@@ -290,7 +290,7 @@ TEST_F(Cli, SendEventAndEventStatus) {
 
 // ---- charge, demo, webhooks ------------------------------------------------------------------
 
-TEST_F(Cli, ChargePaid) {
+TEST_F(Cli, charge_paid) {
   auto r = cli({"charge", terminal_, "--amount", "5000", "--customer", "CUS_cli0000001",
                 "--description", "golden"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -305,14 +305,14 @@ TEST_F(Cli, ChargePaid) {
   EXPECT_EQ(v.at("delivered").as_bool(), true);
 }
 
-TEST_F(Cli, ChargeRefusedWhenOffline) {
+TEST_F(Cli, charge_refused_when_offline) {
   ASSERT_EQ(sim_->set_presence(terminal_, false, false), paystack::sim::control_result::ok);
   auto r = cli({"charge", terminal_, "--amount", "5000", "--customer", "CUS_cli0000001"});
   EXPECT_EQ(r.exit_code, 1);
   expect_golden("charge_offline", r, false);
 }
 
-TEST_F(Cli, ChargeCtrlCCancelsCleanly) {
+TEST_F(Cli, charge_ctrl_c_cancels_cleanly) {
   start_sim([](auto& o) { o.delivery_delay.reset(); });  // the device never picks it up
   cli_test::child c(exe, {"charge", terminal_, "--amount", "5000", "--customer", "CUS_c"}, env());
   ASSERT_TRUE(c.wait_for_stderr("waiting for the terminal", 20s)) << c.err();
@@ -325,7 +325,7 @@ TEST_F(Cli, ChargeCtrlCCancelsCleanly) {
       << "a pushed request is reported for reconciliation: " << r.out;
 }
 
-TEST_F(Cli, VerboseLogsRequestsButNeverTheKey) {
+TEST_F(Cli, verbose_logs_requests_but_never_the_key) {
   auto r = cli({"--verbose", "--secret-key", key, "status", terminal_});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.err.find("> GET /terminal/" + terminal_ + "/presence -> 200 (attempt 1"),
@@ -337,7 +337,7 @@ TEST_F(Cli, VerboseLogsRequestsButNeverTheKey) {
   EXPECT_EQ(c.err.find("Bearer"), std::string::npos);
 }
 
-TEST_F(Cli, DemoRunsTheWholeFlow) {
+TEST_F(Cli, demo_runs_the_whole_flow) {
   auto r = cli_test::run(exe, {"demo"}, {"PATH=/usr/bin:/bin"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   for (const char* s : {"GET /terminal", "PAID", "charge.success", "paymentrequest.success",
@@ -357,7 +357,7 @@ TEST_F(Cli, DemoRunsTheWholeFlow) {
   EXPECT_NE(d.out.find("invoice.payment_failed"), std::string::npos) << d.out;
 }
 
-TEST_F(Cli, WebhooksListenPrintsVerifiedEvents) {
+TEST_F(Cli, webhooks_listen_prints_verified_events) {
   for (bool json : {false, true}) {
     SCOPED_TRACE(json ? "json" : "human");
     std::vector<std::string> args{"webhooks", "listen", "--port", "0",
@@ -390,7 +390,7 @@ TEST_F(Cli, WebhooksListenPrintsVerifiedEvents) {
   EXPECT_EQ(nokey.exit_code, 2);
 }
 
-TEST_F(Cli, WebhooksListenJsonPrintsOneLinePerEvent) {
+TEST_F(Cli, webhooks_listen_json_prints_one_line_per_event) {
   cli_test::child c(exe, {"--json", "webhooks", "listen", "--port", "0", "--count", "2"},
                     env(true, false));
   ASSERT_TRUE(c.wait_for_stderr("(signatures checked", 20s)) << c.err();

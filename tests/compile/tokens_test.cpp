@@ -23,7 +23,7 @@ const char* event_ok = R"({"status":true,"message":"ok","data":{"delivered":true
 const char* ack_ok = R"({"status":true,"message":"ok","data":{"id":"616d721e8c5cd40a0cdd54a6"}})";
 const char* plain_ok = R"({"status":true,"message":"ok"})";
 
-class tokens : public client_fixture {
+class Tokens : public client_fixture {
  protected:
   void script_all_eight() {
     for (auto* b :
@@ -38,7 +38,7 @@ class tokens : public client_fixture {
   const terminal_event ev = terminal_event::process_invoice(1, "ref");
 };
 
-TEST_F(tokens, callback) {
+TEST_F(Tokens, callback) {
   script_all_eight();
   auto cb = [this](boost::system::error_code ec, const auto& r) { count(ec, r.ok()); };
   client->async_commission_terminal("SN", cb);
@@ -53,7 +53,7 @@ TEST_F(tokens, callback) {
   EXPECT_EQ(oks_, 8);
 }
 
-TEST_F(tokens, use_future) {
+TEST_F(Tokens, use_future) {
   script_all_eight();
   // use_future: an error_code would be thrown from get(); a clear one gives the response.
   auto f1 = client->async_commission_terminal("SN", asio::use_future);
@@ -75,13 +75,13 @@ TEST_F(tokens, use_future) {
   EXPECT_TRUE(f8.get().ok());
 }
 
-TEST_F(tokens, use_future_throws_system_error_on_error_code) {
+TEST_F(Tokens, use_future_throws_system_error_on_error_code) {
   auto f = client->async_fetch_terminal("", asio::use_future);
   io.run();
   EXPECT_THROW(f.get(), boost::system::system_error);
 }
 
-TEST_F(tokens, use_awaitable_and_deferred_in_a_coroutine) {
+TEST_F(Tokens, use_awaitable_and_deferred_in_a_coroutine) {
   script_all_eight();
   script_all_eight();
   bool done = false;
@@ -136,7 +136,7 @@ TEST_F(tokens, use_awaitable_and_deferred_in_a_coroutine) {
   EXPECT_EQ(oks_, 16);
 }
 
-TEST_F(tokens, deferred_launched_later_with_a_callback) {
+TEST_F(Tokens, deferred_launched_later_with_a_callback) {
   fake->push(json_reply(200, terminal_ok));
   auto op = client->async_fetch_terminal("T", asio::deferred);
   EXPECT_EQ(fake->request_count(), 0u);  // nothing happens until launched
@@ -146,7 +146,7 @@ TEST_F(tokens, deferred_launched_later_with_a_callback) {
   EXPECT_EQ(id, "T");
 }
 
-TEST_F(tokens, as_tuple_with_awaitable_never_throws) {
+TEST_F(Tokens, as_tuple_with_awaitable_never_throws) {
   bool done = false;
   asio::co_spawn(
       io,
@@ -167,7 +167,7 @@ TEST_F(tokens, as_tuple_with_awaitable_never_throws) {
   EXPECT_TRUE(done);
 }
 
-TEST_F(tokens, payment_request_client_and_walker_with_each_style) {
+TEST_F(Tokens, payment_request_client_and_walker_with_each_style) {
   payment_request_client prc(*client);
   fake->push(json_reply(404, R"({"status":false,"message":"Payment request not found"})"));
   auto f = prc.async_verify_payment_request("PRQ_x", asio::use_future);

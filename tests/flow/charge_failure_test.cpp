@@ -267,7 +267,7 @@ bool no_reply(failure f) {
          f == failure::timeout || f == failure::truncated_json || f == failure::html;
 }
 
-TEST_P(ChargeFailure, EndsAsDocumentedAndReportsWhatIsKnown) {
+TEST_P(ChargeFailure, ends_as_documented_and_reports_what_is_known) {
   const auto& c = GetParam();
   const bool poll = c.where == step::event_status || c.where == step::verify;
   // A failing poll is repeated until the deadline, which then passes in simulated time.

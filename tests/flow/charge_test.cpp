@@ -161,7 +161,7 @@ class Charge : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(Charge, PaidThroughWebhook) {
+TEST_F(Charge, paid_through_webhook) {
   start(true);
   auto p = params();
   p.webhooks = hooks_->feed();
@@ -194,7 +194,7 @@ TEST_F(Charge, PaidThroughWebhook) {
   for (const auto& pr : progress_->items()) EXPECT_EQ(pr.text.find(key), std::string::npos);
 }
 
-TEST_F(Charge, PaymentRequestSuccessWebhookAloneDecides) {
+TEST_F(Charge, payment_request_success_webhook_alone_decides) {
   start(false);  // the test hands over only paymentrequest.success
   auto p = params();
   p.webhooks = hooks_->feed();
@@ -215,7 +215,7 @@ TEST_F(Charge, PaymentRequestSuccessWebhookAloneDecides) {
   EXPECT_EQ(pushes_, 1);
 }
 
-TEST_F(Charge, DeclinedThroughWebhook) {
+TEST_F(Charge, declined_through_webhook) {
   start(true);
   auto p = params();
   p.webhooks = hooks_->feed();
@@ -233,7 +233,7 @@ TEST_F(Charge, DeclinedThroughWebhook) {
   EXPECT_EQ(pushes_, 1);
 }
 
-TEST_F(Charge, TerminalOfflineIsRefusedEarly) {
+TEST_F(Charge, terminal_offline_is_refused_early) {
   start(false);
   ASSERT_EQ(sim_->set_presence(terminal_, false, false), sim::control_result::ok);
   auto f = charge(params());
@@ -247,7 +247,7 @@ TEST_F(Charge, TerminalOfflineIsRefusedEarly) {
   EXPECT_EQ(pushes_, 0);
 }
 
-TEST_F(Charge, TerminalBusyIsRefusedEarly) {
+TEST_F(Charge, terminal_busy_is_refused_early) {
   start(false);
   ASSERT_EQ(sim_->set_presence(terminal_, true, false), sim::control_result::ok);
   auto f = charge(params());
@@ -259,7 +259,7 @@ TEST_F(Charge, TerminalBusyIsRefusedEarly) {
   EXPECT_EQ(pushes_, 0);
 }
 
-TEST_F(Charge, EventNeverDeliveredEndsAtTheDeadline) {
+TEST_F(Charge, event_never_delivered_ends_at_the_deadline) {
   auto clock = std::make_shared<test::manual_time>();  // the deadline passes in simulated time
   time_ = clock;
   start(false);
@@ -282,7 +282,7 @@ TEST_F(Charge, EventNeverDeliveredEndsAtTheDeadline) {
   EXPECT_EQ(pushes_, 1) << "never pushed twice";
 }
 
-TEST_F(Charge, DeliveredButUnpaidTimesOut) {
+TEST_F(Charge, delivered_but_unpaid_times_out) {
   auto clock = std::make_shared<test::manual_time>();  // the deadline passes in simulated time
   time_ = clock;
   start(false);
@@ -301,7 +301,7 @@ TEST_F(Charge, DeliveredButUnpaidTimesOut) {
   EXPECT_EQ(pushes_, 1);
 }
 
-TEST_F(Charge, WebhooksLostFallbackVerifyDecides) {
+TEST_F(Charge, webhooks_lost_fallback_verify_decides) {
   start(false);  // the simulator's webhooks never reach the server
   auto p = params();
   p.webhooks = hooks_->feed();
@@ -318,7 +318,7 @@ TEST_F(Charge, WebhooksLostFallbackVerifyDecides) {
   EXPECT_EQ(hooks_->stats().accepted, 0u);
 }
 
-TEST_F(Charge, WithoutFeedVerifyPollingDecides) {
+TEST_F(Charge, without_feed_verify_polling_decides) {
   start(false);
   auto f = charge(params());
   auto code = deliver();
@@ -332,7 +332,7 @@ TEST_F(Charge, WithoutFeedVerifyPollingDecides) {
   EXPECT_TRUE(r.request->paid);
 }
 
-TEST_F(Charge, DuplicatedAndReorderedWebhooks) {
+TEST_F(Charge, duplicated_and_reordered_webhooks) {
   start(false);  // the test delivers the simulator's webhooks itself, in its own order
   auto p = params();
   p.webhooks = hooks_->feed();  // verify fallback is 60 s: only webhooks can decide in time
@@ -364,7 +364,7 @@ TEST_F(Charge, DuplicatedAndReorderedWebhooks) {
   EXPECT_EQ(pushes_, 1);
 }
 
-TEST_F(Charge, StaleFailureAfterPaymentIsNotADecline) {
+TEST_F(Charge, stale_failure_after_payment_is_not_a_decline) {
   start(false);
   auto p = params();
   p.webhooks = hooks_->feed();
@@ -382,7 +382,7 @@ TEST_F(Charge, StaleFailureAfterPaymentIsNotADecline) {
   EXPECT_EQ(r.verify_polls, 1u);
 }
 
-TEST_F(Charge, ForgedWebhookIsIgnored) {
+TEST_F(Charge, forged_webhook_is_ignored) {
   start(false);
   auto p = params();
   p.webhooks = hooks_->feed();
@@ -409,7 +409,7 @@ TEST_F(Charge, ForgedWebhookIsIgnored) {
   EXPECT_EQ(hooks_->stats().accepted, 1u);
 }
 
-TEST_F(Charge, CancelledWhileWaitingForDelivery) {
+TEST_F(Charge, cancelled_while_waiting_for_delivery) {
   start(false);
   auto f = charge(params());
   ASSERT_TRUE(wait_stage(charge_stage::awaiting_delivery));
@@ -422,7 +422,7 @@ TEST_F(Charge, CancelledWhileWaitingForDelivery) {
   EXPECT_EQ(pushes_, 1);
 }
 
-TEST_F(Charge, InvalidParamsAreRefusedBeforeSending) {
+TEST_F(Charge, invalid_params_are_refused_before_sending) {
   start(false);
   auto p = params();
   p.customer.clear();
@@ -445,7 +445,7 @@ TEST_F(Charge, InvalidParamsAreRefusedBeforeSending) {
   EXPECT_EQ(creates_, 0);
 }
 
-TEST_F(Charge, UnknownTerminalFails) {
+TEST_F(Charge, unknown_terminal_fails) {
   start(false);
   terminal_ = "NOPE0000";
   auto f = charge(params());
@@ -460,7 +460,7 @@ TEST_F(Charge, UnknownTerminalFails) {
 
 // Time comes from the client's time_source: Paystack's 48-hour delivery window is reached in
 // simulated time, with hourly polls, and no real waiting.
-TEST_F(Charge, DeliveryWindowOf48HoursPassesInSimulatedTime) {
+TEST_F(Charge, delivery_window_of48_hours_passes_in_simulated_time) {
   auto clock = std::make_shared<test::fake_time>();  // every sleep completes at once
   time_ = clock;
   start(false);
@@ -482,7 +482,7 @@ TEST_F(Charge, DeliveryWindowOf48HoursPassesInSimulatedTime) {
 
 // Once the request exists nothing can undo it: a total-only cancellation is ignored then, and
 // the charge goes on to its real outcome; a terminal one still ends it (CancelledWhile...).
-TEST_F(Charge, TotalCancellationAfterThePushIsIgnored) {
+TEST_F(Charge, total_cancellation_after_the_push_is_ignored) {
   start(false);
   auto f = charge(params());
   auto pushed = wait_stage(charge_stage::awaiting_delivery);

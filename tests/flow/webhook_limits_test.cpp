@@ -98,26 +98,26 @@ class WebhookLimits : public WebhookServer {
 
 // ---- memory bounded in bytes ------------------------------------------------------------------
 
-TEST_F(WebhookLimits, HeaderBlockOverTheCapIs431) {
+TEST_F(WebhookLimits, header_block_over_the_cap_is431) {
   start(short_io());
   eight_hostile(
       "POST /paystack/webhook HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(64 << 10, 'a'), 431);
   EXPECT_EQ(server_->stats().header_too_large, 8u);
 }
 
-TEST_F(WebhookLimits, EndlessChunkExtensionIs413) {
+TEST_F(WebhookLimits, endless_chunk_extension_is413) {
   start(short_io());
   eight_hostile(chunked_head + "1;" + std::string(64 << 10, 'e'), 413);
   EXPECT_EQ(server_->stats().too_large, 8u);
 }
 
-TEST_F(WebhookLimits, EndlessTrailerIs413) {
+TEST_F(WebhookLimits, endless_trailer_is413) {
   start(short_io());
   eight_hostile(chunked_head + "5\r\nhello\r\n0\r\nX-Trailer: " + std::string(64 << 10, 't'), 413);
   EXPECT_EQ(server_->stats().too_large, 8u);
 }
 
-TEST_F(WebhookLimits, ChunkLineAndTrailerCapsAreExact) {
+TEST_F(WebhookLimits, chunk_line_and_trailer_caps_are_exact) {
   auto o = short_io();
   o.max_chunk_line_bytes = 64;
   o.max_trailer_bytes = 32;
@@ -141,7 +141,7 @@ TEST_F(WebhookLimits, ChunkLineAndTrailerCapsAreExact) {
 
 // ---- connections cannot starve deliveries -----------------------------------------------------
 
-TEST_F(WebhookLimits, IdleConnectionsFromOneSourceGiveWay) {
+TEST_F(WebhookLimits, idle_connections_from_one_source_give_way) {
   webhook_server_options o;
   o.header_timeout = 60s;  // none of them leaves by itself: the counts below are exact
   start(std::move(o));     // 256 connections at most, 32 per source
@@ -155,7 +155,7 @@ TEST_F(WebhookLimits, IdleConnectionsFromOneSourceGiveWay) {
   EXPECT_TRUE(closed_by_server(idle.front()));
 }
 
-TEST_F(WebhookLimits, FullServerClosesTheLongestWaitingConnection) {
+TEST_F(WebhookLimits, full_server_closes_the_longest_waiting_connection) {
   webhook_server_options o;
   o.max_connections = 8;
   o.max_connections_per_source = 100;
@@ -168,7 +168,7 @@ TEST_F(WebhookLimits, FullServerClosesTheLongestWaitingConnection) {
   EXPECT_EQ(server_->stats().evicted, 1u);
 }
 
-TEST_F(WebhookLimits, ConnectionsReadingABodyAreNotEvicted) {
+TEST_F(WebhookLimits, connections_reading_a_body_are_not_evicted) {
   webhook_server_options o;
   o.max_connections = 2;
   start(std::move(o));
@@ -187,7 +187,7 @@ TEST_F(WebhookLimits, ConnectionsReadingABodyAreNotEvicted) {
   EXPECT_EQ(server_->stats().evicted, 0u);
 }
 
-TEST_F(WebhookLimits, SlowHeaderClientsAreClosedAfterTheHeaderTimeout) {
+TEST_F(WebhookLimits, slow_header_clients_are_closed_after_the_header_timeout) {
   webhook_server_options o;
   o.max_connections = 4;
   o.header_timeout = 300ms;
@@ -213,7 +213,7 @@ TEST_F(WebhookLimits, SlowHeaderClientsAreClosedAfterTheHeaderTimeout) {
 
 // ---- Expect: 100-continue ---------------------------------------------------------------------
 
-TEST_F(WebhookLimits, ExpectContinueIsAnsweredBeforeTheBody) {
+TEST_F(WebhookLimits, expect_continue_is_answered_before_the_body) {
   start();
   auto body = sample("terminal/deferred/events/payment-request-successful.json");
   raw_connection c(server_->port(), 5s);

@@ -45,14 +45,14 @@ std::string upper(std::string s) {
 
 // ---- signature ---------------------------------------------------------------------------------
 
-TEST(WebhookSignature, KnownAnswerRfc4231) {
+TEST(WebhookSignature, known_answer_rfc4231) {
   // RFC 4231 test case 2 (HMAC-SHA512).
   EXPECT_EQ(sign_webhook_payload("what do ya want for nothing?", "Jefe"),
             "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
             "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 }
 
-TEST(WebhookSignature, OfficialSamplesVerifyAndTamperingFails) {
+TEST(WebhookSignature, official_samples_verify_and_tampering_fails) {
   auto files = webhook_samples();
   ASSERT_GE(files.size(), 20u) << "samples missing under " << PAYSTACK_SAMPLES_DIR;
   for (const auto& f : files) {
@@ -82,7 +82,7 @@ TEST(WebhookSignature, OfficialSamplesVerifyAndTamperingFails) {
 
 // ---- parsing -----------------------------------------------------------------------------------
 
-TEST(WebhookParse, ChargeSuccessPosSample) {
+TEST(WebhookParse, charge_success_pos_sample) {
   auto e = parse_webhook_event(sample("terminal/deferred/events/transaction-successful.json"));
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->type, webhook_event_type::charge_success);
@@ -97,7 +97,7 @@ TEST(WebhookParse, ChargeSuccessPosSample) {
   EXPECT_EQ(d.customer_code, "CUS_xztjqwng1kzwdbt");
 }
 
-TEST(WebhookParse, PaymentRequestSuccessAndPending) {
+TEST(WebhookParse, payment_request_success_and_pending) {
   auto s = parse_webhook_event(sample("terminal/deferred/events/payment-request-successful.json"));
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->type, webhook_event_type::payment_request_success);
@@ -115,7 +115,7 @@ TEST(WebhookParse, PaymentRequestSuccessAndPending) {
   EXPECT_EQ(std::get<payment_request>(p->data).status, "pending");
 }
 
-TEST(WebhookParse, InvoicePaymentFailed) {
+TEST(WebhookParse, invoice_payment_failed) {
   auto e = parse_webhook_event(sample("terminal/deferred/events/invoice-failed.json"));
   ASSERT_TRUE(e.has_value());
   EXPECT_EQ(e->type, webhook_event_type::invoice_payment_failed);
@@ -125,7 +125,7 @@ TEST(WebhookParse, InvoicePaymentFailed) {
   EXPECT_EQ(d.customer_code, "CUS_3p3ylxyf07605kx");
 }
 
-TEST(WebhookParse, EveryOfficialSampleParsesAndOthersStayRaw) {
+TEST(WebhookParse, every_official_sample_parses_and_others_stay_raw) {
   std::size_t others = 0;
   for (const auto& f : webhook_samples()) {
     SCOPED_TRACE(f.filename().string());
@@ -148,7 +148,7 @@ TEST(WebhookParse, EveryOfficialSampleParsesAndOthersStayRaw) {
   EXPECT_GE(others, 10u);
 }
 
-TEST(WebhookParse, MalformedBodiesAreRefused) {
+TEST(WebhookParse, malformed_bodies_are_refused) {
   std::string detail;
   for (const char* b : {"", "not json", "[]", R"({"data":{}})", R"({"event":"x"})",
                         R"({"event":1,"data":{}})", R"({"event":"charge.success","data":{"id":1}})",
@@ -163,7 +163,7 @@ TEST(WebhookParse, MalformedBodiesAreRefused) {
 
 // ---- feed and de-duplication -------------------------------------------------------------------
 
-TEST(WebhookFeed, SubscribePublishAndReset) {
+TEST(WebhookFeed, subscribe_publish_and_reset) {
   webhook_feed feed;
   int a = 0, b = 0;
   auto sa = feed.subscribe([&](const webhook_event&) { ++a; });
@@ -185,7 +185,7 @@ TEST(WebhookFeed, SubscribePublishAndReset) {
   EXPECT_EQ(feed.subscriber_count(), 0u);
 }
 
-TEST(WebhookDedup, MemoryStoreRemembersWithinCapacityAndTtl) {
+TEST(WebhookDedup, memory_store_remembers_within_capacity_and_ttl) {
   auto store = make_memory_dedup_store(2, std::chrono::hours(1));
   EXPECT_TRUE(store->insert_if_absent("a"));
   EXPECT_FALSE(store->insert_if_absent("a"));
@@ -198,7 +198,7 @@ TEST(WebhookDedup, MemoryStoreRemembersWithinCapacityAndTtl) {
   EXPECT_TRUE(expiring->insert_if_absent("x"));
 }
 
-TEST(WebhookDedup, KeyDependsOnTheExactBody) {
+TEST(WebhookDedup, key_depends_on_the_exact_body) {
   auto body = sample("terminal/deferred/events/payment-request-successful.json");
   auto e1 = parse_webhook_event(body);
   auto e2 = parse_webhook_event(body);
@@ -210,7 +210,7 @@ TEST(WebhookDedup, KeyDependsOnTheExactBody) {
 
 // ---- webhook_server ----------------------------------------------------------------------------
 
-TEST_F(WebhookServer, SignedEventIsAnswered200AndHandedOver) {
+TEST_F(WebhookServer, signed_event_is_answered200_and_handed_over) {
   start();
   auto body = sample("terminal/deferred/events/payment-request-successful.json");
   EXPECT_EQ(post(body, sign_webhook_payload(body, key)).status, 200);
@@ -222,7 +222,7 @@ TEST_F(WebhookServer, SignedEventIsAnswered200AndHandedOver) {
             "http://127.0.0.1:" + std::to_string(server_->port()) + "/paystack/webhook");
 }
 
-TEST_F(WebhookServer, ForgedSignatureIs401AndNothingIsHandedOver) {
+TEST_F(WebhookServer, forged_signature_is401_and_nothing_is_handed_over) {
   start();
   auto body = sample("terminal/deferred/events/payment-request-successful.json");
   EXPECT_EQ(post(body, sign_webhook_payload(body, "sk_test_attacker")).status, 401);
@@ -241,7 +241,7 @@ TEST_F(WebhookServer, ForgedSignatureIs401AndNothingIsHandedOver) {
   EXPECT_EQ(fed_.items().size(), 1u);
 }
 
-TEST_F(WebhookServer, OversizedBodyIs413) {
+TEST_F(WebhookServer, oversized_body_is413) {
   start();  // default cap: 1 MiB
   std::string head =
       "POST /paystack/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -256,7 +256,7 @@ TEST_F(WebhookServer, OversizedBodyIs413) {
   EXPECT_EQ(st.bad_signature, 1u);
 }
 
-TEST_F(WebhookServer, OversizedChunkedBodyIs413) {
+TEST_F(WebhookServer, oversized_chunked_body_is413) {
   webhook_server_options o;
   o.max_body_bytes = 1024;
   start(std::move(o));
@@ -269,7 +269,7 @@ TEST_F(WebhookServer, OversizedChunkedBodyIs413) {
   EXPECT_EQ(server_->stats().too_large, 1u);
 }
 
-TEST_F(WebhookServer, DuplicateDeliveriesAreAcknowledgedButHandedOverOnce) {
+TEST_F(WebhookServer, duplicate_deliveries_are_acknowledged_but_handed_over_once) {
   start();
   auto body = sample("terminal/deferred/events/transaction-successful.json");
   auto sig = sign_webhook_payload(body, key);
@@ -284,14 +284,14 @@ TEST_F(WebhookServer, DuplicateDeliveriesAreAcknowledgedButHandedOverOnce) {
   EXPECT_EQ(std::count(items.begin(), items.end(), "charge.success"), 1);
 }
 
-TEST_F(WebhookServer, SignedButNotAnEventIs400) {
+TEST_F(WebhookServer, signed_but_not_an_event_is400) {
   start();
   std::string body = "{\"hello\":\"world\"}";
   EXPECT_EQ(post(body, sign_webhook_payload(body, key)).status, 400);
   EXPECT_EQ(server_->stats().bad_request, 1u);
 }
 
-TEST_F(WebhookServer, WrongMethodAndPath) {
+TEST_F(WebhookServer, wrong_method_and_path) {
   start();
   EXPECT_EQ(raw_http(server_->port(),
                      "GET /paystack/webhook HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
@@ -305,7 +305,7 @@ TEST_F(WebhookServer, WrongMethodAndPath) {
   EXPECT_EQ(server_->stats().accepted, 0u);
 }
 
-TEST_F(WebhookServer, SourceAllowListRefusesOthers) {
+TEST_F(WebhookServer, source_allow_list_refuses_others) {
   webhook_server_options o;
   o.restrict_sources = true;  // Paystack's three addresses only: loopback is refused
   start(std::move(o));
@@ -322,7 +322,7 @@ TEST_F(WebhookServer, SourceAllowListRefusesOthers) {
   EXPECT_EQ(server_->stats().requests, 0u);
 }
 
-TEST_F(WebhookServer, SourceAllowListAcceptsListed) {
+TEST_F(WebhookServer, source_allow_list_accepts_listed) {
   webhook_server_options o;
   o.restrict_sources = true;
   o.allowed_sources = {"127.0.0.1"};
@@ -332,7 +332,7 @@ TEST_F(WebhookServer, SourceAllowListAcceptsListed) {
   EXPECT_EQ(server_->stats().accepted, 1u);
 }
 
-TEST(WebhookServerConfig, StartWithoutKeyThrowsWithoutLeakingAnything) {
+TEST(WebhookServerConfig, start_without_key_throws_without_leaking_anything) {
   flow_test::io_thread io;
   ::unsetenv("PAYSTACK_SECRET_KEY");
   webhook_server s(io.io().get_executor(), {});

@@ -28,9 +28,9 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 constexpr const char* key = "sk_test_sim_faults_5c1e";
 
-class sim_faults : public ::testing::Test {
+class SimFaults : public ::testing::Test {
  protected:
-  sim_faults() {
+  SimFaults() {
     sim::server_options so;
     so.secret_key = key;
     so.delivery_delay.reset();
@@ -96,7 +96,7 @@ class sim_faults : public ::testing::Test {
   std::string terminal_;
 };
 
-TEST_F(sim_faults, get_survives_two_503s) {
+TEST_F(SimFaults, get_survives_two_503s) {
   auto c = client_with("status=503", 2);
   auto [ec, r] = run(c.async_fetch_terminal(terminal_, token));
   EXPECT_FALSE(ec) << r.error_detail;
@@ -105,7 +105,7 @@ TEST_F(sim_faults, get_survives_two_503s) {
   EXPECT_EQ(transport_->sent(), 3u);
 }
 
-TEST_F(sim_faults, retry_after_is_honoured) {
+TEST_F(SimFaults, retry_after_is_honoured) {
   auto c = client_with("retry_after=2", 1);
   auto [ec, r] = run(c.async_list_terminals({}, token));
   EXPECT_FALSE(ec);
@@ -114,7 +114,7 @@ TEST_F(sim_faults, retry_after_is_honoured) {
   EXPECT_EQ(time_->sleeps(), (std::vector<std::chrono::milliseconds>{2000ms}));
 }
 
-TEST_F(sim_faults, a_429_to_a_push_is_returned_not_repeated) {
+TEST_F(SimFaults, a_429_to_a_push_is_returned_not_repeated) {
   auto c = client_with("retry_after=1", 1);
   auto [ec, r] = run(c.async_send_event(terminal_, push(), token));
   EXPECT_FALSE(ec);
@@ -124,7 +124,7 @@ TEST_F(sim_faults, a_429_to_a_push_is_returned_not_repeated) {
   EXPECT_EQ(events_on_terminal(), 0u);
 }
 
-TEST_F(sim_faults, reset_before_read_get_is_retried) {
+TEST_F(SimFaults, reset_before_read_get_is_retried) {
   auto c = client_with("reset=before_read", 1);
   auto [ec, r] = run(c.async_fetch_terminal_status(terminal_, token));
   EXPECT_FALSE(ec) << r.error_detail;
@@ -132,7 +132,7 @@ TEST_F(sim_faults, reset_before_read_get_is_retried) {
   EXPECT_EQ(r.attempts, 2u);
 }
 
-TEST_F(sim_faults, reset_after_read_push_is_reported_and_not_repeated) {
+TEST_F(SimFaults, reset_after_read_push_is_reported_and_not_repeated) {
   auto c = client_with("reset=after_read", 1);
   auto [ec, r] = run(c.async_send_event(terminal_, push(), token));
   EXPECT_EQ(ec, error::connection_failed) << ec.message();
@@ -141,7 +141,7 @@ TEST_F(sim_faults, reset_after_read_push_is_reported_and_not_repeated) {
   EXPECT_EQ(events_on_terminal(), 1u) << "the simulator acted once; the client did not repeat it";
 }
 
-TEST_F(sim_faults, reset_before_read_push_is_reported_too) {
+TEST_F(SimFaults, reset_before_read_push_is_reported_too) {
   // The client cannot know the server dropped it unread: it may have been processed.
   auto c = client_with("reset=before_read", 1);
   auto [ec, r] = run(c.async_send_event(terminal_, push(), token));
@@ -150,7 +150,7 @@ TEST_F(sim_faults, reset_before_read_push_is_reported_too) {
   EXPECT_EQ(events_on_terminal(), 0u);
 }
 
-TEST_F(sim_faults, truncated_body_get_is_retried_post_is_reported) {
+TEST_F(SimFaults, truncated_body_get_is_retried_post_is_reported) {
   auto c = client_with("truncate", 1);
   auto [ec, r] = run(c.async_fetch_terminal(terminal_, token));
   EXPECT_FALSE(ec) << r.error_detail;
@@ -162,7 +162,7 @@ TEST_F(sim_faults, truncated_body_get_is_retried_post_is_reported) {
   EXPECT_EQ(transport_->sent(), 1u);
 }
 
-TEST_F(sim_faults, html_502_is_retried_then_kept_raw) {
+TEST_F(SimFaults, html_502_is_retried_then_kept_raw) {
   auto once = client_with("html502", 1);
   auto [ec, r] = run(once.async_fetch_terminal(terminal_, token));
   EXPECT_FALSE(ec);
@@ -175,7 +175,7 @@ TEST_F(sim_faults, html_502_is_retried_then_kept_raw) {
   EXPECT_NE(ar.raw_body.find("<html"), std::string::npos) << "the HTML page is kept";
 }
 
-TEST_F(sim_faults, trickling_reply_cannot_hold_a_call_past_its_deadline) {
+TEST_F(SimFaults, trickling_reply_cannot_hold_a_call_past_its_deadline) {
   auto c = client_with("trickle_ms=300", 0, 1s);
   auto [ec, r] = run(c.async_fetch_terminal(terminal_, token));
   EXPECT_EQ(ec, error::timeout) << ec.message();
@@ -190,7 +190,7 @@ namespace {
 // Stopping the io_context with calls in flight, then destroying the client and the context:
 // nothing crashes or hangs, and (under ASan's leak check) nothing leaks. The handlers are
 // destroyed uncalled, as Asio does for any work left on a stopped context.
-TEST_F(sim_faults, stopping_the_io_context_with_calls_in_flight_leaks_nothing) {
+TEST_F(SimFaults, stopping_the_io_context_with_calls_in_flight_leaks_nothing) {
   auto completed = std::make_shared<int>(0);
   {
     auto c = client_with("delay_ms=2000");

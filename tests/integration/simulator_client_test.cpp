@@ -18,9 +18,9 @@ namespace {
 namespace asio = boost::asio;
 constexpr const char* key = "sk_test_simulator_client_tests";
 
-class against_simulator : public ::testing::Test {
+class AgainstSimulator : public ::testing::Test {
  protected:
-  against_simulator() {
+  AgainstSimulator() {
     sim::server_options so;
     so.secret_key = key;
     so.delivery_delay.reset();  // the test delivers events itself
@@ -47,7 +47,7 @@ class against_simulator : public ::testing::Test {
   std::optional<terminal_client> client_;
 };
 
-TEST_F(against_simulator, the_whole_terminal_story) {
+TEST_F(AgainstSimulator, the_whole_terminal_story) {
   auto& c = *client_;
   // list shows the seeded terminals
   auto [e1, list] = run(c.async_list_terminals({}, token));
@@ -140,7 +140,7 @@ TEST_F(against_simulator, the_whole_terminal_story) {
   EXPECT_FALSE(denied.ok());
 }
 
-TEST_F(against_simulator, every_token_style_reaches_the_simulator) {
+TEST_F(AgainstSimulator, every_token_style_reaches_the_simulator) {
   auto& c = *client_;
   const auto tid = sim_->terminal_ids().at(0);
   // callback
@@ -176,7 +176,7 @@ TEST_F(against_simulator, every_token_style_reaches_the_simulator) {
   EXPECT_EQ(awaited, 3);
 }
 
-TEST_F(against_simulator, walker_visits_every_terminal_across_pages) {
+TEST_F(AgainstSimulator, walker_visits_every_terminal_across_pages) {
   for (int i = 0; i < 23; ++i) sim_->add_terminal("bulk " + std::to_string(i));
   const auto expected = sim_->terminal_ids();
   std::vector<std::string> seen;

@@ -77,7 +77,7 @@ void run_batch(asio::io_context& io, const terminal_client& client, const std::s
   io.run();
 }
 
-TEST(soak, thousands_of_calls_with_random_faults_complete_exactly_once) {
+TEST(Soak, thousands_of_calls_with_random_faults_complete_exactly_once) {
   sim::server_options so;
   so.secret_key = key;
   so.delivery_delay.reset();
@@ -145,7 +145,7 @@ namespace {
 // started and, at most, by a few newer calls served on the other connection while its own reply
 // was on the way; never by hundreds (a newer call used to grab a released connection before an
 // older waiter: a call could wait while 1,999 others completed).
-TEST(soak, the_pool_serves_waiting_calls_in_order) {
+TEST(Soak, the_pool_serves_waiting_calls_in_order) {
   sim::server_options so;
   so.secret_key = key;
   sim::server sim(so);

@@ -56,7 +56,7 @@ auto wait(Deferred&& op) {
   return f.get();
 }
 
-TEST(transport, keep_alive_reuses_one_connection) {
+TEST(Transport, keep_alive_reuses_one_connection) {
   loopback_server server(ok_terminal);
   running_context ctx;
   terminal_client client(ctx.io.get_executor(), options_for(server));
@@ -72,7 +72,7 @@ TEST(transport, keep_alive_reuses_one_connection) {
   EXPECT_EQ(req.target, "/terminal/2872S934");
 }
 
-TEST(transport, concurrent_calls_share_a_bounded_pool) {
+TEST(Transport, concurrent_calls_share_a_bounded_pool) {
   loopback_server server(ok_terminal);
   running_context ctx;
   auto o = options_for(server);
@@ -90,7 +90,7 @@ TEST(transport, concurrent_calls_share_a_bounded_pool) {
   EXPECT_LE(server.connections(), 2u);
 }
 
-TEST(transport, dead_idle_connection_is_replaced_before_sending_a_post) {
+TEST(Transport, dead_idle_connection_is_replaced_before_sending_a_post) {
   loopback_server server([](const served_request& r) {
     scripted_answer a;
     a.body =
@@ -119,7 +119,7 @@ TEST(transport, dead_idle_connection_is_replaced_before_sending_a_post) {
 // A GET on a connection used less than a second ago goes without the probe (one system call
 // saved per call); when that connection had been closed by the server, the GET is sent again on
 // a new connection inside the same attempt, so even max_attempts = 1 succeeds.
-TEST(transport, get_on_a_connection_closed_just_now_is_replayed_on_a_new_one) {
+TEST(Transport, get_on_a_connection_closed_just_now_is_replayed_on_a_new_one) {
   loopback_server server(ok_terminal);
   running_context ctx;
   auto o = options_for(server);
@@ -140,7 +140,7 @@ TEST(transport, get_on_a_connection_closed_just_now_is_replayed_on_a_new_one) {
 // Nothing is left armed once the calls are done (the transport's watchdog timer is cancelled):
 // io_context::run() returns by itself. With hour-long timeouts a leftover timer would hold run()
 // for an hour; here the context must run out of work after draining what is already queued.
-TEST(transport, the_io_context_runs_out_of_work_when_calls_are_done) {
+TEST(Transport, the_io_context_runs_out_of_work_when_calls_are_done) {
   loopback_server server(ok_terminal);
   asio::io_context io;
   auto o = options_for(server);
@@ -161,7 +161,7 @@ TEST(transport, the_io_context_runs_out_of_work_when_calls_are_done) {
   EXPECT_TRUE(io.stopped()) << "work is still pending after every call completed";
 }
 
-TEST(transport, reply_over_the_size_cap_is_refused) {
+TEST(Transport, reply_over_the_size_cap_is_refused) {
   loopback_server server([](const served_request&) {
     scripted_answer a;
     a.body = std::string(64 * 1024, 'x');
@@ -176,7 +176,7 @@ TEST(transport, reply_over_the_size_cap_is_refused) {
   EXPECT_EQ(server.requests(), 1u);  // not retried
 }
 
-TEST(transport, header_block_over_the_cap_is_refused) {
+TEST(Transport, header_block_over_the_cap_is_refused) {
   loopback_server server([](const served_request&) {
     scripted_answer a;
     a.body = terminal_json;
@@ -191,7 +191,7 @@ TEST(transport, header_block_over_the_cap_is_refused) {
   EXPECT_EQ(ec, error::response_too_large);
 }
 
-TEST(transport, stalled_server_hits_the_deadline) {
+TEST(Transport, stalled_server_hits_the_deadline) {
   loopback_server server([](const served_request&) {
     scripted_answer a;
     a.what = scripted_answer::kind::stall;
@@ -206,7 +206,7 @@ TEST(transport, stalled_server_hits_the_deadline) {
   EXPECT_FALSE(r.error_detail.empty());
 }
 
-TEST(transport, trickling_server_cannot_hold_a_call_past_its_deadline) {
+TEST(Transport, trickling_server_cannot_hold_a_call_past_its_deadline) {
   loopback_server server([](const served_request&) {
     scripted_answer a;
     a.what = scripted_answer::kind::trickle;
@@ -226,7 +226,7 @@ TEST(transport, trickling_server_cannot_hold_a_call_past_its_deadline) {
   EXPECT_EQ(server.requests(), 1u);                      // the reply had started: not retried
 }
 
-TEST(transport, idle_read_timeout) {
+TEST(Transport, idle_read_timeout) {
   loopback_server server([](const served_request&) {
     scripted_answer a;
     a.what = scripted_answer::kind::stall;
@@ -242,7 +242,7 @@ TEST(transport, idle_read_timeout) {
   EXPECT_NE(r.error_detail.find("idle"), std::string::npos) << r.error_detail;
 }
 
-TEST(transport, server_closing_without_reply_is_retried_for_get_only) {
+TEST(Transport, server_closing_without_reply_is_retried_for_get_only) {
   std::atomic<int> n{0};
   loopback_server server([&](const served_request&) {
     scripted_answer a;
@@ -259,7 +259,7 @@ TEST(transport, server_closing_without_reply_is_retried_for_get_only) {
   EXPECT_EQ(server.requests(), 2u);  // the GET went through (first try this time)
 }
 
-TEST(transport, cancellation_completes_with_operation_aborted_and_client_stays_usable) {
+TEST(Transport, cancellation_completes_with_operation_aborted_and_client_stays_usable) {
   std::atomic<int> n{0};
   loopback_server server([&](const served_request&) {
     scripted_answer a;
@@ -287,7 +287,7 @@ TEST(transport, cancellation_completes_with_operation_aborted_and_client_stays_u
   EXPECT_FALSE(ec2) << r2.error_detail;
 }
 
-TEST(transport, destroying_the_client_aborts_calls_in_flight) {
+TEST(Transport, destroying_the_client_aborts_calls_in_flight) {
   loopback_server server([](const served_request&) {
     scripted_answer a;
     a.what = scripted_answer::kind::stall;
@@ -308,7 +308,7 @@ TEST(transport, destroying_the_client_aborts_calls_in_flight) {
   EXPECT_TRUE(server.wait_for_no_connections());
 }
 
-TEST(transport, connection_refused_is_a_connection_error) {
+TEST(Transport, connection_refused_is_a_connection_error) {
   std::string url;
   {
     loopback_server gone(ok_terminal);
@@ -327,7 +327,7 @@ TEST(transport, connection_refused_is_a_connection_error) {
 
 // ---- TLS --------------------------------------------------------------------------------
 
-TEST(tls, untrusted_certificate_is_refused_by_default) {
+TEST(Tls, untrusted_certificate_is_refused_by_default) {
   loopback_server server(ok_terminal, /*tls=*/true);
   running_context ctx;
   auto o = options_for(server);
@@ -339,7 +339,7 @@ TEST(tls, untrusted_certificate_is_refused_by_default) {
   EXPECT_EQ(server.requests(), 0u);
 }
 
-TEST(tls, trusted_ca_and_matching_name_succeeds) {
+TEST(Tls, trusted_ca_and_matching_name_succeeds) {
   loopback_server server(ok_terminal, /*tls=*/true);
   running_context ctx;
   auto o = options_for(server);
@@ -361,7 +361,7 @@ TEST(tls, trusted_ca_and_matching_name_succeeds) {
 
 // A server that takes the TCP connection and closes it at once: the handshake breaks with no
 // certificate problem, so it is a connection failure (retried: nothing was sent), not tls_failed.
-TEST(tls, connection_closed_during_the_handshake_is_a_connection_failure) {
+TEST(Tls, connection_closed_during_the_handshake_is_a_connection_failure) {
   running_context ctx;
   asio::ip::tcp::acceptor acceptor(ctx.io, {asio::ip::make_address("127.0.0.1"), 0});
   std::atomic<int> accepted{0};
@@ -399,7 +399,7 @@ TEST(tls, connection_closed_during_the_handshake_is_a_connection_failure) {
 // A certificate that names its host in the subject CN only, without a subjectAltName, is refused
 // for a host name (RFC 6125 6.4.4, as browsers do): OpenSSL falls back to the CN unless told
 // not to. The chain itself verifies (the reason is the name), and localhost.pem (SAN) passes.
-TEST(tls, certificate_with_a_cn_but_no_subject_alt_name_is_refused) {
+TEST(Tls, certificate_with_a_cn_but_no_subject_alt_name_is_refused) {
   loopback_server server(ok_terminal, /*tls=*/true, "cn-only-localhost");
   running_context ctx;
   auto o = options_for(server);
@@ -419,7 +419,7 @@ TEST(tls, certificate_with_a_cn_but_no_subject_alt_name_is_refused) {
   EXPECT_FALSE(ec2) << r2.error_detail;
 }
 
-TEST(tls, trusted_ca_but_wrong_host_name_is_refused) {
+TEST(Tls, trusted_ca_but_wrong_host_name_is_refused) {
   loopback_server server(ok_terminal, /*tls=*/true);
   running_context ctx;
   auto o = options_for(server);
@@ -463,7 +463,7 @@ void three_calls(const terminal_client& client) {
   }
 }
 
-TEST(warnings, insecure_http_to_a_host_that_is_not_a_loopback_address_warns_once) {
+TEST(Warnings, insecure_http_to_a_host_that_is_not_a_loopback_address_warns_once) {
   loopback_server server(ok_terminal);
   running_context ctx;
   log_capture log;
@@ -485,7 +485,7 @@ TEST(warnings, insecure_http_to_a_host_that_is_not_a_loopback_address_warns_once
   EXPECT_FALSE(log.warning_after_attempt);
 }
 
-TEST(warnings, loopback_address_and_the_system_store_do_not_warn) {
+TEST(Warnings, loopback_address_and_the_system_store_do_not_warn) {
   env_guard file("SSL_CERT_FILE", nullptr);
   env_guard dir("SSL_CERT_DIR", nullptr);
   loopback_server plain(ok_terminal);
@@ -505,7 +505,7 @@ TEST(warnings, loopback_address_and_the_system_store_do_not_warn) {
   EXPECT_TRUE(log.warnings.empty()) << log.warnings.front();
 }
 
-TEST(warnings, ca_file_replacing_the_trust_store_warns_once) {
+TEST(Warnings, ca_file_replacing_the_trust_store_warns_once) {
   loopback_server server(ok_terminal, /*tls=*/true);
   running_context ctx;
   log_capture log;
@@ -524,7 +524,7 @@ TEST(warnings, ca_file_replacing_the_trust_store_warns_once) {
   EXPECT_FALSE(log.warning_after_attempt);
 }
 
-TEST(warnings, ssl_cert_file_replacing_the_trust_store_warns_once) {
+TEST(Warnings, ssl_cert_file_replacing_the_trust_store_warns_once) {
   const std::string ca = std::string(PAYSTACK_TEST_DATA_DIR) + "/test-ca.pem";
   env_guard file("SSL_CERT_FILE", ca.c_str());
   env_guard dir("SSL_CERT_DIR", nullptr);

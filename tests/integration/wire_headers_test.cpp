@@ -64,7 +64,7 @@ void expect_logical_headers(const served_request& r) {
   EXPECT_NE(ua[0].find("wire-test/1"), std::string::npos) << ua[0];
 }
 
-TEST(wire_headers, builtin_transport_sends_the_logical_headers_once) {
+TEST(WireHeaders, builtin_transport_sends_the_logical_headers_once) {
   loopback_server server(ok_empty);
   running_context ctx;
   client_options o;

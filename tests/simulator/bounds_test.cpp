@@ -35,7 +35,7 @@ void expect_refused(const simtest::reply& r, const std::string& field) {
   EXPECT_NE(std::string(v.at("message").as_string()).find(field), std::string::npos) << r.body;
 }
 
-TEST(Bounds, PaymentRequestFieldsAreCapped) {
+TEST(Bounds, payment_request_fields_are_capped) {
   paystack::sim::server sim(options());
   sim.start();
   simtest::http_client api(sim.port(), key);
@@ -70,7 +70,7 @@ TEST(Bounds, PaymentRequestFieldsAreCapped) {
       "customer");
 }
 
-TEST(Bounds, NamesAndIdsAreCapped) {
+TEST(Bounds, names_and_ids_are_capped) {
   paystack::sim::server sim(options());
   sim.start();
   simtest::http_client api(sim.port(), key);
@@ -91,7 +91,7 @@ TEST(Bounds, NamesAndIdsAreCapped) {
   expect_refused(r, "x-sim-fault-id");
 }
 
-TEST(Bounds, DevicesAreCapped) {
+TEST(Bounds, devices_are_capped) {
   auto o = options();
   o.max_devices = 7;  // 3 terminals and 2 devices are seeded
   paystack::sim::server sim(o);
@@ -112,7 +112,7 @@ TEST(Bounds, DevicesAreCapped) {
   EXPECT_FALSE(sim.add_terminal("after reset").empty());
 }
 
-TEST(Bounds, StoredPaymentRequestsAreBoundedInBytes) {
+TEST(Bounds, stored_payment_requests_are_bounded_in_bytes) {
   auto o = options();
   o.max_payment_request_bytes = 64 * 1024;
   paystack::sim::server sim(o);
@@ -136,7 +136,7 @@ TEST(Bounds, StoredPaymentRequestsAreBoundedInBytes) {
   EXPECT_EQ(api.get("/paymentrequest/" + codes.back()).status, 200u);
 }
 
-TEST(Bounds, InvalidUtf8IsRefusedOrReplaced) {
+TEST(Bounds, invalid_utf8_is_refused_or_replaced) {
   paystack::sim::server sim(options());
   sim.start();
   simtest::http_client api(sim.port(), key);
@@ -168,7 +168,7 @@ TEST(Bounds, InvalidUtf8IsRefusedOrReplaced) {
   EXPECT_EQ(r.json().at("data").at("description"), "caf\xC3\xA9");
 }
 
-TEST(Bounds, Utf8Helpers) {
+TEST(Bounds, utf8_helpers) {
   namespace d = paystack::sim::detail;
   EXPECT_TRUE(d::valid_utf8("plain \xC3\xA9 \xE2\x82\xAC \xF0\x9F\x92\xB3"));
   for (const char* bad : {"\xff", "\xC3", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80",

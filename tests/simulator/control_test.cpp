@@ -22,7 +22,7 @@ paystack::sim::server_options manual_options() {
   return o;
 }
 
-TEST(Control, SeedDecidesWhatTheFirstListShows) {
+TEST(Control, seed_decides_what_the_first_list_shows) {
   auto o = manual_options();
   o.seed = 7;
   o.seed_terminals = 5;
@@ -42,7 +42,7 @@ TEST(Control, SeedDecidesWhatTheFirstListShows) {
   }
 }
 
-TEST(Control, HttpRoutes) {
+TEST(Control, http_routes) {
   paystack::sim::server sim(manual_options());
   sim.start();
   simtest::http_client c(sim.port());  // the control API needs no key
@@ -92,7 +92,7 @@ TEST(Control, HttpRoutes) {
   EXPECT_EQ(c.get("/_sim/state").json().at("data").at("payment_requests").as_array().size(), 0u);
 }
 
-TEST(Control, CppApiMatchesHttp) {
+TEST(Control, cpp_api_matches_http) {
   paystack::sim::server sim(manual_options());
   sim.start();
   auto seeded = sim.terminal_ids();
@@ -111,7 +111,7 @@ TEST(Control, CppApiMatchesHttp) {
   EXPECT_FALSE(sim.wait_for_webhooks(1, 1ms));
 }
 
-TEST(Control, StartStopLifecycle) {
+TEST(Control, start_stop_lifecycle) {
   paystack::sim::server sim(manual_options());
   sim.stop();  // before start: no-op
   sim.start();
@@ -132,7 +132,7 @@ TEST(Control, StartStopLifecycle) {
   EXPECT_THROW(idle.get("/_sim/health"), boost::system::system_error);
 }
 
-TEST(Control, BindFailureThrows) {
+TEST(Control, bind_failure_throws) {
   paystack::sim::server first(manual_options());
   first.start();
   auto o = manual_options();
@@ -142,7 +142,7 @@ TEST(Control, BindFailureThrows) {
   EXPECT_THROW(second.start(), boost::system::system_error);
 }
 
-TEST(Control, WebhookUrlMustBeHttp) {
+TEST(Control, webhook_url_must_be_http) {
   auto o = manual_options();
   o.webhook_url = "https://example.com/hook";
   EXPECT_THROW(paystack::sim::server{o}, std::invalid_argument);

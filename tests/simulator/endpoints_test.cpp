@@ -56,7 +56,7 @@ class Endpoints : public ::testing::Test {
   std::unique_ptr<simtest::http_client> client_;
 };
 
-TEST_F(Endpoints, ListMatchesSample) {
+TEST_F(Endpoints, list_matches_sample) {
   auto sample = api_sample("terminal/list", "200");
   auto r = client_->get("/terminal");
   ASSERT_EQ(r.status, 200u);
@@ -74,7 +74,7 @@ TEST_F(Endpoints, ListMatchesSample) {
   EXPECT_EQ(r.header("content-type").rfind("application/json", 0), 0u);
 }
 
-TEST_F(Endpoints, FetchMatchesSample) {
+TEST_F(Endpoints, fetch_matches_sample) {
   auto sample = api_sample("terminal/fetch", "200");
   auto id = sim_->terminal_ids().at(0);
   auto r = client_->get("/terminal/" + id);
@@ -86,7 +86,7 @@ TEST_F(Endpoints, FetchMatchesSample) {
   EXPECT_TRUE(body.at("data").as_object().contains("split_code"));  // required by the spec
 }
 
-TEST_F(Endpoints, UpdatePersistsNameAndAddress) {
+TEST_F(Endpoints, update_persists_name_and_address) {
   auto sample = api_sample("terminal/update", "200");
   auto id = sim_->terminal_ids().at(1);
   auto r = client_->put("/terminal/" + id, R"({"name":"Till 4","address":"Somewhere on earth"})");
@@ -108,7 +108,7 @@ TEST_F(Endpoints, UpdatePersistsNameAndAddress) {
   EXPECT_EQ(bad.json().at("type"), "validation_error");
 }
 
-TEST_F(Endpoints, PresenceMatchesSample) {
+TEST_F(Endpoints, presence_matches_sample) {
   auto sample = api_sample("terminal/terminal-status", "200");
   auto id = sim_->terminal_ids().at(0);
   auto body = client_->get("/terminal/" + id + "/presence").json();
@@ -123,7 +123,7 @@ TEST_F(Endpoints, PresenceMatchesSample) {
   EXPECT_EQ(body.at("data").at("available"), false);
 }
 
-TEST_F(Endpoints, CommissionAndDecommissionFollowTheSamples) {
+TEST_F(Endpoints, commission_and_decommission_follow_the_samples) {
   auto serial = sim_->device_serials().at(0);
   auto body = json::serialize(json::object{{"serial_number", serial}});
 
@@ -162,7 +162,7 @@ TEST_F(Endpoints, CommissionAndDecommissionFollowTheSamples) {
   EXPECT_TRUE(err.at("meta").at("nextStep").is_string());
 }
 
-TEST_F(Endpoints, SendEventMatchesSampleAndValidatesTheInvoice) {
+TEST_F(Endpoints, send_event_matches_sample_and_validates_the_invoice) {
   auto sample = api_sample("terminal/send-event", "200");
   auto pr = create_simple_request().at("data").as_object();
   auto id = sim_->terminal_ids().at(0);
@@ -213,7 +213,7 @@ TEST_F(Endpoints, SendEventMatchesSampleAndValidatesTheInvoice) {
   EXPECT_EQ(r.status, 200u);
 }
 
-TEST_F(Endpoints, EventStatusMatchesSampleAndRejectsUnknownIds) {
+TEST_F(Endpoints, event_status_matches_sample_and_rejects_unknown_ids) {
   auto sample = api_sample("terminal/event-status", "200");
   auto id = sim_->terminal_ids().at(0);
   auto r = client_->post("/terminal/" + id + "/event",
@@ -237,7 +237,7 @@ TEST_F(Endpoints, EventStatusMatchesSampleAndRejectsUnknownIds) {
   EXPECT_EQ(r.json(), invalid);
 }
 
-TEST_F(Endpoints, PaymentRequestCreateMatchesTheApiSample) {
+TEST_F(Endpoints, payment_request_create_matches_the_api_sample) {
   auto sample = api_sample("payment-requests/create", "200");
   auto body = create_request(R"({"customer":"CUS_xwaj0txjryg393b","description":"a test invoice",
     "due_date":"2020-07-08","line_items":[{"name":"item 1","amount":20000},{"name":"item 2","amount":20000}],
@@ -254,7 +254,7 @@ TEST_F(Endpoints, PaymentRequestCreateMatchesTheApiSample) {
                                                    std::to_string(d.at("id").as_int64())));
 }
 
-TEST_F(Endpoints, PaymentRequestCreateMatchesTheGuideSamples) {
+TEST_F(Endpoints, payment_request_create_matches_the_guide_samples) {
   auto guide = simtest::load_sample("guides/terminal/deferred/payment-request/index.json");
   auto body = create_request(
       R"({"customer":"CUS_abc","description":"Invoice for Damilola","due_date":"2021-05-18",
@@ -279,7 +279,7 @@ TEST_F(Endpoints, PaymentRequestCreateMatchesTheGuideSamples) {
   EXPECT_TRUE(body.at("data").at("invoice_number").is_null());
 }
 
-TEST_F(Endpoints, PaymentRequestFetchAndVerifyMatchTheSamples) {
+TEST_F(Endpoints, payment_request_fetch_and_verify_match_the_samples) {
   auto created = create_request(R"({"customer":"CUS_xwaj0txjryg393b","description":"a test invoice",
     "due_date":"2020-07-08","line_items":[{"name":"item 1","amount":20000}],"tax":[{"name":"VAT","amount":2000}]})")
                      .at("data")
@@ -309,7 +309,7 @@ TEST_F(Endpoints, PaymentRequestFetchAndVerifyMatchTheSamples) {
   EXPECT_EQ(client_->get("/paymentrequest/verify/PRQ_doesnotexist00").status, 404u);
 }
 
-TEST_F(Endpoints, PaymentRequestValidation) {
+TEST_F(Endpoints, payment_request_validation) {
   struct bad_case {
     const char* body;
     const char* code;
@@ -333,7 +333,7 @@ TEST_F(Endpoints, PaymentRequestValidation) {
   }
 }
 
-TEST_F(Endpoints, MissingOrWrongKeyIs401) {
+TEST_F(Endpoints, missing_or_wrong_key_is401) {
   simtest::http_client anonymous(sim_->port());
   for (const auto& target : {std::string("/terminal"), "/terminal/" + sim_->terminal_ids()[0],
                              std::string("/paymentrequest/1")}) {
@@ -352,7 +352,7 @@ TEST_F(Endpoints, MissingOrWrongKeyIs401) {
   EXPECT_EQ(wrong.get("/terminal").body.find(key), std::string::npos);
 }
 
-TEST_F(Endpoints, UnknownResourcesAre404) {
+TEST_F(Endpoints, unknown_resources_are404) {
   for (const auto& target :
        {"/terminal/NOPE1234", "/terminal/NOPE1234/presence", "/terminal/NOPE1234/event/x"}) {
     auto r = client_->get(target);
@@ -364,7 +364,7 @@ TEST_F(Endpoints, UnknownResourcesAre404) {
   EXPECT_EQ(client_->get("/no/such/route").status, 404u);
 }
 
-TEST_F(Endpoints, CursorPaginationWalksForwardAndBack) {
+TEST_F(Endpoints, cursor_pagination_walks_forward_and_back) {
   for (int i = 0; i < 4; ++i) sim_->add_terminal();
   auto expected = sim_->terminal_ids();  // 7 terminals
   ASSERT_EQ(expected.size(), 7u);
@@ -399,12 +399,12 @@ TEST_F(Endpoints, CursorPaginationWalksForwardAndBack) {
   EXPECT_EQ(client_->get("/terminal?perPage=abc").status, 400u);
 }
 
-TEST_F(Endpoints, KeepAliveReusesOneConnection) {
+TEST_F(Endpoints, keep_alive_reuses_one_connection) {
   for (int i = 0; i < 20; ++i) ASSERT_EQ(client_->get("/terminal").status, 200u);
   EXPECT_EQ(client_->connections_opened(), 1u);
 }
 
-TEST(RateLimit, AnswersWith429AndTheThreeHeaders) {
+TEST(RateLimit, answers_with429_and_the_three_headers) {
   paystack::sim::server_options o;
   o.secret_key = key;
   o.rate_limit = 3;

@@ -22,7 +22,7 @@ paystack::sim::server_options opts() {
   return o;
 }
 
-TEST(FaultSpec, Grammar) {
+TEST(FaultSpec, grammar) {
   std::optional<unsigned> times;
   auto p = detail::parse_fault_spec("status=503; times=2 ;delay_ms=5", &times);
   EXPECT_TRUE(p.error.empty());
@@ -41,7 +41,7 @@ TEST(FaultSpec, Grammar) {
   }
 }
 
-TEST(Util, Base64RoundTripAndQuery) {
+TEST(Util, base64_round_trip_and_query) {
   for (std::string s : {"", "a", "ab", "abc", "terminal:after:123"}) {
     EXPECT_EQ(detail::base64_decode(detail::base64_encode(s)), s);
   }
@@ -52,7 +52,7 @@ TEST(Util, Base64RoundTripAndQuery) {
   EXPECT_EQ(detail::percent_decode("%4"), "%4");
 }
 
-TEST(Hmac, MatchesAnIndependentImplementation) {
+TEST(Hmac, matches_an_independent_implementation) {
   EXPECT_EQ(detail::hmac_sha512_hex("sk_test_x", "{\"event\":\"x\"}"),
             simtest::hmac_sha512_hex("sk_test_x", "{\"event\":\"x\"}"));
   // RFC 4231 test case 2.
@@ -62,7 +62,7 @@ TEST(Hmac, MatchesAnIndependentImplementation) {
       "5f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
 }
 
-TEST(ProcessRaw, HandlesPipelinedRequestsWithoutSockets) {
+TEST(ProcessRaw, handles_pipelined_requests_without_sockets) {
   auto o = opts();
   detail::engine eng(o, {});
   std::string req =
@@ -76,7 +76,7 @@ TEST(ProcessRaw, HandlesPipelinedRequestsWithoutSockets) {
   EXPECT_EQ(eng.webhook_log().size(), 1u);
 }
 
-TEST(ProcessRaw, GarbageNeverThrows) {
+TEST(ProcessRaw, garbage_never_throws) {
   auto o = opts();
   detail::engine eng(o, {});
   for (std::string junk :
@@ -87,7 +87,7 @@ TEST(ProcessRaw, GarbageNeverThrows) {
   }
 }
 
-TEST(Engine, ImmediateDeliveryAndPaymentWithoutThreads) {
+TEST(Engine, immediate_delivery_and_payment_without_threads) {
   auto o = opts();
   detail::engine eng(o, {});
   auto call = [&](std::string method, std::string target, std::string body) {

@@ -50,7 +50,7 @@ class Faults : public ::testing::Test {
   std::string terminal_;
 };
 
-TEST_F(Faults, FiveHundredTwiceThenSuccess) {
+TEST_F(Faults, five_hundred_twice_then_success) {
   simtest::headers h{{"x-sim-fault", "status=503;times=2"}, {"x-sim-fault-id", "t1"}};
   auto r1 = client_->get("/terminal", h);
   auto r2 = client_->get("/terminal", h);
@@ -71,7 +71,7 @@ TEST_F(Faults, FiveHundredTwiceThenSuccess) {
   EXPECT_EQ(client_->get("/terminal", {{"x-sim-fault", "status=502"}}).status, 502u);
 }
 
-TEST_F(Faults, TooManyRequestsWithRetryAfterThenSuccess) {
+TEST_F(Faults, too_many_requests_with_retry_after_then_success) {
   simtest::headers h{{"x-sim-fault", "retry_after=1;times=1"}, {"x-sim-fault-id", "rl"}};
   auto r = client_->get("/terminal", h);
   EXPECT_EQ(r.status, 429u);
@@ -84,7 +84,7 @@ TEST_F(Faults, TooManyRequestsWithRetryAfterThenSuccess) {
   EXPECT_EQ(client_->get("/terminal", h).status, 200u);
 }
 
-TEST_F(Faults, PlansRegisteredThroughTheControlApi) {
+TEST_F(Faults, plans_registered_through_the_control_api) {
   auto r = client_->post("/_sim/faults", R"({"id":"plan-a","fault":"status=503","times":2})");
   ASSERT_EQ(r.status, 200u);
   simtest::headers h{{"x-sim-fault-id", "plan-a"}};
@@ -101,13 +101,13 @@ TEST_F(Faults, PlansRegisteredThroughTheControlApi) {
   EXPECT_THROW(sim_->add_fault("bad", "reset=sometimes", 1), std::invalid_argument);
 }
 
-TEST_F(Faults, MalformedSpecIs400) {
+TEST_F(Faults, malformed_spec_is400) {
   auto r = client_->get("/terminal", {{"x-sim-fault", "explode"}});
   EXPECT_EQ(r.status, 400u);
   EXPECT_NE(r.json().at("message").as_string().find("x-sim-fault"), json::string::npos);
 }
 
-TEST_F(Faults, Delay) {
+TEST_F(Faults, delay) {
   auto start = std::chrono::steady_clock::now();
   auto r = client_->get("/terminal", {{"x-sim-fault", "delay_ms=150"}});
   auto elapsed = std::chrono::steady_clock::now() - start;
@@ -115,7 +115,7 @@ TEST_F(Faults, Delay) {
   EXPECT_GE(elapsed, 150ms);
 }
 
-TEST_F(Faults, ResetBeforeReadDoesNotTouchState) {
+TEST_F(Faults, reset_before_read_does_not_touch_state) {
   auto before = name_now();
   auto res = simtest::raw_exchange(sim_->port(), raw_put_name("Changed", "reset=before_read"), 5s);
   EXPECT_TRUE(res.data.empty());
@@ -124,7 +124,7 @@ TEST_F(Faults, ResetBeforeReadDoesNotTouchState) {
   EXPECT_EQ(name_now(), before);
 }
 
-TEST_F(Faults, ResetAfterReadAppliesTheRequestButLosesTheAnswer) {
+TEST_F(Faults, reset_after_read_applies_the_request_but_loses_the_answer) {
   auto res = simtest::raw_exchange(sim_->port(), raw_put_name("Applied", "reset=after_read"), 5s);
   EXPECT_TRUE(res.data.empty());
   EXPECT_TRUE(res.reset || res.eof);
@@ -132,7 +132,7 @@ TEST_F(Faults, ResetAfterReadAppliesTheRequestButLosesTheAnswer) {
   EXPECT_EQ(name_now(), "Applied");
 }
 
-TEST_F(Faults, TruncatedBody) {
+TEST_F(Faults, truncated_body) {
   auto res =
       simtest::raw_exchange(sim_->port(), raw_get("/terminal", "x-sim-fault: truncate\r\n"), 5s);
   EXPECT_FALSE(res.timed_out);
@@ -147,7 +147,7 @@ TEST_F(Faults, TruncatedBody) {
   EXPECT_THROW(boost::json::parse(body), std::exception);
 }
 
-TEST_F(Faults, HtmlBadGateway) {
+TEST_F(Faults, html_bad_gateway) {
   auto r = client_->get("/terminal", {{"x-sim-fault", "html502"}});
   EXPECT_EQ(r.status, 502u);
   EXPECT_EQ(r.header("content-type"), "text/html");
@@ -156,7 +156,7 @@ TEST_F(Faults, HtmlBadGateway) {
   EXPECT_EQ(client_->get("/terminal").status, 200u);  // the connection survives
 }
 
-TEST_F(Faults, SlowTrickle) {
+TEST_F(Faults, slow_trickle) {
   auto res = simtest::raw_exchange(
       sim_->port(), raw_get("/terminal", "x-sim-fault: trickle_ms=2\r\nConnection: close\r\n"),
       10s);
@@ -168,7 +168,7 @@ TEST_F(Faults, SlowTrickle) {
   EXPECT_GE(res.arrivals.back() - res.arrivals.front(), 10ms);
 }
 
-TEST_F(Faults, FaultsApplyBeforeAuthentication) {
+TEST_F(Faults, faults_apply_before_authentication) {
   // Infrastructure failures come before the API sees the request.
   simtest::http_client anonymous(sim_->port());
   EXPECT_EQ(anonymous.get("/terminal", {{"x-sim-fault", "status=503"}}).status, 503u);

@@ -82,7 +82,7 @@ class Flow : public ::testing::Test {
   std::unique_ptr<simtest::http_client> client_;
 };
 
-TEST_F(Flow, TheWholeInPersonStory) {
+TEST_F(Flow, the_whole_in_person_story) {
   start();
   // Commission a debug device: it appears in the list with an 8-character terminal id.
   auto serial = sim_->device_serials().at(0);
@@ -183,7 +183,7 @@ TEST_F(Flow, TheWholeInPersonStory) {
   EXPECT_EQ(client_->get("/terminal").json().at("data").as_array().size(), 3u);
 }
 
-TEST_F(Flow, DeclineEmitsInvoicePaymentFailedThroughTheControlApi) {
+TEST_F(Flow, decline_emits_invoice_payment_failed_through_the_control_api) {
   start({.delivery = std::nullopt, .pay = std::nullopt});
   auto terminal = sim_->terminal_ids().at(0);
   auto pr = create(2500);
@@ -219,7 +219,7 @@ TEST_F(Flow, DeclineEmitsInvoicePaymentFailedThroughTheControlApi) {
   EXPECT_EQ(receiver_.wait_for(4, 5s).size(), 4u);
 }
 
-TEST_F(Flow, WebhooksAreRetriedOnNon2xx) {
+TEST_F(Flow, webhooks_are_retried_on_non2xx) {
   receiver_.script({500, 503});
   start({.delivery = std::nullopt, .pay = std::nullopt});
   create(100);
@@ -244,7 +244,7 @@ TEST_F(Flow, WebhooksAreRetriedOnNon2xx) {
   EXPECT_EQ(http_log[0].at("payload").at("event"), "paymentrequest.pending");
 }
 
-TEST_F(Flow, WebhooksGiveUpAfterTheLastAttempt) {
+TEST_F(Flow, webhooks_give_up_after_the_last_attempt) {
   receiver_.script({500, 500, 500, 500});
   start({.delivery = std::nullopt, .pay = std::nullopt, .attempts = 2});
   create(100);
@@ -256,7 +256,7 @@ TEST_F(Flow, WebhooksGiveUpAfterTheLastAttempt) {
   EXPECT_EQ(receiver_.all().size(), 2u);
 }
 
-TEST_F(Flow, AnUnreachableReceiverIsRecordedAsATransportError) {
+TEST_F(Flow, an_unreachable_receiver_is_recorded_as_a_transport_error) {
   paystack::sim::server_options o;
   o.secret_key = key;
   {
@@ -277,7 +277,7 @@ TEST_F(Flow, AnUnreachableReceiverIsRecordedAsATransportError) {
   EXPECT_FALSE(log[0].attempts[0].error.empty());
 }
 
-TEST_F(Flow, OfflineTerminalsGetTheirEventsWhenTheyComeBack) {
+TEST_F(Flow, offline_terminals_get_their_events_when_they_come_back) {
   start({.delivery = 0ms, .pay = std::nullopt});
   auto terminal = sim_->terminal_ids().at(0);
   ASSERT_EQ(sim_->set_presence(terminal, false, false), control_result::ok);
@@ -294,7 +294,7 @@ TEST_F(Flow, OfflineTerminalsGetTheirEventsWhenTheyComeBack) {
   EXPECT_TRUE(delivered(terminal, event));  // delivery delay 0: at once
 }
 
-TEST_F(Flow, ImmediateModeDeliversAndPaysBeforeThePushReturns) {
+TEST_F(Flow, immediate_mode_delivers_and_pays_before_the_push_returns) {
   start({.delivery = 0ms, .pay = 0ms});
   auto terminal = sim_->terminal_ids().at(0);
   auto pr = create(900);
@@ -308,7 +308,7 @@ TEST_F(Flow, ImmediateModeDeliversAndPaysBeforeThePushReturns) {
   EXPECT_EQ(receiver_.wait_for(3, 5s).size(), 3u);
 }
 
-TEST_F(Flow, HeldEventsWaitForTheControlApi) {
+TEST_F(Flow, held_events_wait_for_the_control_api) {
   start({.delivery = 10ms, .pay = std::nullopt});
   auto terminal = sim_->terminal_ids().at(0);
   ASSERT_EQ(sim_->set_presence(terminal, false, true), control_result::ok);  // nothing moves

@@ -31,7 +31,7 @@ bool have_curl() {
   return std::filesystem::exists("/usr/bin/curl");
 }
 
-TEST(Curl, PlainHttpClientSeesTheSameApi) {
+TEST(Curl, plain_http_client_sees_the_same_api) {
   if (!have_curl()) GTEST_SKIP() << "curl not installed";
   paystack::sim::server_options o;
   o.secret_key = "sk_test_curl_1";
@@ -71,7 +71,7 @@ TEST(Curl, PlainHttpClientSeesTheSameApi) {
   EXPECT_EQ(faulted, "502");
 }
 
-TEST(Executable, ServesAndStopsOnSigterm) {
+TEST(Executable, serves_and_stops_on_sigterm) {
   int out_pipe[2];
   ASSERT_EQ(pipe(out_pipe), 0);
   pid_t pid = fork();
@@ -114,7 +114,7 @@ TEST(Executable, ServesAndStopsOnSigterm) {
   EXPECT_NE(out.find("stopped"), std::string::npos) << out;
 }
 
-TEST(Options, DelayValuesAreMillisecondsUpToAnHourOrManual) {
+TEST(Options, delay_values_are_milliseconds_up_to_an_hour_or_manual) {
   std::optional<std::chrono::milliseconds> d = 5ms;
   EXPECT_TRUE(paystack::sim::parse_delay_option("0", d));
   EXPECT_EQ(d, 0ms);
@@ -129,7 +129,7 @@ TEST(Options, DelayValuesAreMillisecondsUpToAnHourOrManual) {
   }
 }
 
-TEST(Executable, RejectsBadFlags) {
+TEST(Executable, rejects_bad_flags) {
   auto out = run_capture(std::string(PAYSTACK_SIM_EXE) + " --port notaport 2>&1; echo rc=$?");
   EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
   // Delays past an hour would overflow the clock arithmetic: refused before anything starts.

@@ -42,7 +42,7 @@ class Robustness : public ::testing::Test {
   std::unique_ptr<paystack::sim::server> sim_;
 };
 
-TEST_F(Robustness, MalformedRequestLineIs400) {
+TEST_F(Robustness, malformed_request_line_is400) {
   for (const char* junk : {"HELLO\r\n\r\n", "GET\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
                            "\x01\x02\x03\x04 garbage \xff\r\n\r\n",
                            "POST /paymentrequest HTTP/1.1\r\nContent-Length: abc\r\n\r\n"}) {
@@ -53,7 +53,7 @@ TEST_F(Robustness, MalformedRequestLineIs400) {
   still_serving();
 }
 
-TEST_F(Robustness, HeaderLimits) {
+TEST_F(Robustness, header_limits) {
   std::string big =
       "GET /terminal HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n";
   EXPECT_EQ(status_of(simtest::raw_exchange(sim_->port(), big, 5s)), 431u);
@@ -64,7 +64,7 @@ TEST_F(Robustness, HeaderLimits) {
   still_serving();
 }
 
-TEST_F(Robustness, BodyLimit) {
+TEST_F(Robustness, body_limit) {
   std::string body(4096, 'x');
   std::string req = "POST /paymentrequest HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                     std::string(key) + "\r\nContent-Length: " + std::to_string(body.size()) +
@@ -73,7 +73,7 @@ TEST_F(Robustness, BodyLimit) {
   still_serving();
 }
 
-TEST_F(Robustness, MalformedJsonIs400) {
+TEST_F(Robustness, malformed_json_is400) {
   simtest::http_client c(sim_->port(), key);
   for (const char* body : {"{", "nul", "{\"customer\":", "[]", "\"str\"",
                            "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]"
@@ -84,14 +84,14 @@ TEST_F(Robustness, MalformedJsonIs400) {
   }
 }
 
-TEST_F(Robustness, IdleConnectionsAreClosed) {
+TEST_F(Robustness, idle_connections_are_closed) {
   auto r = simtest::raw_exchange(sim_->port(), "", 5s);
   EXPECT_FALSE(r.timed_out);
   EXPECT_TRUE(r.data.empty());
   EXPECT_LT(r.elapsed, 3s);
 }
 
-TEST_F(Robustness, SlowBodiesTimeOut) {
+TEST_F(Robustness, slow_bodies_time_out) {
   // Announces 100 bytes, sends 5: the read timeout ends the connection.
   std::string req =
       "POST /paymentrequest HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":";
@@ -100,7 +100,7 @@ TEST_F(Robustness, SlowBodiesTimeOut) {
   EXPECT_LT(r.elapsed, 3s);
 }
 
-TEST_F(Robustness, PipelinedRequestsAreAnsweredInOrder) {
+TEST_F(Robustness, pipelined_requests_are_answered_in_order) {
   std::string one = "GET /_sim/health HTTP/1.1\r\nHost: x\r\n\r\n";
   std::string last = "GET /terminal HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
   auto r = simtest::raw_exchange(sim_->port(), one + one + last, 5s);
@@ -114,7 +114,7 @@ TEST_F(Robustness, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_NE(r.data.find("401 Unauthorized"), std::string::npos);  // the last one had no key
 }
 
-TEST_F(Robustness, ManyConcurrentConnections) {
+TEST_F(Robustness, many_concurrent_connections) {
   constexpr int threads = 8;
   constexpr int clients_per_thread = 25;
   constexpr int requests_per_client = 10;

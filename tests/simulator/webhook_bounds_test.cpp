@@ -89,7 +89,7 @@ json::value stats(std::uint16_t port) {
   return c.get("/_sim/stats").json().at("data");
 }
 
-TEST(WebhookBounds, QueueForASilentReceiverIsCapped) {
+TEST(WebhookBounds, queue_for_a_silent_receiver_is_capped) {
   silent_receiver receiver;
   auto o = options();
   o.webhook_url = receiver.url();
@@ -121,7 +121,7 @@ TEST(WebhookBounds, QueueForASilentReceiverIsCapped) {
   EXPECT_EQ(sim.webhook_log().front().status, paystack::sim::webhook_status::pending);  // in flight
 }
 
-TEST(WebhookBounds, SilentReceiverTimesOut) {
+TEST(WebhookBounds, silent_receiver_times_out) {
   silent_receiver receiver;
   auto o = options();
   o.webhook_url = receiver.url();
@@ -140,7 +140,7 @@ TEST(WebhookBounds, SilentReceiverTimesOut) {
   EXPECT_EQ(log[0].attempts[0].error.rfind("read:", 0), 0u) << log[0].attempts[0].error;
 }
 
-TEST(WebhookBounds, LogIsReadInPages) {
+TEST(WebhookBounds, log_is_read_in_pages) {
   paystack::sim::server sim(options());
   sim.start();
   simtest::http_client api(sim.port(), key);
@@ -173,7 +173,7 @@ TEST(WebhookBounds, LogIsReadInPages) {
   }
 }
 
-TEST(WebhookBounds, LogIsBoundedInBytes) {
+TEST(WebhookBounds, log_is_bounded_in_bytes) {
   auto o = options();
   o.max_webhook_log_bytes = 16 * 1024;
   paystack::sim::server sim(o);
@@ -194,7 +194,7 @@ TEST(WebhookBounds, LogIsBoundedInBytes) {
   EXPECT_EQ(sim.webhook_log().size(), static_cast<std::size_t>(entries));
 }
 
-TEST(ConnectionBounds, OneSourceCannotHoldEverySlot) {
+TEST(ConnectionBounds, one_source_cannot_hold_every_slot) {
   auto o = options();
   o.max_connections_per_source = 3;
   paystack::sim::server sim(o);

@@ -7,7 +7,7 @@
 namespace paystack {
 namespace {
 
-TEST(event, wire_names_round_trip) {
+TEST(Event, wire_names_round_trip) {
   for (auto t : {event_type::invoice, event_type::transaction})
     EXPECT_EQ(parse_event_type(to_string(t)), t);
   for (auto a : {event_action::process, event_action::view, event_action::print})
@@ -19,7 +19,7 @@ TEST(event, wire_names_round_trip) {
   EXPECT_EQ(parse_event_action(""), std::nullopt);
 }
 
-TEST(event, only_the_four_documented_pairs) {
+TEST(Event, only_the_four_documented_pairs) {
   EXPECT_TRUE(is_valid_pair(event_type::invoice, event_action::process));
   EXPECT_TRUE(is_valid_pair(event_type::invoice, event_action::view));
   EXPECT_FALSE(is_valid_pair(event_type::invoice, event_action::print));
@@ -28,7 +28,7 @@ TEST(event, only_the_four_documented_pairs) {
   EXPECT_FALSE(is_valid_pair(event_type::transaction, event_action::view));
 }
 
-TEST(event, named_constructors) {
+TEST(Event, named_constructors) {
   auto e = terminal_event::process_invoice(7895939, "4634337895939");
   EXPECT_EQ(e.type(), event_type::invoice);
   EXPECT_EQ(e.action(), event_action::process);
@@ -40,7 +40,7 @@ TEST(event, named_constructors) {
   EXPECT_TRUE(p.reference().empty());
 }
 
-TEST(event, runtime_make_refuses_bad_combinations) {
+TEST(Event, runtime_make_refuses_bad_combinations) {
   EXPECT_TRUE(terminal_event::make(event_type::invoice, event_action::view, 1, "ref"));
   EXPECT_TRUE(terminal_event::make(event_type::transaction, event_action::process, 1, {}));
   auto bad_pair = terminal_event::make(event_type::invoice, event_action::print, 1, "ref");

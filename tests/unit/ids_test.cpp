@@ -10,12 +10,12 @@
 namespace paystack::detail {
 namespace {
 
-TEST(ids, limits_are_the_documented_ones) {
+TEST(Ids, limits_are_the_documented_ones) {
   EXPECT_EQ(max_id_length, 256u);
   EXPECT_EQ(max_cursor_length, 1024u);
 }
 
-TEST(ids, check_id_accepts_1_to_max_characters) {
+TEST(Ids, check_id_accepts_1_to_max_characters) {
   EXPECT_TRUE(id_ok("x"));
   EXPECT_TRUE(id_ok(std::string(max_id_length, 'x')));
   EXPECT_FALSE(id_ok(""));
@@ -26,7 +26,7 @@ TEST(ids, check_id_accepts_1_to_max_characters) {
             "event_id is longer than 256 characters");
 }
 
-TEST(ids, cursor_ok_up_to_max_characters) {
+TEST(Ids, cursor_ok_up_to_max_characters) {
   EXPECT_TRUE(cursor_ok(""));
   EXPECT_TRUE(cursor_ok(std::string(max_cursor_length, 'c')));
   EXPECT_FALSE(cursor_ok(std::string(max_cursor_length + 1, 'c')));

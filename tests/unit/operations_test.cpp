@@ -49,7 +49,7 @@ std::string class_name(retry_class c) {
   return c == retry_class::idempotent ? "idempotent" : "unsafe";
 }
 
-TEST(operations, table_matches_adr_0004) {
+TEST(Operations, table_matches_adr_0004) {
   const auto rows = read_adr_table();
   const auto table = operation_table();
   ASSERT_EQ(rows.size(), table.size());
@@ -62,11 +62,11 @@ TEST(operations, table_matches_adr_0004) {
   }
 }
 
-TEST(operations, rows_are_found_by_id) {
+TEST(Operations, rows_are_found_by_id) {
   for (const auto& op : operation_table()) EXPECT_EQ(&operation(op.id), &op);
 }
 
-TEST(operations, target_fills_the_arguments_in_order_and_encodes_them) {
+TEST(Operations, target_fills_the_arguments_in_order_and_encodes_them) {
   boost::asio::io_context io;
   auto shared = std::make_shared<core_shared>(io.get_executor());
   shared->ep.path_prefix = "/v1";

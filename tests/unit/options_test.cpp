@@ -8,9 +8,9 @@
 namespace paystack::test {
 namespace {
 
-class configuration : public client_fixture {};
+class Configuration : public client_fixture {};
 
-TEST_F(configuration, missing_key_fails_every_operation_without_sending) {
+TEST_F(Configuration, missing_key_fails_every_operation_without_sending) {
   env_guard g("PAYSTACK_SECRET_KEY", nullptr);
   client_options o;
   o.transport = fake;
@@ -22,7 +22,7 @@ TEST_F(configuration, missing_key_fails_every_operation_without_sending) {
   EXPECT_EQ(fake->request_count(), 0u);
 }
 
-TEST_F(configuration, key_and_base_url_from_environment) {
+TEST_F(Configuration, key_and_base_url_from_environment) {
   env_guard k("PAYSTACK_SECRET_KEY", "sk_test_fromenv");
   env_guard u("PAYSTACK_BASE_URL", "http://127.0.0.1:9/prefix");
   client_options o;
@@ -37,13 +37,13 @@ TEST_F(configuration, key_and_base_url_from_environment) {
   EXPECT_EQ(req.target, "/prefix/terminal/T/event/E");
 }
 
-TEST_F(configuration, explicit_options_win_over_environment) {
+TEST_F(Configuration, explicit_options_win_over_environment) {
   env_guard u("PAYSTACK_BASE_URL", "http://127.0.0.1:9");
   terminal_client c(io.get_executor(), options());
   EXPECT_EQ(c.base_url(), "https://api.paystack.co");
 }
 
-TEST_F(configuration, default_base_url_is_paystack) {
+TEST_F(Configuration, default_base_url_is_paystack) {
   env_guard u("PAYSTACK_BASE_URL", nullptr);
   client_options o = options();
   o.base_url.clear();
@@ -51,7 +51,7 @@ TEST_F(configuration, default_base_url_is_paystack) {
   EXPECT_EQ(c.base_url(), "https://api.paystack.co");
 }
 
-TEST_F(configuration, plain_http_refused_for_remote_hosts) {
+TEST_F(Configuration, plain_http_refused_for_remote_hosts) {
   client_options o = options();
   o.base_url = "http://api.paystack.co";
   terminal_client c(io.get_executor(), o);
@@ -65,7 +65,7 @@ TEST_F(configuration, plain_http_refused_for_remote_hosts) {
   EXPECT_FALSE(opted_in.configuration_error());
 }
 
-TEST_F(configuration, invalid_base_urls) {
+TEST_F(Configuration, invalid_base_urls) {
   for (const char* url : {"ftp://x", "not a url", "https://user:pw@api.paystack.co",
                           "https://api.paystack.co/?q=1", "https://"}) {
     client_options o = options();
@@ -75,7 +75,7 @@ TEST_F(configuration, invalid_base_urls) {
   }
 }
 
-TEST_F(configuration, key_with_newline_is_refused_and_not_echoed) {
+TEST_F(Configuration, key_with_newline_is_refused_and_not_echoed) {
   client_options o = options();
   o.secret_key = "sk_test_abc\r\nX-Injected: 1";
   terminal_client c(io.get_executor(), o);
@@ -85,7 +85,7 @@ TEST_F(configuration, key_with_newline_is_refused_and_not_echoed) {
   EXPECT_EQ(ec.message().find("sk_test_abc"), std::string::npos);
 }
 
-TEST(endpoint, loopback_detection) {
+TEST(Endpoint, loopback_detection) {
   EXPECT_TRUE(detail::is_loopback_host("127.0.0.1"));
   EXPECT_TRUE(detail::is_loopback_host("127.1.2.3"));
   EXPECT_TRUE(detail::is_loopback_host("127.255.255.255"));
@@ -98,7 +98,7 @@ TEST(endpoint, loopback_detection) {
 
 // Loopback is an IP literal, not a name that looks like one: these go to the resolver, which
 // may answer anything (a hosts file, a DNS server), so plain http to them is refused.
-TEST(endpoint, names_that_look_like_loopback_are_not_loopback) {
+TEST(Endpoint, names_that_look_like_loopback_are_not_loopback) {
   for (const char* host : {"127.0.0.256", "127.0.0.1.", "127.1", "0x7f.0.0.1", "127.000.000.001",
                            "localhost", "localhost.", "::ffff:127.0.0.1", "1.2.3.4"}) {
     EXPECT_FALSE(detail::is_loopback_host(host)) << host;
@@ -115,7 +115,7 @@ TEST(endpoint, names_that_look_like_loopback_are_not_loopback) {
 
 // Boost.URL 1.81 reads "http://127.0.0.1.nip.io:8080" as host 127.0.0.1 with the path
 // ".nip.io:8080": a path that does not start with '/' after a host is refused.
-TEST(endpoint, path_not_starting_with_a_slash_is_refused) {
+TEST(Endpoint, path_not_starting_with_a_slash_is_refused) {
   for (const char* url :
        {"http://127.0.0.1.nip.io:8080", "http://127.0.0.1.nip.io",
         "https://127.0.0.1.example.com/v1", "http://127.0.0.1:8080foo", "http://127.0.0.1%2f/",
@@ -139,7 +139,7 @@ TEST(endpoint, path_not_starting_with_a_slash_is_refused) {
   EXPECT_FALSE(ep.loopback);
 }
 
-TEST(endpoint, parses_ports_prefix_and_ipv6) {
+TEST(Endpoint, parses_ports_prefix_and_ipv6) {
   detail::endpoint ep;
   std::string why;
   ASSERT_FALSE(detail::parse_endpoint("https://api.paystack.co", false, ep, why));
@@ -155,7 +155,7 @@ TEST(endpoint, parses_ports_prefix_and_ipv6) {
   EXPECT_EQ(ep.host_header, "api.paystack.co:8443");
 }
 
-TEST(error_codes, have_messages_and_category) {
+TEST(ErrorCodes, have_messages_and_category) {
   boost::system::error_code ec = error::bad_response;
   EXPECT_STREQ(ec.category().name(), "paystack");
   EXPECT_FALSE(ec.message().empty());

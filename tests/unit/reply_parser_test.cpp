@@ -55,7 +55,7 @@ constexpr std::string_view nginx_reply =
     "\r\n"
     "{\"status\":true }";
 
-TEST(reply_parser, content_length_reply_in_one_piece_and_byte_by_byte) {
+TEST(ReplyParser, content_length_reply_in_one_piece_and_byte_by_byte) {
   for (std::size_t step : {0u, 1u, 2u, 7u, 64u}) {
     auto r = feed(nginx_reply, step);
     ASSERT_EQ(r.result, reply_parser::result::done) << "step " << step << ": " << r.ec.message();
@@ -70,7 +70,7 @@ TEST(reply_parser, content_length_reply_in_one_piece_and_byte_by_byte) {
   }
 }
 
-TEST(reply_parser, chunked_body_with_extensions_and_trailers) {
+TEST(ReplyParser, chunked_body_with_extensions_and_trailers) {
   const std::string wire =
       "HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\nContent-Length: 999\r\n\r\n"
       "5;name=value\r\nhello\r\n"
@@ -85,7 +85,7 @@ TEST(reply_parser, chunked_body_with_extensions_and_trailers) {
   }
 }
 
-TEST(reply_parser, body_until_close_is_complete_only_at_the_close) {
+TEST(ReplyParser, body_until_close_is_complete_only_at_the_close) {
   const std::string wire = "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n<html>oops";
   auto open = feed(wire);
   EXPECT_EQ(open.result, reply_parser::result::need_more);
@@ -95,14 +95,14 @@ TEST(reply_parser, body_until_close_is_complete_only_at_the_close) {
   EXPECT_FALSE(closed.keep_alive);
 }
 
-TEST(reply_parser, truncated_reply_is_not_complete_at_the_close) {
+TEST(ReplyParser, truncated_reply_is_not_complete_at_the_close) {
   auto r = feed("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n12345", 0, true);
   EXPECT_EQ(r.result, reply_parser::result::need_more);
   auto head_only = feed("HTTP/1.1 200 OK\r\nContent-Le", 0, true);
   EXPECT_EQ(head_only.result, reply_parser::result::need_more);
 }
 
-TEST(reply_parser, interim_replies_are_skipped) {
+TEST(ReplyParser, interim_replies_are_skipped) {
   auto r = feed(
       "HTTP/1.1 100 Continue\r\n\r\n"
       "HTTP/1.1 103 Early Hints\r\nContent-Type: text/plain\r\n\r\n"
@@ -114,7 +114,7 @@ TEST(reply_parser, interim_replies_are_skipped) {
   EXPECT_EQ(r.reply.header("content-type"), "");  // the interim reply's header is dropped
 }
 
-TEST(reply_parser, no_body_for_204_and_304) {
+TEST(ReplyParser, no_body_for_204_and_304) {
   for (auto wire : {"HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",
                     "HTTP/1.1 304 Not Modified\r\n\r\n"}) {
     auto r = feed(wire);
@@ -123,7 +123,7 @@ TEST(reply_parser, no_body_for_204_and_304) {
   }
 }
 
-TEST(reply_parser, keep_alive_follows_version_and_connection) {
+TEST(ReplyParser, keep_alive_follows_version_and_connection) {
   EXPECT_FALSE(
       feed("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").keep_alive);
   EXPECT_FALSE(feed("HTTP/1.1 200 OK\r\nconnection: Upgrade, CLOSE\r\nContent-Length: 0\r\n\r\n")
@@ -134,13 +134,13 @@ TEST(reply_parser, keep_alive_follows_version_and_connection) {
   EXPECT_TRUE(feed("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").keep_alive);
 }
 
-TEST(reply_parser, bytes_after_the_reply_are_left_unconsumed) {
+TEST(ReplyParser, bytes_after_the_reply_are_left_unconsumed) {
   auto r = feed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n");
   ASSERT_EQ(r.result, reply_parser::result::done);
   EXPECT_EQ(r.left_over, 17u);
 }
 
-TEST(reply_parser, malformed_replies_are_bad_responses) {
+TEST(ReplyParser, malformed_replies_are_bad_responses) {
   for (auto wire : {
            "HTTP/2 200 OK\r\n\r\n",
            "HTTP/1.1 20 OK\r\n\r\n",
@@ -165,7 +165,7 @@ TEST(reply_parser, malformed_replies_are_bad_responses) {
   }
 }
 
-TEST(reply_parser, limits_are_enforced_before_buffering_everything) {
+TEST(ReplyParser, limits_are_enforced_before_buffering_everything) {
   const std::string big_head = "HTTP/1.1 200 OK\r\nX-Pad: " + std::string(300, 'a') + "\r\n\r\n";
   auto head = feed(big_head, 0, false, 256);
   EXPECT_EQ(head.ec, error::response_too_large);

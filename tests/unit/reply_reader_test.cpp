@@ -36,7 +36,7 @@ std::string wrap(std::string_view data) {
   return std::string(R"({"status":true,"message":"ok","data":)") + std::string(data) + "}";
 }
 
-TEST(reply_reader, streams_a_terminal_into_the_model) {
+TEST(ReplyReader, streams_a_terminal_into_the_model) {
   auto r = read<terminal>(wrap(terminal_json));
   ASSERT_FALSE(r.ec) << r.detail;
   EXPECT_TRUE(r.env.status);
@@ -51,7 +51,7 @@ TEST(reply_reader, streams_a_terminal_into_the_model) {
   EXPECT_EQ(r.value.name, "Front");
 }
 
-TEST(reply_reader, escaped_strings_and_keys_are_unescaped) {
+TEST(ReplyReader, escaped_strings_and_keys_are_unescaped) {
   // Escapes make the parser hand strings over in pieces.
   auto r = read<terminal>(
       R"({"st\u0061tus":true,"message":"caf\u00e9 \"quoted\" \\ \/","data":)"
@@ -64,7 +64,7 @@ TEST(reply_reader, escaped_strings_and_keys_are_unescaped) {
   EXPECT_EQ(r.env.data_error, "");
 }
 
-TEST(reply_reader, the_first_problem_in_member_order_is_reported_with_its_path) {
+TEST(ReplyReader, the_first_problem_in_member_order_is_reported_with_its_path) {
   // terminal_id (4th member) is wrong, id (1st) is missing: the 1st wins, as a reader of the
   // document would say.
   auto r = read<terminal>(wrap(R"({"terminal_id":5,"integration":1,"domain":"d","status":"s"})"));
@@ -83,7 +83,7 @@ TEST(reply_reader, the_first_problem_in_member_order_is_reported_with_its_path) 
             "data.available: expected a boolean");
 }
 
-TEST(reply_reader, a_repeated_key_takes_its_last_value) {
+TEST(ReplyReader, a_repeated_key_takes_its_last_value) {
   auto r = read<event_status>(
       R"({"status":false,"status":true,"data":{"delivered":"no"},"data":{"delivered":true}})");
   ASSERT_FALSE(r.ec) << r.detail;
@@ -95,7 +95,7 @@ TEST(reply_reader, a_repeated_key_takes_its_last_value) {
   EXPECT_TRUE(list.value.empty());
 }
 
-TEST(reply_reader, envelope_members_and_cursor_spellings) {
+TEST(ReplyReader, envelope_members_and_cursor_spellings) {
   auto r = read<empty>(
       R"({"status":false,"message":"Bad","type":"validation_error","data":{"code":"INVALID_PUSH_ID",)"
       R"("deep":[{"code":"no"}]},"meta":{"next":12,"previous":"null","per_page":"25",)"
@@ -110,7 +110,7 @@ TEST(reply_reader, envelope_members_and_cursor_spellings) {
   EXPECT_EQ(r.env.next_step, "Retry");
 }
 
-TEST(reply_reader, bodies_that_are_not_envelopes_are_refused_with_a_reason) {
+TEST(ReplyReader, bodies_that_are_not_envelopes_are_refused_with_a_reason) {
   EXPECT_EQ(read<terminal>("").detail, "empty reply body");
   EXPECT_EQ(read<terminal>("[1]").detail, "reply body is not a JSON object");
   EXPECT_EQ(read<terminal>("\"s\"").detail, "reply body is not a JSON object");
@@ -119,7 +119,7 @@ TEST(reply_reader, bodies_that_are_not_envelopes_are_refused_with_a_reason) {
   EXPECT_NE(read<terminal>(R"({"status":true,)").detail.find("not JSON"), std::string::npos);
 }
 
-TEST(reply_reader, a_payment_request_is_kept_as_a_document_and_read_from_it) {
+TEST(ReplyReader, a_payment_request_is_kept_as_a_document_and_read_from_it) {
   auto r = read<payment_request>(wrap(
       R"({"id":7,"request_code":"PRQ_1","status":"pending","amount":"2000",)"
       R"("customer":{"id":9,"customer_code":"CUS_1"},"line_items":[{"name":"a","amount":1}]})"));
@@ -132,7 +132,7 @@ TEST(reply_reader, a_payment_request_is_kept_as_a_document_and_read_from_it) {
   ASSERT_EQ(r.value.line_items.size(), 1u);
 }
 
-TEST(reply_reader, agrees_with_the_reference_on_every_official_sample) {
+TEST(ReplyReader, agrees_with_the_reference_on_every_official_sample) {
   int bodies = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(PAYSTACK_SAMPLES_DIR)) {
     if (entry.path().filename() != "response.json") continue;
@@ -148,7 +148,7 @@ TEST(reply_reader, agrees_with_the_reference_on_every_official_sample) {
   EXPECT_GT(bodies, 20);
 }
 
-TEST(reply_reader, agrees_with_the_reference_on_corner_cases) {
+TEST(ReplyReader, agrees_with_the_reference_on_corner_cases) {
   const std::string t(terminal_json);
   const char* bodies[] = {
       R"({"status":true})",

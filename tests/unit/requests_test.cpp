@@ -9,7 +9,7 @@ namespace {
 
 namespace json = boost::json;
 
-class requests : public client_fixture {
+class Requests : public client_fixture {
  protected:
   http_request only_request() {
     auto r = fake->requests();
@@ -28,7 +28,7 @@ void expect_standard_headers(const http_request& r, bool has_body) {
     EXPECT_EQ(r.header("Content-Type"), "");
 }
 
-TEST_F(requests, commission_posts_serial_number) {
+TEST_F(Requests, commission_posts_serial_number) {
   fake->push(json_reply(200, R"({"status":true,"message":"Device commissioned"})"));
   auto [ec, r] = finish(client->async_commission_terminal("033301504100A563877", token));
   EXPECT_FALSE(ec);
@@ -39,7 +39,7 @@ TEST_F(requests, commission_posts_serial_number) {
   EXPECT_EQ(json::parse(req.body), json::parse(R"({"serial_number":"033301504100A563877"})"));
 }
 
-TEST_F(requests, decommission_posts_serial_number) {
+TEST_F(Requests, decommission_posts_serial_number) {
   fake->push(json_reply(200, sample_body("api/terminal/decommission", "200")));
   auto [ec, r] = finish(client->async_decommission_terminal("SN-1", token));
   EXPECT_FALSE(ec);
@@ -50,7 +50,7 @@ TEST_F(requests, decommission_posts_serial_number) {
   EXPECT_TRUE(r.ok());
 }
 
-TEST_F(requests, fetch_event_status_path) {
+TEST_F(Requests, fetch_event_status_path) {
   fake->push(json_reply(200, sample_body("api/terminal/event-status", "200")));
   auto [ec, r] =
       finish(client->async_fetch_event_status("2872S934", "616d721e8c5cd40a0cdd54a6", token));
@@ -62,28 +62,28 @@ TEST_F(requests, fetch_event_status_path) {
   EXPECT_TRUE(req.body.empty());
 }
 
-TEST_F(requests, fetch_terminal_path) {
+TEST_F(Requests, fetch_terminal_path) {
   fake->push(json_reply(200, sample_body("api/terminal/fetch", "200")));
   auto [ec, r] = finish(client->async_fetch_terminal("2872S934", token));
   EXPECT_FALSE(ec);
   EXPECT_EQ(only_request().target, "/terminal/2872S934");
 }
 
-TEST_F(requests, fetch_terminal_status_path) {
+TEST_F(Requests, fetch_terminal_status_path) {
   fake->push(json_reply(200, sample_body("api/terminal/terminal-status", "200")));
   auto [ec, r] = finish(client->async_fetch_terminal_status("2872S934", token));
   EXPECT_FALSE(ec);
   EXPECT_EQ(only_request().target, "/terminal/2872S934/presence");
 }
 
-TEST_F(requests, list_first_page_has_no_cursor) {
+TEST_F(Requests, list_first_page_has_no_cursor) {
   fake->push(json_reply(200, sample_body("api/terminal/list", "200")));
   auto [ec, r] = finish(client->async_list_terminals({}, token));
   EXPECT_FALSE(ec);
   EXPECT_EQ(only_request().target, "/terminal");
 }
 
-TEST_F(requests, list_sends_per_page_and_encoded_cursor) {
+TEST_F(Requests, list_sends_per_page_and_encoded_cursor) {
   fake->push(json_reply(200, sample_body("api/terminal/list", "200")));
   list_terminals_params p;
   p.per_page = 25;
@@ -93,7 +93,7 @@ TEST_F(requests, list_sends_per_page_and_encoded_cursor) {
   EXPECT_EQ(only_request().target, "/terminal?perPage=25&next=dW5kZWZpbmVkOjQwOTczNTgxNTg%3D");
 }
 
-TEST_F(requests, list_previous_cursor) {
+TEST_F(Requests, list_previous_cursor) {
   fake->push(json_reply(200, sample_body("api/terminal/list", "200")));
   list_terminals_params p;
   p.previous = "a&b=c";
@@ -102,7 +102,7 @@ TEST_F(requests, list_previous_cursor) {
   EXPECT_EQ(only_request().target, "/terminal?previous=a%26b%3Dc");
 }
 
-TEST_F(requests, send_invoice_event_body_types) {
+TEST_F(Requests, send_invoice_event_body_types) {
   fake->push(json_reply(200, sample_body("api/terminal/send-event", "200")));
   auto [ec, r] = finish(client->async_send_event(
       "2872S934", terminal_event::process_invoice(7895939, "4634337895939"), token));
@@ -118,7 +118,7 @@ TEST_F(requests, send_invoice_event_body_types) {
   EXPECT_TRUE(body.at("data").at("reference").is_string());  // string on the wire
 }
 
-TEST_F(requests, send_transaction_event_has_no_reference) {
+TEST_F(Requests, send_transaction_event_has_no_reference) {
   fake->push(json_reply(200, sample_body("api/terminal/send-event", "200")));
   auto [ec, r] =
       finish(client->async_send_event("T1", terminal_event::print_transaction(42), token));
@@ -127,7 +127,7 @@ TEST_F(requests, send_transaction_event_has_no_reference) {
             json::parse(R"({"type":"transaction","action":"print","data":{"id":42}})"));
 }
 
-TEST_F(requests, update_puts_only_given_fields) {
+TEST_F(Requests, update_puts_only_given_fields) {
   fake->push(json_reply(200, sample_body("api/terminal/update", "200")));
   update_terminal_params p;
   p.address = "Somewhere on earth";
@@ -140,7 +140,7 @@ TEST_F(requests, update_puts_only_given_fields) {
   EXPECT_TRUE(r.ok());
 }
 
-TEST_F(requests, hostile_terminal_id_stays_one_segment) {
+TEST_F(Requests, hostile_terminal_id_stays_one_segment) {
   fake->push(json_reply(404, R"({"status":false,"message":"Entity not found"})"));
   auto [ec, r] = finish(client->async_fetch_terminal("../x?y", token));
   EXPECT_FALSE(ec);
@@ -149,7 +149,7 @@ TEST_F(requests, hostile_terminal_id_stays_one_segment) {
   EXPECT_FALSE(r.ok());
 }
 
-TEST_F(requests, dot_segments_are_encoded_so_no_normalisation_can_remove_them) {
+TEST_F(Requests, dot_segments_are_encoded_so_no_normalisation_can_remove_them) {
   for (int i = 0; i < 3; ++i) {
     fake->push(json_reply(404, R"({"status":false,"message":"Terminal not found"})"));
   }
@@ -163,14 +163,14 @@ TEST_F(requests, dot_segments_are_encoded_so_no_normalisation_can_remove_them) {
   EXPECT_EQ(reqs[2].target, "/terminal/T/event/%2E%2E");
 }
 
-TEST_F(requests, encodes_spaces_unicode_and_hash) {
+TEST_F(Requests, encodes_spaces_unicode_and_hash) {
   fake->push(json_reply(200, sample_body("api/terminal/event-status", "200")));
   auto [ec, r] = finish(client->async_fetch_event_status("a b#c", "\xC3\xA9/..", token));
   EXPECT_FALSE(ec);
   EXPECT_EQ(only_request().target, "/terminal/a%20b%23c/event/%C3%A9%2F..");
 }
 
-TEST_F(requests, base_url_path_prefix_is_kept) {
+TEST_F(Requests, base_url_path_prefix_is_kept) {
   client_options o = options();
   o.base_url = "http://127.0.0.1:8080/v1/";
   terminal_client c(io.get_executor(), o);
@@ -180,7 +180,7 @@ TEST_F(requests, base_url_path_prefix_is_kept) {
   EXPECT_EQ(only_request().target, "/v1/terminal/2872S934");
 }
 
-TEST_F(requests, user_agent_suffix_is_appended) {
+TEST_F(Requests, user_agent_suffix_is_appended) {
   client_options o = options();
   o.user_agent_suffix = "pos-backoffice/2.3";
   terminal_client c(io.get_executor(), o);
@@ -193,7 +193,7 @@ TEST_F(requests, user_agent_suffix_is_appended) {
 
 // ---- refused before sending ---------------------------------------------------------------
 
-TEST_F(requests, empty_ids_are_refused_before_sending) {
+TEST_F(Requests, empty_ids_are_refused_before_sending) {
   auto [e1, r1] = finish(client->async_fetch_terminal("", token));
   EXPECT_EQ(e1, error::invalid_argument);
   EXPECT_EQ(r1.status_code, 0u);
@@ -217,7 +217,7 @@ TEST_F(requests, empty_ids_are_refused_before_sending) {
   EXPECT_EQ(fake->request_count(), 0u);
 }
 
-TEST_F(requests, payment_request_create_body_and_refusals) {
+TEST_F(Requests, payment_request_create_body_and_refusals) {
   payment_request_client prc(*client);
   create_payment_request_params p;
   p.customer = "CUS_xwaj0txjryg393b";
@@ -251,7 +251,7 @@ TEST_F(requests, payment_request_create_body_and_refusals) {
   EXPECT_EQ(fake->request_count(), 1u);
 }
 
-TEST_F(requests, payment_request_verify_and_fetch_paths) {
+TEST_F(Requests, payment_request_verify_and_fetch_paths) {
   payment_request_client prc(*client);
   fake->push(json_reply(404, R"({"status":false,"message":"Payment request not found"})"));
   fake->push(json_reply(404, R"({"status":false,"message":"Payment request not found"})"));

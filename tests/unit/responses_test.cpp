@@ -6,9 +6,9 @@
 namespace paystack::test {
 namespace {
 
-class responses : public client_fixture {};
+class Responses : public client_fixture {};
 
-TEST_F(responses, fetch_sample_fills_every_field) {
+TEST_F(Responses, fetch_sample_fills_every_field) {
   const auto body = sample_body("api/terminal/fetch", "200");
   fake->push(json_reply(200, body));
   auto [ec, r] = finish(client->async_fetch_terminal("2872S934", token));
@@ -30,7 +30,7 @@ TEST_F(responses, fetch_sample_fills_every_field) {
   EXPECT_EQ(r.headers.content_type, "application/json");
 }
 
-TEST_F(responses, list_sample_with_meta) {
+TEST_F(Responses, list_sample_with_meta) {
   fake->push(json_reply(200, sample_body("api/terminal/list", "200")));
   auto [ec, r] = finish(client->async_list_terminals({}, token));
   ASSERT_FALSE(ec) << r.error_detail;
@@ -42,7 +42,7 @@ TEST_F(responses, list_sample_with_meta) {
   EXPECT_EQ(r.meta.per_page, 1);
 }
 
-TEST_F(responses, presence_event_status_and_ack_samples) {
+TEST_F(Responses, presence_event_status_and_ack_samples) {
   fake->push(json_reply(200, sample_body("api/terminal/terminal-status", "200")));
   fake->push(json_reply(200, sample_body("api/terminal/event-status", "200")));
   fake->push(json_reply(200, sample_body("api/terminal/send-event", "200")));
@@ -60,7 +60,7 @@ TEST_F(responses, presence_event_status_and_ack_samples) {
   EXPECT_EQ(ack.message, "Event sent to Terminal");
 }
 
-TEST_F(responses, commission_already_commissioned_is_200_but_not_ok) {
+TEST_F(Responses, commission_already_commissioned_is_200_but_not_ok) {
   fake->push(json_reply(200, sample_body("api/terminal/commission", "200")));
   auto [ec, r] = finish(client->async_commission_terminal("SN", token));
   EXPECT_FALSE(ec);
@@ -71,7 +71,7 @@ TEST_F(responses, commission_already_commissioned_is_200_but_not_ok) {
   EXPECT_FALSE(r.data.has_value());
 }
 
-TEST_F(responses, not_found_samples_are_data_not_errors) {
+TEST_F(Responses, not_found_samples_are_data_not_errors) {
   for (const char* dir : {"api/terminal/commission", "api/terminal/decommission"}) {
     fake->push(json_reply(404, sample_body(dir, "404")));
     auto [ec, r] = finish(client->async_decommission_terminal("SN", token));
@@ -87,7 +87,7 @@ TEST_F(responses, not_found_samples_are_data_not_errors) {
   EXPECT_EQ(r.message, "Invoice not found");
 }
 
-TEST_F(responses, invalid_push_id_code_comes_from_data) {
+TEST_F(Responses, invalid_push_id_code_comes_from_data) {
   fake->push(json_reply(400, sample_body("api/terminal/event-status", "400")));
   auto [ec, r] = finish(client->async_fetch_event_status("T", "nope", token));
   EXPECT_FALSE(ec);
@@ -96,7 +96,7 @@ TEST_F(responses, invalid_push_id_code_comes_from_data) {
   EXPECT_EQ(r.message, "The push notification ID provided is invalid");
 }
 
-TEST_F(responses, error_envelope_type_code_next_step_and_rate_headers) {
+TEST_F(Responses, error_envelope_type_code_next_step_and_rate_headers) {
   fake->push(json_reply(
       429,
       R"({"status":false,"message":"Rate limit exceeded!","meta":{"nextStep":"Wait a few minutes and try the API call again"},"type":"api_error","code":"rate_limited"})",
@@ -113,7 +113,7 @@ TEST_F(responses, error_envelope_type_code_next_step_and_rate_headers) {
   EXPECT_EQ(r.headers.rate_limit_reset, 60);
 }
 
-TEST_F(responses, snake_case_next_step_and_string_null_cursor_are_accepted) {
+TEST_F(Responses, snake_case_next_step_and_string_null_cursor_are_accepted) {
   fake->push(json_reply(200, R"({"status":true,"message":"ok","data":[],
       "meta":{"next":"abc","previous":"null","per_page":"50","next_step":"x"}})"));
   auto [ec, r] = finish(client->async_list_terminals({}, token));
@@ -124,7 +124,7 @@ TEST_F(responses, snake_case_next_step_and_string_null_cursor_are_accepted) {
   EXPECT_EQ(r.next_step, "x");
 }
 
-TEST_F(responses, page_number_meta_in_both_spellings) {
+TEST_F(Responses, page_number_meta_in_both_spellings) {
   fake->push(json_reply(200, R"({"status":true,"message":"ok","data":[],
       "meta":{"total":7,"skipped":5,"perPage":5,"page":2,"pageCount":2}})"));
   fake->push(json_reply(200, R"({"status":true,"message":"ok","data":[],
@@ -144,7 +144,7 @@ TEST_F(responses, page_number_meta_in_both_spellings) {
   EXPECT_EQ(r2.meta.page, std::nullopt);
 }
 
-TEST_F(responses, unknown_fields_are_ignored_split_code_read) {
+TEST_F(Responses, unknown_fields_are_ignored_split_code_read) {
   fake->push(json_reply(200, R"({"status":true,"message":"ok","extra":{"a":1},"data":{
       "id":1,"serial_number":null,"device_make":"PAX","terminal_id":"Z0R4orOU","integration":9,
       "domain":"test","name":null,"address":"Lagos","status":"active","split_code":"SPL_1",
@@ -163,9 +163,9 @@ struct bad_case {
   const char* detail_part;
 };
 
-class bad_replies : public client_fixture, public ::testing::WithParamInterface<bad_case> {};
+class BadReplies : public client_fixture, public ::testing::WithParamInterface<bad_case> {};
 
-TEST_P(bad_replies, become_bad_response_with_raw_body_kept) {
+TEST_P(BadReplies, become_bad_response_with_raw_body_kept) {
   const auto& c = GetParam();
   fake->push(json_reply(c.status, c.body));
   auto [ec, r] = finish(
@@ -178,7 +178,7 @@ TEST_P(bad_replies, become_bad_response_with_raw_body_kept) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    table, bad_replies,
+    Table, BadReplies,
     ::testing::Values(
         bad_case{"html", 502, "<html><body>502 Bad Gateway</body></html>", "not JSON"},
         bad_case{"empty", 200, "", "empty"}, bad_case{"array", 200, "[1,2]", "not a JSON object"},
@@ -196,7 +196,7 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"truncated", 200, R"({"status":true,"message":"ok","data":{"id":1)", "not JSON"}),
     [](const auto& test_case) { return std::string(test_case.param.name); });
 
-TEST_F(responses, list_item_with_wrong_type_names_its_index) {
+TEST_F(Responses, list_item_with_wrong_type_names_its_index) {
   fake->push(json_reply(200, R"({"status":true,"message":"ok","data":[
       {"id":1,"terminal_id":"A","integration":1,"domain":"x","status":"active"},
       {"id":2,"terminal_id":7,"integration":1,"domain":"x","status":"active"}]})"));
@@ -205,7 +205,7 @@ TEST_F(responses, list_item_with_wrong_type_names_its_index) {
   EXPECT_NE(r.error_detail.find("data[1].terminal_id"), std::string::npos) << r.error_detail;
 }
 
-TEST(status_table, ok_only_for_2xx_with_status_true) {
+TEST(StatusTable, ok_only_for_2xx_with_status_true) {
   struct row {
     unsigned code;
     bool status;

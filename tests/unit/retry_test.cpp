@@ -39,9 +39,9 @@ struct decision_case {
   bool retry;
 };
 
-class decision : public ::testing::TestWithParam<decision_case> {};
+class Decision : public ::testing::TestWithParam<decision_case> {};
 
-TEST_P(decision, table) {
+TEST_P(Decision, table) {
   const auto& c = GetParam();
   retry_policy p;
   p.jitter = false;
@@ -57,7 +57,7 @@ const boost::system::error_code conn = error::connection_failed;
 const boost::system::error_code tmo = error::timeout;
 
 INSTANTIATE_TEST_SUITE_P(
-    table, decision,
+    Table, Decision,
     ::testing::Values(
         decision_case{"get_503", idem, {}, reply_with(503), true},
         decision_case{"get_500", idem, {}, reply_with(500), true},
@@ -81,7 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
         decision_case{"post_timeout_before_send", unsafe, tmo, failed(false, false), true}),
     [](const auto& test_case) { return std::string(test_case.param.name); });
 
-TEST(retry_delay, exponential_capped_without_jitter) {
+TEST(RetryDelay, exponential_capped_without_jitter) {
   retry_policy p;
   p.jitter = false;
   p.max_attempts = 10;
@@ -96,7 +96,7 @@ TEST(retry_delay, exponential_capped_without_jitter) {
   EXPECT_EQ(delays, (std::vector<long>{100, 200, 400, 500, 500}));
 }
 
-TEST(retry_delay, jitter_stays_within_backoff) {
+TEST(RetryDelay, jitter_stays_within_backoff) {
   retry_policy p;
   p.initial_backoff = 1000ms;
   const auto now = clock::now();
@@ -108,7 +108,7 @@ TEST(retry_delay, jitter_stays_within_backoff) {
   EXPECT_EQ(hi.delay, 1000ms);
 }
 
-TEST(retry_delay, retry_after_and_rate_limit_reset_are_honoured) {
+TEST(RetryDelay, retry_after_and_rate_limit_reset_are_honoured) {
   retry_policy p;
   const auto now = clock::now();
   const auto wall = std::chrono::system_clock::now();
@@ -125,7 +125,7 @@ TEST(retry_delay, retry_after_and_rate_limit_reset_are_honoured) {
   EXPECT_FALSE(d3.retry);
 }
 
-TEST(retry_delay, http_date_retry_after) {
+TEST(RetryDelay, http_date_retry_after) {
   const auto wall = std::chrono::system_clock::from_time_t(1445412480);  // 07:28:00 GMT
   auto d = detail::server_requested_delay(
       reply_with(503, {{"Retry-After", "Wed, 21 Oct 2015 07:28:05 GMT"}}), wall);
@@ -133,7 +133,7 @@ TEST(retry_delay, http_date_retry_after) {
   EXPECT_EQ(*d, 5000ms);
 }
 
-TEST(retry_delay, never_past_the_deadline_nor_max_attempts) {
+TEST(RetryDelay, never_past_the_deadline_nor_max_attempts) {
   retry_policy p;
   p.jitter = false;
   p.initial_backoff = 500ms;
@@ -147,9 +147,9 @@ TEST(retry_delay, never_past_the_deadline_nor_max_attempts) {
 
 // ---- the retry layer end to end, with the fake transport ----------------------------------
 
-class retries : public client_fixture {};
+class Retries : public client_fixture {};
 
-TEST_F(retries, get_retries_5xx_then_succeeds) {
+TEST_F(Retries, get_retries_5xx_then_succeeds) {
   fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
   fake->push(json_reply(502, "<html>bad gateway</html>"));
   fake->push(
@@ -161,7 +161,7 @@ TEST_F(retries, get_retries_5xx_then_succeeds) {
   EXPECT_EQ(fake->request_count(), 3u);
 }
 
-TEST_F(retries, gives_up_after_max_attempts_and_returns_last_reply) {
+TEST_F(Retries, gives_up_after_max_attempts_and_returns_last_reply) {
   for (int i = 0; i < 5; ++i) fake->push(json_reply(503, R"({"status":false,"message":"down"})"));
   auto [ec, r] = finish(client->async_fetch_terminal("T", token));
   EXPECT_FALSE(ec);
@@ -171,7 +171,7 @@ TEST_F(retries, gives_up_after_max_attempts_and_returns_last_reply) {
   EXPECT_EQ(fake->request_count(), 3u);
 }
 
-TEST_F(retries, send_event_is_not_repeated_after_it_may_have_been_sent) {
+TEST_F(Retries, send_event_is_not_repeated_after_it_may_have_been_sent) {
   fake->push(failure(error::connection_failed, /*sent=*/true));
   fake->push(
       json_reply(200, R"({"status":true,"message":"Event sent to Terminal","data":{"id":"x"}})"));
@@ -181,7 +181,7 @@ TEST_F(retries, send_event_is_not_repeated_after_it_may_have_been_sent) {
   EXPECT_EQ(fake->request_count(), 1u);
 }
 
-TEST_F(retries, send_event_is_not_repeated_on_5xx) {
+TEST_F(Retries, send_event_is_not_repeated_on_5xx) {
   fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
   auto [ec, r] = finish(client->async_commission_terminal("SN", token));
   EXPECT_FALSE(ec);
@@ -189,7 +189,7 @@ TEST_F(retries, send_event_is_not_repeated_on_5xx) {
   EXPECT_EQ(fake->request_count(), 1u);
 }
 
-TEST_F(retries, post_retried_when_nothing_left_the_client) {
+TEST_F(Retries, post_retried_when_nothing_left_the_client) {
   fake->push(failure(error::connection_failed, /*sent=*/false));
   fake->push(
       json_reply(200, R"({"status":true,"message":"Event sent to Terminal","data":{"id":"x"}})"));
@@ -200,7 +200,7 @@ TEST_F(retries, post_retried_when_nothing_left_the_client) {
   EXPECT_EQ(fake->request_count(), 2u);
 }
 
-TEST_F(retries, per_call_override_disables_retries) {
+TEST_F(Retries, per_call_override_disables_retries) {
   fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
   fake->push(
       json_reply(200, R"({"status":true,"message":"ok","data":{"online":true,"available":true}})"));
@@ -210,7 +210,7 @@ TEST_F(retries, per_call_override_disables_retries) {
   EXPECT_EQ(fake->request_count(), 1u);
 }
 
-TEST_F(retries, logger_sees_each_attempt_without_the_key) {
+TEST_F(Retries, logger_sees_each_attempt_without_the_key) {
   std::vector<std::string> lines;
   client_options o = options();
   o.logger = [&](const log_record& rec) {
@@ -230,9 +230,9 @@ TEST_F(retries, logger_sees_each_attempt_without_the_key) {
 
 // ---- waits, with injected time (no real sleeping) ----------------------------------------
 
-class timed_retries : public client_fixture {
+class TimedRetries : public client_fixture {
  protected:
-  timed_retries() {
+  TimedRetries() {
     auto o = options();
     o.retry = retry_policy{};  // the defaults: 200 ms doubling, jitter off below
     o.retry.jitter = false;
@@ -245,7 +245,7 @@ class timed_retries : public client_fixture {
       R"({"status":true,"message":"ok","data":{"online":true,"available":true}})";
 };
 
-TEST_F(timed_retries, backoff_doubles_and_takes_no_real_time) {
+TEST_F(TimedRetries, backoff_doubles_and_takes_no_real_time) {
   for (int i = 0; i < 3; ++i) fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
   fake->push(json_reply(200, presence));
   const auto t0 = std::chrono::steady_clock::now();
@@ -256,7 +256,7 @@ TEST_F(timed_retries, backoff_doubles_and_takes_no_real_time) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 1400ms) << "the 1.4 s of backoff was skipped";
 }
 
-TEST_F(timed_retries, retry_after_and_rate_limit_reset_are_waited_exactly) {
+TEST_F(TimedRetries, retry_after_and_rate_limit_reset_are_waited_exactly) {
   fake->push(json_reply(429, R"({"status":false,"message":"Rate limit exceeded!"})",
                         {{"Retry-After", "7"}}));
   fake->push(json_reply(429, R"({"status":false,"message":"Rate limit exceeded!"})",
@@ -267,7 +267,7 @@ TEST_F(timed_retries, retry_after_and_rate_limit_reset_are_waited_exactly) {
   EXPECT_EQ(time->sleeps(), (std::vector<std::chrono::milliseconds>{7000ms, 2000ms}));
 }
 
-TEST_F(timed_retries, the_deadline_bounds_every_wait) {
+TEST_F(TimedRetries, the_deadline_bounds_every_wait) {
   // 30 s total: the first 20 s wait fits, the second would end past the deadline.
   for (int i = 0; i < 3; ++i) {
     fake->push(json_reply(503, R"({"status":false,"message":"down"})", {{"Retry-After", "20"}}));
@@ -316,9 +316,9 @@ scripted_reply failure_at(step s) {
   return {};
 }
 
-class fail_matrix : public client_fixture, public ::testing::WithParamInterface<matrix_case> {};
+class FailMatrix : public client_fixture, public ::testing::WithParamInterface<matrix_case> {};
 
-TEST_P(fail_matrix, outcome_and_requests_seen) {
+TEST_P(FailMatrix, outcome_and_requests_seen) {
   const auto& c = GetParam();
   fake->push(failure_at(c.fails));
   fake->push(c.post ? json_reply(200, R"({"status":true,"message":"Event sent to Terminal",)"
@@ -350,7 +350,7 @@ TEST_P(fail_matrix, outcome_and_requests_seen) {
 
 const boost::system::error_code ok{};
 INSTANTIATE_TEST_SUITE_P(
-    steps, fail_matrix,
+    Steps, FailMatrix,
     ::testing::Values(
         // GET: repeated whenever a new attempt can help.
         matrix_case{"get_resolve", step::resolve, false, ok, 2, 1},
@@ -378,7 +378,7 @@ namespace {
 
 // Destroying the last client handle ends a call that sleeps between attempts at once (the
 // real time source: a 20 s Retry-After), instead of when the sleep would have ended.
-TEST(shutdown, destroying_the_client_ends_a_backoff_sleep) {
+TEST(Shutdown, destroying_the_client_ends_a_backoff_sleep) {
   boost::asio::io_context io;
   auto fake = std::make_shared<fake_transport>(io.get_executor());
   fake->push(json_reply(503, R"({"status":false,"message":"busy"})", {{"Retry-After", "20"}}));
@@ -405,7 +405,7 @@ TEST(shutdown, destroying_the_client_ends_a_backoff_sleep) {
 
 // A call cancelled through its handler's slot before its first attempt ran sends nothing and
 // reports no attempt.
-TEST(shutdown, a_call_cancelled_before_its_first_attempt_sends_nothing) {
+TEST(Shutdown, a_call_cancelled_before_its_first_attempt_sends_nothing) {
   boost::asio::io_context io;
   auto fake = std::make_shared<fake_transport>(io.get_executor());
   fake->push(

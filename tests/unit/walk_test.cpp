@@ -16,7 +16,7 @@ std::string page(std::initializer_list<const char*> ids, const char* next) {
          R"(],"meta":{"next":)" + n + R"(,"previous":null,"perPage":2}})";
 }
 
-class walk : public client_fixture {
+class Walk : public client_fixture {
  protected:
   std::vector<std::string> seen;
   std::function<bool(const terminal&)> collect() {
@@ -27,7 +27,7 @@ class walk : public client_fixture {
   }
 };
 
-TEST_F(walk, follows_next_until_the_last_page) {
+TEST_F(Walk, follows_next_until_the_last_page) {
   fake->push(json_reply(200, page({"A", "B"}, "c1")));
   fake->push(json_reply(200, page({"C", "D"}, "c2")));
   fake->push(json_reply(200, page({"E"}, nullptr)));
@@ -44,7 +44,7 @@ TEST_F(walk, follows_next_until_the_last_page) {
   EXPECT_EQ(reqs[2].target, "/terminal?perPage=2&next=c2");
 }
 
-TEST_F(walk, limit_stops_without_fetching_more) {
+TEST_F(Walk, limit_stops_without_fetching_more) {
   fake->push(json_reply(200, page({"A", "B"}, "c1")));
   fake->push(json_reply(200, page({"C", "D"}, "c2")));
   auto [ec, r] = finish(client->async_for_each_terminal({}, 3, collect(), token));
@@ -53,7 +53,7 @@ TEST_F(walk, limit_stops_without_fetching_more) {
   EXPECT_EQ(fake->request_count(), 2u);
 }
 
-TEST_F(walk, visitor_returning_false_stops) {
+TEST_F(Walk, visitor_returning_false_stops) {
   fake->push(json_reply(200, page({"A", "B"}, "c1")));
   auto [ec, r] = finish(client->async_for_each_terminal(
       {}, 100, [&](const terminal& t) { return t.terminal_id != "A"; }, token));
@@ -62,7 +62,7 @@ TEST_F(walk, visitor_returning_false_stops) {
   EXPECT_EQ(fake->request_count(), 1u);
 }
 
-TEST_F(walk, repeated_cursor_ends_with_bad_response) {
+TEST_F(Walk, repeated_cursor_ends_with_bad_response) {
   fake->push(json_reply(200, page({"A"}, "loop")));
   fake->push(json_reply(200, page({"B"}, "loop")));
   auto [ec, r] = finish(client->async_for_each_terminal({}, 100, collect(), token));
@@ -71,7 +71,7 @@ TEST_F(walk, repeated_cursor_ends_with_bad_response) {
   EXPECT_EQ(fake->request_count(), 2u);
 }
 
-TEST_F(walk, failing_page_is_reported_with_its_message) {
+TEST_F(Walk, failing_page_is_reported_with_its_message) {
   fake->push(json_reply(200, page({"A"}, "c1")));
   fake->push(json_reply(401, R"({"status":false,"message":"Invalid key"})"));
   auto [ec, r] = finish(client->async_for_each_terminal({}, 100, collect(), token));
@@ -82,7 +82,7 @@ TEST_F(walk, failing_page_is_reported_with_its_message) {
   EXPECT_EQ(r.data->visited, 1u);
 }
 
-TEST_F(walk, zero_limit_is_refused) {
+TEST_F(Walk, zero_limit_is_refused) {
   auto [ec, r] = finish(client->async_for_each_terminal({}, 0, collect(), token));
   EXPECT_EQ(ec, error::invalid_argument);
   EXPECT_EQ(fake->request_count(), 0u);
