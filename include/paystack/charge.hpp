@@ -154,7 +154,7 @@ struct charge_result {
   /// With a store: the charge continued from a recorded stage (an earlier process stopped).
   bool resumed = false;
   /// With a store: the outcome may still change (not delivered, timed out, or a request may
-  /// exist): the reconciler verifies it (doc/adr/0007-charge-recovery.md).
+  /// exist): the reconciler verifies it (doc/adr/0008-charge-recovery.md).
   bool open = false;
   std::chrono::milliseconds elapsed{0};
 };

@@ -1,6 +1,6 @@
 // paystack/charge_recovery.hpp: what to do with the charges a store holds after a crash: resume
 // one key or all unfinished ones, reconcile the open ones (verify until paid, cancelled or past
-// the horizon), cancel one. The rules: doc/adr/0007-charge-recovery.md; for POS engineers:
+// the horizon), cancel one. The rules: doc/adr/0008-charge-recovery.md; for POS engineers:
 // doc/charges.md.
 #pragma once
 
@@ -68,7 +68,7 @@ void start_reconcile_charges(terminal_client client, std::shared_ptr<charge_stor
 /// customer, amount, currency and terminal come from the record. Completion: charge_signature,
 /// as async_charge_on_terminal; error::invalid_argument (r.reason) when the key is unknown;
 /// store errors (error::store_failed) as they come. Calls: those of the stages that remain
-/// (doc/adr/0007-charge-recovery.md: "creating" lists the customer's payment requests first,
+/// (doc/adr/0008-charge-recovery.md: "creating" lists the customer's payment requests first,
 /// "pushing" verifies before pushing the same request again). The handler is never invoked
 /// from within this function. Cancellation: as async_charge_on_terminal.
 template <class CompletionToken = boost::asio::deferred_t>

@@ -1,6 +1,6 @@
 // paystack/charge_store.hpp: where charges are journalled, so that a charge key means one
-// charge, whatever crashes (doc/charges.md, doc/adr/0006-charge-store.md,
-// doc/adr/0007-charge-recovery.md).
+// charge, whatever crashes (doc/charges.md, doc/adr/0007-charge-store.md,
+// doc/adr/0008-charge-recovery.md).
 //
 // A charge_store keeps one charge_record per charge key and the journal of its stages. It is an
 // asynchronous interface like the clients (completion tokens; the handler is never invoked from
@@ -26,7 +26,7 @@
 namespace paystack {
 
 /// The journal's stages, in order. Each is recorded before the side effect it names and its
-/// result right after (doc/adr/0007-charge-recovery.md).
+/// result right after (doc/adr/0008-charge-recovery.md).
 enum class charge_journal_stage {
   started,    ///< key, terminal, amount, customer recorded; nothing sent that costs anything
   creating,   ///< Create Payment Request is about to be sent (a request may exist from here on)
@@ -238,7 +238,7 @@ std::shared_ptr<charge_store> make_memory_charge_store(boost::asio::any_io_execu
 /// Opens (creating if needed) the store `url` names (parse_charge_store_url). SQLite: the file is
 /// created with the current schema, journal_mode=WAL, synchronous=FULL and a busy timeout of
 /// `busy_timeout_ms`, so several processes can share it; its calls run on a thread of the store
-/// (doc/adr/0006-charge-store.md). Null, with `ec` and `why` set, when it cannot be opened:
+/// (doc/adr/0007-charge-store.md). Null, with `ec` and `why` set, when it cannot be opened:
 /// error::invalid_argument (a bad URL), error::store_too_new (written by a newer schema; `why`
 /// names both versions), error::store_failed (the engine's message in `why`).
 std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor executor,

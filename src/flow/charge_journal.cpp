@@ -1,5 +1,5 @@
 // The charge flow's journal: one record per key, saved before each side effect and after its
-// result (doc/adr/0007-charge-recovery.md).
+// result (doc/adr/0008-charge-recovery.md).
 #include "charge_journal.hpp"
 
 #include <boost/asio/as_tuple.hpp>

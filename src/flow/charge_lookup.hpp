@@ -1,6 +1,6 @@
 // Recovery of a charge whose journal says "creating" without a result: the payment request of
 // the key at Paystack, found by listing the customer's requests around the charge's start and
-// matching the key marker (doc/adr/0007-charge-recovery.md). Private to paystack::flow.
+// matching the key marker (doc/adr/0008-charge-recovery.md). Private to paystack::flow.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -1,4 +1,4 @@
-// Resume and reconcile the charges of a store (doc/adr/0007-charge-recovery.md). Coroutines over
+// Resume and reconcile the charges of a store (doc/adr/0008-charge-recovery.md). Coroutines over
 // the public API: the store, async_charge_on_terminal, Verify Payment Request, and the lookup of
 // a key's request (charge_lookup.hpp).
 #include <boost/asio/as_tuple.hpp>

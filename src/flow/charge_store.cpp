@@ -1,6 +1,6 @@
 // paystack::charge_store: stage names, the store URL parser, webhook semantic keys, the
 // in-memory engine and the adapter that runs an engine's calls asynchronously (inline for
-// memory, on the store's own thread for SQLite: doc/adr/0006-charge-store.md).
+// memory, on the store's own thread for SQLite: doc/adr/0007-charge-store.md).
 #include <algorithm>
 #include <boost/asio/append.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>

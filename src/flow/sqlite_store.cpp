@@ -1,5 +1,5 @@
 // The SQLite engine of paystack::charge_store: one connection, used from the store's own thread
-// only (doc/adr/0006-charge-store.md). WAL, synchronous=FULL, a busy timeout, BEGIN IMMEDIATE
+// only (doc/adr/0007-charge-store.md). WAL, synchronous=FULL, a busy timeout, BEGIN IMMEDIATE
 // for every write, a schema version table. The SQL outside this file's pragmas and BEGIN
 // IMMEDIATE is plain SQL that PostgreSQL accepts too.
 #include <sqlite3.h>
