@@ -563,10 +563,12 @@ class charge_flow {
           r_.delivered = true;
           auto unrecorded = co_await journal(charge_journal_stage::delivered, *r_.event_id);
           if (unrecorded) co_return std::move(*unrecorded);
+          failpoint("awaiting_outcome");
           progress(charge_stage::awaiting_payment,
                    std::string("delivered; waiting for the customer to pay") +
                        (p_.webhooks ? " (webhooks, verify as fallback)" : " (verify polling)"));
-          next_verify = now() + verify_interval;
+          // A resumed charge checks at once: the customer may have paid while it was down.
+          next_verify = r_.resumed ? now() : now() + verify_interval;
           continue;
         }
         if (!ec && !resp.ok()) {
@@ -586,7 +588,6 @@ class charge_flow {
       }
 
       if (r_.delivered && at >= next_verify) {
-        failpoint("awaiting_outcome");
         std::string why = "checking payment";
         auto v = co_await verify(std::move(why));
         if (v.first) co_return std::move(*v.first);
