@@ -20,6 +20,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
     std::string webhook_bind = "0.0.0.0";
     std::optional<std::string> key;
     std::string store;
+    std::optional<std::string> verify_interval;
   };
   auto a = std::make_shared<args>();
   sub->add_option("TERMINAL_ID", a->terminal_id, "the terminal's id, e.g. 2872S934")->required();
@@ -44,6 +45,10 @@ void add_charge_command(CLI::App& app, context& ctx) {
                   "this sale's idempotency key (e.g. the POS order id; A-Z a-z 0-9 . _ : -, at "
                   "most 64): with --store, the same key never creates a second payment request");
   add_store_option(*sub, a->store);
+  sub->add_option("--verify-interval", a->verify_interval,
+                  "how often to verify the payment while waiting without webhooks: 3s "
+                  "(default), 500ms, ...")
+      ->type_name("DURATION");
   sub->footer(
       "With --key and --store every stage is recorded before it happens: running the same\n"
       "command again resumes an unfinished charge, or prints the recorded outcome of a finished\n"
@@ -94,6 +99,15 @@ void add_charge_command(CLI::App& app, context& ctx) {
         p.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
         progress_printer progress(std::cerr, is_tty(2), "");
         p.on_progress = progress;
+        if (a->verify_interval) {
+          auto d = parse_duration(*a->verify_interval);
+          if (!d || d->count() <= 0) {
+            std::cerr << "paystack-terminal: --verify-interval: not a duration: "
+                      << server_text(*a->verify_interval) << '\n';
+            return static_cast<int>(exit_usage);
+          }
+          p.verify_poll_interval = *d;
+        }
         if (hooks) p.webhooks = hooks->feed();
         if (a->key && a->store.empty()) {
           std::cerr << "paystack-terminal: --key needs --store (or PAYSTACK_CHARGE_STORE)\n";
