@@ -193,5 +193,6 @@ CLI::Option* add_store_option(CLI::App& app, std::string& target);
 /// Opens the charge store `url` on `ioc`; prints why and returns null when it cannot.
 std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
                                                    const std::string& url);
+void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-request ...
 
 }  // namespace cli

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   cli::add_charges_command(app, ctx);
   cli::add_sim_command(app, ctx);
   cli::add_demo_command(app, ctx);
+  cli::add_payment_request_commands(app, ctx);
 
   try {
     app.parse(argc, argv);

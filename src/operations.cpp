@@ -14,7 +14,7 @@ constexpr auto put = http_method::put;
 constexpr auto idempotent = retry_class::idempotent;
 constexpr auto unsafe = retry_class::unsafe;
 
-constexpr std::array<operation_spec, 11> table{{
+constexpr std::array<operation_spec, 17> table{{
     {commission_terminal, "commission_terminal", post, "/terminal/commission_device", unsafe},
     {decommission_terminal, "decommission_terminal", post, "/terminal/decommission_device", unsafe},
     {fetch_event_status, "fetch_event_status", get, "/terminal/{terminal_id}/event/{event_id}",
@@ -28,7 +28,18 @@ constexpr std::array<operation_spec, 11> table{{
     {create_payment_request, "create_payment_request", post, "/paymentrequest", unsafe},
     {fetch_payment_request, "fetch_payment_request", get, "/paymentrequest/{id_or_code}",
      idempotent},
-    {verify_payment_request, "verify_payment_request", get, "/paymentrequest/verify/{code}",
+    {verify_payment_request, "verify_payment_request", get, "/paymentrequest/verify/{id_or_code}",
+     idempotent},
+    {list_payment_requests, "list_payment_requests", get, "/paymentrequest", idempotent},
+    {update_payment_request, "update_payment_request", put, "/paymentrequest/{id_or_code}",
+     idempotent},
+    {archive_payment_request, "archive_payment_request", post,
+     "/paymentrequest/archive/{id_or_code}", idempotent},
+    {finalize_payment_request, "finalize_payment_request", post,
+     "/paymentrequest/finalize/{id_or_code}", unsafe},
+    {send_payment_request_notification, "send_payment_request_notification", post,
+     "/paymentrequest/notify/{id_or_code}", unsafe},
+    {fetch_payment_request_totals, "fetch_payment_request_totals", get, "/paymentrequest/totals",
      idempotent},
 }};
 

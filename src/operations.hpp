@@ -26,6 +26,12 @@ enum class operation_id {
   create_payment_request,
   fetch_payment_request,
   verify_payment_request,
+  list_payment_requests,
+  update_payment_request,
+  archive_payment_request,
+  finalize_payment_request,
+  send_payment_request_notification,
+  fetch_payment_request_totals,
 };
 
 /// A row of the table.

@@ -118,5 +118,9 @@ template std::pair<boost::system::error_code, response<event_ack>> make_response
     exchange_result&&);
 template std::pair<boost::system::error_code, response<payment_request>>
 make_response<payment_request>(exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<payment_request>>>
+make_response<std::vector<payment_request>>(exchange_result&&);
+template std::pair<boost::system::error_code, response<payment_request_totals>>
+make_response<payment_request_totals>(exchange_result&&);
 
 }  // namespace paystack::detail

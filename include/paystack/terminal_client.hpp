@@ -51,9 +51,9 @@ namespace paystack {
 // paystack::completion_signature<T> (void(error_code, response<T>)) and paystack::any_handler<T>
 // (its any_completion_handler) are declared in <paystack/detail/initiate.hpp>.
 
-/// Summary of async_for_each_terminal.
+/// Summary of a walk over a paged list (async_for_each_terminal, async_for_each_payment_request).
 struct walk_summary {
-  std::size_t visited = 0;  ///< terminals given to the visitor
+  std::size_t visited = 0;  ///< items (terminals, payment requests) given to the visitor
   std::size_t pages = 0;    ///< pages fetched
 };
 

@@ -44,6 +44,8 @@ void engine::deliver_locked(event& e) {
   auto& pr = it->second;
   pr.last_terminal = e.terminal_id;
   if (e.action != "process" || pr.status != "pending") return;
+  // A magic amount decides what the customer does (magic_amounts.cpp).
+  if (magic_on_delivery_locked(pr)) return;
   if (auto* d = find_terminal_locked(e.terminal_id)) d->available = false;  // customer is paying
   if (!options_.auto_pay_delay) return;
   if (options_.auto_pay_delay->count() <= 0) {

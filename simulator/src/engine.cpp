@@ -277,8 +277,14 @@ http_response engine::route_api(const http_request& req, std::string_view path,
     if (n == 4 && m == "GET" && seg[2] == "event") return event_status(seg[1], seg[3]);
   } else if (n >= 1 && seg[0] == "paymentrequest") {
     if (n == 1 && m == "POST") return create_request(req);
+    if (n == 1 && m == "GET") return list_requests(query);
+    if (n == 2 && m == "GET" && seg[1] == "totals") return request_totals();
     if (n == 3 && m == "GET" && seg[1] == "verify") return fetch_request(seg[2], true);
+    if (n == 3 && m == "POST" && seg[1] == "archive") return archive_request(seg[2]);
+    if (n == 3 && m == "POST" && seg[1] == "finalize") return finalize_request(seg[2]);
+    if (n == 3 && m == "POST" && seg[1] == "notify") return notify_request(seg[2]);
     if (n == 2 && m == "GET") return fetch_request(seg[1], false);
+    if (n == 2 && m == "PUT") return update_request(seg[1], req);
   }
   return fail_plain(404, "Entity not found");
 }

@@ -126,8 +126,26 @@ class engine {
   // routes/payment_requests.cpp: /paymentrequest
   http_response create_request(const http_request& req);
   http_response fetch_request(std::string_view id_or_code, bool verify);
+  http_response update_request(std::string_view id_or_code, const http_request& req);
+  std::optional<http_response> apply_request_fields(const boost::json::object& body,
+                                                    payment_request& pr, bool create);
   void store_request_locked(payment_request pr);
   boost::json::object request_webhook_json(const payment_request& pr, bool create) const;
+  boost::json::object request_summary_json(const payment_request& pr) const;
+  static http_response archived_answer();
+
+  // routes/payment_request_admin.cpp: list, totals, archive, finalize, notify
+  http_response list_requests(std::string_view query);
+  http_response request_totals();
+  http_response archive_request(std::string_view id_or_code);
+  http_response finalize_request(std::string_view id_or_code);
+  http_response notify_request(std::string_view id_or_code);
+
+  // magic_amounts.cpp: what a magic amount makes the customer do; payment by offline reference
+  bool magic_on_delivery_locked(payment_request& pr);
+  void note_verify_locked(payment_request& pr);
+  payment_request* find_by_reference_locked(std::string_view offline_reference);
+  control_result pay_offline_locked(payment_request& pr);
 
   // devices.cpp: what the terminals do
   void schedule_delivery_locked(event& e);

@@ -69,7 +69,33 @@ struct payment_request {
   std::string transaction_reference;
   std::string last_terminal;  // terminal id of the last delivered invoice event
   std::size_t bytes = 0;      // what it counts against max_payment_request_bytes
+  bool archived = false;      // POST /paymentrequest/archive: out of lists, not verifiable
+  unsigned verifies = 0;      // verify calls answered (magic_amount::pays_late counts them)
+  unsigned notified = 0;      // POST /paymentrequest/notify calls
 };
+
+/// What a payment request's amount makes the simulated customer do (doc/simulator.md, "Magic
+/// amounts"): only amounts with a non-zero subunit part are magic, whole units are normal.
+enum class magic_amount {
+  none,        ///< as configured (auto_pay_delay, control API)
+  declines,    ///< subunits 01: the card is declined at the terminal (invoice.payment_failed)
+  walks_away,  ///< subunits 02: the event is delivered, the customer never pays
+  pays_late,   ///< subunits 03: never pays at the terminal; pays by offline reference, no push,
+               ///< just before the answer to the request's second verify
+};
+
+constexpr magic_amount magic_of(std::int64_t amount) noexcept {
+  switch (amount % 100) {
+    case 1:
+      return magic_amount::declines;
+    case 2:
+      return magic_amount::walks_away;
+    case 3:
+      return magic_amount::pays_late;
+    default:
+      return magic_amount::none;
+  }
+}
 
 /// An event sent to a terminal (POST /terminal/{id}/event).
 struct event {

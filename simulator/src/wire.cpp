@@ -2,6 +2,7 @@
 // the bare Terminal-sample errors), reading JSON/form bodies, and small JSON conversions.
 #include "wire.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <limits>
@@ -151,6 +152,17 @@ std::string_view path_of(std::string_view target) {
 std::string_view query_of(std::string_view target) {
   auto q = target.find('?');
   return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
+std::optional<http_response> read_per_page(std::string_view query, std::int64_t max,
+                                           std::int64_t& per_page) {
+  auto pp = query_param(query, "perPage");
+  if (!pp) pp = query_param(query, "per_page");
+  if (!pp) return std::nullopt;
+  auto v = parse_uint(*pp);
+  if (!v || *v < 1) return invalid("perPage must be a positive integer");
+  per_page = std::min(*v, max);
+  return std::nullopt;
 }
 
 }  // namespace paystack::sim::detail

@@ -52,6 +52,11 @@ http_response not_found(std::string_view message);
 /// 429 "Rate limit exceeded!" (code rate_limited).
 http_response rate_limited();
 
+/// The page size of a list query (`perPage`, or `per_page`), capped at `max` into `per_page`
+/// (left alone when absent); a 400 when it is not a positive integer.
+std::optional<http_response> read_per_page(std::string_view query, std::int64_t max,
+                                           std::int64_t& per_page);
+
 /// An integer from a JSON number or a decimal string (Paystack accepts both).
 std::optional<std::int64_t> to_int(const boost::json::value& v);
 /// A string from a JSON string or an integer (references are sent both ways).

@@ -21,8 +21,17 @@ data_binding bind_data(std::vector<terminal>& out);
 data_binding bind_data(terminal_status& out);
 data_binding bind_data(event_status& out);
 data_binding bind_data(event_ack& out);
-data_binding bind_data(payment_request& out);  ///< shape::document, then read_model
+data_binding bind_data(payment_request& out);               ///< shape::document, then read_model
+data_binding bind_data(std::vector<payment_request>& out);  ///< shape::document
+data_binding bind_data(payment_request_totals& out);        ///< shape::document
 
 bool read_model(const boost::json::value& v, payment_request& out, std::string& detail);
+bool read_model(const boost::json::value& v, std::vector<payment_request>& out,
+                std::string& detail);
+bool read_model(const boost::json::value& v, payment_request_totals& out, std::string& detail);
+
+/// One payment request at `path` ("data", "data[2]"), errors named under it.
+bool read_request(const boost::json::value& v, const std::string& path, payment_request& out,
+                  std::string& detail);
 
 }  // namespace paystack::detail

@@ -17,7 +17,8 @@ bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& 
     return false;
   }
   for (std::size_t i = 0; i < arr->size(); ++i) {
-    object_reader r((*arr)[i], "data." + std::string(key) + "[" + std::to_string(i) + "]", detail);
+    object_reader r((*arr)[i],
+                    parent.path() + "." + std::string(key) + "[" + std::to_string(i) + "]", detail);
     fill(r, out.emplace_back());
     if (!r.ok()) return false;
   }
@@ -32,7 +33,12 @@ data_binding bind_data(payment_request& out) {
 }
 
 bool read_model(const boost::json::value& v, payment_request& out, std::string& detail) {
-  object_reader r(v, "data", detail);
+  return read_request(v, "data", out, detail);
+}
+
+bool read_request(const boost::json::value& v, const std::string& path, payment_request& out,
+                  std::string& detail) {
+  object_reader r(v, path, detail);
   r.required("id", out.id);
   r.required("request_code", out.request_code);
   r.optional("offline_reference", out.offline_reference);
@@ -49,6 +55,9 @@ bool read_model(const boost::json::value& v, payment_request& out, std::string& 
   r.optional("due_date", out.due_date);
   r.optional("domain", out.domain);
   r.optional("created_at", out.created_at);
+  if (!out.created_at) r.optional("createdAt", out.created_at);  // fetch's spelling
+  r.optional("archived", out.archived);
+  r.optional("pending_amount", out.pending_amount);
   if (!r.ok()) return false;
 
   // `integration` and `customer` are numbers in create/fetch and objects in verify.
@@ -57,7 +66,7 @@ bool read_model(const boost::json::value& v, payment_request& out, std::string& 
   }
   if (const auto* c = r.find("customer"); c && !c->is_null()) {
     if (c->is_object()) {
-      object_reader cr(*c, "data.customer", detail);
+      object_reader cr(*c, path + ".customer", detail);
       cr.optional("id", out.customer_id);
       cr.optional("customer_code", out.customer_code);
       if (!cr.ok()) return false;
@@ -81,6 +90,47 @@ bool read_model(const boost::json::value& v, payment_request& out, std::string& 
     ir.required("name", t.name);
     ir.required("amount", t.amount);
   });
+}
+
+}  // namespace paystack::detail
+
+namespace paystack::detail {
+
+data_binding bind_data(std::vector<payment_request>& out) {
+  return {data_binding::shape::document, &out, nullptr,
+          [](void* m) { static_cast<std::vector<payment_request>*>(m)->clear(); }};
+}
+
+bool read_model(const boost::json::value& v, std::vector<payment_request>& out,
+                std::string& detail) {
+  const auto* arr = v.if_array();
+  if (!arr) {
+    detail = "data: expected an array";
+    return false;
+  }
+  out.reserve(arr->size());
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    if (!read_request((*arr)[i], "data[" + std::to_string(i) + "]", out.emplace_back(), detail))
+      return false;
+  }
+  return true;
+}
+
+data_binding bind_data(payment_request_totals& out) {
+  return {data_binding::shape::document, &out, nullptr,
+          [](void* m) { *static_cast<payment_request_totals*>(m) = payment_request_totals{}; }};
+}
+
+bool read_model(const boost::json::value& v, payment_request_totals& out, std::string& detail) {
+  object_reader r(v, "data", detail);
+  if (!r.ok()) return false;
+  const auto fill = [](object_reader& ir, currency_amount& c) {
+    ir.required("currency", c.currency);
+    ir.required("amount", c.amount);
+  };
+  return read_items(r, "pending", out.pending, detail, fill) &&
+         read_items(r, "successful", out.successful, detail, fill) &&
+         read_items(r, "total", out.total, detail, fill);
 }
 
 }  // namespace paystack::detail

@@ -26,6 +26,8 @@ class object_reader {
   object_reader(const boost::json::value& v, std::string path, std::string& detail);
 
   bool ok() const noexcept { return ok_; }
+  /// The path errors are reported under ("data", "data[3]").
+  const std::string& path() const noexcept { return path_; }
   const boost::json::object* object() const noexcept { return obj_; }
   const boost::json::value* find(std::string_view key) const noexcept;
 

@@ -18,6 +18,7 @@
 #include <sstream>
 
 #include "cli_runner.hpp"
+#include "golden.hpp"
 #include "raw_http.hpp"
 
 using namespace std::chrono_literals;
@@ -27,42 +28,9 @@ namespace {
 
 constexpr const char* key = "sk_test_cli_golden_5f0c2a9e71";
 const std::string exe = PAYSTACK_TERMINAL_EXE;
-const std::string golden_dir = PAYSTACK_GOLDEN_DIR;
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-/// Replaces what changes from run to run: ports, event ids, times, durations, poll counts.
-std::string normalise(std::string s) {
-  static const std::vector<std::pair<std::regex, std::string>> rules{
-      {std::regex(R"(127\.0\.0\.1:[0-9]+)"), "127.0.0.1:PORT"},
-      {std::regex(R"(\b[0-9a-f]{24}\b)"), "<EVENT_ID>"},
-      {std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z)"), "<TIME>"},
-      {std::regex(R"(\b\d+\.\ds\b)"), "N.Ns"},
-      {std::regex(R"(\b\d+\.\d ms\b)"), "N.N ms"},
-      {std::regex(R"re("(elapsed_ms|delivery_polls|verify_polls)":\d+)re"), "\"$1\":N"},
-      {std::regex(R"(\(poll \d+\))"), "(poll N)"},
-  };
-  for (const auto& [re, with] : rules) s = std::regex_replace(s, re, with);
-  return s;
-}
-
-/// Compares a run with tests/cli/golden/<name>.txt (exit code, stdout, stderr).
-void expect_golden(const std::string& name, const run_result& r, bool with_stderr = true) {
-  std::string actual = "exit: " + std::to_string(r.exit_code) + "\n--- stdout\n" + normalise(r.out);
-  if (with_stderr) actual += "--- stderr\n" + normalise(r.err);
-  const std::string path = golden_dir + "/" + name + ".txt";
-  if (std::getenv("UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  EXPECT_EQ(read_file(path), actual)
-      << "golden file " << path << " differs (UPDATE_GOLDEN=1 rewrites it)";
-}
+using cli_test::expect_golden;
+using cli_test::normalise;
+using cli_test::read_file;
 
 /// POSTs `body` to a webhook URL (http://127.0.0.1:PORT/...) and returns the status code.
 int post_webhook(const std::string& url, const std::string& body, const std::string& signature) {

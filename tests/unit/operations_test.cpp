@@ -79,6 +79,18 @@ TEST(Operations, target_fills_the_arguments_in_order_and_encodes_them) {
   EXPECT_EQ(
       operation_target(core, operation(operation_id::verify_payment_request), {"PRQ_1"}).str(),
       "/v1/paymentrequest/verify/PRQ_1");
+  EXPECT_EQ(
+      operation_target(core, operation(operation_id::archive_payment_request), {"PRQ_1"}).str(),
+      "/v1/paymentrequest/archive/PRQ_1");
+  EXPECT_EQ(operation_target(core, operation(operation_id::fetch_payment_request_totals), {}).str(),
+            "/v1/paymentrequest/totals");
+}
+
+TEST(operations, payment_request_writes_that_message_the_customer_are_never_repeated) {
+  EXPECT_EQ(operation(operation_id::finalize_payment_request).retry, retry_class::unsafe);
+  EXPECT_EQ(operation(operation_id::send_payment_request_notification).retry, retry_class::unsafe);
+  EXPECT_EQ(operation(operation_id::archive_payment_request).retry, retry_class::idempotent);
+  EXPECT_EQ(operation(operation_id::update_payment_request).retry, retry_class::idempotent);
 }
 
 }  // namespace

@@ -12,11 +12,25 @@ namespace paystack::sim::detail {
 
 namespace json = boost::json;
 
-/// The payment request as the create response and the paymentrequest.* webhooks show it.
+/// The payment request as the create response and the paymentrequest.* webhooks show it: the
+/// summary with `integration` and `customer` as numbers (create has no pdf_url, no paid_at).
 json::object engine::request_webhook_json(const payment_request& pr, bool create) const {
+  json::object o = request_summary_json(pr);
+  o["integration"] = options_.integration_id;
+  o["customer"] = pr.customer_id;
+  if (create) {
+    o.erase("pdf_url");
+    o.erase("paid_at");
+  }
+  o["discount"] = nullptr;
+  o["split_code"] = nullptr;
+  return o;
+}
+
+/// The payment request as List, Update, Finalize and Verify show it (customer expanded).
+json::object engine::request_summary_json(const payment_request& pr) const {
   json::object o;
   o["id"] = pr.id;
-  o["integration"] = options_.integration_id;
   o["domain"] = domain();
   o["amount"] = pr.amount;
   o["currency"] = pr.currency;
@@ -24,171 +38,219 @@ json::object engine::request_webhook_json(const payment_request& pr, bool create
   o["has_invoice"] = pr.has_invoice;
   o["invoice_number"] = pr.invoice_number ? json::value(*pr.invoice_number) : json::value(nullptr);
   o["description"] = pr.description;
-  if (!create) o["pdf_url"] = nullptr;
+  o["pdf_url"] = nullptr;
   o["line_items"] = pr.line_items;
   o["tax"] = pr.tax;
   o["request_code"] = pr.request_code;
   o["status"] = pr.status;
   o["paid"] = pr.status == "success";
-  if (!create) o["paid_at"] = pr.paid_at ? json::value(*pr.paid_at) : json::value(nullptr);
+  o["paid_at"] = pr.paid_at ? json::value(*pr.paid_at) : json::value(nullptr);
   o["metadata"] = pr.metadata;
   o["notifications"] = json::array{};
   o["offline_reference"] = pr.offline_reference;
-  o["customer"] = pr.customer_id;
+  o["customer"] = customer_json(pr.customer_id, false);
   o["created_at"] = pr.created_at;
-  o["discount"] = nullptr;
-  o["split_code"] = nullptr;
   return o;
+}
+
+/// Verify of an archived request (Paystack documents no message; the simulator's choice,
+/// doc/simulator.md).
+http_response engine::archived_answer() {
+  return fail(400, "Payment request has been archived", "Fetch the payment request to see it",
+              "validation_error", "invalid_params");
 }
 
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-http_response engine::create_request(const http_request& req) {
+http_response engine::update_request(std::string_view id_or_code, const http_request& req) {
   json::object body;
   if (auto err = parse_body(req, body)) return std::move(*err);
+  auto* found = find_request_locked(id_or_code);
+  if (found == nullptr) return not_found("Payment request not found");
+  if (found->status == "success") return invalid("Payment request has already been paid");
+  if (found->archived) return invalid("Payment request has been archived");
+  payment_request pr = *found;
+  if (auto err = apply_request_fields(body, pr, false)) return std::move(*err);
+  pr.updated_at = now_iso();
+  // Stored again so that the byte bound holds for the new size (the oldest others may go).
+  request_bytes_ -= std::min(request_bytes_, found->bytes);
+  by_request_code_.erase(found->request_code);
+  requests_.erase(pr.id);
+  auto id = pr.id;
+  store_request_locked(std::move(pr));
+  return ok("Payment request updated", request_summary_json(requests_.at(id)));
+}
 
+namespace {
+
+constexpr std::int64_t max_amount = 1'000'000'000'000;  // keeps sums far from overflow
+
+/// Reads `line_items` (with quantities) or `tax` from `body` into `out`, adding to `total`.
+std::optional<http_response> read_items(const json::object& body, std::string_view field,
+                                        json::array& out, std::int64_t& total) {
+  const bool quantity = field == "line_items";
+  const auto* v = member(body, field);
+  if (v == nullptr || v->is_null()) return std::nullopt;
+  if (!v->is_array()) return invalid("\"" + std::string(field) + "\" must be an array");
+  if (v->get_array().size() > 100) return invalid("Too many " + std::string(field));
+  for (const auto& item : v->get_array()) {
+    if (!item.is_object())
+      return invalid("Each of \"" + std::string(field) + "\" must be an object");
+    const auto& o = item.get_object();
+    const auto* name = member(o, "name");
+    if (name == nullptr || !name->is_string()) return missing(std::string(field) + ".name");
+    if (name->get_string().size() > field_limit::name) {
+      return invalid(too_long(std::string(field) + ".name", field_limit::name));
+    }
+    const auto* amt = member(o, "amount");
+    if (amt == nullptr) return missing(std::string(field) + ".amount");
+    auto a = to_int(*amt);
+    if (!a || *a > max_amount) {
+      return invalid("\"" + std::string(field) + ".amount\" must be a positive integer");
+    }
+    std::int64_t q = 1;
+    if (quantity) {
+      if (const auto* qv = member(o, "quantity")) {
+        auto qn = to_int(*qv);
+        if (!qn || *qn < 1 || *qn > 100000)
+          return invalid("\"line_items.quantity\" must be a positive integer");
+        q = *qn;
+      }
+    }
+    total += *a * q;
+    out.push_back(item);
+  }
+  if (json::serialize(out).size() > field_limit::items) {
+    return invalid(too_long(field, field_limit::items));
+  }
+  return std::nullopt;
+}
+
+bool non_empty(const json::value& items) {
+  return items.is_array() && !items.get_array().empty();
+}
+
+/// What the stored request costs against max_payment_request_bytes.
+std::size_t stored_bytes(const payment_request& pr) {
+  std::size_t n = sizeof(payment_request) + 256;
+  n += json::serialize(pr.line_items).size() + json::serialize(pr.tax).size();
+  if (pr.description.is_string()) n += pr.description.get_string().size();
+  if (!pr.metadata.is_null()) n += json::serialize(pr.metadata).size();
+  return n;
+}
+
+}  // namespace
+
+/// Applies the members of a create (`create`: customer and an amount or items required) or an
+/// update body to `pr`, each checked and bounded; nothing is applied when one is refused.
+std::optional<http_response> engine::apply_request_fields(const json::object& body,
+                                                          payment_request& pr, bool create) {
+  payment_request next = pr;
   const auto* cust = member(body, "customer");
-  if (cust == nullptr || cust->is_null()) return missing("customer");
+  if (create && (cust == nullptr || cust->is_null())) return missing("customer");
   std::int64_t customer_id = 0;
   std::string customer_code;
-  if (auto id = to_int(*cust)) {
-    if (*id <= 0) return invalid("\"customer\" must be a customer id or code");
-    customer_id = *id;
-  } else if (cust->is_string() && !cust->get_string().empty() &&
-             cust->get_string().size() <= field_limit::customer) {
-    customer_code = std::string(cust->get_string());
-  } else {
-    return invalid("\"customer\" must be a customer id or code");
+  const bool customer_given = cust != nullptr && !cust->is_null();
+  if (customer_given) {
+    if (auto id = to_int(*cust)) {
+      if (*id <= 0) return invalid("\"customer\" must be a customer id or code");
+      customer_id = *id;
+    } else if (cust->is_string() && !cust->get_string().empty() &&
+               cust->get_string().size() <= field_limit::customer) {
+      customer_code = std::string(cust->get_string());
+    } else {
+      return invalid("\"customer\" must be a customer id or code");
+    }
   }
 
   json::array line_items;
   json::array tax;
   std::int64_t total = 0;
-  constexpr std::int64_t max_amount = 1'000'000'000'000;  // keeps sums far from overflow
-  auto read_items = [&](std::string_view field, json::array& out,
-                        bool quantity) -> std::optional<http_response> {
-    const auto* v = member(body, field);
-    if (v == nullptr || v->is_null()) return std::nullopt;
-    if (!v->is_array()) return invalid("\"" + std::string(field) + "\" must be an array");
-    if (v->get_array().size() > 100) return invalid("Too many " + std::string(field));
-    for (const auto& item : v->get_array()) {
-      if (!item.is_object())
-        return invalid("Each of \"" + std::string(field) + "\" must be an object");
-      const auto& o = item.get_object();
-      const auto* name = member(o, "name");
-      if (name == nullptr || !name->is_string()) {
-        return missing(std::string(field) + ".name");
-      }
-      if (name->get_string().size() > field_limit::name) {
-        return invalid(too_long(std::string(field) + ".name", field_limit::name));
-      }
-      const auto* amt = member(o, "amount");
-      if (amt == nullptr) return missing(std::string(field) + ".amount");
-      auto a = to_int(*amt);
-      if (!a || *a > max_amount) {
-        return invalid("\"" + std::string(field) + ".amount\" must be a positive integer");
-      }
-      std::int64_t q = 1;
-      if (quantity) {
-        if (const auto* qv = member(o, "quantity")) {
-          auto qn = to_int(*qv);
-          if (!qn || *qn < 1 || *qn > 100000)
-            return invalid("\"line_items.quantity\" must be a positive integer");
-          q = *qn;
-        }
-      }
-      total += *a * q;
-      out.push_back(item);
-    }
-    return std::nullopt;
-  };
-  if (auto err = read_items("line_items", line_items, true)) return std::move(*err);
-  if (auto err = read_items("tax", tax, false)) return std::move(*err);
-  // Items are stored as sent (extra members included), so their size is bounded as a whole.
-  std::size_t stored_bytes = sizeof(payment_request) + 256;
-  for (auto* items : {&line_items, &tax}) {
-    auto size = json::serialize(*items).size();
-    if (size > field_limit::items) {
-      return invalid(too_long(items == &tax ? "tax" : "line_items", field_limit::items));
-    }
-    stored_bytes += size;
-  }
+  if (auto err = read_items(body, "line_items", line_items, total)) return err;
+  if (auto err = read_items(body, "tax", tax, total)) return err;
+  const bool items_given = member(body, "line_items") != nullptr || member(body, "tax") != nullptr;
+  if (create || member(body, "line_items") != nullptr) next.line_items = line_items;
+  if (create || member(body, "tax") != nullptr) next.tax = tax;
 
-  std::int64_t amount = 0;
   if (const auto* v = member(body, "amount"); v != nullptr && !v->is_null()) {
     auto a = to_int(*v);
     if (!a || *a <= 0 || *a > max_amount) return invalid("\"amount\" must be a positive integer");
-    amount = *a;
-  } else if (line_items.empty() && tax.empty()) {
+    next.amount = *a;
+  } else if (create && line_items.empty() && tax.empty()) {
     return missing("amount");
-  } else {
-    amount = total;
+  } else if (items_given && (non_empty(next.line_items) || non_empty(next.tax))) {
+    // The request's items after the change (those not given are kept), all checked already.
+    const json::object both{{"line_items", next.line_items}, {"tax", next.tax}};
+    json::array scratch;
+    std::int64_t sum = 0;
+    (void)read_items(both, "line_items", scratch, sum);
+    scratch.clear();
+    (void)read_items(both, "tax", scratch, sum);
+    next.amount = sum;
   }
-  if (amount <= 0) return invalid("\"amount\" must be a positive integer");
+  if (next.amount <= 0) return invalid("\"amount\" must be a positive integer");
 
-  std::string currency = "NGN";
   if (const auto* v = member(body, "currency"); v != nullptr && !v->is_null()) {
-    if (!v->is_string()) return invalid("\"currency\" must be one of [NGN, GHS, ZAR, USD]");
-    currency = std::string(v->get_string());
-    if (currency != "NGN" && currency != "GHS" && currency != "ZAR" && currency != "USD") {
+    const auto c = v->is_string() ? std::string(v->get_string()) : std::string();
+    if (c != "NGN" && c != "GHS" && c != "ZAR" && c != "USD") {
       return invalid("\"currency\" must be one of [NGN, GHS, ZAR, USD]");
     }
+    next.currency = c;
   }
-  json::value description = nullptr;
   if (const auto* v = member(body, "description"); v != nullptr && !v->is_null()) {
     if (!v->is_string()) return invalid("\"description\" must be a string");
     if (v->get_string().size() > field_limit::description) {
       return invalid(too_long("description", field_limit::description));
     }
-    stored_bytes += v->get_string().size();
-    description = *v;
+    next.description = *v;
   }
-  json::value due_date = nullptr;
   if (const auto* v = member(body, "due_date"); v != nullptr && !v->is_null()) {
     if (!v->is_string() || v->get_string().size() > field_limit::due_date) {
       return invalid("\"due_date\" must be an ISO 8601 date");
     }
-    due_date = *v;
+    next.due_date = *v;
   }
-  json::value metadata = nullptr;
   if (const auto* v = member(body, "metadata")) {
-    auto size = json::serialize(*v).size();
-    if (size > field_limit::metadata) return invalid(too_long("metadata", field_limit::metadata));
-    stored_bytes += size;
-    metadata = *v;
+    if (json::serialize(*v).size() > field_limit::metadata) {
+      return invalid(too_long("metadata", field_limit::metadata));
+    }
+    next.metadata = *v;
   }
-  bool has_invoice = !line_items.empty();
+  if (create) next.has_invoice = !line_items.empty();
   if (const auto* v = member(body, "has_invoice"); v != nullptr && v->is_bool()) {
-    has_invoice = v->get_bool();
+    next.has_invoice = v->get_bool();
   }
-  bool draft = false;
-  if (const auto* v = member(body, "draft"); v != nullptr && v->is_bool()) draft = v->get_bool();
-
-  payment_request pr;
-  pr.id = next_request_id_++;
-  pr.customer_id = customer_for_locked(customer_id, customer_code);
-  pr.request_code = "PRQ_" + random_string(alnum_lower, 15);
-  pr.offline_reference = std::to_string(options_.integration_id) + std::to_string(pr.id);
-  pr.amount = amount;
-  pr.currency = currency;
-  pr.description = std::move(description);
-  pr.due_date = std::move(due_date);
-  pr.metadata = std::move(metadata);
-  pr.line_items = std::move(line_items);
-  pr.tax = std::move(tax);
-  pr.has_invoice = has_invoice;
-  if (has_invoice) {
+  // Everything is checked: from here on the request changes.
+  if (customer_given) next.customer_id = customer_for_locked(customer_id, customer_code);
+  if (next.has_invoice) {
     if (const auto* v = member(body, "invoice_number"); v != nullptr && to_int(*v)) {
-      pr.invoice_number = *to_int(*v);
-    } else {
-      pr.invoice_number = next_invoice_number_++;
+      next.invoice_number = *to_int(*v);
+    } else if (!next.invoice_number) {
+      next.invoice_number = next_invoice_number_++;
     }
   }
-  pr.status = draft ? "draft" : "pending";
+  if (const auto* v = member(body, "draft"); v != nullptr && v->is_bool()) {
+    if (create || pr.status == "draft") next.status = v->get_bool() ? "draft" : "pending";
+  }
+  next.bytes = stored_bytes(next);
+  pr = std::move(next);
+  return std::nullopt;
+}
+
+http_response engine::create_request(const http_request& req) {
+  json::object body;
+  if (auto err = parse_body(req, body)) return std::move(*err);
+  payment_request pr;
+  pr.currency = "NGN";
+  pr.status = "pending";
+  if (auto err = apply_request_fields(body, pr, true)) return std::move(*err);
+  pr.id = next_request_id_++;
+  pr.request_code = "PRQ_" + random_string(alnum_lower, 15);
+  pr.offline_reference = std::to_string(options_.integration_id) + std::to_string(pr.id);
   pr.created_at = now_iso();
   pr.updated_at = pr.created_at;
-  pr.bytes = stored_bytes;
+  const bool draft = pr.status == "draft";
   auto id = pr.id;
   store_request_locked(std::move(pr));
   auto& stored = requests_.at(id);
@@ -221,6 +283,8 @@ void engine::store_request_locked(payment_request pr) {
 http_response engine::fetch_request(std::string_view id_or_code, bool verify) {
   auto* pr = find_request_locked(id_or_code);
   if (pr == nullptr) return not_found("Payment request not found");
+  if (verify && pr->archived) return archived_answer();
+  if (verify) note_verify_locked(*pr);  // a magic amount may pay late here
   bool paid = pr->status == "success";
   json::array transactions;
   if (pr->transaction_id) {
@@ -234,27 +298,7 @@ http_response engine::fetch_request(std::string_view id_or_code, bool verify) {
   }
   json::object o;
   if (verify) {
-    o["id"] = pr->id;
-    o["domain"] = domain();
-    o["amount"] = pr->amount;
-    o["currency"] = pr->currency;
-    o["due_date"] = pr->due_date;
-    o["has_invoice"] = pr->has_invoice;
-    o["invoice_number"] =
-        pr->invoice_number ? json::value(*pr->invoice_number) : json::value(nullptr);
-    o["description"] = pr->description;
-    o["pdf_url"] = nullptr;
-    o["line_items"] = pr->line_items;
-    o["tax"] = pr->tax;
-    o["request_code"] = pr->request_code;
-    o["status"] = pr->status;
-    o["paid"] = paid;
-    o["paid_at"] = pr->paid_at ? json::value(*pr->paid_at) : json::value(nullptr);
-    o["metadata"] = pr->metadata;
-    o["notifications"] = json::array{};
-    o["offline_reference"] = pr->offline_reference;
-    o["customer"] = customer_json(pr->customer_id, false);
-    o["created_at"] = pr->created_at;
+    o = request_summary_json(*pr);
     o["integration"] = json::object{
         {"key", "pk_test_simulator"},
         {"name", "Paystack Simulator"},
@@ -282,7 +326,7 @@ http_response engine::fetch_request(std::string_view id_or_code, bool verify) {
     o["offline_reference"] = pr->offline_reference;
     o["pdf_url"] = nullptr;
     o["notifications"] = json::array{};
-    o["archived"] = false;
+    o["archived"] = pr->archived;
     o["source"] = "user";
     o["payment_method"] = paid ? json::value("pos") : json::value(nullptr);
     o["note"] = nullptr;

@@ -1,5 +1,5 @@
 // The /_sim control routes (the HTTP face of control.cpp): health, state, reset, webhooks,
-// stats, terminals, devices, presence, events, payment approval and faults.
+// stats, terminals, devices, presence, events, payment approval, offline payment and faults.
 #include <boost/json/array.hpp>
 
 #include "engine.hpp"
@@ -94,6 +94,11 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     bool approve = seg[3] == "approve";
     return control_answer(settle_locked(*pr, approve), "Payment request",
                           approve ? "Payment approved" : "Payment declined");
+  }
+  if (n == 3 && m == "POST" && seg[1] == "offline-payments") {
+    auto* pr = find_by_reference_locked(seg[2]);
+    if (pr == nullptr) return fail_plain(404, "Payment request not found");
+    return control_answer(pay_offline_locked(*pr), "Payment request", "Payment made offline");
   }
   if (n == 2 && m == "POST" && seg[1] == "faults") {
     auto id = opt_string("id");

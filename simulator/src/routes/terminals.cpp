@@ -38,13 +38,7 @@ json::object engine::terminal_json(const device& d, bool with_split_code) const 
 
 http_response engine::list_terminals(std::string_view query) {
   std::int64_t per_page = 50;
-  auto pp = query_param(query, "perPage");
-  if (!pp) pp = query_param(query, "per_page");
-  if (pp) {
-    auto v = parse_uint(*pp);
-    if (!v || *v < 1) return invalid("perPage must be a positive integer");
-    per_page = std::min(*v, max_per_page);
-  }
+  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
   std::optional<std::int64_t> after;
   std::optional<std::int64_t> before;
   auto decode = [](const std::string& cursor, std::string_view prefix) {
