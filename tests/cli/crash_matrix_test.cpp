@@ -190,10 +190,11 @@ TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
   EXPECT_EQ(pushes_of(all[0].id), pushes);
 }
 
-// The points whose recovery needs no lookup at Paystack (the journal holds the request).
+// Every recovery point: while creating (the lookup by marker), pushing, waiting.
 INSTANTIATE_TEST_SUITE_P(
     Points, CrashMatrix,
-    ::testing::Combine(::testing::Values("before_push", "after_push", "journal_write:pushed",
+    ::testing::Combine(::testing::Values("before_create", "after_create", "journal_write:created",
+                                         "before_push", "after_push", "journal_write:pushed",
                                          "awaiting_delivery", "awaiting_outcome"),
                        ::testing::Values("pays", "walks_away", "pays_late")),
     [](const auto& param_info) {
