@@ -137,7 +137,10 @@ paystack::charge_params resume_settings(const context& ctx, const progress_print
   return p;
 }
 
-int resume_charges(context& ctx, const args& a) {
+/// Opens the store and a client on one io_context and runs `body(ioc, client, store)`; a bad
+/// configuration or store exits 2 before anything is sent.
+template <class Body>
+int with_store_client(const context& ctx, const args& a, Body body) {
   auto options = make_client_options(ctx.opts);
   if (!options) return exit_usage;
   boost::asio::io_context ioc;
@@ -147,90 +150,97 @@ int resume_charges(context& ctx, const args& a) {
     if (!store) return exit_usage;
     paystack::terminal_client client(ioc.get_executor(), *options);
     if (!check_configuration(client)) return exit_usage;
-    progress_printer progress(std::cerr, is_tty(2), "");
-    bool interrupted = false;
-    if (!a.all) {
-      auto [ec, r] = run_cancellable<paystack::charge_result>(
-          ioc,
-          [&](auto h) {
-            paystack::async_resume_charge(client, store, a.key, resume_settings(ctx, progress),
-                                          std::move(h));
-          },
-          interrupted);
-      progress.finish();
-      if (ctx.opts.json)
-        std::cout << charge_result_json(r.request ? r.request->request_code : "", ec, r) << '\n';
-      else
-        print_charge_result(std::cout, a.key, ec, r);
-      code = charge_exit_code(ec, r, interrupted);
-    } else {
-      auto [ec, results] = run_cancellable<std::vector<paystack::charge_result>>(
-          ioc,
-          [&](auto h) {
-            paystack::async_resume_all_charges(client, store, resume_settings(ctx, progress),
-                                               std::move(h));
-          },
-          interrupted);
-      progress.finish();
-      if (ec) return store_failed(ec);
-      unsigned unfinished = 0;
-      for (auto& r : results) {
-        if (r.outcome == paystack::charge_outcome::cancelled || r.reason.empty()) ++unfinished;
-        std::cout << to_string(r.outcome) << ": " << server_text(r.reason) << '\n';
-      }
-      std::cout << results.size() << " charge(s) resumed\n";
-      code = interrupted ? exit_interrupted : (unfinished != 0 ? exit_network : exit_ok);
-    }
+    code = body(ioc, client, store);
   }
   ioc.restart();
   ioc.poll();
   return code;
 }
 
+int resume_charges(context& ctx, const args& a) {
+  return with_store_client(
+      ctx, a,
+      [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
+          const std::shared_ptr<paystack::charge_store>& store) {
+        int code = exit_ok;
+        progress_printer progress(std::cerr, is_tty(2), "");
+        bool interrupted = false;
+        if (!a.all) {
+          auto [ec, r] = run_cancellable<paystack::charge_result>(
+              ioc,
+              [&](auto h) {
+                paystack::async_resume_charge(client, store, a.key, resume_settings(ctx, progress),
+                                              std::move(h));
+              },
+              interrupted);
+          progress.finish();
+          if (ctx.opts.json)
+            std::cout << charge_result_json(r.request ? r.request->request_code : "", ec, r)
+                      << '\n';
+          else
+            print_charge_result(std::cout, a.key, ec, r);
+          code = charge_exit_code(ec, r, interrupted);
+        } else {
+          auto [ec, results] = run_cancellable<std::vector<paystack::charge_result>>(
+              ioc,
+              [&](auto h) {
+                paystack::async_resume_all_charges(client, store, resume_settings(ctx, progress),
+                                                   std::move(h));
+              },
+              interrupted);
+          progress.finish();
+          if (ec) return store_failed(ec);
+          unsigned unfinished = 0;
+          for (auto& r : results) {
+            if (r.outcome == paystack::charge_outcome::cancelled || r.reason.empty()) ++unfinished;
+            std::cout << to_string(r.outcome) << ": " << server_text(r.reason) << '\n';
+          }
+          std::cout << results.size() << " charge(s) resumed\n";
+          code = interrupted ? exit_interrupted : (unfinished != 0 ? exit_network : exit_ok);
+        }
+        return code;
+      });
+}
+
 int reconcile_charges(context& ctx, const args& a) {
-  auto options = make_client_options(ctx.opts);
-  if (!options) return exit_usage;
-  boost::asio::io_context ioc;
-  int code = exit_ok;
-  {
-    auto store = open_store(ioc, a.store);
-    if (!store) return exit_usage;
-    paystack::terminal_client client(ioc.get_executor(), *options);
-    if (!check_configuration(client)) return exit_usage;
-    bool interrupted = false;
-    auto [ec, report] = run_cancellable<paystack::reconcile_report>(
-        ioc, [&](auto h) { paystack::async_reconcile_charges(client, store, {}, std::move(h)); },
-        interrupted);
-    if (ec) return store_failed(ec);
-    unsigned errors = 0;
-    json::array arr;
-    for (auto& e : report.entries) {
-      if (e.ec) ++errors;
-      if (ctx.opts.json) {
-        arr.push_back(json::object{{"key", e.key},
-                                   {"outcome", std::string(paystack::to_string(e.outcome))},
-                                   {"open", e.open},
-                                   {"action", e.action}});
-      } else {
-        std::cout << e.key << "  " << to_string(e.outcome) << (e.open ? " (open)" : "") << "  "
-                  << server_text(e.action) << '\n';
-      }
-    }
-    if (ctx.opts.json) {
-      std::cout << json::serialize(json::object{{"charges", std::move(arr)},
-                                                {"paid", report.paid},
-                                                {"closed", report.closed},
-                                                {"still_open", report.still_open}})
-                << '\n';
-    } else {
-      std::cout << report.entries.size() << " open charge(s): " << report.paid << " paid, "
-                << report.closed << " closed, " << report.still_open << " still open\n";
-    }
-    code = interrupted ? exit_interrupted : (errors != 0 ? exit_network : exit_ok);
-  }
-  ioc.restart();
-  ioc.poll();
-  return code;
+  return with_store_client(
+      ctx, a,
+      [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
+          const std::shared_ptr<paystack::charge_store>& store) {
+        int code = exit_ok;
+        bool interrupted = false;
+        auto [ec, report] = run_cancellable<paystack::reconcile_report>(
+            ioc,
+            [&](auto h) { paystack::async_reconcile_charges(client, store, {}, std::move(h)); },
+            interrupted);
+        if (ec) return store_failed(ec);
+        unsigned errors = 0;
+        json::array arr;
+        for (auto& e : report.entries) {
+          if (e.ec) ++errors;
+          if (ctx.opts.json) {
+            arr.push_back(json::object{{"key", e.key},
+                                       {"outcome", std::string(paystack::to_string(e.outcome))},
+                                       {"open", e.open},
+                                       {"action", e.action}});
+          } else {
+            std::cout << e.key << "  " << to_string(e.outcome) << (e.open ? " (open)" : "") << "  "
+                      << server_text(e.action) << '\n';
+          }
+        }
+        if (ctx.opts.json) {
+          std::cout << json::serialize(json::object{{"charges", std::move(arr)},
+                                                    {"paid", report.paid},
+                                                    {"closed", report.closed},
+                                                    {"still_open", report.still_open}})
+                    << '\n';
+        } else {
+          std::cout << report.entries.size() << " open charge(s): " << report.paid << " paid, "
+                    << report.closed << " closed, " << report.still_open << " still open\n";
+        }
+        code = interrupted ? exit_interrupted : (errors != 0 ? exit_network : exit_ok);
+        return code;
+      });
 }
 
 }  // namespace
