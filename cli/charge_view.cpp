@@ -104,6 +104,10 @@ void print_charge_result(std::ostream& os, const std::string& terminal_id,
   if (r.event_id) f.emplace_back("event id", *r.event_id + (r.delivered ? " (delivered)" : ""));
   if (r.transaction_reference) f.emplace_back("transaction", *r.transaction_reference);
   if (!r.decided_by.empty()) f.emplace_back("decided by", r.decided_by);
+  if (r.replayed) f.emplace_back("recorded", "this key's recorded outcome; nothing was sent");
+  if (r.resumed) f.emplace_back("resumed", "continued from the charge store's last record");
+  if (r.open)
+    f.emplace_back("open", "a late payment is still possible: `charges reconcile` checks it");
   if (r.last_reply && r.outcome != paystack::charge_outcome::paid) {
     const auto& lr = *r.last_reply;
     std::string text = lr.operation + ": ";
@@ -163,6 +167,10 @@ std::string charge_result_json(const std::string& terminal_id, boost::system::er
   o["delivery_polls"] = r.delivery_polls;
   o["verify_polls"] = r.verify_polls;
   o["elapsed_ms"] = r.elapsed.count();
+  // Only for charges with a store (--key --store): the output of other charges is unchanged.
+  if (r.replayed) o["replayed"] = true;
+  if (r.resumed) o["resumed"] = true;
+  if (r.open) o["open"] = true;
   return json::serialize(o);
 }
 

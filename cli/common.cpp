@@ -288,4 +288,21 @@ int report_failure(const global_options& g, boost::system::error_code ec, unsign
   return exit_api;
 }
 
+CLI::Option* add_store_option(CLI::App& app, std::string& target) {
+  return app
+      .add_option("--store", target,
+                  "the charge store: a SQLite file PATH (or sqlite:PATH), created if needed")
+      ->envname("PAYSTACK_CHARGE_STORE")
+      ->type_name("PATH");
+}
+
+std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
+                                                   const std::string& url) {
+  boost::system::error_code ec;
+  std::string why;
+  auto store = paystack::open_charge_store(ioc.get_executor(), url, ec, why);
+  if (!store) std::cerr << "paystack-terminal: " << why << '\n';
+  return store;
+}
+
 }  // namespace cli

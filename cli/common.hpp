@@ -249,6 +249,14 @@ void add_charge_command(CLI::App& app, context& ctx);
 void add_sim_command(CLI::App& app, context& ctx);
 void add_demo_command(CLI::App& app, context& ctx);
 void add_webhooks_command(CLI::App& app, context& ctx);
+void add_charges_command(CLI::App& app, context& ctx);  // charges list|show|resume|reconcile
+
+/// Adds `--store PATH` (env PAYSTACK_CHARGE_STORE) storing into `target`.
+CLI::Option* add_store_option(CLI::App& app, std::string& target);
+
+/// Opens the charge store `url` on `ioc`; prints why and returns null when it cannot.
+std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
+                                                   const std::string& url);
 void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-request ...
 void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
 void add_transaction_command(CLI::App& app, context& ctx);  // transaction list|fetch|verify|totals

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   cli::add_virtual_terminal_command(app, ctx);
   cli::add_transaction_command(app, ctx);
   cli::add_refund_command(app, ctx);
+  cli::add_charges_command(app, ctx);
   cli::add_sim_command(app, ctx);
   cli::add_demo_command(app, ctx);
   cli::add_payment_request_commands(app, ctx);

@@ -16,7 +16,8 @@ inline constexpr std::string_view redacted = "[redacted]";
 
 /// The secrets on a command line: every argument holding "sk_test_" or "sk_live_" (from there
 /// on), and the value of an option whose name looks like a key (--secret-key, --secret_key,
-/// --key, -k, --api-key, --token, --password...), as "--opt VALUE", "--opt=VALUE" or "-kVALUE".
+/// --key, -k, --api-key, --token, --password...), as "--opt VALUE", "--opt=VALUE" or "-kVALUE";
+/// except `--key` after `charge`/`charges`, the charge key (an order id, printed).
 std::vector<std::string> secrets_in_arguments(int argc, const char* const* argv);
 
 /// `text` with every secret replaced by `redacted`. A secret of 8 characters or more is

@@ -12,6 +12,7 @@ packages=(
   # services these packages may start themselves).
   libpq-dev postgresql-15 nginx
   libcli11-dev
+  libsqlite3-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   clang clang-format clang-tidy libclang-rt-14-dev
   curl

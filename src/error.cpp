@@ -30,6 +30,12 @@ class category final : public boost::system::error_category {
         return "TLS handshake or certificate verification failed";
       case error::too_many_redirects:
         return "too many redirects";
+      case error::store_failed:
+        return "the charge store could not read or write";
+      case error::store_conflict:
+        return "the charge was changed by another writer";
+      case error::store_too_new:
+        return "the charge store was written by a newer version of the library";
     }
     return "unknown paystack error";
   }

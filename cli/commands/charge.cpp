@@ -18,6 +18,9 @@ void add_charge_command(CLI::App& app, context& ctx) {
     std::optional<std::uint16_t> webhook_port;
     std::string webhook_path;
     std::string webhook_bind = "0.0.0.0";
+    std::optional<std::string> key;
+    std::string store;
+    std::optional<std::string> verify_interval;
   };
   auto a = std::make_shared<args>();
   sub->add_option("TERMINAL_ID", a->terminal_id, "the terminal's id, e.g. 2872S934")->required();
@@ -38,7 +41,18 @@ void add_charge_command(CLI::App& app, context& ctx) {
   sub->add_option("--webhook-path", a->webhook_path, "with --webhook-port: the path to serve");
   sub->add_option("--webhook-bind", a->webhook_bind, "with --webhook-port: the listen address")
       ->capture_default_str();
+  sub->add_option("--key", a->key,
+                  "this sale's idempotency key (e.g. the POS order id; A-Z a-z 0-9 . _ : -, at "
+                  "most 64): with --store, the same key never creates a second payment request");
+  add_store_option(*sub, a->store);
+  sub->add_option("--verify-interval", a->verify_interval,
+                  "how often to verify the payment while waiting without webhooks: 3s "
+                  "(default), 500ms, ...")
+      ->type_name("DURATION");
   sub->footer(
+      "With --key and --store every stage is recorded before it happens: running the same\n"
+      "command again resumes an unfinished charge, or prints the recorded outcome of a finished\n"
+      "one (same exit code) without calling Paystack. See doc/charges.md.\n"
       "Steps: check the terminal is online and available, create a payment request, push it to\n"
       "the terminal (once, never repeated), wait until the terminal shows it, wait for the\n"
       "outcome (webhooks when --webhook-port is given, Verify Payment Request otherwise).\n"
@@ -85,7 +99,29 @@ void add_charge_command(CLI::App& app, context& ctx) {
         p.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
         progress_printer progress(std::cerr, is_tty(2), "");
         p.on_progress = progress;
+        if (a->verify_interval) {
+          auto d = parse_duration(*a->verify_interval);
+          if (!d || d->count() <= 0) {
+            std::cerr << "paystack-terminal: --verify-interval: not a duration: "
+                      << server_text(*a->verify_interval) << '\n';
+            return static_cast<int>(exit_usage);
+          }
+          p.verify_poll_interval = *d;
+        }
         if (hooks) p.webhooks = hooks->feed();
+        if (a->key && a->store.empty()) {
+          std::cerr << "paystack-terminal: --key needs --store (or PAYSTACK_CHARGE_STORE)\n";
+          return static_cast<int>(exit_usage);
+        }
+        if (!a->store.empty()) {
+          if (!a->key) {
+            std::cerr << "paystack-terminal: --store needs --key\n";
+            return static_cast<int>(exit_usage);
+          }
+          p.store = open_store(ioc, a->store);
+          if (!p.store) return static_cast<int>(exit_usage);
+          p.key = a->key;
+        }
         bool interrupted = false;
         auto [ec, r] = run_charge(ioc, client, a->terminal_id, std::move(p), interrupted);
         progress.finish();

@@ -31,11 +31,18 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
     std::string path;
     std::string bind = "127.0.0.1";
     std::optional<std::size_t> count;
+    std::string store;
   };
   auto a = std::make_shared<args>();
   sub->add_option("--port", a->port, "port to listen on (0: pick one and print it)")->required();
   sub->add_option("--path", a->path, "serve only this path (default: deliveries at /)");
   sub->add_option("--bind", a->bind, "listen address")->capture_default_str();
+  sub->add_option("--store", a->store,
+                  "record each verified event in this charge store (a SQLite file) before the "
+                  "200; an event recorded before (a replay, also after a restart) is not printed "
+                  "again")
+      ->envname("PAYSTACK_CHARGE_STORE")
+      ->type_name("PATH");
   sub->add_option("--count", a->count, "exit after N events (default: until Ctrl-C)")
       ->check(CLI::PositiveNumber);
   sub->footer(
@@ -62,6 +69,10 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       o.bind_address = a->bind;
       o.port = a->port;
       o.path = a->path;
+      if (!a->store.empty()) {
+        o.store = open_store(ioc, a->store);
+        if (!o.store) return static_cast<int>(exit_usage);
+      }
       const bool json = ctx.opts.json;
       o.on_event = [&](const paystack::webhook_event& e) {
         if (json) {

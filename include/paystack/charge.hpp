@@ -36,6 +36,8 @@
 
 namespace paystack {
 
+class charge_store;
+
 /// Where a charge is (progress) or where it ended (charge_result::stage).
 enum class charge_stage {
   checking_presence,
@@ -112,6 +114,17 @@ struct charge_params {
   std::function<void(const charge_progress&)> on_progress;
   /// Webhook events (e.g. webhook_server::feed()). Null: verify polling only.
   std::shared_ptr<webhook_feed> webhooks;
+
+  /// The caller's idempotency key of this sale (e.g. the POS order id): 1 to 64 characters of
+  /// A-Z a-z 0-9 . _ : -. With a store, the same key always means the same charge: a charge
+  /// whose key is recorded is resumed from its last recorded stage, or, when it finished, its
+  /// recorded outcome is returned without calling Paystack (charge_result::replayed). The key's
+  /// marker " [key:KEY]" ends the payment request's description, so that recovery can find the
+  /// request at Paystack (doc/charges.md).
+  std::optional<std::string> key;
+  /// Where the charge is journalled (make_memory_charge_store, open_charge_store). Needs `key`.
+  /// Null: nothing is recorded (the charge lives in this operation only).
+  std::shared_ptr<charge_store> store;
 };
 
 /// The last reply (or failure) of a Paystack call during the charge, for messages and logs.
@@ -146,6 +159,13 @@ struct charge_result {
   unsigned delivery_polls = 0;
   /// Verify Payment Request calls made.
   unsigned verify_polls = 0;
+  /// With a store: the outcome was recorded before; nothing was sent to Paystack.
+  bool replayed = false;
+  /// With a store: the charge continued from a recorded stage (an earlier process stopped).
+  bool resumed = false;
+  /// With a store: the outcome may still change (not delivered, timed out, or a request may
+  /// exist): the reconciler verifies it (doc/adr/0008-charge-recovery.md).
+  bool open = false;
   /// Time the charge took, from the call to the completion.
   std::chrono::milliseconds elapsed{0};
 };

@@ -23,6 +23,9 @@ enum class error {
   connection_failed,       ///< the connection broke before a complete reply arrived
   tls_failed,              ///< the TLS handshake or certificate verification failed
   too_many_redirects,      ///< reserved: redirects are not followed
+  store_failed,            ///< the charge store could not read or write (nothing was changed)
+  store_conflict,          ///< the charge record was changed by another writer (stale version)
+  store_too_new,           ///< the charge store was written by a newer schema; refused
 };
 
 /// The category of paystack::error ("paystack").

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <paystack/charge.hpp>
+#include <paystack/charge_recovery.hpp>
+#include <paystack/charge_store.hpp>
 #include <paystack/client_options.hpp>
 #include <paystack/error.hpp>
 #include <paystack/event.hpp>

@@ -32,6 +32,8 @@
 
 namespace paystack {
 
+class charge_store;
+
 /// Paystack's documented webhook source addresses (test and live).
 inline const std::vector<std::string>& paystack_webhook_addresses() {
   static const std::vector<std::string> a{"52.31.139.75", "52.49.173.169", "52.214.14.220"};
@@ -82,8 +84,15 @@ struct webhook_server_options {
   /// longest for its header block; when none is, the new one is closed. Behind a proxy every
   /// connection comes from the proxy: raise it to max_connections. Default 32.
   std::size_t max_connections_per_source = 32;
-  /// Remembers deliveries already handed over. Null: make_memory_dedup_store().
+  /// Remembers deliveries already handed over. Null: make_memory_dedup_store(). Not used when
+  /// `store` is set.
   std::shared_ptr<webhook_dedup_store> dedup;
+  /// A charge store (open_charge_store): each verified event is recorded in it under its
+  /// semantic key (webhook_semantic_key) before the 200 is sent, and an event whose key is
+  /// recorded already (a replay, also to a restarted receiver) is answered 200 and not handed
+  /// over again. When the store cannot record it, the answer is 503 (Paystack delivers it
+  /// again) and nothing is handed over.
+  std::shared_ptr<charge_store> store;
   /// Called (on the server's executor) for each new, verified event. May be empty.
   std::function<void(const webhook_event&)> on_event;
 };
@@ -98,9 +107,10 @@ struct webhook_server_stats {
   std::uint64_t forbidden = 0;         ///< connections closed on accept: not an allowed source
   std::uint64_t bad_request = 0;       ///< 400, 404, 405
   std::uint64_t header_too_large = 0;  ///< 431
-  std::uint64_t timed_out = 0;  ///< connections closed for not sending a header block in time
-  std::uint64_t evicted = 0;    ///< connections closed to make room for a new one
-  std::uint64_t refused = 0;    ///< connections closed on accept: a limit full, none to evict
+  std::uint64_t timed_out = 0;       ///< connections closed for not sending a header block in time
+  std::uint64_t evicted = 0;         ///< connections closed to make room for a new one
+  std::uint64_t refused = 0;         ///< connections closed on accept: a limit full, none to evict
+  std::uint64_t store_failures = 0;  ///< 503: the charge store could not record an event
 };
 
 /// Thread safety: start(), stop(), port(), url(), feed() and stats() may be called from any

@@ -24,47 +24,11 @@
 #include <paystack/limits.hpp>
 #include <paystack/payment_request_client.hpp>
 
+#include "charge_journal.hpp"
+#include "charge_lookup.hpp"
+#include "failpoint.hpp"
+
 namespace paystack {
-
-std::string_view to_string(charge_outcome o) noexcept {
-  switch (o) {
-    case charge_outcome::paid:
-      return "paid";
-    case charge_outcome::declined:
-      return "declined";
-    case charge_outcome::terminal_offline:
-      return "terminal_offline";
-    case charge_outcome::terminal_busy:
-      return "terminal_busy";
-    case charge_outcome::not_delivered:
-      return "not_delivered";
-    case charge_outcome::timed_out:
-      return "timed_out";
-    case charge_outcome::failed:
-      return "failed";
-    case charge_outcome::cancelled:
-      return "cancelled";
-  }
-  return "unknown";
-}
-
-std::string_view to_string(charge_stage s) noexcept {
-  switch (s) {
-    case charge_stage::checking_presence:
-      return "checking_presence";
-    case charge_stage::creating_request:
-      return "creating_request";
-    case charge_stage::pushing_event:
-      return "pushing_event";
-    case charge_stage::awaiting_delivery:
-      return "awaiting_delivery";
-    case charge_stage::awaiting_payment:
-      return "awaiting_payment";
-    case charge_stage::done:
-      return "done";
-  }
-  return "unknown";
-}
 
 namespace detail {
 namespace {
@@ -113,8 +77,18 @@ create_payment_request_params request_params(const charge_params& p) {
   cp.tax = p.tax;
   cp.currency = p.currency;
   cp.description = p.description;
+  if (p.key) cp.description = cp.description.value_or("") + charge_key_marker(*p.key);
   cp.send_notification = p.send_notification;
   return cp;
+}
+
+/// The amount a charge asks for (the amount, or the sum of lines and tax).
+std::int64_t request_amount(const charge_params& p) {
+  if (p.amount) return *p.amount;
+  std::int64_t total = 0;
+  for (const auto& l : p.line_items) total += l.amount * l.quantity;
+  for (const auto& t : p.tax) total += t.amount;
+  return total;
 }
 
 std::string describe(const charge_reply& r) {
@@ -135,6 +109,15 @@ class charge_flow {
         deadline_(start_ + p_.timeout),
         box_(std::make_shared<mailbox>(strand)) {
     box_->keep_alive = box_;
+    if (p_.store && p_.key) {
+      charge_record rec;
+      rec.key = *p_.key;
+      rec.terminal_id = terminal_id_;
+      rec.customer = p_.customer;
+      rec.amount = request_amount(p_);
+      rec.currency = p_.currency.value_or("");
+      journal_.emplace(p_.store, std::move(rec));
+    }
   }
 
   asio::awaitable<charge_outcome_pair> run() {
@@ -144,7 +127,7 @@ class charge_flow {
     if (p_.webhooks) {
       sub = p_.webhooks->subscribe([box = box_](const webhook_event& e) { box->push(e); });
     }
-    auto out = co_await steps();
+    auto out = co_await journaled_steps();
     sub.reset();
     auto& res = out.second;
     res.elapsed = elapsed();
@@ -256,21 +239,120 @@ class charge_flow {
   /// The end of the charge when a stage ends it; nullopt: go on with the next stage.
   using step_result = std::optional<charge_outcome_pair>;
 
-  asio::awaitable<charge_outcome_pair> steps() {
-    if (p_.check_presence) {
+  /// With a journal: begin (or find) the key's record; replay a finished charge, resume an
+  /// unfinished one from its last recorded stage; record the outcome at the end. An outcome
+  /// with an error_code (no usable reply, cancellation, a store failure) is not recorded: the
+  /// charge stays unfinished at its last stage and resuming continues it.
+  asio::awaitable<charge_outcome_pair> journaled_steps() {
+    if (!journal_) {
+      auto out = co_await steps(charge_journal_stage::started);
+      co_return out;
+    }
+    auto ec = co_await journal_->begin();
+    if (ec)
+      co_return end(charge_outcome::failed,
+                    "the charge store could not record the charge: " + ec.message(), ec);
+    const auto& rec = journal_->record();
+    if (!journal_->inserted()) {
+      if (rec.terminal_id != terminal_id_ || rec.customer != p_.customer ||
+          rec.amount != request_amount(p_))
+        co_return end(charge_outcome::failed,
+                      "key " + rec.key + " is already the charge of " + std::to_string(rec.amount) +
+                          " to " + rec.customer + " on terminal " + rec.terminal_id +
+                          "; a key is one sale",
+                      error::invalid_argument);
+      if (rec.stage == charge_journal_stage::finished) co_return std::pair{ec, replay_result(rec)};
+      restore_result(rec, r_);
+      r_.resumed = true;
+    }
+    auto out = co_await steps(rec.stage);
+    if (out.first) {
+      out.second.open = true;  // unfinished: resume continues it
+      co_return out;
+    }
+    const bool open = stays_open(out.second, request_may_exist_);
+    auto fin = co_await journal_->finish(out.second, open);
+    out.second.open = open;
+    if (fin) {
+      out.second.reason += " (the charge store could not record this outcome: " + fin.message() +
+                           "; resuming the key checks again)";
+      out.first = fin;
+    }
+    co_return out;
+  }
+
+  /// Runs the stages from `from` (a recorded stage when resuming) to the outcome.
+  asio::awaitable<charge_outcome_pair> steps(charge_journal_stage from) {
+    using stage = charge_journal_stage;
+    if (from == stage::started && p_.check_presence) {
       auto done = co_await check_presence();
       if (done) co_return std::move(*done);
     }
-    {
+    if (from != stage::started)
+      co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
+    bool create = from == stage::started;
+    if (from == stage::creating) {
+      // A request may exist: look for it before creating one (at most one request per key).
+      auto found = co_await find_created();
+      if (found.first) co_return std::move(*found.first);
+      create = !found.second;
+    }
+    if (create) {
       auto done = co_await create_request();
       if (done) co_return std::move(*done);
     }
-    {
+    if (from == stage::pushing) {
+      // The push may have reached the terminal, unacknowledged: a paid request ends here; else
+      // the same request is pushed again (it can be paid at most once).
+      std::string why = "resuming an unacknowledged push";
+      auto v = co_await verify(std::move(why));
+      if (v.first) co_return std::move(*v.first);
+      if (v.second == verify_state::paid) co_return end(charge_outcome::paid, "paid (verified)");
+    }
+    if (from <= stage::pushing) {
       auto done = co_await push_event();
       if (done) co_return std::move(*done);
     }
     auto out = co_await await_outcome();
     co_return out;
+  }
+
+  /// Resuming "creating": the request of this key at Paystack, if any. first: the end of the
+  /// charge (the lookup got no answer: creating now could make a second request); second:
+  /// found (r_.request is set and "created" recorded).
+  asio::awaitable<std::pair<step_result, bool>> find_created() {
+    request_may_exist_ = true;
+    progress(charge_stage::creating_request,
+             "looking for the payment request of key " + *p_.key + " at Paystack");
+    const auto& rec = journal_->record();
+    auto api = bounded();
+    auto lookup = find_request_by_key(api, rec.customer, rec.key, rec.created_at_ms);
+    auto found = co_await std::move(lookup);
+    if (!found.answered)
+      co_return std::pair{
+          step_result(end(charge_outcome::failed,
+                          "could not find out whether key " + rec.key +
+                              " already has a payment request (" + found.detail +
+                              "); nothing was created: resume it again",
+                          found.ec ? found.ec : make_error_code(error::bad_response))),
+          false};
+    if (!found.request) co_return std::pair{step_result{}, false};
+    r_.request = std::move(*found.request);
+    auto stop = co_await journal(charge_journal_stage::created, r_.request->request_code);
+    co_return std::pair{std::move(stop), true};
+  }
+
+  /// Records stage `s` (nothing without a journal). Set: the store failed; the charge ends
+  /// before the side effect (or before going on after it).
+  asio::awaitable<step_result> journal(charge_journal_stage s, const std::string& detail) {
+    if (!journal_) co_return std::nullopt;
+    std::string text = detail;
+    auto ec = co_await journal_->save(s, r_, std::move(text));
+    if (!ec) co_return std::nullopt;
+    co_return end(charge_outcome::failed,
+                  "the charge store could not record \"" + std::string(to_string(s)) +
+                      "\": " + ec.message() + "; stopped there (resume the key to go on)",
+                  ec);
   }
 
   /// 1. Presence: refuse early when the terminal is offline or busy.
@@ -315,10 +397,17 @@ class charge_flow {
       co_await asio::this_coro::reset_cancellation_state(asio::enable_partial_cancellation());
     }
     progress(charge_stage::creating_request, "creating the payment request");
+    {
+      auto stop = co_await journal(charge_journal_stage::creating, no_detail_);
+      if (stop) co_return stop;
+    }
+    request_may_exist_ = true;
+    failpoint("before_create");
     auto cp = request_params(p_);
     payment_request_client api(bounded());
     auto [ec, resp] =
         co_await api.async_create_payment_request(std::move(cp), as_tuple(use_awaitable));
+    failpoint("after_create");
     record("create_payment_request", resp);
     if (ec) {
       auto failed = co_await call_failed(ec, "creating the payment request");
@@ -332,6 +421,10 @@ class charge_flow {
     if (!resp.ok())
       co_return end(charge_outcome::failed, "payment request refused: " + describe(*r_.last_reply));
     r_.request = std::move(*resp.data);
+    {
+      auto stop = co_await journal(charge_journal_stage::created, r_.request->request_code);
+      if (stop) co_return stop;
+    }
     if (!r_.request->offline_reference || r_.request->offline_reference->empty())
       co_return end(charge_outcome::failed,
                     "the payment request has no offline_reference; it cannot be pushed");
@@ -344,10 +437,16 @@ class charge_flow {
     using asio::use_awaitable;
     progress(charge_stage::pushing_event, "sending payment request " + r_.request->request_code +
                                               " to terminal " + terminal_id_);
+    {
+      auto stop = co_await journal(charge_journal_stage::pushing, r_.request->request_code);
+      if (stop) co_return stop;
+    }
+    failpoint("before_push");
     auto ev = terminal_event::process_invoice(r_.request->id, *r_.request->offline_reference);
     auto api = bounded();
     auto [ec, resp] =
         co_await api.async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
+    failpoint("after_push");
     record("send_event", resp);
     if (ec) {
       std::string what = "pushing the event (it may have reached the terminal: verify " +
@@ -365,6 +464,10 @@ class charge_flow {
                               r_.request->request_code + " was not pushed");
     r_.event_id = resp.data->id;
     pushed_at_ = now();
+    {
+      auto stop = co_await journal(charge_journal_stage::pushed, *r_.event_id);
+      if (stop) co_return stop;
+    }
     co_return std::nullopt;
   }
 
@@ -379,8 +482,10 @@ class charge_flow {
     auto next_delivery_poll = now();
     const auto verify_interval =
         p_.webhooks ? p_.verify_fallback_interval : p_.verify_poll_interval;
-    auto next_verify = clock::time_point::max();
+    // Resumed after "delivered": verify at once.
+    auto next_verify = r_.delivered ? now() : clock::time_point::max();
     bool delivery_answered = false;  // the last delivery poll got Paystack's answer
+    if (r_.resumed) pushed_at_ = now();
 
     for (;;) {
       // Webhooks first: they may decide before any poll does.
@@ -439,6 +544,7 @@ class charge_flow {
                           r_.request->request_code + " is still " + r_.request->status);
 
       if (!r_.delivered && at >= next_delivery_poll) {
+        failpoint("awaiting_delivery");
         ++r_.delivery_polls;
         progress(charge_stage::awaiting_delivery,
                  "checking delivery of event " + *r_.event_id + " (poll " +
@@ -455,10 +561,14 @@ class charge_flow {
         delivery_answered = !ec && resp.ok();
         if (!ec && resp.ok() && resp.data->delivered) {
           r_.delivered = true;
+          auto unrecorded = co_await journal(charge_journal_stage::delivered, *r_.event_id);
+          if (unrecorded) co_return std::move(*unrecorded);
+          failpoint("awaiting_outcome");
           progress(charge_stage::awaiting_payment,
                    std::string("delivered; waiting for the customer to pay") +
                        (p_.webhooks ? " (webhooks, verify as fallback)" : " (verify polling)"));
-          next_verify = now() + verify_interval;
+          // A resumed charge checks at once: the customer may have paid while it was down.
+          next_verify = r_.resumed ? now() : now() + verify_interval;
           continue;
         }
         if (!ec && !resp.ok()) {
@@ -584,6 +694,9 @@ class charge_flow {
   charge_result r_;
   std::optional<std::string> candidate_reference_;
   clock::time_point pushed_at_;
+  std::optional<charge_journal> journal_;  ///< with a store and a key
+  bool request_may_exist_ = false;         ///< Create Payment Request was (or may have been) sent
+  const std::string no_detail_;            ///< an empty journal detail (a named lvalue: GCC 12)
 };
 
 std::string check_params(const std::string& terminal_id, const charge_params& p) {
@@ -597,6 +710,10 @@ std::string check_params(const std::string& terminal_id, const charge_params& p)
       p.verify_poll_interval <= milliseconds(0) || p.verify_fallback_interval <= milliseconds(0))
     return "poll intervals must be positive";
   if (!(p.delivery_poll_multiplier >= 1.0)) return "delivery_poll_multiplier must be >= 1";
+  if (p.key) {
+    if (auto why = check_charge_key(*p.key); !why.empty()) return why;
+  }
+  if (p.store && !p.key) return "a charge store needs a key (charge_params::key)";
   return {};
 }
 

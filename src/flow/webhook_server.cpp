@@ -31,6 +31,7 @@
 #include <cstdlib>
 #include <list>
 #include <map>
+#include <paystack/charge_store.hpp>
 #include <paystack/webhook_server.hpp>
 #include <set>
 #include <stdexcept>
@@ -72,7 +73,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
 
   std::atomic<std::uint64_t> requests{0}, accepted{0}, duplicates{0}, bad_signature{0},
       too_large{0}, forbidden{0}, bad_request{0}, header_too_large{0}, timed_out{0}, evicted{0},
-      refused{0};
+      refused{0}, store_failures{0};
 
   impl(asio::any_io_executor ex, webhook_server_options o)
       : executor(ex), strand(asio::make_strand(ex)), options(std::move(o)), acceptor(strand) {}
@@ -246,27 +247,43 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     return res;
   }
 
-  /// Everything after the body was read: signature, parse, de-duplication, hand-over.
-  http::status handle(const http::request<http::string_body>& req, std::string_view& text) {
+  /// Everything after the body was read: signature, parse, de-duplication (with a charge store:
+  /// the event recorded under its semantic key before the answer), hand-over.
+  asio::awaitable<http::status> handle(const http::request<http::string_body>& req,
+                                       std::string_view& text) {
     const std::string_view body = req.body();
     std::string_view header;
     if (auto it = req.find("x-paystack-signature"); it != req.end()) header = it->value();
     if (!verify_webhook_signature(body, header, options.secret_key)) {
       ++bad_signature;
       text = "invalid signature";
-      return http::status::unauthorized;
+      co_return http::status::unauthorized;
     }
     auto parsed = parse_webhook_event(body);
     if (!parsed) {
       ++bad_request;
       text = "not a webhook event";
-      return http::status::bad_request;
+      co_return http::status::bad_request;
     }
-    auto dedup = options.dedup;
-    if (!dedup->insert_if_absent(webhook_dedup_key(*parsed))) {
+    bool fresh = true;
+    if (options.store) {
+      // Store, then acknowledge: a replay to a restarted receiver is known by its semantic key.
+      auto op = options.store->async_record_webhook(
+          webhook_semantic_key(*parsed), std::string(body), asio::as_tuple(asio::use_awaitable));
+      auto [ec, is_new] = co_await std::move(op);
+      if (ec) {
+        ++store_failures;
+        text = "cannot record the event now";
+        co_return http::status::service_unavailable;  // Paystack delivers it again
+      }
+      fresh = is_new;
+    } else {
+      fresh = options.dedup->insert_if_absent(webhook_dedup_key(*parsed));
+    }
+    if (!fresh) {
       ++duplicates;
       text = "duplicate";
-      return http::status::ok;
+      co_return http::status::ok;
     }
     ++accepted;
     asio::post(executor, [self = shared_from_this(), e = std::move(*parsed)] {
@@ -278,7 +295,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
       self->feed->publish(e);
     });
     text = "ok";
-    return http::status::ok;
+    co_return http::status::ok;
   }
 
   /// The size of the trailer section: the fields after the first `header_fields`, as
@@ -381,7 +398,8 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
         } else if (bec) {
           break;
         } else {
-          st = handle(parser.get(), text);
+          auto handled = co_await handle(parser.get(), text);
+          st = handled;
         }
       } else {
         // Read (and drop) a small body so the connection stays usable; big ones, chunked ones
@@ -471,7 +489,7 @@ webhook_server_stats webhook_server::stats() const noexcept {
   const auto& i = *impl_;
   return {i.requests,  i.accepted,  i.duplicates,  i.bad_signature,
           i.too_large, i.forbidden, i.bad_request, i.header_too_large,
-          i.timed_out, i.evicted,   i.refused};
+          i.timed_out, i.evicted,   i.refused,     i.store_failures};
 }
 
 }  // namespace paystack

@@ -1,0 +1,254 @@
+// paystack/charge_store.hpp: where charges are journalled, so that a charge key means one
+// charge, whatever crashes (doc/charges.md, doc/adr/0007-charge-store.md,
+// doc/adr/0008-charge-recovery.md).
+//
+// A charge_store keeps one charge_record per charge key and the journal of its stages. It is an
+// asynchronous interface like the clients (completion tokens; the handler is never invoked from
+// within the initiating function) with two implementations: in memory
+// (make_memory_charge_store) and SQLite (open_charge_store with a path or "sqlite:PATH"). The
+// interface names no engine type: another engine implements the protected do_* functions.
+#pragma once
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <paystack/charge.hpp>
+#include <paystack/webhook.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paystack {
+
+/// The journal's stages, in order. Each is recorded before the side effect it names and its
+/// result right after (doc/adr/0008-charge-recovery.md).
+enum class charge_journal_stage {
+  started,    ///< key, terminal, amount, customer recorded; nothing sent that costs anything
+  creating,   ///< Create Payment Request is about to be sent (a request may exist from here on)
+  created,    ///< the request exists: request id, code and offline reference recorded
+  pushing,    ///< the invoice event is about to be pushed (the terminal may show it from here on)
+  pushed,     ///< Paystack acknowledged the push: event id recorded
+  delivered,  ///< Fetch Event Status said the terminal picked it up
+  finished,   ///< an outcome is recorded (charge_record::outcome)
+};
+
+/// "started", "creating", "created", "pushing", "pushed", "delivered", "finished".
+std::string_view to_string(charge_journal_stage s) noexcept;
+/// The stage named `text` (as to_string writes it); std::nullopt for anything else.
+std::optional<charge_journal_stage> journal_stage_from_string(std::string_view text) noexcept;
+
+/// One charge as the store keeps it.
+struct charge_record {
+  std::string key;          ///< the caller's idempotency key (charge_params::key)
+  std::string terminal_id;  ///< where it is charged
+  std::string customer;     ///< customer id or code
+  std::int64_t amount = 0;  ///< subunits
+  std::string currency;     ///< as given; empty: Paystack's default
+  charge_journal_stage stage = charge_journal_stage::started;  ///< the last recorded stage
+  std::optional<std::int64_t> request_id;                      ///< once created
+  std::optional<std::string> request_code;                     ///< once created
+  std::optional<std::string> offline_reference;                ///< once created
+  std::optional<std::string> event_id;                         ///< once a push was acknowledged
+  unsigned pushes = 0;                    ///< pushes started (the "pushing" records)
+  std::optional<charge_outcome> outcome;  ///< once finished
+  /// Finished, but a late payment can still change it (not_delivered, timed_out, failed after
+  /// the request may exist): the reconciler verifies it until paid, cancelled or past the
+  /// horizon.
+  bool open = false;
+  std::string reason;                                ///< the last outcome's explanation
+  std::optional<std::string> transaction_reference;  ///< POS transaction, when seen
+  std::int64_t created_at_ms = 0;                    ///< Unix time in ms of "started"
+  std::int64_t updated_at_ms = 0;                    ///< Unix time in ms of the last record
+  /// Incremented by every write. A write whose version is not the stored one is refused with
+  /// error::store_conflict (another process moved the charge on): reload and decide again.
+  std::uint64_t version = 0;
+};
+
+/// One entry of a charge's journal (charge_store::async_history).
+struct charge_journal_entry {
+  std::uint64_t sequence = 0;                                  ///< increasing over the whole store
+  charge_journal_stage stage = charge_journal_stage::started;  ///< the stage recorded
+  std::int64_t at_ms = 0;                                      ///< Unix time in ms
+  std::string detail;  ///< e.g. the request code, the event id, the outcome
+};
+
+/// Which charges async_list returns (at most `limit`, oldest first).
+struct charge_list_filter {
+  bool unfinished_only = false;  ///< only charges without an outcome (to resume)
+  bool open_only = false;        ///< only finished-but-open charges (to reconcile)
+  std::size_t limit = 1000;      ///< at most this many (capped at 10,000)
+};
+
+/// Completion signature of charge_store::async_begin: the stored record and whether this call
+/// inserted it (false: the key existed; the record is the one stored before).
+using charge_begin_signature = void(boost::system::error_code, charge_record, bool);
+/// Completion signature of charge_store::async_save: the stored record (new version).
+using charge_save_signature = void(boost::system::error_code, charge_record);
+/// Completion signature of charge_store::async_load.
+using charge_load_signature = void(boost::system::error_code, std::optional<charge_record>);
+/// Completion signature of charge_store::async_list.
+using charge_list_signature = void(boost::system::error_code, std::vector<charge_record>);
+/// Completion signature of charge_store::async_history.
+using charge_history_signature = void(boost::system::error_code, std::vector<charge_journal_entry>);
+/// Completion signature of charge_store::async_record_webhook: true when the event was new.
+using webhook_record_signature = void(boost::system::error_code, bool);
+
+/// The store of charges. Errors (the error_code of every completion): error::store_failed (the
+/// engine could not read or write; nothing was changed), error::store_conflict (async_save with
+/// a stale version), error::invalid_argument (an empty key). Every write is one transaction,
+/// durable when its handler runs. Thread safety: every member may be called from any thread.
+/// The handler runs on its associated executor (by default the store's executor) and is never
+/// invoked from within the initiating function. Cancellation: not supported (each operation is
+/// short). The store must outlive its operations (keep the shared_ptr until they complete).
+class charge_store {
+ public:
+  /// The store's default executor for handlers.
+  using executor_type = boost::asio::any_io_executor;
+
+  virtual ~charge_store() = default;
+
+  /// The executor handlers run on when they have none of their own.
+  virtual executor_type get_executor() const noexcept = 0;
+
+  /// "memory" or "sqlite:PATH": where the records are.
+  virtual std::string describe() const = 0;
+
+  /// Inserts `record` (stage started, version 1) unless its key exists; completes with the
+  /// stored record and whether it was inserted. Completion: charge_begin_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_begin(charge_record record, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, charge_begin_signature>(
+        [this](auto h, charge_record r) {
+          do_begin(std::move(r),
+                   boost::asio::any_completion_handler<charge_begin_signature>(std::move(h)));
+        },
+        token, std::move(record));
+  }
+
+  /// Writes `record` (found by key) and appends a journal entry for its stage with `detail`, in
+  /// one transaction, if the stored version is record.version; completes with the stored record
+  /// (version + 1). error::store_conflict otherwise. Completion: charge_save_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_save(charge_record record, std::string detail, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, charge_save_signature>(
+        [this](auto h, charge_record r, std::string d) {
+          do_save(std::move(r), std::move(d),
+                  boost::asio::any_completion_handler<charge_save_signature>(std::move(h)));
+        },
+        token, std::move(record), std::move(detail));
+  }
+
+  /// The record of `key`, or std::nullopt. Completion: charge_load_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_load(std::string key, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, charge_load_signature>(
+        [this](auto h, std::string k) {
+          do_load(std::move(k),
+                  boost::asio::any_completion_handler<charge_load_signature>(std::move(h)));
+        },
+        token, std::move(key));
+  }
+
+  /// The records `filter` selects, oldest first. Completion: charge_list_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_list(charge_list_filter filter, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, charge_list_signature>(
+        [this](auto h, charge_list_filter f) {
+          do_list(f, boost::asio::any_completion_handler<charge_list_signature>(std::move(h)));
+        },
+        token, filter);
+  }
+
+  /// The journal of `key`, oldest first (empty for an unknown key). Completion:
+  /// charge_history_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_history(std::string key, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, charge_history_signature>(
+        [this](auto h, std::string k) {
+          do_history(std::move(k),
+                     boost::asio::any_completion_handler<charge_history_signature>(std::move(h)));
+        },
+        token, std::move(key));
+  }
+
+  /// Records a verified webhook under its semantic key (webhook_semantic_key) unless that key
+  /// is recorded already; completes with true when it was new. Completion:
+  /// webhook_record_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_record_webhook(std::string semantic_key, std::string body,
+                            CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, webhook_record_signature>(
+        [this](auto h, std::string k, std::string b) {
+          do_record_webhook(
+              std::move(k), std::move(b),
+              boost::asio::any_completion_handler<webhook_record_signature>(std::move(h)));
+        },
+        token, std::move(semantic_key), std::move(body));
+  }
+
+ protected:
+  /// Implements async_begin.
+  virtual void do_begin(charge_record record,
+                        boost::asio::any_completion_handler<charge_begin_signature> h) = 0;
+  /// Implements async_save.
+  virtual void do_save(charge_record record, std::string detail,
+                       boost::asio::any_completion_handler<charge_save_signature> h) = 0;
+  /// Implements async_load.
+  virtual void do_load(std::string key,
+                       boost::asio::any_completion_handler<charge_load_signature> h) = 0;
+  /// Implements async_list.
+  virtual void do_list(charge_list_filter filter,
+                       boost::asio::any_completion_handler<charge_list_signature> h) = 0;
+  /// Implements async_history.
+  virtual void do_history(std::string key,
+                          boost::asio::any_completion_handler<charge_history_signature> h) = 0;
+  /// Implements async_record_webhook.
+  virtual void do_record_webhook(
+      std::string semantic_key, std::string body,
+      boost::asio::any_completion_handler<webhook_record_signature> h) = 0;
+};
+
+/// The engines a store URL can name.
+enum class charge_store_engine {
+  memory,  ///< "memory:" (nothing survives the process)
+  sqlite,  ///< a plain PATH, or "sqlite:PATH"
+};
+
+/// A parsed store URL (parse_charge_store_url).
+struct charge_store_location {
+  charge_store_engine engine = charge_store_engine::sqlite;  ///< which engine
+  std::string path;                                          ///< the SQLite file (empty for memory)
+};
+
+/// The one parser of store URLs: "memory:", "sqlite:PATH", or a plain PATH (a SQLite file).
+/// std::nullopt (and `why`) for an empty PATH or an unknown scheme such as "postgres://"
+/// (not supported yet).
+std::optional<charge_store_location> parse_charge_store_url(std::string_view url,
+                                                            std::string* why = nullptr);
+
+/// A store in memory: today's behaviour (nothing survives the process). Handlers without an
+/// executor of their own run on `executor`.
+std::shared_ptr<charge_store> make_memory_charge_store(boost::asio::any_io_executor executor);
+
+/// Opens (creating if needed) the store `url` names (parse_charge_store_url). SQLite: the file is
+/// created with the current schema, journal_mode=WAL, synchronous=FULL and a busy timeout of
+/// `busy_timeout_ms`, so several processes can share it; its calls run on a thread of the store
+/// (doc/adr/0007-charge-store.md). Null, with `ec` and `why` set, when it cannot be opened:
+/// error::invalid_argument (a bad URL), error::store_too_new (written by a newer schema; `why`
+/// names both versions), error::store_failed (the engine's message in `why`).
+std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor executor,
+                                                std::string_view url, boost::system::error_code& ec,
+                                                std::string& why, int busy_timeout_ms = 5000);
+
+/// The semantic de-duplication key of a verified webhook: "paymentrequest.success:{id}",
+/// "paymentrequest.pending:{id}", "charge.success:{reference}",
+/// "invoice.payment_failed:{invoice or request code}", else webhook_dedup_key(e) (the event name
+/// and the SHA-256 of the body). A replay of the same fact under another body has the same key.
+std::string webhook_semantic_key(const webhook_event& e);
+
+}  // namespace paystack

@@ -1,0 +1,61 @@
+// The charge flow's write-ahead journal (doc/adr/0008-charge-recovery.md): the record of one
+// charge key in a charge_store, written before each side effect and after its result. Private
+// to paystack::flow; used by charge.cpp.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/system/error_code.hpp>
+#include <memory>
+#include <paystack/charge.hpp>
+#include <paystack/charge_store.hpp>
+#include <string>
+
+namespace paystack::detail {
+
+/// Why `key` cannot be a charge key (empty when it can): 1 to 64 of A-Z a-z 0-9 . _ : -.
+std::string check_charge_key(const std::string& key);
+
+/// The marker a charge puts at the end of its payment request's description: " [key:KEY]".
+std::string charge_key_marker(const std::string& key);
+
+/// True when `description` ends with the marker of `key`.
+bool has_charge_key_marker(const std::optional<std::string>& description, const std::string& key);
+
+/// The result a finished record stands for (nothing is sent): replayed, outcome, reason, what
+/// existed.
+charge_result replay_result(const charge_record& rec);
+
+/// Fills `r` with what the record says exists (request, event id, delivered).
+void restore_result(const charge_record& rec, charge_result& r);
+
+/// Whether a finished charge stays open for a late payment: not delivered, timed out, or failed
+/// once a request may exist.
+bool stays_open(const charge_result& r, bool request_may_exist);
+
+/// One key's journal.
+class charge_journal {
+ public:
+  charge_journal(std::shared_ptr<charge_store> store, charge_record initial)
+      : store_(std::move(store)), rec_(std::move(initial)) {}
+
+  /// Inserts the record, or loads the one the key has.
+  boost::asio::awaitable<boost::system::error_code> begin();
+  /// False when the key existed before begin().
+  bool inserted() const { return inserted_; }
+  /// The stored record.
+  const charge_record& record() const { return rec_; }
+
+  /// Records stage `s` with what `r` holds, one transaction.
+  boost::asio::awaitable<boost::system::error_code> save(charge_journal_stage s,
+                                                         const charge_result& r,
+                                                         std::string detail);
+  /// Records the outcome (stage finished).
+  boost::asio::awaitable<boost::system::error_code> finish(const charge_result& r, bool open);
+
+ private:
+  std::shared_ptr<charge_store> store_;
+  charge_record rec_;
+  bool inserted_ = false;
+};
+
+}  // namespace paystack::detail

@@ -1,0 +1,279 @@
+// paystack::charge_store: stage names, the store URL parser, webhook semantic keys, the
+// in-memory engine and the adapter that runs an engine's calls asynchronously (inline for
+// memory, on the store's own thread for SQLite: doc/adr/0007-charge-store.md).
+#include <algorithm>
+#include <boost/asio/append.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <paystack/charge_store.hpp>
+#include <paystack/error.hpp>
+#include <set>
+#include <tuple>
+
+#include "store_engine.hpp"
+
+namespace paystack {
+
+namespace {
+constexpr std::string_view stage_names[] = {"started", "creating",  "created", "pushing",
+                                            "pushed",  "delivered", "finished"};
+}  // namespace
+
+std::string_view to_string(charge_journal_stage s) noexcept {
+  const auto i = static_cast<std::size_t>(s);
+  return i < std::size(stage_names) ? stage_names[i] : "unknown";
+}
+
+std::optional<charge_journal_stage> journal_stage_from_string(std::string_view text) noexcept {
+  for (std::size_t i = 0; i < std::size(stage_names); ++i)
+    if (stage_names[i] == text) return static_cast<charge_journal_stage>(i);
+  return std::nullopt;
+}
+
+std::optional<charge_store_location> parse_charge_store_url(std::string_view url,
+                                                            std::string* why) {
+  auto fail = [&](std::string text) -> std::optional<charge_store_location> {
+    if (why) *why = std::move(text);
+    return std::nullopt;
+  };
+  if (url == "memory:") return charge_store_location{charge_store_engine::memory, {}};
+  std::string_view path = url;
+  if (url.starts_with("sqlite:")) {
+    path = url.substr(7);
+  } else if (auto colon = url.find("://"); colon != std::string_view::npos) {
+    return fail("unsupported charge store \"" + std::string(url.substr(0, colon)) +
+                "://\": use a file path, sqlite:PATH or memory:");
+  }
+  if (path.empty()) return fail("the charge store path is empty");
+  return charge_store_location{charge_store_engine::sqlite, std::string(path)};
+}
+
+std::string webhook_semantic_key(const webhook_event& e) {
+  switch (e.type) {
+    case webhook_event_type::payment_request_success:
+    case webhook_event_type::payment_request_pending: {
+      const auto& d = std::get<payment_request>(e.data);
+      return e.event + ":" + (d.id != 0 ? std::to_string(d.id) : d.request_code);
+    }
+    case webhook_event_type::charge_success: {
+      const auto& d = std::get<charge_success_data>(e.data);
+      if (!d.reference.empty()) return e.event + ":" + d.reference;
+      break;
+    }
+    case webhook_event_type::invoice_payment_failed: {
+      const auto& d = std::get<invoice_payment_failed_data>(e.data);
+      if (d.invoice_code) return e.event + ":" + *d.invoice_code;
+      if (d.request_code) return e.event + ":" + *d.request_code;
+      break;
+    }
+    case webhook_event_type::other:
+      break;
+  }
+  return webhook_dedup_key(e);
+}
+
+namespace detail {
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+class memory_engine final : public store_engine {
+ public:
+  std::string describe() const override { return "memory"; }
+
+  error_code begin(charge_record& rec, bool& inserted) override {
+    auto [it, fresh] = records_.try_emplace(rec.key, rec);
+    inserted = fresh;
+    if (fresh) {
+      it->second.version = 1;
+      append(rec.key, it->second.stage, "started");
+    }
+    rec = it->second;
+    return {};
+  }
+  error_code save(charge_record& rec, const std::string& detail) override {
+    auto it = records_.find(rec.key);
+    if (it == records_.end() || it->second.version != rec.version) return error::store_conflict;
+    rec.version += 1;
+    rec.updated_at_ms = unix_ms();
+    it->second = rec;
+    append(rec.key, rec.stage, detail);
+    return {};
+  }
+  error_code load(const std::string& key, std::optional<charge_record>& out) override {
+    auto it = records_.find(key);
+    if (it != records_.end()) out = it->second;
+    return {};
+  }
+  error_code list(const charge_list_filter& f, std::vector<charge_record>& out) override {
+    for (auto& [k, r] : records_) {
+      if (f.unfinished_only && r.stage == charge_journal_stage::finished) continue;
+      if (f.open_only && !(r.stage == charge_journal_stage::finished && r.open)) continue;
+      out.push_back(r);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const charge_record& a, const charge_record& b) {
+      return a.created_at_ms < b.created_at_ms;
+    });
+    out.resize(std::min({out.size(), f.limit, max_charge_list}));
+    return {};
+  }
+  error_code history(const std::string& key, std::vector<charge_journal_entry>& out) override {
+    for (auto& [k, e] : journal_)
+      if (k == key) out.push_back(e);
+    return {};
+  }
+  error_code record_webhook(const std::string& key, const std::string&, bool& fresh) override {
+    fresh = webhooks_.insert(key).second;
+    return {};
+  }
+
+ private:
+  void append(const std::string& key, charge_journal_stage s, const std::string& detail) {
+    journal_.emplace_back(key, charge_journal_entry{++sequence_, s, unix_ms(), detail});
+  }
+  std::map<std::string, charge_record> records_;
+  std::vector<std::pair<std::string, charge_journal_entry>> journal_;
+  std::set<std::string> webhooks_;
+  std::uint64_t sequence_ = 0;
+};
+
+/// An engine made asynchronous: with a thread, every call runs on it (in order); without, calls
+/// run inline under a mutex. Either way the handler is posted to its associated executor.
+class engine_store final : public charge_store {
+ public:
+  engine_store(asio::any_io_executor ex, std::unique_ptr<store_engine> engine, bool own_thread)
+      : ex_(std::move(ex)), engine_(std::move(engine)) {
+    if (own_thread) pool_.emplace(1);
+  }
+  ~engine_store() override {
+    if (pool_) pool_->join();
+  }
+
+  executor_type get_executor() const noexcept override { return ex_; }
+  std::string describe() const override { return engine_->describe(); }
+
+ protected:
+  void do_begin(charge_record record,
+                asio::any_completion_handler<charge_begin_signature> h) override {
+    run(std::move(h), [this, r = std::move(record)]() mutable {
+      bool inserted = false;
+      if (r.key.empty()) return std::tuple(error_code(error::invalid_argument), r, inserted);
+      r.version = 1;
+      r.stage = charge_journal_stage::started;
+      if (r.created_at_ms == 0) r.created_at_ms = unix_ms();
+      r.updated_at_ms = r.created_at_ms;
+      auto ec = engine_->begin(r, inserted);
+      return std::tuple(ec, std::move(r), inserted);
+    });
+  }
+  void do_save(charge_record record, std::string detail,
+               asio::any_completion_handler<charge_save_signature> h) override {
+    run(std::move(h), [this, r = std::move(record), d = std::move(detail)]() mutable {
+      auto ec = engine_->save(r, d);
+      return std::tuple(ec, std::move(r));
+    });
+  }
+  void do_load(std::string key, asio::any_completion_handler<charge_load_signature> h) override {
+    run(std::move(h), [this, k = std::move(key)] {
+      std::optional<charge_record> out;
+      auto ec = engine_->load(k, out);
+      return std::tuple(ec, std::move(out));
+    });
+  }
+  void do_list(charge_list_filter filter,
+               asio::any_completion_handler<charge_list_signature> h) override {
+    run(std::move(h), [this, filter] {
+      std::vector<charge_record> out;
+      auto ec = engine_->list(filter, out);
+      return std::tuple(ec, std::move(out));
+    });
+  }
+  void do_history(std::string key,
+                  asio::any_completion_handler<charge_history_signature> h) override {
+    run(std::move(h), [this, k = std::move(key)] {
+      std::vector<charge_journal_entry> out;
+      auto ec = engine_->history(k, out);
+      return std::tuple(ec, std::move(out));
+    });
+  }
+  void do_record_webhook(std::string key, std::string body,
+                         asio::any_completion_handler<webhook_record_signature> h) override {
+    run(std::move(h), [this, k = std::move(key), b = std::move(body)] {
+      bool fresh = false;
+      auto ec = engine_->record_webhook(k, b, fresh);
+      return std::tuple(ec, fresh);
+    });
+  }
+
+ private:
+  template <class Handler, class Job>
+  void run(Handler h, Job job) {
+    // The store's executor keeps its context busy while the job runs on the store's thread;
+    // post() then hands the handler to its own associated executor.
+    asio::any_io_executor work = asio::prefer(ex_, asio::execution::outstanding_work.tracked);
+    auto task = [this, job = std::move(job), h = std::move(h), work]() mutable {
+      auto result = [&] {
+        std::lock_guard lk(mutex_);
+        return job();
+      }();
+      std::apply(
+          [&](auto&&... args) {
+            asio::post(work, asio::append(std::move(h), std::forward<decltype(args)>(args)...));
+          },
+          std::move(result));
+    };
+    if (pool_)
+      asio::post(*pool_, std::move(task));
+    else
+      task();
+  }
+
+  asio::any_io_executor ex_;
+  std::unique_ptr<store_engine> engine_;
+  std::mutex mutex_;
+  std::optional<asio::thread_pool> pool_;  // last: joined before the engine goes
+};
+
+}  // namespace
+
+std::unique_ptr<store_engine> make_memory_engine() {
+  return std::make_unique<memory_engine>();
+}
+
+}  // namespace detail
+
+std::shared_ptr<charge_store> make_memory_charge_store(boost::asio::any_io_executor executor) {
+  return std::make_shared<detail::engine_store>(std::move(executor), detail::make_memory_engine(),
+                                                false);
+}
+
+std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor executor,
+                                                std::string_view url, boost::system::error_code& ec,
+                                                std::string& why, int busy_timeout_ms) {
+  ec = {};
+  why.clear();
+  auto where = parse_charge_store_url(url, &why);
+  if (!where) {
+    ec = error::invalid_argument;
+    return nullptr;
+  }
+  if (where->engine == charge_store_engine::memory) return make_memory_charge_store(executor);
+  auto engine = detail::open_sqlite_engine(where->path, busy_timeout_ms, ec, why);
+  if (!engine) return nullptr;
+  return std::make_shared<detail::engine_store>(std::move(executor), std::move(engine), true);
+}
+
+}  // namespace paystack

@@ -1,0 +1,51 @@
+// The synchronous engines behind paystack::charge_store (memory, SQLite) and the one adapter that
+// makes them asynchronous (engine_store in charge_store.cpp). Private to paystack::flow.
+#pragma once
+
+#include <boost/system/error_code.hpp>
+#include <memory>
+#include <optional>
+#include <paystack/charge_store.hpp>
+#include <string>
+#include <vector>
+
+namespace paystack::detail {
+
+/// One engine: every call is one transaction; not thread-safe (engine_store serialises calls).
+class store_engine {
+ public:
+  virtual ~store_engine() = default;
+  /// "memory" or "sqlite:PATH".
+  virtual std::string describe() const = 0;
+  /// Inserts `rec` unless its key exists; `rec` becomes the stored record.
+  virtual boost::system::error_code begin(charge_record& rec, bool& inserted) = 0;
+  /// Writes `rec` if the stored version is rec.version, appending a journal entry.
+  virtual boost::system::error_code save(charge_record& rec, const std::string& detail) = 0;
+  /// The record of `key`.
+  virtual boost::system::error_code load(const std::string& key,
+                                         std::optional<charge_record>& out) = 0;
+  /// The records `f` selects, oldest first.
+  virtual boost::system::error_code list(const charge_list_filter& f,
+                                         std::vector<charge_record>& out) = 0;
+  /// The journal of `key`.
+  virtual boost::system::error_code history(const std::string& key,
+                                            std::vector<charge_journal_entry>& out) = 0;
+  /// Records a webhook's semantic key unless present.
+  virtual boost::system::error_code record_webhook(const std::string& key, const std::string& body,
+                                                   bool& fresh) = 0;
+};
+
+/// The in-memory engine.
+std::unique_ptr<store_engine> make_memory_engine();
+
+/// The SQLite engine on `path` (created if needed). Null with `ec`/`why` on failure.
+std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int busy_timeout_ms,
+                                                 boost::system::error_code& ec, std::string& why);
+
+/// Unix time in milliseconds (the system clock: records are read by other processes).
+std::int64_t unix_ms();
+
+/// The largest list a store returns.
+inline constexpr std::size_t max_charge_list = 10'000;
+
+}  // namespace paystack::detail
