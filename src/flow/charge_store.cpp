@@ -71,6 +71,11 @@ std::string webhook_semantic_key(const webhook_event& e) {
       if (d.request_code) return e.event + ":" + *d.request_code;
       break;
     }
+    case webhook_event_type::refund_pending:
+    case webhook_event_type::refund_processing:
+    case webhook_event_type::refund_processed:
+    case webhook_event_type::refund_failed:
+      // A refund event names no refund id: the exact body identifies it (webhook_dedup_key).
     case webhook_event_type::other:
       break;
   }

@@ -76,11 +76,6 @@ bool read_terminal(object_reader& r, virtual_terminal& out, std::string& detail)
                     });
 }
 
-template <class T>
-data_binding document_binding(T& out) {
-  return {data_binding::shape::document, &out, nullptr, [](void* m) { *static_cast<T*>(m) = T{}; }};
-}
-
 }  // namespace
 
 data_binding bind_data(virtual_terminal& out) {
