@@ -135,6 +135,11 @@ def query_value_ok(schema, value):
     return True
 
 
+def short(message):
+    """A validator message without the middle of a long instance dump."""
+    return message if len(message) <= 200 else message[:80] + " ... " + message[-110:]
+
+
 def pointer(path):
     """JSON pointer of an error, with array indexes as `*` so one allowance covers every item."""
     return "/" + "/".join("*" if isinstance(p, int) else str(p) for p in path)
@@ -188,7 +193,7 @@ def check(spec, exchanges, allowed):
                 for e in jsonschema.Draft4Validator(schema).iter_errors(body):
                     ptr = pointer(e.absolute_path)
                     report(where, (method, template, "request", ptr),
-                           f"request {ptr}: {e.message[:200]}")
+                           f"request {ptr}: {short(e.message)}")
         responses = op.get("responses", {})
         resp = responses.get(str(ex["status"]), responses.get("default"))
         if resp is None:
@@ -207,7 +212,7 @@ def check(spec, exchanges, allowed):
         for e in jsonschema.Draft4Validator(schema).iter_errors(body):
             ptr = pointer(e.absolute_path)
             report(where, (method, template, str(ex["status"]), ptr),
-                   f"response {ptr}: {e.message[:200]}")
+                   f"response {ptr}: {short(e.message)}")
     for key in sorted(set(allowed) - used):
         problems.append(f"allowed deviation never seen (remove it): {' '.join(key)}")
     return problems, counts

@@ -42,3 +42,4 @@ cli payment-request totals
 cli payment-request archive "$code"
 cli_fails payment-request verify "$code"
 cli_fails payment-request fetch PRQ_no_such_request
+
