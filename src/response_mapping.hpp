@@ -23,7 +23,8 @@ void copy_headers(http_reply& reply, response_headers& out);
 /// Turns the outcome of an exchange into (error_code, response<T>). Defined in
 /// response_mapping.cpp for the models of the operations: empty, terminal,
 /// std::vector<terminal>, terminal_status, event_status, event_ack, payment_request, the
-/// Virtual Terminal models, transaction (and its vector), transaction_totals, refund (and its vector).
+/// Virtual Terminal models, transaction (and its vector), transaction_totals, refund (and its
+/// vector).
 template <class T>
 std::pair<boost::system::error_code, response<T>> make_response(exchange_result&& x);
 

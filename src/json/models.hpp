@@ -9,8 +9,8 @@
 #include <paystack/refund.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
-#include <paystack/virtual_terminal.hpp>
 #include <paystack/transaction.hpp>
+#include <paystack/virtual_terminal.hpp>
 #include <string>
 #include <vector>
 
