@@ -79,17 +79,7 @@ data_binding bind_data(std::vector<payment_request>& out) {
 
 bool read_model(const boost::json::value& v, std::vector<payment_request>& out,
                 std::string& detail) {
-  const auto* arr = v.if_array();
-  if (!arr) {
-    detail = "data: expected an array";
-    return false;
-  }
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    if (!read_request((*arr)[i], "data[" + std::to_string(i) + "]", out.emplace_back(), detail))
-      return false;
-  }
-  return true;
+  return read_array(v, out, detail, &read_request);
 }
 
 data_binding bind_data(payment_request_totals& out) {

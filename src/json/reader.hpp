@@ -50,6 +50,24 @@ class object_reader {
   bool ok_ = true;
 };
 
+/// Reads every item of a list reply's `data` array with `read_one(item, "data[i]", out_item,
+/// detail)`. False (with `detail`) when `data` is not an array or an item does not fit.
+template <class T, class ReadOne>
+bool read_array(const boost::json::value& v, std::vector<T>& out, std::string& detail,
+                ReadOne read_one) {
+  const auto* arr = v.if_array();
+  if (!arr) {
+    detail = "data: expected an array";
+    return false;
+  }
+  out.reserve(arr->size());
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    if (!read_one((*arr)[i], "data[" + std::to_string(i) + "]", out.emplace_back(), detail))
+      return false;
+  }
+  return true;
+}
+
 /// Reads the array member `key` of `parent` (absent or null: nothing) into `out`, one
 /// object_reader per item (path "<parent>.<key>[i]") given to `fill(reader, item)`. False (with
 /// `detail` set) when `key` is not an array or an item does not fit.

@@ -17,23 +17,6 @@ void optional_either(object_reader& r, std::string_view key, std::string_view fa
   if (!out) r.optional(fallback, out);
 }
 
-/// Reads every item of the `data` array with `read_one`, naming items "data[i]".
-template <class T, class ReadOne>
-bool read_array(const boost::json::value& v, std::vector<T>& out, std::string& detail,
-                ReadOne read_one) {
-  const auto* arr = v.if_array();
-  if (!arr) {
-    detail = "data: expected an array";
-    return false;
-  }
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    if (!read_one((*arr)[i], "data[" + std::to_string(i) + "]", out.emplace_back(), detail))
-      return false;
-  }
-  return true;
-}
-
 bool read_transaction(const boost::json::value& v, const std::string& path, transaction& out,
                       std::string& detail) {
   object_reader r(v, path, detail);

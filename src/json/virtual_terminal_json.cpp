@@ -108,17 +108,12 @@ bool read_model(const boost::json::value& v, virtual_terminal& out, std::string&
 
 bool read_model(const boost::json::value& v, std::vector<virtual_terminal>& out,
                 std::string& detail) {
-  const auto* arr = v.if_array();
-  if (!arr) {
-    detail = "data: expected an array";
-    return false;
-  }
-  out.reserve(arr->size());
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    object_reader r((*arr)[i], "data[" + std::to_string(i) + "]", detail);
-    if (!read_terminal(r, out.emplace_back(), detail)) return false;
-  }
-  return true;
+  return read_array(
+      v, out, detail,
+      [](const boost::json::value& item, std::string path, virtual_terminal& vt, std::string& d) {
+        object_reader r(item, std::move(path), d);
+        return read_terminal(r, vt, d);
+      });
 }
 
 }  // namespace detail
