@@ -15,7 +15,9 @@
 
 #include "http/builtin_transport.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace asio = boost::asio;
 
 namespace {
@@ -180,4 +182,6 @@ http_request client_core::make_request(http_method method, std::string target,
   return r;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -25,7 +25,9 @@
 #include "http/endpoint.hpp"
 #include "http/retry.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// An exchange in flight, as client_handle's destructor sees it (linked while it runs).
 struct in_flight_exchange
@@ -94,4 +96,6 @@ class client_core {
   std::chrono::milliseconds timeout_;
 };
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -2,6 +2,7 @@
 #include <string>
 
 namespace paystack {
+inline namespace v0 {
 namespace {
 
 class category final : public boost::system::error_category {
@@ -52,4 +53,5 @@ boost::system::error_code make_error_code(error e) noexcept {
   return {static_cast<int>(e), error_category()};
 }
 
+}  // namespace v0
 }  // namespace paystack

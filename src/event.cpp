@@ -3,6 +3,7 @@
 #include <utility>
 
 namespace paystack {
+inline namespace v0 {
 
 std::string_view to_string(event_type t) noexcept {
   switch (t) {
@@ -79,4 +80,5 @@ boost::system::result<terminal_event> terminal_event::make(event_type type, even
   return terminal_event(type, action, id, {});
 }
 
+}  // namespace v0
 }  // namespace paystack

@@ -10,7 +10,9 @@
 
 #include "http/strand.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
 
@@ -167,7 +169,9 @@ client_handle::~client_handle() {
   if (shared->owns_transport && shared->transport) shared->transport->shutdown();
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack
 
 std::shared_ptr<paystack::time_source> paystack::make_steady_time_source() {
   return std::make_shared<detail::steady_time_source>();

@@ -12,7 +12,9 @@
 #include "client_core.hpp"
 #include "http/retry.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// The outcome of a call after retries, before parsing.
 struct exchange_result {
@@ -78,4 +80,6 @@ struct client_handle {
   client_handle& operator=(const client_handle&) = delete;
 };
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

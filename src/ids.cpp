@@ -1,6 +1,8 @@
 #include "ids.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 std::string check_id(std::string_view what, std::string_view id) {
   if (id.empty()) return std::string(what) + " must not be empty";
@@ -9,4 +11,6 @@ std::string check_id(std::string_view what, std::string_view id) {
   return {};
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

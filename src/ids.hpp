@@ -6,7 +6,9 @@
 #include <string>
 #include <string_view>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// True when `id` (a terminal id, serial number, event id, payment request id or code) may be
 /// sent: 1 to max_id_length characters.
@@ -23,4 +25,6 @@ constexpr bool cursor_ok(std::string_view cursor) noexcept {
   return cursor.size() <= max_cursor_length;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -22,7 +22,9 @@
 #include "exchange.hpp"
 #include "response_mapping.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// Completes `handler` without sending anything (refused argument, configuration error).
 template <class T>
@@ -79,4 +81,6 @@ void run_operation(const client_core& core, http_request request, retry_class cl
       std::make_shared<typed_exchange<T>>(core, std::move(request), cls, std::move(handler)), slot);
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -4,7 +4,9 @@
 #include <cassert>
 #include <cstddef>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 using enum operation_id;
@@ -109,4 +111,6 @@ http_request operation_request(const client_core& core, const operation_spec& op
   return core.make_request(op.method, std::move(target), std::move(body));
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

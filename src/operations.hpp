@@ -11,7 +11,9 @@
 #include "client_core.hpp"
 #include "http/retry.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// One public operation.
 enum class operation_id {
@@ -77,4 +79,6 @@ target_builder operation_target(const client_core& core, const operation_spec& o
 http_request operation_request(const client_core& core, const operation_spec& op,
                                std::string target, std::string body = {});
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

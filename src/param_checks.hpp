@@ -10,7 +10,9 @@
 
 #include "ids.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// "<what> must be a positive integer" unless `id` >= 1.
 inline std::string check_positive(std::string_view what, std::int64_t id) {
@@ -37,4 +39,6 @@ std::string first_problem(S&&... checks) {
   return out;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -12,6 +12,7 @@
 #include "operations.hpp"
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -151,4 +152,5 @@ payment_request_client::payment_request_client(const terminal_client& terminals)
 payment_request_client::payment_request_client(executor_type executor, client_options options)
     : payment_request_client(terminal_client(std::move(executor), std::move(options))) {}
 
+}  // namespace v0
 }  // namespace paystack

@@ -7,7 +7,9 @@
 #include "operations.hpp"
 #include "walk.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 /// Why `p` is refused before sending; empty when it may be sent.
@@ -66,4 +68,6 @@ void start_for_each_payment_request(std::shared_ptr<client_core> core,
       std::move(handler), &advance_page<list_payment_requests_params>);
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

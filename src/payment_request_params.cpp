@@ -3,6 +3,7 @@
 #include <paystack/payment_request.hpp>
 
 namespace paystack {
+inline namespace v0 {
 namespace {
 
 /// The amount and item rules create and update share.
@@ -41,4 +42,5 @@ std::string check_update_payment_request_params(const update_payment_request_par
                                 p.tax ? *p.tax : no_tax);
 }
 
+}  // namespace v0
 }  // namespace paystack

@@ -12,6 +12,7 @@
 #include "walk.hpp"
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -118,4 +119,5 @@ refund_client::refund_client(const terminal_client& terminals)
 refund_client::refund_client(executor_type executor, client_options options)
     : refund_client(terminal_client(std::move(executor), std::move(options))) {}
 
+}  // namespace v0
 }  // namespace paystack

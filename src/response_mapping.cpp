@@ -9,7 +9,9 @@
 #include "json/envelope.hpp"
 #include "json/models.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 void copy_int_header(std::string_view v, std::optional<std::int64_t>& out) {
@@ -142,4 +144,6 @@ template std::pair<boost::system::error_code, response<refund>> make_response<re
 template std::pair<boost::system::error_code, response<std::vector<refund>>>
 make_response<std::vector<refund>>(exchange_result&&);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

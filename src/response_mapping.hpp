@@ -15,7 +15,9 @@
 
 #include "exchange.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// Moves the selected headers of a reply into the response.
 void copy_headers(http_reply& reply, response_headers& out);
@@ -28,4 +30,6 @@ void copy_headers(http_reply& reply, response_headers& out);
 template <class T>
 std::pair<boost::system::error_code, response<T>> make_response(exchange_result&& x);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -10,6 +10,7 @@
 #include "operations.hpp"
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -209,4 +210,5 @@ terminal_client terminal_client::with(const call_options& overrides) const {
   return copy;
 }
 
+}  // namespace v0
 }  // namespace paystack

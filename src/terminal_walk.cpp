@@ -3,7 +3,9 @@
 
 #include "walk.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 void start_for_each_terminal(std::shared_ptr<client_core> core, list_terminals_params params,
                              std::size_t limit, std::function<bool(const terminal&)> visit,
@@ -13,4 +15,6 @@ void start_for_each_terminal(std::shared_ptr<client_core> core, list_terminals_p
       std::move(handler), &advance_cursor<list_terminals_params>);
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

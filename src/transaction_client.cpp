@@ -9,6 +9,7 @@
 #include "walk.hpp"
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -114,4 +115,5 @@ transaction_client::transaction_client(const terminal_client& terminals)
 transaction_client::transaction_client(executor_type executor, client_options options)
     : transaction_client(terminal_client(std::move(executor), std::move(options))) {}
 
+}  // namespace v0
 }  // namespace paystack

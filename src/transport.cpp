@@ -2,6 +2,7 @@
 #include <paystack/transport.hpp>
 
 namespace paystack {
+inline namespace v0 {
 namespace {
 
 std::string_view find_header(const std::vector<std::pair<std::string, std::string>>& headers,
@@ -36,4 +37,5 @@ std::string_view http_reply::header(std::string_view name) const noexcept {
   return find_header(headers, name);
 }
 
+}  // namespace v0
 }  // namespace paystack

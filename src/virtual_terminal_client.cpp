@@ -12,6 +12,7 @@
 #include "operations.hpp"
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -219,4 +220,5 @@ virtual_terminal_client::virtual_terminal_client(const terminal_client& terminal
 virtual_terminal_client::virtual_terminal_client(executor_type executor, client_options options)
     : virtual_terminal_client(terminal_client(std::move(executor), std::move(options))) {}
 
+}  // namespace v0
 }  // namespace paystack

@@ -6,7 +6,9 @@
 
 #include "walk.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 walk_step advance_either(page_meta& meta, list_virtual_terminals_params& params, walk_seen& seen,
@@ -35,4 +37,6 @@ void start_for_each_virtual_terminal(std::shared_ptr<client_core> core,
       std::move(handler), &advance_either);
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -21,7 +21,9 @@
 #include "client_core.hpp"
 #include "operation.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// The list operation a walk calls for each page.
 template <class Item, class Params>
@@ -144,4 +146,6 @@ void start_walk(std::shared_ptr<client_core> core, list_start<Item, Params> star
                   })));
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

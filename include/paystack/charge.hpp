@@ -35,6 +35,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 class charge_store;
 
@@ -214,4 +215,5 @@ auto async_charge_on_terminal(const terminal_client& client, std::string termina
       token, std::move(terminal_id), std::move(params));
 }
 
+}  // namespace v0
 }  // namespace paystack

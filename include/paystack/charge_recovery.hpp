@@ -17,6 +17,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// What the reconciler did with one open charge.
 struct reconcile_entry {
@@ -120,4 +121,5 @@ auto async_reconcile_charges(const terminal_client& client, std::shared_ptr<char
       token, std::move(store), params);
 }
 
+}  // namespace v0
 }  // namespace paystack

@@ -24,6 +24,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// The journal's stages, in order. Each is recorded before the side effect it names and its
 /// result right after (doc/adr/0008-charge-recovery.md).
@@ -251,4 +252,5 @@ std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor exe
 /// and the SHA-256 of the body). A replay of the same fact under another body has the same key.
 std::string webhook_semantic_key(const webhook_event& e);
 
+}  // namespace v0
 }  // namespace paystack

@@ -13,6 +13,7 @@
 #include <string_view>
 
 namespace paystack {
+inline namespace v0 {
 
 class transport;
 
@@ -154,4 +155,5 @@ struct call_options {
   std::optional<std::chrono::milliseconds> timeout;
 };
 
+}  // namespace v0
 }  // namespace paystack

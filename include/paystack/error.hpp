@@ -9,6 +9,7 @@
 #include <type_traits>
 
 namespace paystack {
+inline namespace v0 {
 
 /// Errors produced by this library. Network, TLS and cancellation errors keep their own
 /// categories (boost::asio::error, boost::asio::ssl::error, boost::beast::http::error).
@@ -34,6 +35,7 @@ const boost::system::error_category& error_category() noexcept;
 /// Makes an error_code in paystack::error_category().
 boost::system::error_code make_error_code(error e) noexcept;
 
+}  // namespace v0
 }  // namespace paystack
 
 namespace boost::system {

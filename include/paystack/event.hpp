@@ -12,6 +12,7 @@
 #include <string_view>
 
 namespace paystack {
+inline namespace v0 {
 
 /// The `type` of an event.
 enum class event_type { invoice, transaction };
@@ -77,4 +78,5 @@ class terminal_event {
   std::string reference_;
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -4,6 +4,7 @@
 #include <cstddef>
 
 namespace paystack {
+inline namespace v0 {
 
 /// Longest identifier an operation accepts, in characters: terminal ids, serial numbers, event
 /// ids, payment request ids and codes. An empty or longer one completes the operation with
@@ -14,4 +15,5 @@ inline constexpr std::size_t max_id_length = 256;
 /// characters. A longer one is refused with error::invalid_argument.
 inline constexpr std::size_t max_cursor_length = 1024;
 
+}  // namespace v0
 }  // namespace paystack

@@ -8,6 +8,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// A line of a payment request. `amount` is in the currency subunit (kobo, pesewa, cent).
 /// Paystack's guides send and return the amount as a string ("2000"); both are read.
@@ -122,4 +123,5 @@ struct payment_request_totals {
   std::vector<currency_amount> total;       ///< pending and paid together
 };
 
+}  // namespace v0
 }  // namespace paystack

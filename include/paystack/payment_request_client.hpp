@@ -23,6 +23,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// The Payment Request API: create, list, fetch, verify, update, archive, finalize, notify and
 /// totals.
@@ -168,4 +169,5 @@ class payment_request_client {
   std::shared_ptr<detail::client_core> core_;
 };
 
+}  // namespace v0
 }  // namespace paystack

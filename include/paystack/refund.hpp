@@ -9,6 +9,7 @@
 #include <string_view>
 
 namespace paystack {
+inline namespace v0 {
 
 /// Where a refund stands. Paystack moves a refund from pending through processing to processed
 /// (or failed); needs-attention asks for the customer's bank details.
@@ -96,4 +97,5 @@ struct refund_event_data {
   std::optional<std::string> domain;              ///< "test" or "live"
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -20,6 +20,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// The Refund endpoints.
 class refund_client {
@@ -86,4 +87,5 @@ class refund_client {
   std::shared_ptr<detail::client_core> core_;
 };
 
+}  // namespace v0
 }  // namespace paystack

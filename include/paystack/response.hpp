@@ -6,6 +6,7 @@
 #include <string>
 
 namespace paystack {
+inline namespace v0 {
 
 /// Used as response<empty> by operations whose success reply carries no `data`
 /// (update, commission, decommission).
@@ -64,4 +65,5 @@ struct response {
   }
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -7,6 +7,7 @@
 #include <string>
 
 namespace paystack {
+inline namespace v0 {
 
 /// A Paystack Terminal (`data` of Fetch Terminal, an item of List Terminals).
 /// Nullable fields of the spec are std::optional; unknown extra fields are ignored.
@@ -59,4 +60,5 @@ struct update_terminal_params {
   std::optional<std::string> address;
 };
 
+}  // namespace v0
 }  // namespace paystack

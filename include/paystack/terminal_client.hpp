@@ -47,6 +47,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 // paystack::completion_signature<T> (void(error_code, response<T>)) and paystack::any_handler<T>
 // (its any_completion_handler) are declared in <paystack/detail/initiate.hpp>.
@@ -360,4 +361,5 @@ class terminal_client {
   std::shared_ptr<detail::client_core> core_;
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -11,6 +11,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// A transaction (`data` of fetch and verify, an item of list). Amounts are in the currency
 /// subunit; Paystack's POS webhook sends them as strings ("5000"), the API as integers: both
@@ -90,4 +91,5 @@ struct transaction_totals {
   std::vector<currency_amount> pending_transfers_by_currency;  ///< that, per currency
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -22,6 +22,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// The Transaction endpoints a point of sale reconciles with.
 class transaction_client {
@@ -100,4 +101,5 @@ class transaction_client {
   std::shared_ptr<detail::client_core> core_;
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -12,6 +12,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 enum class http_method { get, post, put, delete_ };
 
@@ -76,4 +77,5 @@ class transport {
   virtual void shutdown() noexcept {}
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -14,6 +14,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// Most destinations one create or assign call sends ("up to five WhatsApp-enabled phone
 /// numbers", Paystack's Virtual Terminal guide). More are refused before sending.
@@ -130,4 +131,5 @@ struct update_virtual_terminal_params {
   std::string name;  ///< the new name, 1 to max_id_length characters
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -17,6 +17,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 /// The nine Virtual Terminal operations and a lazy walk over the list.
 ///
@@ -157,4 +158,5 @@ class virtual_terminal_client {
   std::shared_ptr<detail::client_core> core_;
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -23,6 +23,7 @@
 #include <variant>
 
 namespace paystack {
+inline namespace v0 {
 
 /// True when `signature_header` is the HMAC-SHA512 of exactly `raw_body` keyed with
 /// `secret_key`, written as 128 hex digits (either case; surrounding blanks ignored). The
@@ -197,4 +198,5 @@ class webhook_feed {
   std::shared_ptr<state> state_;
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -31,6 +31,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 class charge_store;
 
@@ -147,4 +148,5 @@ class webhook_server {
   std::shared_ptr<impl> impl_;
 };
 
+}  // namespace v0
 }  // namespace paystack

@@ -29,7 +29,9 @@
 #include "charge_lookup.hpp"
 #include "failpoint.hpp"
 
-namespace paystack::detail::charge_impl {
+namespace paystack {
+inline namespace v0 {
+namespace detail::charge_impl {
 
 /// The payment request a charge creates.
 create_payment_request_params request_params(const charge_params& p) {
@@ -278,9 +280,12 @@ asio::awaitable<charge_flow::step_result> charge_flow::push_event() {
   co_return std::nullopt;
 }
 
-}  // namespace paystack::detail::charge_impl
+}  // namespace detail::charge_impl
+}  // namespace v0
+}  // namespace paystack
 
 namespace paystack {
+inline namespace v0 {
 
 namespace detail {
 namespace {
@@ -342,4 +347,5 @@ void start_charge_on_terminal(terminal_client client, std::string terminal_id, c
 }
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

@@ -24,7 +24,9 @@
 #include "charge_lookup.hpp"
 #include "failpoint.hpp"
 
-namespace paystack::detail::charge_impl {
+namespace paystack {
+inline namespace v0 {
+namespace detail::charge_impl {
 
 namespace asio = boost::asio;
 using clock = std::chrono::steady_clock;
@@ -271,4 +273,6 @@ class charge_flow {
   const std::string no_detail_;            ///< an empty journal detail (a named lvalue: GCC 12)
 };
 
-}  // namespace paystack::detail::charge_impl
+}  // namespace detail::charge_impl
+}  // namespace v0
+}  // namespace paystack

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 namespace paystack {
+inline namespace v0 {
 
 std::string_view to_string(charge_outcome o) noexcept {
   switch (o) {
@@ -168,4 +169,5 @@ asio::awaitable<boost::system::error_code> charge_journal::finish(const charge_r
 }
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

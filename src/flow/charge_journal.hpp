@@ -10,7 +10,9 @@
 #include <paystack/charge_store.hpp>
 #include <string>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// Why `key` cannot be a charge key (empty when it can): 1 to 64 of A-Z a-z 0-9 . _ : -.
 std::string check_charge_key(const std::string& key);
@@ -58,4 +60,6 @@ class charge_journal {
   bool inserted_ = false;
 };
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -11,7 +11,9 @@
 #include "charge_journal.hpp"
 #include "store_engine.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 /// "2026-11-28T09:12:00.000Z" for a Unix time in ms.
@@ -70,4 +72,6 @@ boost::asio::awaitable<request_lookup> find_request_by_key(const terminal_client
   co_return out;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

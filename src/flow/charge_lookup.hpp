@@ -10,7 +10,9 @@
 #include <paystack/terminal_client.hpp>
 #include <string>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// What the lookup found.
 struct request_lookup {
@@ -28,4 +30,6 @@ boost::asio::awaitable<request_lookup> find_request_by_key(const terminal_client
                                                            std::string customer, std::string key,
                                                            std::int64_t started_at_ms);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

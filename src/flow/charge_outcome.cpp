@@ -9,7 +9,9 @@
 #include "charge_flow.hpp"
 #include "failpoint.hpp"
 
-namespace paystack::detail::charge_impl {
+namespace paystack {
+inline namespace v0 {
+namespace detail::charge_impl {
 
 /// 4 and 5. Delivery (polled with backoff), then the outcome (webhooks first, verify polls).
 asio::awaitable<charge_outcome_pair> charge_flow::await_outcome() {
@@ -215,4 +217,6 @@ charge_flow::verify(std::string why) {
   co_return std::pair{std::optional<charge_outcome_pair>{}, verify_state::pending};
 }
 
-}  // namespace paystack::detail::charge_impl
+}  // namespace detail::charge_impl
+}  // namespace v0
+}  // namespace paystack

@@ -14,7 +14,9 @@
 #include "charge_lookup.hpp"
 #include "store_engine.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 namespace asio = boost::asio;
@@ -199,4 +201,6 @@ void start_reconcile_charges(terminal_client client, std::shared_ptr<charge_stor
   spawn<reconcile_signature>(client, std::move(coro), std::move(handler));
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

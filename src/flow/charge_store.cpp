@@ -18,6 +18,7 @@
 #include "store_engine.hpp"
 
 namespace paystack {
+inline namespace v0 {
 
 namespace {
 constexpr std::string_view stage_names[] = {"started", "creating",  "created", "pushing",
@@ -281,4 +282,5 @@ std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor exe
   return std::make_shared<detail::engine_store>(std::move(executor), std::move(engine), true);
 }
 
+}  // namespace v0
 }  // namespace paystack

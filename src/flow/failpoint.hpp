@@ -10,7 +10,9 @@
 #include <cstdlib>
 #endif
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 inline void failpoint([[maybe_unused]] std::string_view name) noexcept {
 #ifdef PAYSTACK_FAILPOINTS
@@ -19,4 +21,6 @@ inline void failpoint([[maybe_unused]] std::string_view name) noexcept {
 #endif
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -9,7 +9,9 @@
 #include "failpoint.hpp"
 #include "store_engine.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 using boost::system::error_code;
@@ -367,4 +369,6 @@ std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int bu
   return engine;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// One engine: every call is one transaction; not thread-safe (engine_store serialises calls).
 class store_engine {
@@ -48,4 +50,6 @@ std::int64_t unix_ms();
 /// The largest list a store returns.
 inline constexpr std::size_t max_charge_list = 10'000;
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

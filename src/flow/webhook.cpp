@@ -16,6 +16,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -192,4 +193,5 @@ std::size_t webhook_feed::subscriber_count() const {
   return state_->subscribers.size();
 }
 
+}  // namespace v0
 }  // namespace paystack

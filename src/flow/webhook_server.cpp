@@ -38,6 +38,7 @@
 #include <string_view>
 
 namespace paystack {
+inline namespace v0 {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -492,4 +493,5 @@ webhook_server_stats webhook_server::stats() const noexcept {
           i.timed_out, i.evicted,   i.refused,     i.store_failures};
 }
 
+}  // namespace v0
 }  // namespace paystack

@@ -34,7 +34,9 @@
 #include "http/reply_parser.hpp"
 #include "http/strand.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 namespace asio = boost::asio;
@@ -693,4 +695,6 @@ std::shared_ptr<transport> make_builtin_transport(asio::any_io_executor strand, 
                                              std::move(ctx));
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

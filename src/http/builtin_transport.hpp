@@ -13,7 +13,9 @@
 
 #include "http/endpoint.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 struct transport_settings {
   std::chrono::milliseconds connect_timeout{10'000};
@@ -31,4 +33,6 @@ std::shared_ptr<transport> make_builtin_transport(boost::asio::any_io_executor s
                                                   boost::system::error_code& ec,
                                                   std::string& detail);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

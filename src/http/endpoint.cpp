@@ -7,7 +7,9 @@
 #include <cctype>
 #include <paystack/error.hpp>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 bool is_loopback_host(std::string_view host) noexcept {
   // An IP literal only: a name ("localhost", "127.0.0.1.nip.io") is whatever the resolver says,
@@ -101,4 +103,6 @@ target_builder& target_builder::query(std::string_view name, std::string_view va
   return *this;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

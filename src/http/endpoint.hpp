@@ -5,7 +5,9 @@
 #include <string>
 #include <string_view>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 struct endpoint {
   bool tls = true;
@@ -44,4 +46,6 @@ class target_builder {
   bool has_query_ = false;
 };
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -4,7 +4,9 @@
 #include <charconv>
 #include <paystack/error.hpp>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 constexpr std::string_view crlf = "\r\n";
@@ -274,4 +276,6 @@ bool reply_parser::put_eof() noexcept {
   return state_ == state::done;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

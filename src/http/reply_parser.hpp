@@ -16,7 +16,9 @@
 #include <string>
 #include <string_view>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 class reply_parser {
  public:
@@ -70,4 +72,6 @@ class reply_parser {
   bool until_close_ = false;  ///< the body ends with the connection
 };
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -8,7 +8,9 @@
 #include <paystack/error.hpp>
 #include <string>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 std::optional<std::int64_t> parse_int(std::string_view s) {
@@ -100,4 +102,6 @@ retry_decision decide_retry(retry_class cls, const retry_policy& policy, unsigne
   return {true, delay};
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -9,7 +9,9 @@
 #include <paystack/client_options.hpp>
 #include <paystack/transport.hpp>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// How an operation may be repeated (doc/adr/0004-retries.md).
 enum class retry_class {
@@ -40,4 +42,6 @@ retry_decision decide_retry(retry_class cls, const retry_policy& policy, unsigne
                             std::chrono::steady_clock::time_point deadline,
                             std::chrono::system_clock::time_point wall_now, std::uint32_t random);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -8,7 +8,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 using io_strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
@@ -27,4 +29,6 @@ inline bool running_in(const boost::asio::any_io_executor& strand) {
   return s && s->running_in_this_thread();
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

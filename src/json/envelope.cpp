@@ -15,7 +15,9 @@
 
 #include "json/reader.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 namespace json = boost::json;
@@ -633,4 +635,6 @@ boost::system::error_code parse_envelope(std::string_view body, envelope& out,
   return {};
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

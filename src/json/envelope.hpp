@@ -14,7 +14,9 @@
 #include <string_view>
 #include <variant>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// A member that is a string, or an integer read as its decimal text (event ids); required,
 /// and must not be empty.
@@ -88,4 +90,6 @@ struct envelope {
 boost::system::error_code parse_envelope(std::string_view body, envelope& out,
                                          const data_binding& data, std::string& detail);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -16,7 +16,9 @@
 
 #include "json/envelope.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 data_binding bind_data(empty& out);
 data_binding bind_data(terminal& out);
@@ -65,4 +67,6 @@ bool read_model(const boost::json::value& v, std::vector<refund>& out, std::stri
 /// `data` of a refund.* webhook.
 bool read_model(const boost::json::value& v, refund_event_data& out, std::string& detail);
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

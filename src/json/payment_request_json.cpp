@@ -3,7 +3,9 @@
 #include "json/models.hpp"
 #include "json/reader.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 data_binding bind_data(payment_request& out) {
   return document_binding(out);
 }
@@ -68,9 +70,13 @@ bool read_request(const boost::json::value& v, const std::string& path, payment_
   });
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 data_binding bind_data(std::vector<payment_request>& out) {
   return {data_binding::shape::document, &out, nullptr,
@@ -99,4 +105,6 @@ bool read_model(const boost::json::value& v, payment_request_totals& out, std::s
          read_items(r, "total", out.total, detail, fill);
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

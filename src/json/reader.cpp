@@ -5,7 +5,9 @@
 #include <cmath>
 #include <limits>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 std::optional<std::int64_t> int64_from_uint64(std::uint64_t u) noexcept {
   if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
@@ -118,4 +120,6 @@ void object_reader::optional(std::string_view key, std::optional<bool>& out) {
     fail(key, "expected a boolean or null");
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -11,7 +11,9 @@
 #include <string_view>
 #include <vector>
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 
 /// Integer from a JSON integer, an integral double, or a string of decimal digits (Paystack
 /// sends some amounts as strings).
@@ -90,4 +92,6 @@ bool read_items(object_reader& parent, std::string_view key, std::vector<Item>& 
   return true;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

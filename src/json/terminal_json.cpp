@@ -1,7 +1,9 @@
 // The Terminal models' members, in the order their errors are reported.
 #include "json/models.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 void list_terminal(terminal& t, field_list& f) {
@@ -65,4 +67,6 @@ data_binding bind_data(event_ack& out) {
   return object_binding<event_ack, list_ack>(out);
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -7,7 +7,9 @@
 #include "json/models.hpp"
 #include "json/reader.hpp"
 
-namespace paystack::detail {
+namespace paystack {
+inline namespace v0 {
+namespace detail {
 namespace {
 
 /// `key` if present, else `fallback` (Paystack spells some members both ways: paid_at/paidAt).
@@ -181,9 +183,12 @@ bool read_model(const boost::json::value& v, refund_event_data& out, std::string
   return true;
 }
 
-}  // namespace paystack::detail
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack
 
 namespace paystack {
+inline namespace v0 {
 
 std::string_view to_string(refund_status s) noexcept {
   switch (s) {
@@ -210,4 +215,5 @@ refund_status refund_status_from_string(std::string_view s) noexcept {
   return refund_status::unknown;
 }
 
+}  // namespace v0
 }  // namespace paystack

@@ -9,6 +9,7 @@
 #include "json/reader.hpp"
 
 namespace paystack {
+inline namespace v0 {
 
 destination_kind to_destination_kind(std::string_view type) noexcept {
   return type == "whatsapp" ? destination_kind::whatsapp : destination_kind::other;
@@ -117,4 +118,5 @@ bool read_model(const boost::json::value& v, std::vector<virtual_terminal>& out,
 }
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

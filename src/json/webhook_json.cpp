@@ -10,6 +10,7 @@
 #include "json/reader.hpp"
 
 namespace paystack {
+inline namespace v0 {
 namespace detail {
 namespace {
 
@@ -151,4 +152,5 @@ boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_bo
   return e;
 }
 
+}  // namespace v0
 }  // namespace paystack

@@ -4,7 +4,9 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -45,4 +47,6 @@ asio::awaitable<outcome> exec(std::shared_ptr<connection> c, std::string sql,
   return run(std::move(c), std::move(sql), {}, true, timeout);
 }
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

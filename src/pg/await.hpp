@@ -9,7 +9,9 @@
 
 #include "pg/connection.hpp"
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 using outcome = std::tuple<boost::system::error_code, result>;
 
@@ -18,4 +20,6 @@ boost::asio::awaitable<outcome> query(std::shared_ptr<connection> c, std::string
 boost::asio::awaitable<outcome> exec(std::shared_ptr<connection> c, std::string sql,
                                      std::chrono::milliseconds timeout);
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

@@ -8,7 +8,9 @@
 #include <boost/asio/post.hpp>
 #include <charconv>
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -471,4 +473,6 @@ void connection::teardown(errc current, errc queued) {
   }
 }
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

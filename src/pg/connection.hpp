@@ -35,7 +35,9 @@
 struct pg_result;  // libpq's PGresult
 struct pg_conn;    // libpq's PGconn
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 enum class errc {
   connect_failed = 1,  // the server could not be reached or refused the connection
@@ -175,7 +177,9 @@ class connection : public std::enable_shared_from_this<connection> {
   std::string last_error_;
 };
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack
 
 template <>
 struct boost::system::is_error_code_enum<paystack::pg::errc> : std::true_type {};

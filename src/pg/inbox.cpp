@@ -4,7 +4,9 @@
 #include <charconv>
 #include <utility>
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 using boost::system::error_code;
 
@@ -108,4 +110,6 @@ void async_find_unclaimed(connection& c, std::string request_code, std::string o
                 events_of(std::move(h)));
 }
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

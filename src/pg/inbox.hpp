@@ -15,7 +15,9 @@
 
 #include "pg/connection.hpp"
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 /// The NOTIFY channel of new inbox rows.
 inline constexpr std::string_view inbox_channel = "paystack_webhook";
@@ -57,4 +59,6 @@ void async_read_inbox(connection& c, std::int64_t after_seq, int limit, events_h
 void async_find_unclaimed(connection& c, std::string request_code, std::string offline_reference,
                           events_handler h);
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

@@ -2,7 +2,9 @@
 
 #include <utility>
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 using boost::system::error_code;
 
@@ -88,4 +90,6 @@ void async_show_lease(connection& c, std::string terminal_id, lease_found_handle
                 });
 }
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

@@ -14,7 +14,9 @@
 
 #include "pg/connection.hpp"
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 struct lease {
   bool acquired = false;  // async_acquire_lease: this call holds it now
@@ -49,4 +51,6 @@ void async_release_lease(connection& c, std::string terminal_id, std::int64_t fe
 /// The terminal's lease, expired or not; nullopt when none.
 void async_show_lease(connection& c, std::string terminal_id, lease_found_handler h);
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

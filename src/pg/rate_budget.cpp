@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <utility>
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 using boost::system::error_code;
 
@@ -84,4 +86,6 @@ void async_observe_rate_limit(connection& c, std::string integration, std::int64
       plain(std::move(h)));
 }
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

@@ -16,7 +16,9 @@
 
 #include "pg/connection.hpp"
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 enum class call_priority { payment_critical, housekeeping };
 
@@ -50,4 +52,6 @@ void async_take_budget(connection& c, std::string integration, call_priority pri
 void async_observe_rate_limit(connection& c, std::string integration, std::int64_t limit,
                               std::int64_t remaining, budget_handler h);
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

@@ -7,7 +7,9 @@
 
 #include "pg/await.hpp"
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -203,4 +205,6 @@ void async_migrate(std::shared_ptr<connection> c, std::chrono::milliseconds time
       });
 }
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

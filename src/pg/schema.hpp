@@ -16,7 +16,9 @@
 
 #include "pg/connection.hpp"
 
-namespace paystack::pg {
+namespace paystack {
+inline namespace v0 {
+namespace pg {
 
 /// The schema version this code writes and reads.
 inline constexpr int schema_version = 1;
@@ -40,4 +42,6 @@ using migrate_handler =
 void async_migrate(std::shared_ptr<connection> c, std::chrono::milliseconds timeout,
                    migrate_handler h);
 
-}  // namespace paystack::pg
+}  // namespace pg
+}  // namespace v0
+}  // namespace paystack

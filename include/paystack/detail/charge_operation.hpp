@@ -7,6 +7,7 @@
 #include <string>
 
 namespace paystack {
+inline namespace v0 {
 
 class terminal_client;
 struct charge_params;
@@ -19,4 +20,5 @@ void start_charge_on_terminal(
     boost::asio::any_completion_handler<void(boost::system::error_code, charge_result)> handler);
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

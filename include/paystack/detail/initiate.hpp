@@ -11,6 +11,7 @@
 #include <utility>
 
 namespace paystack {
+inline namespace v0 {
 
 /// The completion signature of an operation whose `data` is T.
 template <class T>
@@ -37,4 +38,5 @@ auto initiate(const std::shared_ptr<client_core>& core, Start start, CompletionT
 }
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

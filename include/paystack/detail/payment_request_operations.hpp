@@ -12,6 +12,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 struct walk_summary;
 
@@ -39,4 +40,5 @@ void start_fetch_payment_request_totals(std::shared_ptr<client_core>,
                                         any_handler<payment_request_totals>);
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

@@ -12,6 +12,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 struct walk_summary;
 
@@ -34,4 +35,5 @@ void start_for_each_terminal(std::shared_ptr<client_core>, list_terminals_params
                              std::function<bool(const terminal&)>, any_handler<walk_summary>);
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

@@ -14,6 +14,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 struct walk_summary;
 
@@ -36,4 +37,5 @@ void start_for_each_refund(std::shared_ptr<client_core>, list_refunds_params, st
                            std::function<bool(const refund&)>, any_handler<walk_summary>);
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack

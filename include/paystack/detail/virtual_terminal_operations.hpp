@@ -11,6 +11,7 @@
 #include <vector>
 
 namespace paystack {
+inline namespace v0 {
 
 struct walk_summary;
 
@@ -40,4 +41,5 @@ void start_for_each_virtual_terminal(std::shared_ptr<client_core>, list_virtual_
                                      any_handler<walk_summary>);
 
 }  // namespace detail
+}  // namespace v0
 }  // namespace paystack
