@@ -115,7 +115,8 @@ int show_charge(context& ctx, const args& a) {
   print_fields(std::cout, {{"key", rec->key},
                            {"terminal", rec->terminal_id},
                            {"customer", rec->customer},
-                           {"amount", std::to_string(rec->amount) + " " + rec->currency},
+                           {"amount", std::to_string(rec->amount) +
+                                          (rec->currency.empty() ? "" : " " + rec->currency)},
                            {"stage", std::string(to_string(rec->stage))},
                            {"outcome", rec->outcome ? std::string(to_string(*rec->outcome)) : "-"},
                            {"open", yes_no(rec->open)},

@@ -173,7 +173,9 @@ asio::awaitable<void> sweep(terminal_client client, std::shared_ptr<charge_store
     if (it.still_open && it.still_open->request_code)
       by_terminal[it.still_open->terminal_id].push_back(&it);
   transaction_client api(client);
-  for (auto& [terminal, open] : by_terminal) {
+  for (auto& entry : by_terminal) {
+    const std::string& terminal = entry.first;
+    std::vector<reconciled*>& open = entry.second;
     std::int64_t since = open.front()->still_open->created_at_ms;
     for (auto* it : open) since = std::min(since, it->still_open->created_at_ms);
     std::map<reconciled*, transaction> found;

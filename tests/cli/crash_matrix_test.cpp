@@ -16,6 +16,7 @@
 #include <paystack/sim/server.hpp>
 
 #include "cli_runner.hpp"
+#include "golden.hpp"
 #include "raw_http.hpp"
 #include "running_context.hpp"
 
@@ -320,9 +321,36 @@ TEST_P(CancelRefusal, a_paid_charge_and_an_unknown_key_are_not_cancelled) {
   EXPECT_NE(unknown.out.find("no charge has the key order-none"), std::string::npos) << unknown.out;
 }
 
+/// The charges commands' output (golden files): a charge the customer walked away from, listed,
+/// shown with its journal, reconciled (still pending), cancelled, then listed and shown again.
+class ChargesGolden : public CrashMatrix {};
+
+TEST_P(ChargesGolden, list_show_reconcile_cancel) {
+  auto walked = cli_test::run(exe, charge_args("1s"), env());
+  ASSERT_EQ(walked.exit_code, 3) << walked.out << walked.err;
+  auto cli = [this](std::vector<std::string> args) {
+    args.push_back("--store");
+    args.push_back(db_);
+    return cli_test::run(exe, args, env());
+  };
+  cli_test::expect_golden("charges_list", cli({"charges", "list"}));
+  cli_test::expect_golden("charges_list_open_json", cli({"charges", "list", "--open", "--json"}));
+  cli_test::expect_golden("charges_show", cli({"charges", "show", charge_key}));
+  cli_test::expect_golden("charges_reconcile_pending", cli({"charges", "reconcile"}));
+  cli_test::expect_golden("charges_cancel", cli({"charges", "cancel", charge_key}));
+  cli_test::expect_golden("charges_show_cancelled", cli({"charges", "show", charge_key}));
+  cli_test::expect_golden("charges_cancel_again_json",
+                          cli({"charges", "cancel", charge_key, "--json"}));
+  cli_test::expect_golden("charges_show_unknown", cli({"charges", "show", "order-none"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Points, CancelCrash,
                          ::testing::Combine(::testing::Values("cancel_before_archive",
                                                               "cancel_after_archive"),
+                                            ::testing::Values("walks_away")),
+                         param_name);
+INSTANTIATE_TEST_SUITE_P(Once, ChargesGolden,
+                         ::testing::Combine(::testing::Values("none"),
                                             ::testing::Values("walks_away")),
                          param_name);
 INSTANTIATE_TEST_SUITE_P(Once, CancelRefusal,

@@ -34,6 +34,7 @@ inline std::string normalise(std::string s) {
       {std::regex(R"(\b\d+\.\d ms\b)"), "N.N ms"},
       {std::regex(R"re("(elapsed_ms|delivery_polls|verify_polls)":\d+)re"), "\"$1\":N"},
       {std::regex(R"(\(poll \d+\))"), "(poll N)"},
+      {std::regex(R"re("(created_at_ms|updated_at_ms|at_ms)":\d+)re"), "\"$1\":N"},
   };
   for (const auto& [re, with] : rules) s = std::regex_replace(s, re, with);
   return s;
