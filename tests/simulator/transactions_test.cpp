@@ -155,6 +155,10 @@ TEST_F(SimTransactions, page_numbers_and_cursors_walk_every_transaction_once) {
   }
   EXPECT_EQ(by_page, (std::vector<std::int64_t>{500, 400, 300, 200, 100}));
   EXPECT_TRUE(call_json("GET", "/transaction?perPage=2&page=4").at("data").as_array().empty());
+  // The spec's per_page works too (the docs' perPage, which the CLI sends, above).
+  auto spec_named = call_json("GET", "/transaction?per_page=2&page=3");
+  EXPECT_EQ(spec_named.at("meta").at("perPage"), 2);
+  EXPECT_EQ(spec_named.at("data").as_array().size(), 1u);
 
   std::vector<std::int64_t> by_cursor;
   std::string target = "/transaction?use_cursor=true&perPage=2";
