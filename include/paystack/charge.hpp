@@ -188,12 +188,16 @@ using charge_signature = void(boost::system::error_code, charge_result);
 ///             until the deadline instead and never end the charge as failed: a pushed
 ///             request may be paid anyway. When delivery could not be checked at all, the
 ///             outcome is timed_out, not not_delivered. A failed push's reason names the
-///             request code to verify.
+///             request code to verify. A 429 (rate limited: Paystack did not act) to the
+///             presence check, the create or the push is waited out (Retry-After, else 250 ms
+///             doubling to 8 s) and the call sent again while the deadline allows; only a 429
+///             that lasts until the deadline ends the charge as failed, saying so.
 ///   The handler is never invoked from within this function (refusals are posted too).
 ///   In every case r says how far the charge went; when r.event_id is set the terminal may
 ///   still show the request: reconcile with async_verify_payment_request(r.request->request_code).
 ///
-/// Guarantees: the invoice event is pushed at most once; nothing runs after completion (the
+/// Guarantees: the invoice event is pushed at most once (a push answered 429 was not carried
+/// out, so sending it again is not a second push); nothing runs after completion (the
 /// webhook subscription is released). Deadline: params.timeout bounds everything.
 /// Cancellation (the handler's cancellation slot): terminal and partial are honoured at every
 ///   stage; the charge ends as cancelled with operation_aborted and r says what exists (the

@@ -18,6 +18,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <charconv>
 #include <deque>
 #include <mutex>
 #include <paystack/charge.hpp>
@@ -169,14 +170,50 @@ asio::awaitable<charge_flow::step_result> charge_flow::journal(charge_journal_st
                 ec);
 }
 
+asio::awaitable<charge_flow::after_429> charge_flow::wait_rate_limited(
+    const std::optional<std::string>& retry_after, unsigned& waits) {
+  milliseconds delay = std::min(milliseconds(8000), milliseconds(250 << std::min(waits, 5u)));
+  unsigned secs = 0;
+  if (retry_after) {
+    const auto* first = retry_after->data();
+    const auto* last = first + retry_after->size();
+    if (auto [at, err] = std::from_chars(first, last, secs); err == std::errc{} && at == last)
+      delay = std::max(milliseconds(100),
+                       std::chrono::duration_cast<milliseconds>(std::chrono::seconds(secs)));
+  }
+  ++waits;
+  if (now() + delay >= deadline_) co_return after_429::give_up;
+  progress(r_.stage, "rate limited by Paystack (HTTP 429): sending again in " +
+                         std::to_string(delay.count()) + " ms");
+  co_await sleep_until(now() + delay);
+  const bool stop = co_await cancelled();
+  co_return stop ? after_429::cancelled : after_429::again;
+}
+
 asio::awaitable<charge_flow::step_result> charge_flow::check_presence() {
   using asio::as_tuple;
   using asio::use_awaitable;
   progress(charge_stage::checking_presence,
            "checking that terminal " + terminal_id_ + " is online and available");
-  auto api = bounded();  // a local, not a temporary of the co_await's full-expression
-  auto [ec, resp] = co_await api.async_fetch_terminal_status(terminal_id_, as_tuple(use_awaitable));
-  record("fetch_terminal_status", resp);
+  boost::system::error_code ec;
+  response<terminal_status> resp;
+  for (unsigned waits = 0;;) {
+    auto api = bounded();  // a local, not a temporary of the co_await's full-expression
+    auto [e, answer] =
+        co_await api.async_fetch_terminal_status(terminal_id_, as_tuple(use_awaitable));
+    record("fetch_terminal_status", answer);
+    ec = e;
+    resp = std::move(answer);
+    if (ec || resp.status_code != 429) break;
+    auto next = co_await wait_rate_limited(resp.headers.retry_after, waits);
+    if (next == after_429::cancelled)
+      co_return end(charge_outcome::cancelled, "cancelled while rate limited (HTTP 429)",
+                    asio::error::operation_aborted);
+    if (next == after_429::give_up)
+      co_return end(charge_outcome::failed,
+                    "rate limited by Paystack (HTTP 429) until the deadline while checking "
+                    "presence; nothing was charged");
+  }
   if (ec) {
     auto failed = co_await call_failed(ec, "checking presence");
     co_return failed;
@@ -214,12 +251,28 @@ asio::awaitable<charge_flow::step_result> charge_flow::create_request() {
   }
   request_may_exist_ = true;
   failpoint("before_create");
-  auto cp = request_params(p_);
-  payment_request_client api(bounded());
-  auto [ec, resp] =
-      co_await api.async_create_payment_request(std::move(cp), as_tuple(use_awaitable));
-  failpoint("after_create");
-  record("create_payment_request", resp);
+  boost::system::error_code ec;
+  response<payment_request> resp;
+  for (unsigned waits = 0;;) {
+    auto cp = request_params(p_);
+    payment_request_client api(bounded());
+    auto [e, answer] =
+        co_await api.async_create_payment_request(std::move(cp), as_tuple(use_awaitable));
+    failpoint("after_create");
+    record("create_payment_request", answer);
+    ec = e;
+    resp = std::move(answer);
+    if (ec || resp.status_code != 429) break;
+    auto next = co_await wait_rate_limited(resp.headers.retry_after, waits);
+    if (next == after_429::cancelled)
+      co_return end(charge_outcome::cancelled,
+                    "cancelled while rate limited (HTTP 429); nothing was created",
+                    asio::error::operation_aborted);
+    if (next == after_429::give_up)
+      co_return end(charge_outcome::failed,
+                    "rate limited by Paystack (HTTP 429) until the deadline; no payment request "
+                    "was created");
+  }
   if (ec) {
     auto failed = co_await call_failed(ec, "creating the payment request");
     co_return failed;
@@ -251,12 +304,29 @@ asio::awaitable<charge_flow::step_result> charge_flow::push_event() {
     if (stop) co_return stop;
   }
   failpoint("before_push");
-  auto ev = terminal_event::process_invoice(r_.request->id, *r_.request->offline_reference);
-  auto api = bounded();
-  auto [ec, resp] =
-      co_await api.async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
-  failpoint("after_push");
-  record("send_event", resp);
+  boost::system::error_code ec;
+  response<event_ack> resp;
+  for (unsigned waits = 0;;) {
+    auto ev = terminal_event::process_invoice(r_.request->id, *r_.request->offline_reference);
+    auto api = bounded();
+    auto [e, answer] =
+        co_await api.async_send_event(terminal_id_, std::move(ev), as_tuple(use_awaitable));
+    failpoint("after_push");
+    record("send_event", answer);
+    ec = e;
+    resp = std::move(answer);
+    if (ec || resp.status_code != 429) break;
+    auto next = co_await wait_rate_limited(resp.headers.retry_after, waits);
+    if (next == after_429::cancelled)
+      co_return end(charge_outcome::cancelled,
+                    "cancelled while rate limited (HTTP 429); payment request " +
+                        r_.request->request_code + " was not pushed",
+                    asio::error::operation_aborted);
+    if (next == after_429::give_up)
+      co_return end(charge_outcome::failed,
+                    "rate limited by Paystack (HTTP 429) until the deadline; payment request " +
+                        r_.request->request_code + " was not pushed");
+  }
   if (ec) {
     std::string what = "pushing the event (it may have reached the terminal: verify " +
                        r_.request->request_code + " before charging again)";

@@ -208,6 +208,16 @@ class charge_flow {
                   ec);
   }
 
+  /// What to do after a 429 (issue 15: a rate limit never ends a charge while its deadline
+  /// allows waiting). Paystack did not act on a request it answered 429, so sending it again
+  /// is safe, also for the create and the push.
+  enum class after_429 { again, give_up, cancelled };
+
+  /// Waits as Retry-After says (whole seconds; at least 100 ms), else 250 ms doubling to 8 s,
+  /// when the deadline allows; `waits` counts the waits of this step.
+  asio::awaitable<after_429> wait_rate_limited(const std::optional<std::string>& retry_after,
+                                               unsigned& waits);
+
   // ---- the flow --------------------------------------------------------------------------------
 
   /// The end of the charge when a stage ends it; nullopt: go on with the next stage.

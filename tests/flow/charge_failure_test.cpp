@@ -39,6 +39,7 @@ enum class failure {
   error_5xx,        ///< 503 with an error envelope
   html,             ///< a proxy's HTML 502
   truncated_json,   ///< a complete 200 whose JSON body is cut in half
+  rate_limited,     ///< 429 (Paystack did not act): the flow waits and sends again
 };
 
 const char* name(step s) {
@@ -75,6 +76,8 @@ const char* name(failure f) {
       return "html";
     case failure::truncated_json:
       return "truncated_json";
+    case failure::rate_limited:
+      return "rate_limited";
   }
   return "?";
 }
@@ -94,6 +97,8 @@ std::string sim_fault(failure f) {
       return "status=503";
     case failure::html:
       return "html502";
+    case failure::rate_limited:
+      return "status=429";
     case failure::refused:
     case failure::truncated_json:
       break;
@@ -130,8 +135,10 @@ class injector : public transport {
     if (inject) ++injected_;
     if (inject && what_ == failure::refused)
       return closed_->async_send(request, deadline, std::move(handler));
-    if (s == step::create) ++creates_;
-    if (s == step::push) ++pushes_;
+    // A 429 is not acted on: only the creates and pushes the simulator carried out count.
+    const bool not_acted = inject && what_ == failure::rate_limited;
+    if (s == step::create && !not_acted) ++creates_;
+    if (s == step::push && !not_acted) ++pushes_;
     // The decorated copy lives until the handler runs; executor and cancellation slot are kept.
     auto copy = std::make_shared<http_request>(request);
     if (inject && !sim_fault(what_).empty())
@@ -175,7 +182,7 @@ std::uint16_t closed_port(asio::io_context& io) {
 struct matrix_case {
   step where;
   failure what;
-  bool persistent;  ///< polls: every poll fails (else the first two)
+  bool persistent;  ///< polls and 429s: every request of the step fails (else the first two)
 };
 
 std::string case_name(const ::testing::TestParamInfo<matrix_case>& info) {
@@ -198,7 +205,9 @@ class ChargeFailure : public ::testing::TestWithParam<matrix_case> {
 
     const auto& c = GetParam();
     const bool poll = c.where == step::event_status || c.where == step::verify;
-    const unsigned times = !poll || c.persistent ? std::numeric_limits<unsigned>::max() : 2;
+    const bool rate_limited = c.what == failure::rate_limited;
+    const unsigned times =
+        (!poll && !rate_limited) || c.persistent ? std::numeric_limits<unsigned>::max() : 2;
     auto strand = asio::make_strand(io_.io());
     detail::transport_settings ts;
     ts.idle_read_timeout = 100ms;
@@ -223,7 +232,8 @@ class ChargeFailure : public ::testing::TestWithParam<matrix_case> {
     co.retry.max_backoff = 5ms;
     // Every poll fails: the charge's deadline is what ends it, and it passes in simulated time
     // (the flow's sleeps complete at once); only the transport's own timeouts are real.
-    if (poll && c.persistent) co.time = std::make_shared<test::fake_time>();
+    // A 429 is waited out (250 ms, then 500 ms...) in simulated time too.
+    if ((poll && c.persistent) || rate_limited) co.time = std::make_shared<test::fake_time>();
     client_.emplace(io_.io().get_executor(), co);
   }
 
@@ -271,8 +281,35 @@ TEST_P(ChargeFailure, ends_as_documented_and_reports_what_is_known) {
   const auto& c = GetParam();
   const bool poll = c.where == step::event_status || c.where == step::verify;
   // A failing poll is repeated until the deadline, which then passes in simulated time.
-  auto [ec, r] = charge(poll && c.persistent);
+  auto [ec, r] = charge((poll && c.persistent) || c.what == failure::rate_limited);
   SCOPED_TRACE(std::string(to_string(r.outcome)) + ": " + r.reason);
+
+  if (c.what == failure::rate_limited) {
+    // A 429 never ends a charge while its deadline allows waiting (issue 15).
+    EXPECT_GE(injector_->injected(), 1u) << "the failure was injected";
+    EXPECT_FALSE(ec) << ec.message();
+    EXPECT_LE(injector_->creates(), 1);
+    EXPECT_LE(injector_->pushes(), 1);
+    if (!c.persistent || poll) {
+      EXPECT_EQ(r.outcome, poll && c.persistent ? charge_outcome::timed_out : charge_outcome::paid);
+      EXPECT_EQ(injector_->creates(), 1);
+      EXPECT_EQ(injector_->pushes(), 1);
+      return;
+    }
+    // Rate limited until the deadline: the step ends as refused, saying so and what is known.
+    EXPECT_EQ(r.outcome, charge_outcome::failed);
+    ASSERT_TRUE(r.last_reply);
+    EXPECT_EQ(r.last_reply->status_code, 429u);
+    EXPECT_NE(r.reason.find("429"), std::string::npos);
+    EXPECT_EQ(injector_->pushes(), 0);
+    if (c.where == step::push) {
+      ASSERT_TRUE(r.request);
+      EXPECT_NE(r.reason.find(r.request->request_code), std::string::npos);
+    } else {
+      EXPECT_EQ(injector_->creates(), 0);
+    }
+    return;
+  }
 
   EXPECT_GE(injector_->injected(), 1u) << "the failure was injected";
   EXPECT_LE(injector_->pushes(), 1) << "the invoice is pushed at most once";
@@ -341,6 +378,8 @@ std::vector<matrix_case> all_cases() {
       out.push_back({s, f, false});
       if (s == step::event_status || s == step::verify) out.push_back({s, f, true});
     }
+    out.push_back({s, failure::rate_limited, false});  // twice, then the answer
+    out.push_back({s, failure::rate_limited, true});   // until the deadline
   }
   return out;
 }
