@@ -178,6 +178,9 @@ int charge_exit_code(boost::system::error_code ec, const paystack::charge_result
                      bool interrupted) {
   using paystack::charge_outcome;
   if (!ec && r.outcome == charge_outcome::paid) return exit_ok;
+  // A charge cancelled by `charges cancel` replays as not paid (1); a charge this process was
+  // interrupted in, as interrupted (130).
+  if (r.replayed && r.outcome == charge_outcome::cancelled) return exit_api;
   if (interrupted || r.outcome == charge_outcome::cancelled) return exit_interrupted;
   if (ec == paystack::error::invalid_argument) return exit_usage;
   switch (r.outcome) {

@@ -1,5 +1,6 @@
-// charges list [--open] | show KEY | resume [KEY | --all] | reconcile: the charges a store
-// holds (doc/charges.md). Uses the store only, except resume and reconcile (Paystack).
+// charges list [--open] | show KEY | resume [KEY | --all] | reconcile | cancel KEY: the charges
+// a store holds (doc/charges.md). Uses the store only, except resume, reconcile and cancel
+// (Paystack).
 #include <boost/json.hpp>
 
 #include "charge_view.hpp"
@@ -97,7 +98,8 @@ int show_charge(context& ctx, const args& a) {
   print_fields(std::cout, {{"key", rec->key},
                            {"terminal", rec->terminal_id},
                            {"customer", rec->customer},
-                           {"amount", std::to_string(rec->amount) + " " + rec->currency},
+                           {"amount", std::to_string(rec->amount) +
+                                          (rec->currency.empty() ? "" : " " + rec->currency)},
                            {"stage", std::string(to_string(rec->stage))},
                            {"outcome", rec->outcome ? std::string(to_string(*rec->outcome)) : "-"},
                            {"open", yes_no(rec->open)},
@@ -215,13 +217,51 @@ int reconcile_charges(context& ctx, const args& a) {
           std::cout << json::serialize(json::object{{"charges", std::move(arr)},
                                                     {"paid", report.paid},
                                                     {"closed", report.closed},
-                                                    {"still_open", report.still_open}})
+                                                    {"still_open", report.still_open},
+                                                    {"swept", report.swept}})
                     << '\n';
         } else {
-          std::cout << report.entries.size() << " open charge(s): " << report.paid << " paid, "
-                    << report.closed << " closed, " << report.still_open << " still open\n";
+          std::cout << report.entries.size() << " open charge(s): " << report.paid << " paid ("
+                    << report.swept << " found by the transaction sweep), " << report.closed
+                    << " closed, " << report.still_open << " still open\n";
         }
         code = interrupted ? exit_interrupted : (errors != 0 ? exit_network : exit_ok);
+        return code;
+      });
+}
+
+int cancel_charge(context& ctx, const args& a) {
+  return with_store_client(
+      ctx, a,
+      [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
+          const std::shared_ptr<paystack::charge_store>& store) {
+        bool interrupted = false;
+        auto [ec, r] = run_cancellable<paystack::cancel_result>(
+            ioc, [&](auto h) { paystack::async_cancel_charge(client, store, a.key, std::move(h)); },
+            interrupted);
+        const std::string outcome =
+            r.outcome ? std::string(paystack::to_string(*r.outcome)) : std::string("none");
+        if (ctx.opts.json) {
+          std::cout << json::serialize(json::object{
+                           {"key", r.key},
+                           {"cancelled", r.cancelled},
+                           {"archived", r.archived},
+                           {"outcome", outcome},
+                           {"request_code", opt_json(r.request_code)},
+                           {"action", r.action},
+                           {"error", ec ? json::value(ec.message()) : json::value(nullptr)}})
+                    << '\n';
+        } else {
+          std::cout << (r.cancelled ? "CANCELLED" : "NOT CANCELLED") << ": " << a.key << "  "
+                    << server_text(r.action) << '\n';
+        }
+        int code = r.cancelled ? exit_ok : exit_api;
+        if (interrupted)
+          code = exit_interrupted;
+        else if (ec == paystack::error::store_failed || ec == paystack::error::store_conflict)
+          code = store_failed(ec);
+        else if (ec && ec != paystack::error::invalid_argument)
+          code = exit_network;
         return code;
       });
 }
@@ -230,11 +270,13 @@ int reconcile_charges(context& ctx, const args& a) {
 
 void add_charges_command(CLI::App& app, context& ctx) {
   auto* charges = app.add_subcommand(
-      "charges", "The charges a store holds (--key --store): list, show, resume, reconcile");
+      "charges",
+      "The charges a store holds (--key --store): list, show, resume, reconcile, cancel");
   charges->require_subcommand(1);
   charges->footer(
-      "Exit codes: 0 ok, 1 unknown key (show) or a resumed charge not paid, 2 usage or the store\n"
-      "cannot be used, 3 a charge could not be finished or checked (network), 130 interrupted.\n"
+      "Exit codes: 0 ok, 1 unknown key (show, cancel), a resumed charge not paid or a paid charge\n"
+      "not cancelled, 2 usage or the store cannot be used, 3 a charge could not be finished,\n"
+      "checked or archived (network), 130 interrupted.\n"
       "See doc/charges.md.");
   auto a = std::make_shared<args>();
 
@@ -262,6 +304,12 @@ void add_charges_command(CLI::App& app, context& ctx) {
       "reconcile", "Verify every open charge: record late payments, close the expired ones");
   add_store_option(*reconcile, a->store)->required();
   reconcile->callback([&ctx, a] { ctx.action = [&ctx, a] { return reconcile_charges(ctx, *a); }; });
+
+  auto* cancel = charges->add_subcommand(
+      "cancel", "Cancel a charge: archive its payment request once Verify says it is unpaid");
+  cancel->add_option("KEY", a->key, "the charge key")->required();
+  add_store_option(*cancel, a->store)->required();
+  cancel->callback([&ctx, a] { ctx.action = [&ctx, a] { return cancel_charge(ctx, *a); }; });
 }
 
 }  // namespace cli

@@ -14,7 +14,8 @@
 namespace paystack {
 inline namespace v0 {
 
-enum class http_method { get, post, put, delete_ };
+// `delete` is a keyword: the enumerator is `delete_`.
+enum class http_method { get, post, put, delete_ };  // NOLINT(readability-identifier-naming)
 
 /// "GET", "POST", "PUT", "DELETE".
 std::string_view to_string(http_method m) noexcept;

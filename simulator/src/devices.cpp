@@ -120,6 +120,7 @@ control_result engine::settle_locked(payment_request& pr, bool approve) {
   auto charge = transaction_json(tx);
   charge["amount"] = std::to_string(tx.amount);  // strings in the POS sample
   charge["requested_amount"] = std::to_string(tx.amount);
+  charge["metadata"] = 0;  // as in the POS sample (the API's replies carry an object)
   emit_locked("charge.success",
               json::serialize(json::object{{"event", "charge.success"}, {"data", charge}}));
   emit_locked("paymentrequest.success",

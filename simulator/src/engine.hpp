@@ -190,6 +190,7 @@ class engine {
   http_response list_refunds(std::string_view query);
   http_response fetch_refund(std::string_view id);
   boost::json::object refund_json(const refund_record& r) const;
+  boost::json::object refund_customer_json(std::int64_t customer_id) const;
   control_result advance_refund_locked(std::int64_t id);
   void emit_refund_locked(const refund_record& r);
   void schedule_refund_locked(const refund_record& r);
@@ -263,7 +264,9 @@ class engine {
   std::size_t webhook_log_bytes_ = 0;
   std::uint64_t webhook_log_dropped_ = 0;  // since start
   std::size_t request_bytes_ = 0;
-  std::uint64_t requests_dropped_ = 0;  // since start, by either bound
+  std::uint64_t requests_dropped_ = 0;      // since start, by either bound
+  std::uint64_t transactions_dropped_ = 0;  // since start: the oldest, at state_limit
+  std::uint64_t refunds_dropped_ = 0;       // since start: the oldest, at state_limit
 
   sim_counters counters_;
 

@@ -163,6 +163,8 @@ struct refund_record {
   std::int64_t transaction_id = 0;
   std::string transaction_reference;
   std::int64_t customer_id = 0;  // the transaction's customer (0: none)
+  std::int64_t transaction_amount = 0;
+  std::string channel;  // the transaction's channel (refund_channel)
   std::int64_t amount = 0;
   std::string currency;
   std::string status = "pending";  // pending | processing | processed | failed
@@ -171,6 +173,7 @@ struct refund_record {
   std::string merchant_note;
   std::string refund_reference;  // set when processed
   std::string created_at;
+  std::string updated_at;   // at each step
   std::string refunded_at;  // set when processed
 };
 

@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <ctime>
+#include <paystack/error.hpp>
 #include <paystack/payment_request_client.hpp>
 
 #include "charge_journal.hpp"
@@ -16,8 +17,12 @@ inline namespace v0 {
 namespace detail {
 namespace {
 
-/// "2026-11-28T09:12:00.000Z" for a Unix time in ms.
-std::string iso8601(std::int64_t ms) {
+constexpr std::int64_t per_page = 100;
+constexpr std::int64_t max_pages = 20;
+
+}  // namespace
+
+std::string iso8601_utc(std::int64_t ms) {
   const std::time_t secs = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&secs, &tm);
@@ -25,12 +30,6 @@ std::string iso8601(std::int64_t ms) {
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
   return buf;
 }
-
-constexpr std::int64_t window_ms = 10 * 60 * 1000;
-constexpr std::int64_t per_page = 100;
-constexpr std::int64_t max_pages = 20;
-
-}  // namespace
 
 boost::asio::awaitable<request_lookup> find_request_by_key(const terminal_client& client,
                                                            std::string customer, std::string key,
@@ -41,8 +40,8 @@ boost::asio::awaitable<request_lookup> find_request_by_key(const terminal_client
     list_payment_requests_params lp;
     lp.customer = customer;
     lp.include_archive = true;
-    lp.from = iso8601(started_at_ms - window_ms);
-    lp.to = iso8601(unix_ms() + window_ms);
+    lp.from = iso8601_utc(started_at_ms - lookup_window_ms);
+    lp.to = iso8601_utc(unix_ms() + lookup_window_ms);
     lp.per_page = per_page;
     lp.page = page;
     ++out.calls;
@@ -69,6 +68,45 @@ boost::asio::awaitable<request_lookup> find_request_by_key(const terminal_client
   }
   out.detail = "more than " + std::to_string(max_pages * per_page) +
                " payment requests of the customer in the window";
+  co_return out;
+}
+
+boost::asio::awaitable<request_check> check_request(const terminal_client& client,
+                                                    std::string request_code) {
+  request_check out;
+  payment_request_client api(client);
+  auto verify = api.async_verify_payment_request(request_code,
+                                                 boost::asio::as_tuple(boost::asio::use_awaitable));
+  auto [ec, resp] = co_await std::move(verify);
+  if (!ec && resp.ok()) {
+    out.answered = true;
+    out.paid = resp.data->paid || resp.data->status == "success";
+    out.archived = resp.data->archived.value_or(false);
+    out.status = resp.data->status;
+    co_return out;
+  }
+  if (ec || resp.status_code < 400 || resp.status_code >= 500) {
+    out.ec = ec ? ec : make_error_code(error::bad_response);
+    out.detail = ec ? "could not verify " + request_code + ": " + ec.message()
+                    : "Verify Payment Request answered HTTP " + std::to_string(resp.status_code) +
+                          ": " + resp.message;
+    co_return out;
+  }
+  // Refused (an archived request cannot be verified): Fetch says what it is.
+  auto fetch = api.async_fetch_payment_request(request_code,
+                                               boost::asio::as_tuple(boost::asio::use_awaitable));
+  auto [ec2, fetched] = co_await std::move(fetch);
+  if (ec2 || !fetched.ok()) {
+    out.ec = ec2 ? ec2 : make_error_code(error::bad_response);
+    out.detail = "Verify Payment Request answered HTTP " + std::to_string(resp.status_code) + " (" +
+                 resp.message + ") and Fetch " +
+                 (ec2 ? ec2.message() : "HTTP " + std::to_string(fetched.status_code));
+    co_return out;
+  }
+  out.answered = true;
+  out.paid = fetched.data->paid || fetched.data->status == "success";
+  out.archived = fetched.data->archived.value_or(false);
+  out.status = fetched.data->status;
   co_return out;
 }
 

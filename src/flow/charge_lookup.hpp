@@ -1,6 +1,7 @@
 // Recovery of a charge whose journal says "creating" without a result: the payment request of
 // the key at Paystack, found by listing the customer's requests around the charge's start and
-// matching the key marker (doc/adr/0008-charge-recovery.md). Private to paystack::flow.
+// matching the key marker (doc/adr/0008-charge-recovery.md); and what Paystack says of a
+// request now (verify, else fetch). Private to paystack::flow.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -13,6 +14,12 @@
 namespace paystack {
 inline namespace v0 {
 namespace detail {
+
+/// How far around a charge's start the lookups look (clock skew, a slow create): 10 minutes.
+inline constexpr std::int64_t lookup_window_ms = 10 * 60 * 1000;
+
+/// "2026-11-28T09:12:00.000Z" for a Unix time in ms.
+std::string iso8601_utc(std::int64_t ms);
 
 /// What the lookup found.
 struct request_lookup {
@@ -29,6 +36,22 @@ struct request_lookup {
 boost::asio::awaitable<request_lookup> find_request_by_key(const terminal_client& client,
                                                            std::string customer, std::string key,
                                                            std::int64_t started_at_ms);
+
+/// What Paystack says of a charge's payment request now (check_request).
+struct request_check {
+  bool answered = false;         ///< Paystack answered: the members below are certain
+  bool paid = false;             ///< the request is paid
+  bool archived = false;         ///< the request is archived (Verify refuses it; Fetch shows it)
+  std::string status;            ///< e.g. "pending", "success"
+  boost::system::error_code ec;  ///< when not answered: the transport error or bad_response
+  std::string detail;            ///< when not answered: why
+};
+
+/// Verify Payment Request (GET /paymentrequest/verify/{code}); when Paystack refuses it with a
+/// 4xx (an archived request cannot be verified), Fetch Payment Request
+/// (GET /paymentrequest/{code}) says whether it is archived and paid.
+boost::asio::awaitable<request_check> check_request(const terminal_client& client,
+                                                    std::string request_code);
 
 }  // namespace detail
 }  // namespace v0

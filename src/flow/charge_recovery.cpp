@@ -1,17 +1,20 @@
 // Resume and reconcile the charges of a store (doc/adr/0008-charge-recovery.md). Coroutines over
 // the public API: the store, async_charge_on_terminal, Verify Payment Request, and the lookup of
-// a key's request (charge_lookup.hpp).
+// a key's request (charge_lookup.hpp); the POS transaction sweep; cancel.
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <map>
 #include <paystack/charge_recovery.hpp>
 #include <paystack/error.hpp>
 #include <paystack/payment_request_client.hpp>
+#include <paystack/transaction_client.hpp>
 
 #include "charge_lookup.hpp"
+#include "failpoint.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -24,6 +27,9 @@ using asio::as_tuple;
 using asio::use_awaitable;
 using boost::system::error_code;
 using charge_outcome_pair = std::pair<error_code, charge_result>;
+
+/// The most transactions one terminal's sweep reads.
+constexpr std::size_t max_sweep_transactions = 2000;
 
 /// The charge parameters of a recorded charge, with the caller's settings.
 charge_params params_of(const charge_record& rec, const std::shared_ptr<charge_store>& store,
@@ -71,14 +77,35 @@ asio::awaitable<std::pair<error_code, std::vector<charge_result>>> resume_all(
   co_return std::pair{error_code{}, std::move(out)};
 }
 
-/// Reconciles one open record; returns its entry.
-asio::awaitable<reconcile_entry> reconcile_one(terminal_client client,
-                                               std::shared_ptr<charge_store> store,
-                                               charge_record rec, reconcile_params params) {
-  reconcile_entry e;
+/// One open record reconciled: its entry and, while it stays open, the stored record.
+struct reconciled {
+  reconcile_entry entry;
+  std::optional<charge_record> still_open;
+};
+
+/// Records `rec` with `detail`; fills e's outcome and open from what was stored.
+asio::awaitable<std::optional<charge_record>> record(const std::shared_ptr<charge_store>& store,
+                                                     charge_record rec, reconcile_entry& e) {
+  auto save = store->async_save(rec, e.action, as_tuple(use_awaitable));
+  auto [ec, stored] = co_await std::move(save);
+  if (ec) {
+    e.ec = ec;
+    e.action += " (not recorded: " + ec.message() + ")";
+    co_return std::nullopt;
+  }
+  e.outcome = stored.outcome.value_or(charge_outcome::failed);
+  e.open = stored.open;
+  co_return stored;
+}
+
+/// Reconciles one open record by verification (and, without a request code, the lookup).
+asio::awaitable<reconciled> reconcile_one(terminal_client client,
+                                          std::shared_ptr<charge_store> store, charge_record rec,
+                                          reconcile_params params) {
+  reconciled out;
+  auto& e = out.entry;
   e.key = rec.key;
   e.outcome = rec.outcome.value_or(charge_outcome::failed);
-  std::string detail;
   if (!rec.request_code) {
     // The creation got no clear answer: the request may exist. Look for it.
     auto lookup = find_request_by_key(client, rec.customer, rec.key, rec.created_at_ms);
@@ -86,7 +113,8 @@ asio::awaitable<reconcile_entry> reconcile_one(terminal_client client,
     if (!found.answered) {
       e.action = "could not look for the request: " + found.detail;
       e.ec = found.ec ? found.ec : make_error_code(error::bad_response);
-      co_return e;
+      out.still_open = rec;
+      co_return out;
     }
     if (!found.request) {
       rec.open = false;
@@ -99,41 +127,99 @@ asio::awaitable<reconcile_entry> reconcile_one(terminal_client client,
     }
   }
   if (rec.request_code) {
-    payment_request_client api(client);
-    auto op = api.async_verify_payment_request(*rec.request_code, as_tuple(use_awaitable));
-    auto [ec, resp] = co_await std::move(op);
-    if (ec || !resp.ok()) {
-      e.action = "could not verify " + *rec.request_code;
-      e.ec = ec ? ec : make_error_code(error::bad_response);
-      co_return e;
-    }
-    const auto& pr = *resp.data;
+    auto check = check_request(client, *rec.request_code);
+    auto now = co_await std::move(check);
     const auto age = std::chrono::milliseconds(unix_ms() - rec.created_at_ms);
-    if (pr.paid || pr.status == "success") {
+    if (!now.answered) {
+      e.action = now.detail;
+      e.ec = now.ec;
+      out.still_open = rec;
+      co_return out;
+    }
+    if (now.paid) {
       rec.outcome = charge_outcome::paid;
       rec.open = false;
       rec.reason = "paid (found by the reconciler: " + *rec.request_code + ")";
       e.action = "verified: paid";
+    } else if (now.archived) {
+      rec.outcome = charge_outcome::cancelled;
+      rec.open = false;
+      rec.reason += "; the request is archived at Paystack and unpaid: closed as cancelled";
+      e.action = "archived, unpaid: closed as cancelled";
     } else if (age > params.horizon) {
       rec.open = false;
       rec.reason += "; still unpaid past the reconcile horizon: closed";
       e.action = "past the horizon: closed";
     } else {
-      e.action = "still " + pr.status;
-      co_return e;
+      e.action = "still " + now.status;
+      out.still_open = rec;
+      co_return out;
     }
   }
-  detail = e.action;
-  auto save = store->async_save(rec, detail, as_tuple(use_awaitable));
-  auto [ec, stored] = co_await std::move(save);
-  if (ec) {
-    e.ec = ec;
-    e.action += " (not recorded: " + ec.message() + ")";
-    co_return e;
+  auto recorded = record(store, std::move(rec), e);
+  auto stored = co_await std::move(recorded);
+  if (stored && stored->open) out.still_open = std::move(stored);
+  co_return out;
+}
+
+/// The POS transaction sweep: for the charges still open, one terminal at a time, List
+/// Transactions (terminal_id, channel pos, status success, from the oldest start minus the
+/// lookup window, cursors, at most max_sweep_transactions) and match a transaction that names
+/// the charge's request code or offline reference. A match is recorded paid with its reference.
+asio::awaitable<void> sweep(terminal_client client, std::shared_ptr<charge_store> store,
+                            std::vector<reconciled>& items, reconcile_report& report) {
+  std::map<std::string, std::vector<reconciled*>> by_terminal;
+  for (auto& it : items)
+    if (it.still_open && it.still_open->request_code)
+      by_terminal[it.still_open->terminal_id].push_back(&it);
+  transaction_client api(client);
+  for (auto& entry : by_terminal) {
+    const std::string& terminal = entry.first;
+    std::vector<reconciled*>& open = entry.second;
+    std::int64_t since = open.front()->still_open->created_at_ms;
+    for (auto* it : open) since = std::min(since, it->still_open->created_at_ms);
+    std::map<reconciled*, transaction> found;
+    list_transactions_params p{.terminal_id = terminal,
+                               .channel = "pos",
+                               .status = "success",
+                               .from = iso8601_utc(since - lookup_window_ms),
+                               .use_cursor = true,
+                               .per_page = 100};
+    auto visit = [&open, &found](const transaction& t) {
+      for (auto* it : open) {
+        const auto& rec = *it->still_open;
+        const bool same_code = t.request_code && t.request_code == rec.request_code;
+        const bool same_offline = t.offline_reference && rec.offline_reference &&
+                                  *t.offline_reference == *rec.offline_reference;
+        if ((same_code || same_offline) && !found.contains(it)) found.emplace(it, t);
+      }
+      return found.size() < open.size();
+    };
+    auto walk = api.async_for_each_transaction(std::move(p), max_sweep_transactions, visit,
+                                               as_tuple(use_awaitable));
+    auto [ec, summary] = co_await std::move(walk);
+    if (ec || !summary.ok()) {
+      for (auto* it : open)
+        it->entry.action += "; the transaction sweep of " + terminal +
+                            " failed: " + (ec ? ec.message() : summary.message);
+      continue;
+    }
+    for (auto& [it, t] : found) {
+      auto rec = *it->still_open;
+      rec.outcome = charge_outcome::paid;
+      rec.open = false;
+      rec.transaction_reference = t.reference;
+      rec.reason = "paid (POS transaction " + t.reference + " found by the reconciler's sweep)";
+      it->entry.action = "swept: paid (" + t.reference + ")";
+      it->entry.ec = {};
+      auto recorded = record(store, std::move(rec), it->entry);
+      auto stored = co_await std::move(recorded);
+      if (stored && !stored->open) {
+        it->still_open.reset();
+        ++report.swept;
+      }
+    }
   }
-  e.outcome = stored.outcome.value_or(charge_outcome::failed);
-  e.open = stored.open;
-  co_return e;
 }
 
 asio::awaitable<std::pair<error_code, reconcile_report>> reconcile(
@@ -143,9 +229,18 @@ asio::awaitable<std::pair<error_code, reconcile_report>> reconcile(
   auto [ec, records] = co_await std::move(list);
   reconcile_report report;
   if (ec) co_return std::pair{ec, std::move(report)};
+  std::vector<reconciled> items;
   for (auto& rec : records) {
     auto one = reconcile_one(client, store, rec, params);
-    auto e = co_await std::move(one);
+    auto done = co_await std::move(one);
+    items.push_back(std::move(done));
+  }
+  if (params.sweep_transactions) {
+    auto swept = sweep(client, store, items, report);
+    co_await std::move(swept);
+  }
+  for (auto& it : items) {
+    auto& e = it.entry;
     if (!e.open && e.outcome == charge_outcome::paid)
       ++report.paid;
     else if (!e.open)
@@ -155,6 +250,116 @@ asio::awaitable<std::pair<error_code, reconcile_report>> reconcile(
     report.entries.push_back(std::move(e));
   }
   co_return std::pair{error_code{}, std::move(report)};
+}
+
+using cancel_pair = std::pair<error_code, cancel_result>;
+
+/// Records the charge cancelled (closed), with `why`.
+asio::awaitable<cancel_pair> record_cancelled(const std::shared_ptr<charge_store>& store,
+                                              charge_record rec, cancel_result r, std::string why) {
+  rec.outcome = charge_outcome::cancelled;
+  rec.open = false;
+  rec.stage = charge_journal_stage::finished;
+  rec.reason = why;
+  r.action = std::move(why);
+  auto save = store->async_save(rec, r.action, as_tuple(use_awaitable));
+  auto [ec, stored] = co_await std::move(save);
+  if (ec) {
+    r.action += " (not recorded: " + ec.message() + ")";
+    co_return cancel_pair{ec, std::move(r)};
+  }
+  r.outcome = stored.outcome;
+  r.cancelled = true;
+  co_return cancel_pair{error_code{}, std::move(r)};
+}
+
+asio::awaitable<cancel_pair> cancel(terminal_client client, std::shared_ptr<charge_store> store,
+                                    std::string key) {
+  cancel_result r;
+  r.key = key;
+  auto load = store->async_load(key, as_tuple(use_awaitable));
+  auto [ec, found] = co_await std::move(load);
+  if (ec || !found) {
+    r.action =
+        ec ? "the charge store could not be read: " + ec.message() : "no charge has the key " + key;
+    co_return cancel_pair{ec ? ec : make_error_code(error::invalid_argument), std::move(r)};
+  }
+  auto rec = std::move(*found);
+  r.outcome = rec.outcome;
+  r.request_code = rec.request_code;
+  if (rec.outcome == charge_outcome::cancelled || rec.outcome == charge_outcome::paid) {
+    r.cancelled = rec.outcome == charge_outcome::cancelled;
+    r.action =
+        r.cancelled ? "already cancelled" : "paid: a paid charge is not cancelled (refund it)";
+    co_return cancel_pair{error_code{}, std::move(r)};
+  }
+  if (!rec.request_code) {
+    auto lookup = find_request_by_key(client, rec.customer, rec.key, rec.created_at_ms);
+    auto req = co_await std::move(lookup);
+    if (!req.answered) {
+      r.action = "could not look for the request: " + req.detail;
+      co_return cancel_pair{req.ec ? req.ec : make_error_code(error::bad_response), std::move(r)};
+    }
+    if (!req.request) {
+      auto done = record_cancelled(store, std::move(rec), std::move(r),
+                                   "cancelled: no payment request exists for the key");
+      auto out = co_await std::move(done);
+      co_return out;
+    }
+    rec.request_id = req.request->id;
+    rec.request_code = req.request->request_code;
+    rec.offline_reference = req.request->offline_reference;
+    r.request_code = rec.request_code;
+  }
+  const std::string code = *rec.request_code;
+  auto check = check_request(client, code);
+  auto now = co_await std::move(check);
+  if (!now.answered) {
+    r.action = now.detail;
+    co_return cancel_pair{now.ec, std::move(r)};
+  }
+  if (now.paid) {
+    rec.outcome = charge_outcome::paid;
+    rec.open = false;
+    rec.stage = charge_journal_stage::finished;
+    rec.reason = "paid (found when cancelling: " + code + ")";
+    auto save =
+        store->async_save(rec, "the customer had paid: not cancelled", as_tuple(use_awaitable));
+    auto [ec2, stored] = co_await std::move(save);
+    r.action = "the customer had paid " + code + ": recorded paid, not cancelled (refund it)";
+    if (!ec2) r.outcome = stored.outcome;
+    co_return cancel_pair{ec2, std::move(r)};
+  }
+  if (now.archived) {
+    auto done = record_cancelled(store, std::move(rec), std::move(r),
+                                 "cancelled: " + code + " is archived at Paystack and unpaid");
+    auto out = co_await std::move(done);
+    co_return out;
+  }
+  // Journal the intent before the archive (a side effect at Paystack), the outcome right after.
+  rec.reason += "; cancelling: archiving " + code;
+  auto intent = store->async_save(rec, "cancelling: archiving " + code, as_tuple(use_awaitable));
+  auto [ec3, stored] = co_await std::move(intent);
+  if (ec3) {
+    r.action = "the cancel could not be journalled: " + ec3.message();
+    co_return cancel_pair{ec3, std::move(r)};
+  }
+  failpoint("cancel_before_archive");
+  payment_request_client api(client);
+  auto archive = api.async_archive_payment_request(code, as_tuple(use_awaitable));
+  auto [ec4, resp] = co_await std::move(archive);
+  if (ec4 || !resp.ok()) {
+    r.action =
+        "could not archive " + code + ": " +
+        (ec4 ? ec4.message() : "HTTP " + std::to_string(resp.status_code) + " " + resp.message);
+    co_return cancel_pair{ec4 ? ec4 : make_error_code(error::bad_response), std::move(r)};
+  }
+  failpoint("cancel_after_archive");
+  r.archived = true;
+  auto done = record_cancelled(store, std::move(stored), std::move(r),
+                               "cancelled: verified unpaid, archived " + code);
+  auto out = co_await std::move(done);
+  co_return out;
 }
 
 /// Runs `coro` on the client's executor and completes `handler` with its pair.
@@ -199,6 +404,21 @@ void start_reconcile_charges(terminal_client client, std::shared_ptr<charge_stor
                              asio::any_completion_handler<reconcile_signature> handler) {
   auto coro = reconcile(client, std::move(store), params);
   spawn<reconcile_signature>(client, std::move(coro), std::move(handler));
+}
+
+void start_cancel_charge(terminal_client client, std::shared_ptr<charge_store> store,
+                         std::string key, asio::any_completion_handler<cancel_signature> handler) {
+  if (!store) {
+    cancel_result r;
+    r.key = std::move(key);
+    r.action = "no charge store";
+    asio::post(client.get_executor(), [h = std::move(handler), r = std::move(r)]() mutable {
+      std::move(h)(make_error_code(error::invalid_argument), std::move(r));
+    });
+    return;
+  }
+  auto coro = cancel(client, std::move(store), std::move(key));
+  spawn<cancel_signature>(client, std::move(coro), std::move(handler));
 }
 
 }  // namespace detail

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <future>
@@ -14,6 +16,7 @@
 #include <paystack/sim/server.hpp>
 
 #include "cli_runner.hpp"
+#include "golden.hpp"
 #include "raw_http.hpp"
 #include "running_context.hpp"
 
@@ -39,6 +42,11 @@ class CrashMatrix : public ::testing::TestWithParam<std::tuple<const char*, cons
     so.secret_key = secret;
     so.delivery_delay = std::chrono::milliseconds{0};  // delivered as the push returns
     so.auto_pay_delay.reset();                         // the customer acts when the test says
+    if (behaviour() == "declines") {
+      // A decline is seen only through webhooks: the charging command receives them.
+      webhook_port_ = free_port();
+      so.webhook_url = "http://127.0.0.1:" + std::to_string(webhook_port_) + "/";
+    }
     sim_ = std::make_unique<paystack::sim::server>(so);
     sim_->start();
     terminal_ = sim_->terminal_ids().at(0);
@@ -70,8 +78,28 @@ class CrashMatrix : public ::testing::TestWithParam<std::tuple<const char*, cons
     return e;
   }
   std::vector<std::string> charge_args(const std::string& timeout) const {
-    return {"charge", terminal_,  "--amount", "700", "--customer", "CUS_crash0001",
-            "--key",  charge_key, "--store",  db_,   "--timeout",  timeout};
+    std::vector<std::string> a{"charge",        terminal_, "--amount", "700",     "--customer",
+                               "CUS_crash0001", "--key",   charge_key, "--store", db_,
+                               "--timeout",     timeout};
+    if (webhook_port_ != 0) {
+      a.push_back("--webhook-port");
+      a.push_back(std::to_string(webhook_port_));
+    }
+    return a;
+  }
+  /// A loopback port nothing listens on now (bound on port 0, read back, closed).
+  static std::uint16_t free_port() {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    return a.local_endpoint().port();
+  }
+  /// Fetch Payment Request at the simulator: archived?
+  bool archived(const std::string& code) const {
+    auto a = paystack::test::raw_http(sim_->port(), "GET /paymentrequest/" + code +
+                                                        " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                                        "Authorization: Bearer " +
+                                                        secret + "\r\nConnection: close\r\n\r\n");
+    return a.raw.find("\"archived\":true") != std::string::npos;
   }
 
   json::object state() const {
@@ -116,6 +144,7 @@ class CrashMatrix : public ::testing::TestWithParam<std::tuple<const char*, cons
   std::unique_ptr<paystack::sim::server> sim_;
   std::string terminal_;
   std::string db_;
+  std::uint16_t webhook_port_ = 0;
 };
 
 TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
@@ -139,13 +168,20 @@ TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
     paid = true;
   }
 
-  // 3. The same command again.
-  cli_test::child again(exe, charge_args(who == "pays" ? "10s" : "1s"), env());
-  if (who == "pays" && !paid) {
-    ASSERT_TRUE(again.wait_for_stderr("waiting for the customer to pay", 10s)) << again.err();
+  // 3. The same command again. A customer who declines does so at the terminal, while the
+  //    resumed process waits (it learns it from the invoice.payment_failed webhook).
+  const bool waits = who == "declines" || (who == "pays" && !paid);
+  cli_test::child again(exe, charge_args(waits ? "10s" : "1s"), env());
+  if (waits) {
+    // A charge resumed after delivery verifies at once ("checking payment") and then waits.
+    const char* waiting =
+        failpoint == "awaiting_outcome" ? "checking payment" : "waiting for the customer to pay";
+    ASSERT_TRUE(again.wait_for_stderr(waiting, 10s)) << again.err();
     auto now_existing = requests();
     ASSERT_EQ(now_existing.size(), 1u);
-    ASSERT_EQ(sim_->approve_payment(now_existing[0].code), paystack::sim::control_result::ok);
+    const auto& code = now_existing[0].code;
+    ASSERT_EQ(who == "pays" ? sim_->approve_payment(code) : sim_->decline_payment(code),
+              paystack::sim::control_result::ok);
   }
   auto second = again.finish(20s);
   EXPECT_FALSE(second.timed_out);
@@ -166,6 +202,16 @@ TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
     EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
     EXPECT_EQ(after->outcome, paystack::charge_outcome::paid);
     EXPECT_FALSE(after->open);
+    return;
+  }
+  if (who == "declines") {
+    EXPECT_EQ(second.exit_code, 1) << second.out << second.err;
+    EXPECT_EQ(after->outcome, paystack::charge_outcome::declined) << after->reason;
+    EXPECT_FALSE(after->open);
+    auto replay = cli_test::run(exe, charge_args("1s"), env());
+    EXPECT_EQ(replay.exit_code, 1) << replay.out;
+    EXPECT_EQ(requests().size(), 1u);
+    EXPECT_EQ(pushes_of(all[0].id), pushes);
     return;
   }
   // Walked away: the charge ends without a payment, open for a late one.
@@ -190,19 +236,125 @@ TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
   EXPECT_EQ(pushes_of(all[0].id), pushes);
 }
 
+/// "before_create_pays": the parameters as a test name.
+std::string param_name(const ::testing::TestParamInfo<CrashMatrix::ParamType>& info) {
+  std::string n = std::string(std::get<0>(info.param)) + "_" + std::get<1>(info.param);
+  for (auto& c : n)
+    if (c == ':') c = '_';
+  return n;
+}
+
 // Every recovery point: while creating (the lookup by marker), pushing, waiting.
 INSTANTIATE_TEST_SUITE_P(
     Points, CrashMatrix,
     ::testing::Combine(::testing::Values("before_create", "after_create", "journal_write:created",
                                          "before_push", "after_push", "journal_write:pushed",
                                          "awaiting_delivery", "awaiting_outcome"),
-                       ::testing::Values("pays", "walks_away", "pays_late")),
-    [](const auto& param_info) {
-      std::string n =
-          std::string(std::get<0>(param_info.param)) + "_" + std::get<1>(param_info.param);
-      for (auto& c : n)
-        if (c == ':') c = '_';
-      return n;
-    });
+                       ::testing::Values("pays", "declines", "walks_away", "pays_late")),
+    param_name);
+
+/// `charges cancel` killed just before and just after its archive, then run again.
+class CancelCrash : public CrashMatrix {};
+
+TEST_P(CancelCrash, killed_then_run_again_archives_the_one_request_and_records_cancelled) {
+  const std::string failpoint = std::get<0>(GetParam());
+  auto walked = cli_test::run(exe, charge_args("1s"), env());
+  ASSERT_EQ(walked.exit_code, 3) << walked.out << walked.err;  // timed out, open
+  auto reqs = requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  const std::string code = reqs[0].code;
+  const int pushes = pushes_of(reqs[0].id);
+  const std::vector<std::string> cancel{"charges", "cancel", charge_key, "--store", db_};
+
+  auto killed = cli_test::run(exe, cancel, env(failpoint));
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << "not killed at " << failpoint << killed.err;
+  auto mid = record();
+  ASSERT_TRUE(mid);
+  EXPECT_TRUE(mid->open) << "killed before the outcome was recorded";
+  EXPECT_NE(mid->reason.find("cancelling: archiving " + code), std::string::npos)
+      << "the intent is journalled before the archive: " << mid->reason;
+  EXPECT_EQ(archived(code), failpoint == "cancel_after_archive");
+
+  auto again = cli_test::run(exe, cancel, env());
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(again.out.rfind("CANCELLED: " + std::string(charge_key), 0), 0u) << again.out;
+  EXPECT_TRUE(archived(code));
+  auto after = record();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->outcome, paystack::charge_outcome::cancelled) << after->reason;
+  EXPECT_FALSE(after->open);
+  EXPECT_EQ(after->stage, paystack::charge_journal_stage::finished);
+
+  // Once more: already cancelled. The charge command replays it as not paid (1). Nothing new
+  // at the simulator.
+  auto third = cli_test::run(exe, cancel, env());
+  EXPECT_EQ(third.exit_code, 0) << third.out;
+  EXPECT_NE(third.out.find("already cancelled"), std::string::npos) << third.out;
+  auto replay = cli_test::run(exe, charge_args("1s"), env());
+  EXPECT_EQ(replay.exit_code, 1) << replay.out << replay.err;
+  EXPECT_EQ(requests().size(), 1u);
+  EXPECT_EQ(pushes_of(reqs[0].id), pushes);
+}
+
+/// `charges cancel` refusing: a paid charge, an unknown key.
+class CancelRefusal : public CrashMatrix {};
+
+TEST_P(CancelRefusal, a_paid_charge_and_an_unknown_key_are_not_cancelled) {
+  auto walked = cli_test::run(exe, charge_args("1s"), env());
+  ASSERT_EQ(walked.exit_code, 3) << walked.out << walked.err;
+  auto reqs = requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  ASSERT_EQ(sim_->approve_payment(reqs[0].code), paystack::sim::control_result::ok);
+  auto paid =
+      cli_test::run(exe, {"charges", "cancel", charge_key, "--store", db_, "--json"}, env());
+  EXPECT_EQ(paid.exit_code, 1) << paid.out << paid.err;
+  auto j = json::parse(paid.out).as_object();
+  EXPECT_EQ(j.at("cancelled"), false);
+  EXPECT_EQ(j.at("outcome"), "paid");
+  EXPECT_FALSE(archived(reqs[0].code));
+  auto rec = record();
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->outcome, paystack::charge_outcome::paid);
+
+  auto unknown = cli_test::run(exe, {"charges", "cancel", "order-none", "--store", db_}, env());
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.out;
+  EXPECT_NE(unknown.out.find("no charge has the key order-none"), std::string::npos) << unknown.out;
+}
+
+/// The charges commands' output (golden files): a charge the customer walked away from, listed,
+/// shown with its journal, reconciled (still pending), cancelled, then listed and shown again.
+class ChargesGolden : public CrashMatrix {};
+
+TEST_P(ChargesGolden, list_show_reconcile_cancel) {
+  auto walked = cli_test::run(exe, charge_args("1s"), env());
+  ASSERT_EQ(walked.exit_code, 3) << walked.out << walked.err;
+  auto cli = [this](std::vector<std::string> args) {
+    args.push_back("--store");
+    args.push_back(db_);
+    return cli_test::run(exe, args, env());
+  };
+  cli_test::expect_golden("charges_list", cli({"charges", "list"}));
+  cli_test::expect_golden("charges_list_open_json", cli({"charges", "list", "--open", "--json"}));
+  cli_test::expect_golden("charges_show", cli({"charges", "show", charge_key}));
+  cli_test::expect_golden("charges_reconcile_pending", cli({"charges", "reconcile"}));
+  cli_test::expect_golden("charges_cancel", cli({"charges", "cancel", charge_key}));
+  cli_test::expect_golden("charges_show_cancelled", cli({"charges", "show", charge_key}));
+  cli_test::expect_golden("charges_cancel_again_json",
+                          cli({"charges", "cancel", charge_key, "--json"}));
+  cli_test::expect_golden("charges_show_unknown", cli({"charges", "show", "order-none"}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Points, CancelCrash,
+                         ::testing::Combine(::testing::Values("cancel_before_archive",
+                                                              "cancel_after_archive"),
+                                            ::testing::Values("walks_away")),
+                         param_name);
+INSTANTIATE_TEST_SUITE_P(Once, ChargesGolden,
+                         ::testing::Combine(::testing::Values("none"),
+                                            ::testing::Values("walks_away")),
+                         param_name);
+INSTANTIATE_TEST_SUITE_P(Once, CancelRefusal,
+                         ::testing::Combine(::testing::Values("none"), ::testing::Values("pays")),
+                         param_name);
 
 }  // namespace

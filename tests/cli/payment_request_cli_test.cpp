@@ -21,12 +21,7 @@ constexpr const char* key = "sk_test_cli_payment_requests_7c1d";
 class PaymentRequestCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.seed = 7;
-    o.delivery_delay = 0ms;
-    o.auto_pay_delay = 0ms;
-    sim_ = std::make_unique<paystack::sim::server>(o);
+    sim_ = std::make_unique<paystack::sim::server>(cli_test::golden_sim_options(key));
     sim_->start();
   }
   void TearDown() override { sim_->stop(); }
@@ -37,14 +32,7 @@ class PaymentRequestCli : public ::testing::Test {
       args.emplace_back("http://127.0.0.1:1");  // anything sent would exit 3, not 2
     }
     args.insert(args.begin(), "payment-request");
-    std::vector<std::string> env{"PATH=/usr/bin:/bin", "LANG=C",
-                                 std::string("PAYSTACK_SECRET_KEY=") + key,
-                                 "PAYSTACK_BASE_URL=" + sim_->base_url()};
-    auto r = cli_test::run(PAYSTACK_TERMINAL_EXE, args, env);
-    EXPECT_FALSE(r.timed_out);
-    EXPECT_EQ(r.out.find(key), std::string::npos) << "the secret key was printed";
-    EXPECT_EQ(r.err.find(key), std::string::npos) << "the secret key was printed";
-    return r;
+    return cli_test::run_cli(args, key, sim_->base_url());
   }
 
   /// Creates a request through the CLI (--json) and returns its code.

@@ -23,11 +23,7 @@ constexpr const char* key = "sk_test_cli_transactions_4e9b";
 class CliTransactions : public ::testing::Test {
  protected:
   void SetUp() override {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.seed = 7;
-    o.delivery_delay = 0ms;
-    o.auto_pay_delay = 0ms;
+    auto o = cli_test::golden_sim_options(key);
     o.refund_delay = 0ms;
     sim_ = std::make_unique<paystack::sim::server>(o);
     sim_->start();
@@ -36,14 +32,7 @@ class CliTransactions : public ::testing::Test {
   void TearDown() override { sim_->stop(); }
 
   run_result cli(const std::vector<std::string>& args) const {
-    std::vector<std::string> env{"PATH=/usr/bin:/bin", "LANG=C",
-                                 std::string("PAYSTACK_SECRET_KEY=") + key,
-                                 "PAYSTACK_BASE_URL=" + sim_->base_url()};
-    auto r = cli_test::run(PAYSTACK_TERMINAL_EXE, args, env);
-    EXPECT_FALSE(r.timed_out);
-    EXPECT_EQ(r.out.find(key), std::string::npos) << "the secret key was printed";
-    EXPECT_EQ(r.err.find(key), std::string::npos) << "the secret key was printed";
-    return r;
+    return cli_test::run_cli(args, key, sim_->base_url());
   }
 
   /// A payment of `amount` on the first terminal, made through the library (payment and delivery

@@ -19,9 +19,7 @@ const std::string exe = PAYSTACK_TERMINAL_EXE;
 class CliVirtualTerminal : public ::testing::Test {
  protected:
   void SetUp() override {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.seed = 7;
+    auto o = cli_test::golden_sim_options(key);
     o.delivery_delay.reset();
     o.auto_pay_delay.reset();
     sim_ = std::make_unique<paystack::sim::server>(o);
@@ -30,15 +28,8 @@ class CliVirtualTerminal : public ::testing::Test {
   void TearDown() override { sim_->stop(); }
 
   run_result cli(std::vector<std::string> args, bool to_sim = true) const {
-    std::vector<std::string> env{
-        "PATH=/usr/bin:/bin", "LANG=C", std::string("PAYSTACK_SECRET_KEY=") + key,
-        "PAYSTACK_BASE_URL=" + (to_sim ? sim_->base_url() : "http://127.0.0.1:1")};
     args.insert(args.begin(), "virtual-terminal");
-    auto r = cli_test::run(exe, args, env);
-    EXPECT_FALSE(r.timed_out);
-    EXPECT_EQ(r.out.find(key), std::string::npos);
-    EXPECT_EQ(r.err.find(key), std::string::npos);
-    return r;
+    return cli_test::run_cli(args, key, to_sim ? sim_->base_url() : "http://127.0.0.1:1");
   }
 
   /// Creates a terminal through the CLI; returns its code.

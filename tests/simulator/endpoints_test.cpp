@@ -17,30 +17,10 @@ namespace {
 
 constexpr const char* key = "sk_test_endpoints_0123456789";
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += x + "\n";
-  return s;
-}
-
-#define EXPECT_SAME_SHAPE(sample, actual) EXPECT_EQ(join(shape_differences(sample, actual)), "")
-
-class Endpoints : public ::testing::Test {
+// Deliveries and payments only through the control API.
+class Endpoints : public simtest::sim_test {
  protected:
-  void SetUp() override {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.delivery_delay.reset();  // deliveries and payments only through the control API
-    o.auto_pay_delay.reset();
-    o.seed = 42;
-    sim_ = std::make_unique<paystack::sim::server>(o);
-    sim_->start();
-    client_ = std::make_unique<simtest::http_client>(sim_->port(), key);
-  }
-  void TearDown() override {
-    client_.reset();
-    sim_->stop();
-  }
+  Endpoints() : sim_test(simtest::manual_options(key, 42)) {}
 
   json::object create_request(const std::string& body) {
     auto r = client_->post("/paymentrequest", body);
@@ -51,9 +31,6 @@ class Endpoints : public ::testing::Test {
   json::object create_simple_request() {
     return create_request(R"({"customer":"CUS_xwaj0txjryg393b","amount":42000})");
   }
-
-  std::unique_ptr<paystack::sim::server> sim_;
-  std::unique_ptr<simtest::http_client> client_;
 };
 
 TEST_F(Endpoints, list_matches_sample) {
@@ -61,7 +38,7 @@ TEST_F(Endpoints, list_matches_sample) {
   auto r = client_->get("/terminal");
   ASSERT_EQ(r.status, 200u);
   auto body = r.json();
-  EXPECT_SAME_SHAPE(sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(sample, body);
   EXPECT_EQ(body.at("message"), sample.at("message"));
   EXPECT_EQ(body.at("data").as_array().size(), 3u);  // the seeded demo terminals
   EXPECT_TRUE(body.at("meta").at("next").is_null());
@@ -80,7 +57,7 @@ TEST_F(Endpoints, fetch_matches_sample) {
   auto r = client_->get("/terminal/" + id);
   ASSERT_EQ(r.status, 200u);
   auto body = r.json();
-  EXPECT_SAME_SHAPE(sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(sample, body);
   EXPECT_EQ(body.at("message"), sample.at("message"));
   EXPECT_EQ(body.at("data").at("terminal_id"), id.c_str());
   EXPECT_TRUE(body.at("data").as_object().contains("split_code"));  // required by the spec
@@ -112,7 +89,7 @@ TEST_F(Endpoints, presence_matches_sample) {
   auto sample = api_sample("terminal/terminal-status", "200");
   auto id = sim_->terminal_ids().at(0);
   auto body = client_->get("/terminal/" + id + "/presence").json();
-  EXPECT_SAME_SHAPE(sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(sample, body);
   EXPECT_EQ(body.at("message"), sample.at("message"));
   EXPECT_EQ(body.at("data").at("online"), true);
   EXPECT_EQ(body.at("data").at("available"), true);
@@ -173,7 +150,7 @@ TEST_F(Endpoints, send_event_matches_sample_and_validates_the_invoice) {
   auto r = client_->post("/terminal/" + id + "/event", json::serialize(event));
   ASSERT_EQ(r.status, 200u) << r.body;
   auto body = r.json();
-  EXPECT_SAME_SHAPE(sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(sample, body);
   EXPECT_EQ(body.at("message"), sample.at("message"));
   auto event_id = std::string(body.at("data").at("id").as_string());
   ASSERT_EQ(event_id.size(), 24u);
@@ -221,7 +198,7 @@ TEST_F(Endpoints, event_status_matches_sample_and_rejects_unknown_ids) {
   auto event_id = std::string(r.json().at("data").at("id").as_string());
 
   auto body = client_->get("/terminal/" + id + "/event/" + event_id).json();
-  EXPECT_SAME_SHAPE(sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(sample, body);
   EXPECT_EQ(body.at("message"), sample.at("message"));
   EXPECT_EQ(body.at("data").at("delivered"), false);  // manual delivery in this fixture
   ASSERT_EQ(sim_->deliver_event(event_id), paystack::sim::control_result::ok);
@@ -242,7 +219,7 @@ TEST_F(Endpoints, payment_request_create_matches_the_api_sample) {
   auto body = create_request(R"({"customer":"CUS_xwaj0txjryg393b","description":"a test invoice",
     "due_date":"2020-07-08","line_items":[{"name":"item 1","amount":20000},{"name":"item 2","amount":20000}],
     "tax":[{"name":"VAT","amount":2000}]})");
-  EXPECT_SAME_SHAPE(sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(sample, body);
   EXPECT_EQ(body.at("message"), sample.at("message"));
   const auto& d = body.at("data").as_object();
   EXPECT_EQ(d.at("amount").as_int64(), 42000);  // line items + tax, like the sample
@@ -260,7 +237,7 @@ TEST_F(Endpoints, payment_request_create_matches_the_guide_samples) {
       R"({"customer":"CUS_abc","description":"Invoice for Damilola","due_date":"2021-05-18",
     "line_items":[{"name":"Pancakes and sausage","amount":"2000","quantity":1},
                   {"name":"Chicken Salad","amount":"3000","quantity":1}]})");
-  EXPECT_SAME_SHAPE(guide, body);
+  SIMTEST_EXPECT_SAME_SHAPE(guide, body);
   EXPECT_EQ(body.at("data").at("amount").as_int64(), 5000);
 
   auto pro = simtest::load_sample("guides/terminal/invoices/professional-invoice/index.json");
@@ -268,13 +245,13 @@ TEST_F(Endpoints, payment_request_create_matches_the_guide_samples) {
       R"({"customer":28958104,"description":"Invoice","due_date":"2021-05-18","line_items":[
     {"name":"Tripod stand","amount":"2000000","quantity":1},{"name":"Lenses","amount":"300000","quantity":1},
     {"name":"White Bulbs","amount":"50000","quantity":5}]})");
-  EXPECT_SAME_SHAPE(pro, body);
+  SIMTEST_EXPECT_SAME_SHAPE(pro, body);
   EXPECT_EQ(body.at("data").at("amount"), pro.at("data").at("amount"));  // 2550000
   EXPECT_EQ(body.at("data").at("customer").as_int64(), 28958104);
 
   auto simple = simtest::load_sample("guides/terminal/invoices/simple-invoice/index.json");
   body = create_request(R"({"customer":60604714,"amount":40000,"description":"2-for-1 promo"})");
-  EXPECT_SAME_SHAPE(simple, body);
+  SIMTEST_EXPECT_SAME_SHAPE(simple, body);
   EXPECT_EQ(body.at("data").at("has_invoice"), false);
   EXPECT_TRUE(body.at("data").at("invoice_number").is_null());
 }
@@ -292,7 +269,7 @@ TEST_F(Endpoints, payment_request_fetch_and_verify_match_the_samples) {
     auto r = client_->get("/paymentrequest/" + key_);
     ASSERT_EQ(r.status, 200u) << key_;
     auto body = r.json();
-    EXPECT_SAME_SHAPE(fetch_sample, body);
+    SIMTEST_EXPECT_SAME_SHAPE(fetch_sample, body);
     EXPECT_EQ(body.at("message"), fetch_sample.at("message"));
     EXPECT_EQ(body.at("data").at("pending_amount").as_int64(), 22000);
   }
@@ -300,7 +277,7 @@ TEST_F(Endpoints, payment_request_fetch_and_verify_match_the_samples) {
   auto r = client_->get("/paymentrequest/verify/" + code);
   ASSERT_EQ(r.status, 200u);
   auto body = r.json();
-  EXPECT_SAME_SHAPE(verify_sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(verify_sample, body);
   EXPECT_EQ(body.at("message"), verify_sample.at("message"));
   EXPECT_EQ(body.at("data").at("status"), "pending");
   EXPECT_EQ(body.at("data").at("paid"), false);

@@ -16,12 +16,6 @@ namespace {
 
 constexpr const char* key = "sk_test_flow_5f1c0ffee";
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += x + "\n";
-  return s;
-}
-
 struct flow_options {
   std::optional<std::chrono::milliseconds> delivery = 20ms;
   std::optional<std::chrono::milliseconds> pay = 20ms;
@@ -147,20 +141,16 @@ TEST_F(Flow, the_whole_in_person_story) {
   auto pending = json::parse(got[0].body);
   auto charge = json::parse(got[1].body);
   auto success = json::parse(got[2].body);
-  EXPECT_EQ(
-      join(simtest::shape_differences(
-          simtest::load_sample("guides/terminal/deferred/events/payment-request-pending.json"),
-          pending)),
-      "");
-  EXPECT_EQ(join(simtest::shape_differences(
-                simtest::load_sample("guides/terminal/deferred/events/transaction-successful.json"),
-                charge)),
-            "");
+  SIMTEST_EXPECT_SAME_SHAPE(
+      simtest::load_sample("guides/terminal/deferred/events/payment-request-pending.json"),
+      pending);
+  SIMTEST_EXPECT_SAME_SHAPE(
+      simtest::load_sample("guides/terminal/deferred/events/transaction-successful.json"), charge);
   auto success_sample =
       simtest::load_sample("guides/terminal/deferred/events/payment-request-successful.json");
   // pdf_url is a string in that sample; the simulator has no PDFs and sends null.
   success_sample.at("data").as_object()["pdf_url"] = nullptr;
-  EXPECT_EQ(join(simtest::shape_differences(success_sample, success)), "");
+  SIMTEST_EXPECT_SAME_SHAPE(success_sample, success);
   EXPECT_EQ(charge.at("data").at("channel"), "pos");
   EXPECT_EQ(charge.at("data").at("amount"), "5000");
   EXPECT_EQ(charge.at("data").at("source").at("identifier"), terminal.c_str());
@@ -202,10 +192,8 @@ TEST_F(Flow, decline_emits_invoice_payment_failed_through_the_control_api) {
   auto failed = json::parse(got[1].body);
   EXPECT_EQ(failed.at("event"), "invoice.payment_failed");
   EXPECT_EQ(got[1].signature, simtest::hmac_sha512_hex(key, got[1].body));
-  EXPECT_EQ(
-      join(simtest::shape_differences(
-          simtest::load_sample("guides/terminal/deferred/events/invoice-failed.json"), failed)),
-      "");
+  SIMTEST_EXPECT_SAME_SHAPE(
+      simtest::load_sample("guides/terminal/deferred/events/invoice-failed.json"), failed);
   auto verify = client_->get("/paymentrequest/verify/" + code).json();
   EXPECT_EQ(verify.at("data").at("status"), "pending");
   EXPECT_EQ(client_->get("/terminal/" + terminal + "/presence").json().at("data").at("available"),

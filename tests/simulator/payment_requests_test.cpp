@@ -17,28 +17,18 @@ namespace {
 
 constexpr const char* key = "sk_test_payment_requests_0123456789";
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += x + "\n";
-  return s;
-}
-
-class PaymentRequestRoutes : public ::testing::Test {
+class PaymentRequestRoutes : public simtest::sim_test {
  protected:
-  void SetUp() override {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.seed = 11;
+  PaymentRequestRoutes() : sim_test(options()) {}
+  static paystack::sim::server_options options() {
+    auto o = simtest::manual_options(key, 11);
     o.delivery_delay = std::chrono::milliseconds(0);  // delivered before the push returns
     o.auto_pay_delay = std::chrono::milliseconds(0);  // and paid at delivery, unless magic
-    sim_ = std::make_unique<paystack::sim::server>(o);
-    sim_->start();
-    client_ = std::make_unique<simtest::http_client>(sim_->port(), key);
-    terminal_ = sim_->terminal_ids().at(0);
+    return o;
   }
-  void TearDown() override {
-    client_.reset();
-    sim_->stop();
+  void SetUp() override {
+    sim_test::SetUp();
+    terminal_ = sim_->terminal_ids().at(0);
   }
 
   json::object create(const std::string& body) {
@@ -83,8 +73,6 @@ class PaymentRequestRoutes : public ::testing::Test {
     return r.json();
   }
 
-  std::unique_ptr<paystack::sim::server> sim_;
-  std::unique_ptr<simtest::http_client> client_;
   std::string terminal_;
 };
 
@@ -93,8 +81,7 @@ TEST_F(PaymentRequestRoutes, list_pages_newest_first_with_the_documented_meta) {
   auto b = create_amount(2000, "CUS_second");
   auto c = create_full(R"(,"currency":"USD","draft":true)");
   auto page1 = list("?perPage=2");
-  EXPECT_EQ(join(shape_differences(api_sample("payment-requests/list", "200"), list("?perPage=1"))),
-            "");
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("payment-requests/list", "200"), list("?perPage=1"));
   EXPECT_EQ(page1.at("message"), "Payment requests retrieved");
   const auto& data = page1.at("data").as_array();
   ASSERT_EQ(data.size(), 2u);
@@ -124,7 +111,7 @@ TEST_F(PaymentRequestRoutes, archive_hides_from_list_and_verify_but_not_fetch) {
   const auto code = code_of(pr);
   auto r = client_->post("/paymentrequest/archive/" + code, "");
   ASSERT_EQ(r.status, 200u) << r.body;
-  EXPECT_EQ(join(shape_differences(api_sample("payment-requests/archive", "200"), r.json())), "");
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("payment-requests/archive", "200"), r.json());
   EXPECT_EQ(r.json().at("message"), "Payment request has been archived");
   EXPECT_EQ(client_->post("/paymentrequest/archive/" + code, "").status, 200u);  // again
   EXPECT_EQ(list("").at("meta").at("total"), 0);
@@ -148,7 +135,7 @@ TEST_F(PaymentRequestRoutes, update_changes_the_request_and_refuses_bad_fields) 
                             {"name":"Bread","amount":30000,"quantity":1}]})");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.json().at("message"), "Payment request updated");
-  EXPECT_EQ(join(shape_differences(api_sample("payment-requests/update", "200"), r.json())), "");
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("payment-requests/update", "200"), r.json());
   EXPECT_EQ(r.json().at("data").at("amount"), 47000);  // the new items and the kept tax
   auto fetched = client_->get("/paymentrequest/" + code).json();
   EXPECT_EQ(fetched.at("data").at("description"), "Update Testing");
@@ -167,15 +154,13 @@ TEST_F(PaymentRequestRoutes, finalize_sends_a_draft_once_and_notify_needs_pendin
   auto r = client_->post("/paymentrequest/finalize/" + code, "");
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(r.json().at("message"), "Payment request finalized");
-  EXPECT_EQ(join(shape_differences(api_sample("payment-requests/finalize", "200"), r.json())), "");
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("payment-requests/finalize", "200"), r.json());
   EXPECT_EQ(r.json().at("data").at("status"), "pending");
   EXPECT_EQ(events(), std::vector<std::string>{"paymentrequest.pending"});
   EXPECT_EQ(client_->post("/paymentrequest/finalize/" + code, "").status, 400u);
   auto n = client_->post("/paymentrequest/notify/" + code, "");
   ASSERT_EQ(n.status, 200u);
-  EXPECT_EQ(
-      join(shape_differences(api_sample("payment-requests/send_notification", "200"), n.json())),
-      "");
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("payment-requests/send_notification", "200"), n.json());
 }
 
 TEST_F(PaymentRequestRoutes, totals_per_currency_follow_the_sample) {
@@ -186,7 +171,7 @@ TEST_F(PaymentRequestRoutes, totals_per_currency_follow_the_sample) {
   client_->post("/paymentrequest/archive/" + code_of(archived), "");
   auto r = client_->get("/paymentrequest/totals");
   ASSERT_EQ(r.status, 200u) << r.body;
-  EXPECT_EQ(join(shape_differences(api_sample("payment-requests/total", "200"), r.json())), "");
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("payment-requests/total", "200"), r.json());
   const auto doc = r.json();
   const auto& d = doc.at("data");
   EXPECT_EQ(d.at("pending").at(0), json::parse(R"({"currency":"NGN","amount":42000})"));

@@ -14,9 +14,10 @@ namespace {
 
 constexpr const char* key = "sk_test_robust_777";
 
-class Robustness : public ::testing::Test {
+class Robustness : public simtest::sim_test {
  protected:
-  void SetUp() override {
+  Robustness() : sim_test(options()) {}
+  static paystack::sim::server_options options() {
     paystack::sim::server_options o;
     o.secret_key = key;
     o.max_header_bytes = 2048;
@@ -24,10 +25,8 @@ class Robustness : public ::testing::Test {
     o.max_body_bytes = 1024;
     o.idle_timeout = 200ms;
     o.read_timeout = 200ms;
-    sim_ = std::make_unique<paystack::sim::server>(o);
-    sim_->start();
+    return o;
   }
-  void TearDown() override { sim_->stop(); }
 
   unsigned status_of(const simtest::raw_result& r) {
     if (r.data.size() < 12 || r.data.compare(0, 9, "HTTP/1.1 ") != 0) return 0;
@@ -38,8 +37,6 @@ class Robustness : public ::testing::Test {
     simtest::http_client c(sim_->port(), key);
     EXPECT_EQ(c.get("/terminal").status, 200u);
   }
-
-  std::unique_ptr<paystack::sim::server> sim_;
 };
 
 TEST_F(Robustness, malformed_request_line_is400) {

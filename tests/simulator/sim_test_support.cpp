@@ -347,4 +347,30 @@ bool eventually_impl(const std::function<bool()>& pred, std::chrono::millisecond
   return pred();
 }
 
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += x + "\n";
+  return s;
+}
+
+paystack::sim::server_options manual_options(std::string key, std::uint64_t seed) {
+  paystack::sim::server_options o;
+  o.secret_key = std::move(key);
+  o.seed = seed;
+  o.delivery_delay.reset();
+  o.auto_pay_delay.reset();
+  return o;
+}
+
+void sim_test::SetUp() {
+  sim_ = std::make_unique<paystack::sim::server>(options_);
+  sim_->start();
+  client_ = std::make_unique<http_client>(sim_->port(), options_.secret_key);
+}
+
+void sim_test::TearDown() {
+  client_.reset();
+  sim_->stop();
+}
+
 }  // namespace simtest

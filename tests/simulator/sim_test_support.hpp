@@ -1,7 +1,10 @@
 #pragma once
 // Test helpers for paystack-sim: a small plain HTTP client of the tests' own, a raw-socket
-// exchange for fault tests, a loopback webhook receiver, and sample loading/shape comparison.
+// exchange for fault tests, a loopback webhook receiver, sample loading/shape comparison, and
+// the fixture the route tests share (a started simulator and a client with its key).
 // Beast lives in sim_test_support.cpp only.
+
+#include <gtest/gtest.h>
 
 #include <boost/json/value.hpp>
 #include <chrono>
@@ -17,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "paystack/sim/server.hpp"
 #include "raw_http.hpp"
 
 namespace simtest {
@@ -107,6 +111,31 @@ boost::json::value api_sample(const std::string& rel, const std::string& code);
 std::vector<std::string> shape_differences(const boost::json::value& sample,
                                            const boost::json::value& actual,
                                            const std::string& path = "$");
+
+/// The lines of `v`, each ended by a newline: shape_differences() as one comparable string.
+std::string join_lines(const std::vector<std::string>& v);
+
+/// Expects `actual` to have the shape of `sample` (shape_differences() empty), listing the
+/// differences when it has not.
+#define SIMTEST_EXPECT_SAME_SHAPE(sample, actual) \
+  EXPECT_EQ(::simtest::join_lines(::simtest::shape_differences(sample, actual)), "")
+
+/// Options of a test simulator: `key`, `seed`, and no automatic delivery or payment (both only
+/// through the control API); a test changes what it needs before the fixture starts.
+paystack::sim::server_options manual_options(std::string key, std::uint64_t seed);
+
+/// The fixture the route tests share: a simulator started with `options_` before each test and
+/// a keep-alive client with its key (connecting on its first request), both stopped after it.
+class sim_test : public ::testing::Test {
+ protected:
+  explicit sim_test(paystack::sim::server_options options) : options_(std::move(options)) {}
+  void SetUp() override;
+  void TearDown() override;
+
+  paystack::sim::server_options options_;
+  std::unique_ptr<paystack::sim::server> sim_;
+  std::unique_ptr<http_client> client_;
+};
 
 /// Waits for `pred` with a deadline, re-checking every few milliseconds.
 template <typename Pred>

@@ -99,6 +99,7 @@ TEST_F(SimTransactions, terminal_payment_records_a_pos_transaction) {
   auto sample = simtest::load_sample("guides/terminal/deferred/events/transaction-successful.json");
   sample.at("data").as_object()["amount"] = 0;  // an integer in API replies (the spec's type)
   sample.at("data").as_object()["requested_amount"] = 0;
+  sample.at("data").as_object()["metadata"] = json::object{};  // an object in API replies (spec)
   std::string diffs;
   for (const auto& d : simtest::shape_differences(sample.at("data"), t)) diffs += d + "\n";
   EXPECT_EQ(diffs, "");
@@ -154,6 +155,10 @@ TEST_F(SimTransactions, page_numbers_and_cursors_walk_every_transaction_once) {
   }
   EXPECT_EQ(by_page, (std::vector<std::int64_t>{500, 400, 300, 200, 100}));
   EXPECT_TRUE(call_json("GET", "/transaction?perPage=2&page=4").at("data").as_array().empty());
+  // The spec's per_page works too (the docs' perPage, which the CLI sends, above).
+  auto spec_named = call_json("GET", "/transaction?per_page=2&page=3");
+  EXPECT_EQ(spec_named.at("meta").at("perPage"), 2);
+  EXPECT_EQ(spec_named.at("data").as_array().size(), 1u);
 
   std::vector<std::int64_t> by_cursor;
   std::string target = "/transaction?use_cursor=true&perPage=2";
@@ -323,6 +328,78 @@ TEST_F(SimTransactions, reset_forgets_transactions_and_refunds) {
   eng.reset();
   EXPECT_TRUE(call_json("GET", "/transaction").at("data").as_array().empty());
   EXPECT_TRUE(call_json("GET", "/refund").at("data").as_array().empty());
+}
+
+// ---- the spec's shapes (the whole replies: ctest spec.cli_and_simulator)
+// -------------------------
+
+TEST_F(SimTransactions, replies_carry_the_members_each_spec_schema_requires) {
+  pay(terminals.at(0), 5000);
+  auto t = call_json("GET", "/transaction").at("data").at(0);
+  const auto reference = std::string(t.at("reference").as_string());
+  auto fetched = call_json("GET", "/transaction/" + std::to_string(t.at("id").as_int64()));
+  const auto& f = fetched.at("data");
+  EXPECT_EQ(f.at("fees"), 75);  // 1.5% of 5000, an integer
+  EXPECT_EQ(f.at("createdAt"), f.at("created_at"));
+  EXPECT_TRUE(f.at("metadata").at("custom_fields").is_array());
+  for (const char* k : {"authorization_code", "bin", "last4", "exp_month", "exp_year", "signature"})
+    EXPECT_TRUE(f.at("authorization").at(k).is_string()) << k;
+  for (const char* k : {"helpdesk_link", "fees_breakdown", "connect"})
+    EXPECT_TRUE(f.at(k).is_null()) << k;
+  EXPECT_TRUE(f.at("plan").is_object());
+  auto verified = call_json("GET", "/transaction/verify/" + reference).at("data");
+  EXPECT_TRUE(verified.at("plan").is_null());  // verify: a plan code or null, the plan apart
+  EXPECT_TRUE(verified.at("plan_object").is_object());
+  EXPECT_EQ(verified.at("transaction_date"), f.at("created_at"));
+
+  auto created =
+      call_json("POST", "/refund", R"({"transaction":")" + reference + R"(","amount":1000})")
+          .at("data");
+  EXPECT_TRUE(created.at("transaction").at("subaccount").at("currency").is_null());
+  EXPECT_EQ(created.at("updatedAt"), created.at("createdAt"));
+  auto r = call_json("GET", "/refund/" + std::to_string(created.at("id").as_int64())).at("data");
+  EXPECT_EQ(r.at("refund_type"), "partial");
+  EXPECT_EQ(r.at("transaction_amount"), 5000);
+  EXPECT_EQ(r.at("refund_channel"), "pos");
+  EXPECT_EQ(r.at("collect_account_number"), false);
+  EXPECT_EQ(r.at("customer").at("customer_code"), "CUS_txnsimtest0001");
+  EXPECT_TRUE(r.at("customer").at("metadata").is_string());  // the spec's type here
+  EXPECT_TRUE(r.at("customer").at("phone").is_string());
+  auto full = call_json("POST", "/refund", R"({"transaction":")" + reference + R"("})").at("data");
+  EXPECT_EQ(full.at("refund_type"), "partial");  // the rest: not the whole amount
+  pay(terminals.at(0), 700);
+  const auto second =
+      std::string(call_json("GET", "/transaction").at("data").at(0).at("reference").as_string());
+  auto whole = call_json("POST", "/refund", R"({"transaction":")" + second + R"("})").at("data");
+  EXPECT_EQ(whole.at("refund_type"), "full");
+}
+
+// ---- the control API's view ---------------------------------------------------------------------
+
+TEST_F(SimTransactions, state_and_stats_count_transactions_and_refunds_within_bounds) {
+  for (int i = 1; i <= 22; ++i) pay(terminals.at(0), 100 * i);
+  auto newest = call_json("GET", "/transaction").at("data").at(0);
+  call_json("POST", "/refund",
+            R"({"transaction":")" + std::string(newest.at("reference").as_string()) + R"("})");
+
+  auto state = call_json("GET", "/_sim/state").at("data");
+  EXPECT_EQ(state.at("transactions").at("count"), 22);
+  const auto& shown = state.at("transactions").at("newest").as_array();
+  ASSERT_EQ(shown.size(), 20u);  // the newest 20, newest first
+  EXPECT_EQ(shown.at(0).at("id"), newest.at("id"));
+  EXPECT_EQ(shown.at(0).at("refunded"), 2200);
+  EXPECT_EQ(shown.at(0).at("terminal_id"), json::value(terminals.at(0)));
+  EXPECT_EQ(state.at("refunds").at("count"), 1);
+  EXPECT_EQ(state.at("refunds").at("newest").at(0).at("status"), "pending");
+
+  auto stats = call_json("GET", "/_sim/stats").at("data");
+  EXPECT_EQ(stats.at("transactions").at("count"), 22);
+  EXPECT_EQ(stats.at("transactions").at("max"), 100000);
+  EXPECT_EQ(stats.at("transactions").at("dropped"), 0);
+  EXPECT_EQ(stats.at("refunds").at("count"), 1);
+  EXPECT_EQ(stats.at("refunds").at("max"), 100000);
+  eng.reset();
+  EXPECT_EQ(call_json("GET", "/_sim/stats").at("data").at("transactions").at("count"), 0);
 }
 
 }  // namespace

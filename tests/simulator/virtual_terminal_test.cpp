@@ -16,30 +16,9 @@ namespace {
 
 constexpr const char* key = "sk_test_virtual_terminal_0123456789";
 
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& x : v) s += x + "\n";
-  return s;
-}
-
-#define EXPECT_SAME_SHAPE(sample, actual) EXPECT_EQ(join(shape_differences(sample, actual)), "")
-
-class SimVirtualTerminal : public ::testing::Test {
+class SimVirtualTerminal : public simtest::sim_test {
  protected:
-  void SetUp() override {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.delivery_delay.reset();
-    o.auto_pay_delay.reset();
-    o.seed = 7;
-    sim_ = std::make_unique<paystack::sim::server>(o);
-    sim_->start();
-    client_ = std::make_unique<simtest::http_client>(sim_->port(), key);
-  }
-  void TearDown() override {
-    client_.reset();
-    sim_->stop();
-  }
+  SimVirtualTerminal() : sim_test(simtest::manual_options(key, 7)) {}
 
   /// Creates a terminal named `name`; returns its code.
   std::string create(const std::string& name = "Sales Point #1") {
@@ -50,9 +29,6 @@ class SimVirtualTerminal : public ::testing::Test {
     EXPECT_EQ(r.status, 200u) << r.body;
     return std::string(r.json().at("data").at("code").as_string());
   }
-
-  std::unique_ptr<paystack::sim::server> sim_;
-  std::unique_ptr<simtest::http_client> client_;
 };
 
 TEST_F(SimVirtualTerminal, create_matches_the_sample) {
@@ -61,7 +37,7 @@ TEST_F(SimVirtualTerminal, create_matches_the_sample) {
       "destinations":[{"target":"+27639022319","name":"Phone Destination"}]})");
   ASSERT_EQ(r.status, 200u) << r.body;
   auto sample = api_sample("virtual-terminal/create", "200");
-  EXPECT_SAME_SHAPE(sample, r.json());
+  SIMTEST_EXPECT_SAME_SHAPE(sample, r.json());
   EXPECT_EQ(r.json().at("message"), "Virtual Terminal created");
   const auto j = r.json();
   const auto& d = j.at("data");
@@ -103,7 +79,7 @@ TEST_F(SimVirtualTerminal, fetch_update_and_deactivate) {
   const auto code = create();
   auto f = client_->get("/virtual_terminal/" + code);
   ASSERT_EQ(f.status, 200u) << f.body;
-  EXPECT_SAME_SHAPE(api_sample("virtual-terminal/fetch", "200"), f.json());
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("virtual-terminal/fetch", "200"), f.json());
   EXPECT_EQ(f.json().at("message"), "Virtual Terminal retrieved");
 
   auto no_name = client_->put("/virtual_terminal/" + code, "{}");
@@ -128,7 +104,7 @@ TEST_F(SimVirtualTerminal, destinations_are_assigned_and_unassigned) {
   auto a = client_->post("/virtual_terminal/" + code + "/destination/assign",
                          R"({"destinations":[{"target":"2341234567890","name":"Another one"}]})");
   ASSERT_EQ(a.status, 200u) << a.body;
-  EXPECT_SAME_SHAPE(api_sample("virtual-terminal/assign-destination", "200"), a.json());
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("virtual-terminal/assign-destination", "200"), a.json());
   auto again = client_->post("/virtual_terminal/" + code + "/destination/assign",
                              R"({"destinations":[{"target":"2341234567890","name":"x"}]})");
   EXPECT_EQ(again.status, 400u);
@@ -165,7 +141,7 @@ TEST_F(SimVirtualTerminal, split_code_added_then_removed_with_a_delete_body) {
   auto sample = api_sample("virtual-terminal/add-split-code", "200");
   sample.as_object()["data"].as_object()["subaccounts"] = json::array{};  // none in the simulator
   sample.as_object()["data"].as_object()["bearer_subaccount"] = nullptr;
-  EXPECT_SAME_SHAPE(sample, a.json());
+  SIMTEST_EXPECT_SAME_SHAPE(sample, a.json());
 
   auto wrong = client_->request("DELETE", "/virtual_terminal/" + code + "/split_code",
                                 R"({"split_code":"SPL_other"})");
@@ -183,7 +159,7 @@ TEST_F(SimVirtualTerminal, list_pages_by_cursor_and_by_page_number) {
   for (int i = 0; i < 5; ++i) create("Till " + std::to_string(i));
   auto first = client_->get("/virtual_terminal?perPage=2");
   ASSERT_EQ(first.status, 200u) << first.body;
-  EXPECT_SAME_SHAPE(api_sample("virtual-terminal/list", "200"), first.json());
+  SIMTEST_EXPECT_SAME_SHAPE(api_sample("virtual-terminal/list", "200"), first.json());
   EXPECT_EQ(first.json().at("data").at(0).at("name"), "Till 4");  // newest first
   std::vector<std::string> names;
   std::string target = "/virtual_terminal?perPage=2";
@@ -228,7 +204,7 @@ TEST_F(SimVirtualTerminal, a_payment_emits_the_guides_charge_success) {
   EXPECT_EQ(log[0].signature, simtest::hmac_sha512_hex(key, log[0].body));
   auto body = json::parse(log[0].body);
   auto sample = simtest::load_sample("guides/terminal/virtual-terminal/webhook/index.json");
-  EXPECT_SAME_SHAPE(sample, body);
+  SIMTEST_EXPECT_SAME_SHAPE(sample, body);
   const auto& data = body.at("data");
   EXPECT_EQ(data.at("source").at("source"), "virtual_terminal");
   EXPECT_EQ(data.at("source").at("identifier"), json::value(code));

@@ -24,6 +24,8 @@ cli virtual-terminal assign-destination "$VT" --destination "2341234567890:Back 
 cli virtual-terminal unassign-destination "$VT" 2341234567890
 cli virtual-terminal add-split "$VT" SPL_spec
 cli virtual-terminal remove-split "$VT" SPL_spec
+# A customer pays the Virtual Terminal: a card transaction (source virtual_terminal) to list.
+sim_control POST "/_sim/virtual_terminals/$VT/pay" '{"amount":2500}'
 cli_fails virtual-terminal remove-split "$VT" SPL_spec
 cli virtual-terminal deactivate "$VT"
 
@@ -43,3 +45,31 @@ cli payment-request archive "$code"
 cli_fails payment-request verify "$code"
 cli_fails payment-request fetch PRQ_no_such_request
 
+
+# Transactions (doc/cli.md "transaction"): the terminal charge above left a POS transaction on
+# $TERMINAL, the Virtual Terminal payment a card one.
+json_field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+txn=$(cli --json transaction list --terminal "$TERMINAL" --per-page 1 | json_field 'd["data"][0]["id"]')
+ref=$(cli --json transaction fetch "$txn" | json_field 'd["data"]["reference"]')
+cli transaction list
+cli transaction list --terminal "$TERMINAL" --channel pos --status success --from 2020-01-01 \
+  --to 2040-01-01 --per-page 1 --page 1
+next=$(cli --json transaction list --cursor --per-page 1 | json_field 'd["meta"]["next"]')
+cli transaction list --cursor --per-page 1 --next "$next"
+cli transaction list --all --customer CUS_spec_check
+cli transaction verify "$ref"
+cli transaction totals --from 2020-01-01 --to 2040-01-01
+cli_fails transaction fetch 999999999
+cli_fails transaction verify pos_nosuchref
+
+# Refunds (doc/cli.md "refund"): a partial refund with notes, then the rest, then one too many.
+refund=$(cli --json refund create "$ref" --amount 1000 --currency NGN --customer-note "sorry" \
+           --merchant-note "returned" | json_field 'd["data"]["id"]')
+cli refund create "$ref"
+cli_fails refund create "$ref"
+cli refund list
+cli refund list --transaction "$ref" --currency NGN --from 2020-01-01 --to 2040-01-01 \
+  --per-page 1 --page 1
+cli refund list --all
+cli refund fetch "$refund"
+cli_fails refund fetch 999999999

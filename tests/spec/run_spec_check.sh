@@ -6,7 +6,8 @@
 #
 # Usage: run_spec_check.sh PAYSTACK_SIM PAYSTACK_TERMINAL OPENAPI COMMANDS ALLOWED
 # COMMANDS is a bash fragment; it calls `cli ARGS...` (paystack-terminal through the proxy,
-# must exit 0), `cli_fails ARGS...` (must exit non-zero: an error reply is recorded too) and may
+# must exit 0), `cli_fails ARGS...` (must exit non-zero: an error reply is recorded too),
+# `sim_control METHOD PATH [JSON]` (a /_sim control route, to set up state; not checked) and may
 # read $TERMINAL (a seeded terminal id) and $SERIAL (a device waiting to be commissioned).
 set -euo pipefail
 sim_bin=$1 cli_bin=$2 openapi=$3 commands=$4 allowed=$5
@@ -36,7 +37,7 @@ wait_for_line() {
 }
 
 PAYSTACK_SIM_SECRET_KEY=sk_test_spec_check "$sim_bin" --port 0 --terminals 2 --devices 1 \
-  --delivery-delay 0 --auto-pay-delay 0 >"$work/sim.out" 2>&1 &
+  --delivery-delay 0 --auto-pay-delay 0 --refund-delay 0 >"$work/sim.out" 2>&1 &
 pids+=($!)
 sim_url=$(wait_for_line "$work/sim.out" "listening on" "${pids[0]}" | sed 's/.*listening on //')
 TERMINAL=$(wait_for_line "$work/sim.out" "^  terminal " "${pids[0]}" | awk '{print $2}')
@@ -60,6 +61,22 @@ cli_fails() {
     echo "run_spec_check: expected a failure: paystack-terminal $*" >&2
     return 1
   fi
+}
+sim_control() {
+  if ! /usr/bin/python3 - "http://127.0.0.1:$proxy_port$2" "$1" "${3:-}" >"$work/last.out" 2>&1 <<'PY'
+import sys, urllib.request
+url, method, body = sys.argv[1], sys.argv[2], sys.argv[3]
+req = urllib.request.Request(url, data=body.encode() if body else None, method=method,
+                             headers={"Content-Type": "application/json"})
+with urllib.request.urlopen(req, timeout=30) as r:
+    print(r.read().decode())
+PY
+  then
+    echo "run_spec_check: failed: $1 $2" >&2
+    cat "$work/last.out" >&2
+    return 1
+  fi
+  cat "$work/last.out"
 }
 # shellcheck source=/dev/null
 source "$commands" >/dev/null

@@ -37,6 +37,17 @@ std::optional<http_response> read_note(const json::object& body, std::string_vie
 
 }  // namespace
 
+/// The customer as the refund replies carry it: the spec types phone,
+/// international_format_phone and metadata as strings here (metadata: the JSON text).
+json::object engine::refund_customer_json(std::int64_t customer_id) const {
+  auto c = customer_json(customer_id, false);
+  if (c.empty()) return c;
+  if (c["phone"].is_null()) c["phone"] = "";
+  if (c["international_format_phone"].is_null()) c["international_format_phone"] = "";
+  c["metadata"] = json::serialize(c["metadata"]);
+  return c;
+}
+
 json::object engine::refund_json(const refund_record& r) const {
   const bool done = r.status == "processed";
   json::object o;
@@ -56,9 +67,17 @@ json::object engine::refund_json(const refund_record& r) const {
   o["deducted_amount"] = done ? r.amount : 0;
   o["fully_deducted"] = done ? 1 : 0;
   o["createdAt"] = r.created_at;
+  o["updatedAt"] = r.updated_at;
   o["bank_reference"] = nullptr;
   o["transaction_reference"] = r.transaction_reference;
   o["reason"] = r.merchant_note;
+  o["customer"] = refund_customer_json(r.customer_id);
+  o["refund_type"] = r.amount == r.transaction_amount ? "full" : "partial";
+  o["transaction_amount"] = r.transaction_amount;
+  o["initiated_by"] = "merchant";
+  o["refund_channel"] = r.channel;
+  o["session_id"] = nullptr;
+  o["collect_account_number"] = false;
   return o;
 }
 
@@ -92,8 +111,10 @@ control_result engine::advance_refund_locked(std::int64_t id) {
   auto& r = it->second;
   if (r.status == "pending") {
     r.status = "processing";
+    r.updated_at = now_iso();
   } else if (r.status == "processing") {
     r.status = r.will_fail ? "failed" : "processed";
+    r.updated_at = now_iso();
     if (r.will_fail) {
       if (auto* t = find_transaction_locked(std::to_string(r.transaction_id)))
         t->refunded -= std::min(t->refunded, r.amount);  // the amount may be refunded again
@@ -160,20 +181,26 @@ http_response engine::create_refund(const http_request& req) {
   if (auto err = read_note(body, "customer_note", r.customer_note)) return std::move(*err);
   if (auto err = read_note(body, "merchant_note", r.merchant_note)) return std::move(*err);
 
-  if (refunds_.size() >= state_limit::refunds) refunds_.erase(refunds_.begin());
+  if (refunds_.size() >= state_limit::refunds) {
+    refunds_.erase(refunds_.begin());
+    ++refunds_dropped_;
+  }
   r.id = next_refund_id_++;
   r.transaction_id = t->id;
   r.transaction_reference = t->reference;
   r.customer_id = t->customer_id;
+  r.transaction_amount = t->amount;
+  r.channel = t->channel;
   r.amount = amount;
   r.currency = t->currency;
   r.will_fail = magic_failure(amount);
-  r.created_at = now_iso();
+  r.created_at = r.updated_at = now_iso();
   t->refunded += amount;
 
   // The create reply expands the transaction (the spec's RefundCreateResponse).
   auto data = refund_json(r);
   auto tx = transaction_json(*t);
+  tx["subaccount"] = json::object{{"currency", nullptr}};  // RefundCreateResponse requires it
   data["transaction"] = std::move(tx);
   data["expected_at"] = r.created_at;
   data["fully_deducted"] = false;

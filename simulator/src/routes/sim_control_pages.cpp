@@ -12,6 +12,19 @@ namespace json = boost::json;
 
 namespace {
 
+/// How many of the newest transactions and refunds GET /_sim/state shows.
+constexpr std::size_t state_newest = 20;
+
+/// `{count, newest}` of an id-ordered collection: how many it holds and its state_newest newest
+/// records, newest first, each as `entry` shows it (the rest: GET /transaction, GET /refund).
+template <class Records, class Entry>
+json::object newest_json(const Records& records, Entry entry) {
+  json::array newest;
+  for (auto it = records.rbegin(); it != records.rend() && newest.size() < state_newest; ++it)
+    newest.push_back(entry(it->second));
+  return json::object{{"count", records.size()}, {"newest", std::move(newest)}};
+}
+
 std::string_view status_name(webhook_status s) {
   switch (s) {
     case webhook_status::pending:
@@ -131,11 +144,29 @@ json::value engine::state_json_locked() const {
   json::array virtual_terminals;
   for (const auto& [id, vt] : virtual_terminals_)
     virtual_terminals.push_back(virtual_terminal_json(vt, true));
+  auto transaction_entry = [](const transaction_record& t) {
+    return json::object{{"id", t.id},
+                        {"reference", t.reference},
+                        {"status", t.status},
+                        {"amount", t.amount},
+                        {"refunded", t.refunded},
+                        {"channel", t.channel},
+                        {"terminal_id", t.terminal_id},
+                        {"request_code", t.request_code}};
+  };
+  auto refund_entry = [](const refund_record& r) {
+    return json::object{{"id", r.id},
+                        {"transaction_reference", r.transaction_reference},
+                        {"amount", r.amount},
+                        {"status", r.status}};
+  };
   return json::object{{"terminals", std::move(terminals)},
                       {"devices", std::move(devices)},
                       {"events", std::move(events)},
                       {"payment_requests", std::move(requests)},
-                      {"virtual_terminals", std::move(virtual_terminals)}};
+                      {"virtual_terminals", std::move(virtual_terminals)},
+                      {"transactions", newest_json(transactions_, transaction_entry)},
+                      {"refunds", newest_json(refunds_, refund_entry)}};
 }
 
 json::object engine::stats_json_locked() const {
@@ -150,6 +181,12 @@ json::object engine::stats_json_locked() const {
                                         {"bytes", request_bytes_},
                                         {"max_bytes", options_.max_payment_request_bytes},
                                         {"dropped", requests_dropped_}}},
+      {"transactions", json::object{{"count", transactions_.size()},
+                                    {"max", state_limit::transactions},
+                                    {"dropped", transactions_dropped_}}},
+      {"refunds", json::object{{"count", refunds_.size()},
+                               {"max", state_limit::refunds},
+                               {"dropped", refunds_dropped_}}},
       {"events", events_.size()},
       {"customers", customers_.size()},
       {"webhook_log", json::object{{"entries", webhook_log_.size()},
