@@ -216,7 +216,8 @@ void connection::start_connect(std::chrono::milliseconds timeout, connect_handle
   }
   // The server's NOTICEs ("relation ... already exists, skipping") are not errors: libpq would
   // print them on stderr, which is the caller's (a CLI's output).
-  PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   phase_ = phase::connecting;
   want_ = POLLOUT;  // "as if PQconnectPoll had returned PGRES_POLLING_WRITING"
   connect_h_.swap(
