@@ -238,6 +238,55 @@ TEST_F(PgFleet, two_receivers_given_the_same_event_hand_it_over_once) {
   rb->stop();
 }
 
+TEST_F(PgFleet, an_instance_whose_connection_dropped_catches_up_from_the_inbox) {
+  // A's store (and so its feed's LISTEN connection) is named, so that its backends can be cut.
+  const std::string app = "feed_cut_" + schema_;
+  error_code ec;
+  std::string why;
+  auto a = open_charge_store(ctx_.io.get_executor(), url_ + "&application_name=" + app, ec, why);
+  ASSERT_TRUE(a) << why;
+  auto feed = a->shared_webhooks();
+  ASSERT_TRUE(feed);
+  std::mutex m;
+  std::condition_variable cv;
+  std::vector<std::string> seen;
+  auto sub = feed->subscribe([&](const webhook_event& e) {
+    std::lock_guard lk(m);
+    seen.push_back(std::get<payment_request>(e.data).request_code);
+    cv.notify_all();
+  });
+  auto store_event = [&](const std::string& id) {
+    const std::string body = R"({"event":"paymentrequest.success","data":{"id":)" + id +
+                             R"(,"request_code":"PRQ_cut)" + id +
+                             R"(","status":"success","paid":true,"amount":100,"currency":"NGN"}})";
+    auto [e, fresh] = wait<webhook_record_signature>(
+        b_->async_record_webhook("paymentrequest.success:" + id, body));
+    EXPECT_FALSE(e);
+    EXPECT_TRUE(fresh);
+  };
+  auto seen_code = [&](const std::string& code) {
+    std::unique_lock lk(m);
+    return cv.wait_for(lk, 10s,
+                       [&] { return std::find(seen.begin(), seen.end(), code) != seen.end(); });
+  };
+  // Listening: events stored by B reach A (the first may precede A's LISTEN; the second not).
+  store_event("7100001");
+  store_event("7100002");
+  ASSERT_TRUE(seen_code("PRQ_cut7100002")) << "the feed never listened";
+  // A's connection is cut; B stores an event while A cannot be notified (A reconnects after a
+  // pause): A reads it from the table when it is back.
+  auto [ec2, r] = query(*admin_,
+                        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM "
+                        "pg_stat_activity WHERE application_name = $1) t",
+                        {app});
+  ASSERT_FALSE(ec2) << r.message();
+  ASSERT_GE(r.integer(0, 0), 1) << "the feed's connection was not found";
+  store_event("7100003");
+  EXPECT_TRUE(seen_code("PRQ_cut7100003")) << "the missed event was not read after reconnecting";
+  std::lock_guard lk(m);
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), "PRQ_cut7100003"), 1) << "published once";
+}
+
 TEST_F(PgFleet, an_instance_learns_an_event_another_one_stored_figure) {
   // A's inbox feed (LISTEN/NOTIFY) against B storing events: the time from B's store call to
   // A's feed publishing it. A figure (doc/performance.md), asserted only to arrive.
