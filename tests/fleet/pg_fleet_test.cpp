@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <paystack/charge.hpp>
+#include <paystack/charge_recovery.hpp>
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
 #include <paystack/sim/server.hpp>
@@ -149,6 +150,34 @@ TEST_F(PgFleet, two_charges_on_one_terminal_from_two_instances_one_is_busy) {
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->outcome, charge_outcome::terminal_busy);
   EXPECT_FALSE(rec->open);
+}
+
+TEST_F(PgFleet, resuming_a_charge_another_instance_runs_leaves_it_unfinished) {
+  start_sim();
+  auto pa = params("run-a", a_);
+  pa.on_progress = record_push();
+  auto first = charge(std::move(pa));
+  const auto code = pushed();  // A runs the charge and holds the terminal
+  // B's background resume finds the charge unfinished: the lease says A still runs it.
+  auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
+  auto resumed = promise->get_future();
+  async_resume_charge(*client_, b_, "run-a", params("run-a", b_),
+                      [promise](error_code ec, charge_result r) {
+                        promise->set_value({ec, std::move(r)});
+                      });
+  auto [ecb, rb] = get(resumed);
+  EXPECT_EQ(ecb, make_error_code(error::store_conflict)) << rb.reason;
+  EXPECT_EQ(rb.outcome, charge_outcome::terminal_busy) << rb.reason;
+  EXPECT_TRUE(rb.open) << "the charge stays unfinished";
+  EXPECT_EQ(sim_->approve_payment(code), sim::control_result::ok);
+  auto [eca, ra] = get(first);
+  EXPECT_FALSE(eca) << eca.message();
+  EXPECT_EQ(ra.outcome, charge_outcome::paid) << ra.reason << " (B's resume did not disturb A)";
+  auto [ecr, rec] = wait<charge_load_signature>(b_->async_load("run-a"));
+  ASSERT_FALSE(ecr);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->outcome, charge_outcome::paid);
+  EXPECT_EQ(rec->pushes, 1u) << "pushed once";
 }
 
 TEST_F(PgFleet, a_charge_waits_for_a_leased_terminal_when_asked) {
