@@ -59,10 +59,13 @@ void pg_inbox_feed::connect() {
 
 void pg_inbox_feed::listen() {
   // LISTEN first, then read: a row stored in between is both notified and read (read once,
-  // by seq). The first connect starts at the newest row; a reconnect reads what it missed.
+  // by seq). The first connect starts with the rows of the last 30 s (by the database's clock:
+  // what was stored while this feed was connecting, at the latest; older rows are of charges
+  // that found them by verify); a reconnect reads everything it missed.
   conn_->async_exec(
-      "LISTEN paystack_webhook; SELECT coalesce(max(seq), 0) FROM paystack_webhook_inbox", timeout_,
-      [self = shared_from_this()](error_code ec, pg::result r) {
+      "LISTEN paystack_webhook; SELECT coalesce((SELECT seq FROM paystack_webhook_inbox WHERE"
+      " received_at < clock_timestamp() - interval '30 seconds' ORDER BY seq DESC LIMIT 1), 0)",
+      timeout_, [self = shared_from_this()](error_code ec, pg::result r) {
         if (ec) return;  // lost: on_lost reconnects
         if (self->last_seq_ < 0) self->last_seq_ = r.integer(0, 0);
         self->read_more();

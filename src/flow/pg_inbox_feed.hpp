@@ -1,7 +1,8 @@
 // The fleet's webhook inbox as a webhook_feed (doc/fleet.md): one LISTEN connection per store;
 // each NOTIFY of paystack_webhook (or a reconnect) reads the inbox rows after the last one read
 // and publishes each verified body. The table is the truth: a connection lost is re-opened (after
-// a pause) and the missed rows are read. Private to paystack::flow.
+// a pause) and the missed rows are read. The first connection starts with the rows of the last
+// 30 s. Private to paystack::flow.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
