@@ -291,7 +291,8 @@ int report_failure(const global_options& g, boost::system::error_code ec, unsign
 CLI::Option* add_store_option(CLI::App& app, std::string& target) {
   return app
       .add_option("--store", target,
-                  "the charge store: a SQLite file PATH (or sqlite:PATH), created if needed")
+                  "the charge store: a SQLite file PATH (or sqlite:PATH), created if needed, or "
+                  "postgres://user@host:port/db shared by a fleet")
       ->envname("PAYSTACK_CHARGE_STORE")
       ->type_name("PATH");
 }
@@ -303,6 +304,11 @@ std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
   auto store = paystack::open_charge_store(ioc.get_executor(), url, ec, why);
   if (!store) std::cerr << "paystack-terminal: " << why << '\n';
   return store;
+}
+
+int store_failed(boost::system::error_code ec) {
+  std::cerr << "paystack-terminal: the charge store failed: " << ec.message() << '\n';
+  return exit_usage;
 }
 
 }  // namespace cli

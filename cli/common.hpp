@@ -257,6 +257,23 @@ CLI::Option* add_store_option(CLI::App& app, std::string& target);
 /// Opens the charge store `url` on `ioc`; prints why and returns null when it cannot.
 std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
                                                    const std::string& url);
+
+/// Runs a store operation on `ioc` to completion; returns its arguments.
+template <class R, class Start>
+std::pair<boost::system::error_code, R> run_store(boost::asio::io_context& ioc, Start start) {
+  std::optional<std::pair<boost::system::error_code, R>> out;
+  start([&](boost::system::error_code ec, R r) { out.emplace(ec, std::move(r)); });
+  while (!out && ioc.run_one() != 0) {
+  }
+  ioc.restart();
+  if (!out) return {make_error_code(boost::asio::error::operation_aborted), R{}};
+  return std::move(*out);
+}
+
+/// Reports a failed store operation; exit_usage.
+int store_failed(boost::system::error_code ec);
+
+void add_leases_command(CLI::App& app, context& ctx);            // leases list|release
 void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-request ...
 void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
 void add_transaction_command(CLI::App& app, context& ctx);  // transaction list|fetch|verify|totals

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   cli::add_transaction_command(app, ctx);
   cli::add_refund_command(app, ctx);
   cli::add_charges_command(app, ctx);
+  cli::add_leases_command(app, ctx);
   cli::add_sim_command(app, ctx);
   cli::add_demo_command(app, ctx);
   cli::add_payment_request_commands(app, ctx);

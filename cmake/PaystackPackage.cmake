@@ -59,7 +59,7 @@ set(CPACK_DEBIAN_DEV_PACKAGE_NAME libpaystack-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 # The Debian names of what the headers include and the static libraries link.
 set(CPACK_DEBIAN_DEV_PACKAGE_DEPENDS
-  "libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libssl-dev (>= 3.0), libsqlite3-dev")
+  "libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libssl-dev (>= 3.0), libsqlite3-dev, libpq-dev")
 set(CPACK_DEBIAN_DEV_PACKAGE_SUGGESTS "pkgconf, cmake")
 set(CPACK_COMPONENT_DEV_DESCRIPTION
   "asynchronous C++20 client for Paystack's Terminal API (development files)

@@ -39,23 +39,6 @@ json::object record_json(const paystack::charge_record& r) {
   return o;
 }
 
-/// Runs a store operation on `ioc` to completion; returns its arguments.
-template <class R, class Start>
-std::pair<boost::system::error_code, R> run_store(boost::asio::io_context& ioc, Start start) {
-  std::optional<std::pair<boost::system::error_code, R>> out;
-  start([&](boost::system::error_code ec, R r) { out.emplace(ec, std::move(r)); });
-  while (!out && ioc.run_one() != 0) {
-  }
-  ioc.restart();
-  if (!out) return {make_error_code(boost::asio::error::operation_aborted), R{}};
-  return std::move(*out);
-}
-
-int store_failed(boost::system::error_code ec) {
-  std::cerr << "paystack-terminal: the charge store failed: " << ec.message() << '\n';
-  return exit_usage;
-}
-
 struct args {
   std::string store;
   bool open_only = false;

@@ -38,8 +38,9 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
   sub->add_option("--path", a->path, "serve only this path (default: deliveries at /)");
   sub->add_option("--bind", a->bind, "listen address")->capture_default_str();
   sub->add_option("--store", a->store,
-                  "record each verified event in this charge store (a SQLite file) before the "
-                  "200; an event recorded before (a replay, also after a restart) is not printed "
+                  "record each verified event in this charge store (a SQLite file, or "
+                  "postgres://... shared by several receivers) before the 200; an event recorded "
+                  "before (a replay, also after a restart or by another receiver) is not printed "
                   "again")
       ->envname("PAYSTACK_CHARGE_STORE")
       ->type_name("PATH");

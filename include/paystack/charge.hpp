@@ -124,8 +124,15 @@ struct charge_params {
   /// request at Paystack (doc/charges.md).
   std::optional<std::string> key;
   /// Where the charge is journalled (make_memory_charge_store, open_charge_store). Needs `key`.
-  /// Null: nothing is recorded (the charge lives in this operation only).
+  /// Null: nothing is recorded (the charge lives in this operation only). A store shared by
+  /// several processes (PostgreSQL) also leases the terminal: the charge takes the terminal's
+  /// lease before anything is sent, every later journal write carries its fencing token, and
+  /// the lease is released at the end (doc/fleet.md).
   std::shared_ptr<charge_store> store;
+  /// With a store that leases terminals, when another charge holds the terminal: false (the
+  /// default) ends the charge as terminal_busy at once (nothing created or pushed); true waits
+  /// for the terminal until the deadline (then terminal_busy).
+  bool wait_for_terminal = false;
 };
 
 /// The last reply (or failure) of a Paystack call during the charge, for messages and logs.

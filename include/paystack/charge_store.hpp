@@ -4,9 +4,11 @@
 //
 // A charge_store keeps one charge_record per charge key and the journal of its stages. It is an
 // asynchronous interface like the clients (completion tokens; the handler is never invoked from
-// within the initiating function) with two implementations: in memory
-// (make_memory_charge_store) and SQLite (open_charge_store with a path or "sqlite:PATH"). The
-// interface names no engine type: another engine implements the protected do_* functions.
+// within the initiating function) with three implementations: in memory
+// (make_memory_charge_store), SQLite (open_charge_store with a path or "sqlite:PATH") and
+// PostgreSQL (open_charge_store with "postgres://user@host:port/db", shared by a fleet of
+// instances: doc/fleet.md). The interface names no engine type: another engine implements the
+// protected do_* functions.
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -14,6 +16,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/system/error_code.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -68,6 +71,11 @@ struct charge_record {
   /// Incremented by every write. A write whose version is not the stored one is refused with
   /// error::store_conflict (another process moved the charge on): reload and decide again.
   std::uint64_t version = 0;
+  /// The fencing token of the terminal lease the charge holds (PostgreSQL store; 0: none). A
+  /// save carrying a token is refused with error::store_conflict when the charge or its
+  /// terminal's lease has a newer one (its holder lost the lease). The memory and SQLite stores
+  /// ignore it.
+  std::int64_t fencing_token = 0;
 };
 
 /// One entry of a charge's journal (charge_store::async_history).
@@ -99,6 +107,26 @@ using charge_history_signature = void(boost::system::error_code, std::vector<cha
 /// Completion signature of charge_store::async_record_webhook: true when the event was new.
 using webhook_record_signature = void(boost::system::error_code, bool);
 
+/// A terminal's lease: at most one charge per terminal across every process sharing a store
+/// (PostgreSQL; doc/fleet.md).
+struct terminal_lease {
+  bool acquired = false;    ///< async_acquire_lease: this call holds the lease now
+  std::string terminal_id;  ///< the terminal
+  std::string holder;       ///< the store holding it ("HOST:PID/N"; "" when unknown)
+  std::string charge_key;   ///< the charge it was taken for
+  /// Strictly increasing per acquisition, store-wide; 0 for stores without leases.
+  std::int64_t fencing_token = 0;
+  /// Time left, by the database's clock (negative: expired, free to take over).
+  std::chrono::milliseconds expires_in{0};
+};
+
+/// Completion signature of charge_store::async_acquire_lease.
+using lease_acquire_signature = void(boost::system::error_code, terminal_lease);
+/// Completion signature of charge_store::async_release_lease: true when it was released.
+using lease_release_signature = void(boost::system::error_code, bool);
+/// Completion signature of charge_store::async_list_leases.
+using lease_list_signature = void(boost::system::error_code, std::vector<terminal_lease>);
+
 /// The store of charges. Errors (the error_code of every completion): error::store_failed (the
 /// engine could not read or write; nothing was changed), error::store_conflict (async_save with
 /// a stale version), error::invalid_argument (an empty key). Every write is one transaction,
@@ -116,7 +144,8 @@ class charge_store {
   /// The executor handlers run on when they have none of their own.
   virtual executor_type get_executor() const noexcept = 0;
 
-  /// "memory" or "sqlite:PATH": where the records are.
+  /// "memory", "sqlite:PATH" or "postgres://user@host:port/db" (no password): where the
+  /// records are.
   virtual std::string describe() const = 0;
 
   /// Inserts `record` (stage started, version 1) unless its key exists; completes with the
@@ -192,7 +221,72 @@ class charge_store {
         token, std::move(semantic_key), std::move(body));
   }
 
+  /// Webhooks received by any process sharing the store: PostgreSQL's inbox (a receiver's
+  /// async_record_webhook stores the event; NOTIFY wakes every process whose feed exists, which
+  /// reads the new rows and publishes them; after a lost connection it reconnects and reads the
+  /// rows it missed: the table is the truth). Started on the first call; the same feed after.
+  /// Null for stores not shared between processes (memory, SQLite). async_charge_on_terminal
+  /// uses it when charge_params::webhooks is null.
+  virtual std::shared_ptr<webhook_feed> shared_webhooks() { return nullptr; }
+
+  /// Whether the store leases terminals (PostgreSQL: shared by several processes). The memory
+  /// and SQLite stores do not: their async_acquire_lease always grants, with fencing token 0.
+  virtual bool leases_terminals() const noexcept { return false; }
+
+  /// Takes the lease of `terminal_id` for `charge_key` for `ttl` when it is free or expired (a
+  /// crashed holder's lease is taken over), with a new fencing token; otherwise completes with
+  /// acquired false and the current holder. One round trip, atomic: of several processes
+  /// racing for a terminal, exactly one gets it. Completion: lease_acquire_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_acquire_lease(std::string terminal_id, std::string charge_key,
+                           std::chrono::milliseconds ttl, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, lease_acquire_signature>(
+        [this](auto h, std::string t, std::string k, std::chrono::milliseconds d) {
+          do_acquire_lease(
+              std::move(t), std::move(k), d,
+              boost::asio::any_completion_handler<lease_acquire_signature>(std::move(h)));
+        },
+        token, std::move(terminal_id), std::move(charge_key), ttl);
+  }
+
+  /// Releases the lease of `terminal_id` only if it is still the one named: by `holder` (when
+  /// not empty) and by `fencing_token` (when not 0). The holder ending its charge names its
+  /// token; an operator names the holder they saw, so a lease taken over meanwhile is not
+  /// touched. Completion: lease_release_signature (true when released).
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_release_lease(std::string terminal_id, std::string holder, std::int64_t fencing_token,
+                           CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, lease_release_signature>(
+        [this](auto h, std::string t, std::string who, std::int64_t f) {
+          do_release_lease(
+              std::move(t), std::move(who), f,
+              boost::asio::any_completion_handler<lease_release_signature>(std::move(h)));
+        },
+        token, std::move(terminal_id), std::move(holder), fencing_token);
+  }
+
+  /// The leases held now, expired ones included (at most 1,000, by terminal). Completion:
+  /// lease_list_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_list_leases(CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, lease_list_signature>(
+        [this](auto h) {
+          do_list_leases(boost::asio::any_completion_handler<lease_list_signature>(std::move(h)));
+        },
+        token);
+  }
+
  protected:
+  /// Implements async_acquire_lease. The default (stores without leases) grants, token 0.
+  virtual void do_acquire_lease(std::string terminal_id, std::string charge_key,
+                                std::chrono::milliseconds ttl,
+                                boost::asio::any_completion_handler<lease_acquire_signature> h);
+  /// Implements async_release_lease. The default releases nothing (false).
+  virtual void do_release_lease(std::string terminal_id, std::string holder,
+                                std::int64_t fencing_token,
+                                boost::asio::any_completion_handler<lease_release_signature> h);
+  /// Implements async_list_leases. The default lists none.
+  virtual void do_list_leases(boost::asio::any_completion_handler<lease_list_signature> h);
   /// Implements async_begin.
   virtual void do_begin(charge_record record,
                         boost::asio::any_completion_handler<charge_begin_signature> h) = 0;
@@ -216,19 +310,21 @@ class charge_store {
 
 /// The engines a store URL can name.
 enum class charge_store_engine {
-  memory,  ///< "memory:" (nothing survives the process)
-  sqlite,  ///< a plain PATH, or "sqlite:PATH"
+  memory,    ///< "memory:" (nothing survives the process)
+  sqlite,    ///< a plain PATH, or "sqlite:PATH"
+  postgres,  ///< "postgres://user@host:port/db" or "postgresql://..." (libpq's URL)
 };
 
 /// A parsed store URL (parse_charge_store_url).
 struct charge_store_location {
   charge_store_engine engine = charge_store_engine::sqlite;  ///< which engine
-  std::string path;                                          ///< the SQLite file (empty for memory)
+  /// The SQLite file, or the whole PostgreSQL URL (empty for memory).
+  std::string path;
 };
 
-/// The one parser of store URLs: "memory:", "sqlite:PATH", or a plain PATH (a SQLite file).
-/// std::nullopt (and `why`) for an empty PATH or an unknown scheme such as "postgres://"
-/// (not supported yet).
+/// The one parser of store URLs: "memory:", "sqlite:PATH", "postgres://user@host:port/db"
+/// (also "postgresql://"), or a plain PATH (a SQLite file). std::nullopt (and `why`) for an empty
+/// PATH or an unknown scheme such as "redis://".
 std::optional<charge_store_location> parse_charge_store_url(std::string_view url,
                                                             std::string* why = nullptr);
 
@@ -239,9 +335,13 @@ std::shared_ptr<charge_store> make_memory_charge_store(boost::asio::any_io_execu
 /// Opens (creating if needed) the store `url` names (parse_charge_store_url). SQLite: the file is
 /// created with the current schema, journal_mode=WAL, synchronous=FULL and a busy timeout of
 /// `busy_timeout_ms`, so several processes can share it; its calls run on a thread of the store
-/// (doc/adr/0007-charge-store.md). Null, with `ec` and `why` set, when it cannot be opened:
-/// error::invalid_argument (a bad URL), error::store_too_new (written by a newer schema; `why`
-/// names both versions), error::store_failed (the engine's message in `why`).
+/// (doc/adr/0007-charge-store.md). PostgreSQL: connects and migrates the schema now (blocking
+/// the caller up to a few times `busy_timeout_ms`, which also bounds every later statement),
+/// then the store runs libpq on `executor` (no thread; one connection, reconnected on the next
+/// operation after a loss; describe() and `why` never show the password). Null, with `ec` and
+/// `why` set, when it cannot be opened: error::invalid_argument (a bad URL),
+/// error::store_too_new (written by a newer schema; `why` names both versions),
+/// error::store_failed (the engine's message in `why`: e.g. the database cannot be reached).
 std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor executor,
                                                 std::string_view url, boost::system::error_code& ec,
                                                 std::string& why, int busy_timeout_ms = 5000);

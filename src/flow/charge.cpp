@@ -85,9 +85,15 @@ asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
     restore_result(rec, r_);
     r_.resumed = true;
   }
-  auto out = co_await steps(rec.stage);
+  auto leased = co_await take_lease();
+  auto out = leased ? std::move(*leased) : charge_outcome_pair{};
+  if (!leased) {
+    auto stepped = co_await steps(rec.stage);
+    out = std::move(stepped);
+  }
   if (out.first) {
     out.second.open = true;  // unfinished: resume continues it
+    co_await release_lease();
     co_return out;
   }
   const bool open = stays_open(out.second, request_may_exist_);
@@ -98,7 +104,54 @@ asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
                          "; resuming the key checks again)";
     out.first = fin;
   }
+  co_await release_lease();
   co_return out;
+}
+
+asio::awaitable<charge_flow::step_result> charge_flow::take_lease() {
+  if (!p_.store->leases_terminals()) co_return std::nullopt;
+  // The lease outlives the charge's deadline a little: it is released at the end, and a crashed
+  // holder's lease expires by itself.
+  const auto ttl = p_.timeout + std::chrono::seconds(30);
+  terminal_lease seen;
+  for (;;) {
+    auto acquire = p_.store->async_acquire_lease(terminal_id_, *p_.key, ttl,
+                                                 asio::as_tuple(asio::use_awaitable));
+    auto [ec, lease] = co_await std::move(acquire);
+    if (ec)
+      co_return end(
+          charge_outcome::failed,
+          "the charge store could not lease terminal " + terminal_id_ + ": " + ec.message(), ec);
+    if (lease.acquired) {
+      lease_token_ = lease.fencing_token;
+      journal_->set_fencing_token(lease.fencing_token);
+      co_return std::nullopt;
+    }
+    seen = std::move(lease);
+    if (!p_.wait_for_terminal || expired()) break;
+    co_await sleep_until(std::min(now() + std::chrono::milliseconds(200), deadline_));
+    const bool stop = co_await cancelled();
+    if (stop)
+      co_return end(charge_outcome::cancelled, "cancelled while waiting for the terminal",
+                    asio::error::operation_aborted);
+  }
+  std::string why = "terminal " + terminal_id_ + " is leased by " +
+                    (seen.holder.empty() ? std::string("another process") : seen.holder) +
+                    (seen.charge_key.empty() ? std::string() : " for key " + seen.charge_key);
+  if (journal_->record().stage == charge_journal_stage::started)
+    co_return end(charge_outcome::terminal_busy, why + "; nothing was created or pushed");
+  // A resumed charge whose request may exist stays unfinished: resume it again later.
+  co_return end(charge_outcome::terminal_busy, why + "; the charge stays unfinished: resume it",
+                error::store_conflict);
+}
+
+asio::awaitable<void> charge_flow::release_lease() {
+  if (lease_token_ == 0) co_return;
+  auto release = p_.store->async_release_lease(terminal_id_, std::string(), lease_token_,
+                                               asio::as_tuple(asio::use_awaitable));
+  auto done = co_await std::move(release);
+  (void)done;  // a lease that is gone or taken over is not ours to release
+  lease_token_ = 0;
 }
 
 asio::awaitable<charge_outcome_pair> charge_flow::steps(charge_journal_stage from) {

@@ -83,6 +83,11 @@ class charge_flow {
         deadline_(start_ + p_.timeout),
         box_(std::make_shared<mailbox>(strand)) {
     box_->keep_alive = box_;
+    // A store shared by a fleet hands over webhooks another process received.
+    if (p_.store && !p_.webhooks) {
+      p_.webhooks = p_.store->shared_webhooks();
+      store_feed_ = p_.webhooks != nullptr;
+    }
     if (p_.store && p_.key) {
       charge_record rec;
       rec.key = *p_.key;
@@ -250,6 +255,12 @@ class charge_flow {
   /// 3. The push, exactly once.
   asio::awaitable<step_result> push_event();
 
+  /// With a store that leases terminals: takes the terminal's lease (waiting for it until the
+  /// deadline when params ask), so that every later journal write carries its fencing token.
+  asio::awaitable<step_result> take_lease();
+  /// Releases the lease take_lease took (best effort: it expires anyway).
+  asio::awaitable<void> release_lease();
+
   /// 4 and 5. Delivery (polled with backoff), then the outcome (webhooks first, verify polls);
   /// in charge_outcome.cpp.
   asio::awaitable<charge_outcome_pair> await_outcome();
@@ -279,8 +290,10 @@ class charge_flow {
   std::optional<std::string> candidate_reference_;
   clock::time_point pushed_at_;
   std::optional<charge_journal> journal_;  ///< with a store and a key
-  bool request_may_exist_ = false;         ///< Create Payment Request was (or may have been) sent
-  const std::string no_detail_;            ///< an empty journal detail (a named lvalue: GCC 12)
+  std::int64_t lease_token_ = 0;           ///< the terminal lease's fencing token, when held
+  bool store_feed_ = false;         ///< p_.webhooks is the store's shared feed, not the caller's
+  bool request_may_exist_ = false;  ///< Create Payment Request was (or may have been) sent
+  const std::string no_detail_;     ///< an empty journal detail (a named lvalue: GCC 12)
 };
 
 }  // namespace detail::charge_impl

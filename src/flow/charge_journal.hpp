@@ -46,6 +46,8 @@ class charge_journal {
   bool inserted() const { return inserted_; }
   /// The stored record.
   const charge_record& record() const { return rec_; }
+  /// Every later save carries `token` (the terminal lease's): refused once a newer one exists.
+  void set_fencing_token(std::int64_t token) { rec_.fencing_token = token; }
 
   /// Records stage `s` with what `r` holds, one transaction.
   boost::asio::awaitable<boost::system::error_code> save(charge_journal_stage s,

@@ -22,7 +22,11 @@ asio::awaitable<charge_outcome_pair> charge_flow::await_outcome() {
   const auto delivery_limit = std::min(deadline_, pushed_at_ + delivery_status_window);
   auto delivery_interval = p_.delivery_poll_initial;
   auto next_delivery_poll = now();
-  const auto verify_interval = p_.webhooks ? p_.verify_fallback_interval : p_.verify_poll_interval;
+  // The store's shared feed (webhooks other instances received) speeds the outcome up but does
+  // not replace polling: nothing says a receiver runs anywhere.
+  const bool webhooks_first = p_.webhooks && !store_feed_;
+  const auto verify_interval =
+      webhooks_first ? p_.verify_fallback_interval : p_.verify_poll_interval;
   // Resumed after "delivered": verify at once.
   auto next_verify = r_.delivered ? now() : clock::time_point::max();
   bool delivery_answered = false;  // the last delivery poll got Paystack's answer
@@ -107,7 +111,7 @@ asio::awaitable<charge_outcome_pair> charge_flow::await_outcome() {
         failpoint("awaiting_outcome");
         progress(charge_stage::awaiting_payment,
                  std::string("delivered; waiting for the customer to pay") +
-                     (p_.webhooks ? " (webhooks, verify as fallback)" : " (verify polling)"));
+                     (webhooks_first ? " (webhooks, verify as fallback)" : " (verify polling)"));
         // A resumed charge checks at once: the customer may have paid while it was down.
         next_verify = r_.resumed ? now() : now() + verify_interval;
         continue;

@@ -15,6 +15,7 @@
 #include <set>
 #include <tuple>
 
+#include "pg_store.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -43,15 +44,42 @@ std::optional<charge_store_location> parse_charge_store_url(std::string_view url
     return std::nullopt;
   };
   if (url == "memory:") return charge_store_location{charge_store_engine::memory, {}};
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    if (url.size() == url.find("://") + 3) return fail("the PostgreSQL URL names no server");
+    return charge_store_location{charge_store_engine::postgres, std::string(url)};
+  }
   std::string_view path = url;
   if (url.starts_with("sqlite:")) {
     path = url.substr(7);
   } else if (auto colon = url.find("://"); colon != std::string_view::npos) {
     return fail("unsupported charge store \"" + std::string(url.substr(0, colon)) +
-                "://\": use a file path, sqlite:PATH or memory:");
+                "://\": use a file path, sqlite:PATH, postgres://user@host:port/db or memory:");
   }
   if (path.empty()) return fail("the charge store path is empty");
   return charge_store_location{charge_store_engine::sqlite, std::string(path)};
+}
+
+void charge_store::do_acquire_lease(
+    std::string terminal_id, std::string charge_key, std::chrono::milliseconds,
+    boost::asio::any_completion_handler<lease_acquire_signature> h) {
+  terminal_lease l;
+  l.acquired = true;
+  l.terminal_id = std::move(terminal_id);
+  l.charge_key = std::move(charge_key);
+  boost::asio::post(get_executor(),
+                    boost::asio::append(std::move(h), boost::system::error_code{}, std::move(l)));
+}
+
+void charge_store::do_release_lease(
+    std::string, std::string, std::int64_t,
+    boost::asio::any_completion_handler<lease_release_signature> h) {
+  boost::asio::post(get_executor(),
+                    boost::asio::append(std::move(h), boost::system::error_code{}, false));
+}
+
+void charge_store::do_list_leases(boost::asio::any_completion_handler<lease_list_signature> h) {
+  boost::asio::post(get_executor(), boost::asio::append(std::move(h), boost::system::error_code{},
+                                                        std::vector<terminal_lease>{}));
 }
 
 std::string webhook_semantic_key(const webhook_event& e) {
@@ -277,6 +305,8 @@ std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor exe
     return nullptr;
   }
   if (where->engine == charge_store_engine::memory) return make_memory_charge_store(executor);
+  if (where->engine == charge_store_engine::postgres)
+    return detail::open_pg_store(std::move(executor), where->path, busy_timeout_ms, ec, why);
   auto engine = detail::open_sqlite_engine(where->path, busy_timeout_ms, ec, why);
   if (!engine) return nullptr;
   return std::make_shared<detail::engine_store>(std::move(executor), std::move(engine), true);

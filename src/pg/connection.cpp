@@ -214,6 +214,10 @@ void connection::start_connect(std::chrono::milliseconds timeout, connect_handle
     complete(strand_, std::move(h), make_error_code(errc::connect_failed));
     return;
   }
+  // The server's NOTICEs ("relation ... already exists, skipping") are not errors: libpq would
+  // print them on stderr, which is the caller's (a CLI's output).
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   phase_ = phase::connecting;
   want_ = POLLOUT;  // "as if PQconnectPoll had returned PGRES_POLLING_WRITING"
   connect_h_.swap(

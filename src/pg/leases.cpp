@@ -79,6 +79,25 @@ void async_release_lease(connection& c, std::string terminal_id, std::int64_t fe
       changed_one_row(std::move(h)));
 }
 
+void async_release_lease_of(connection& c, std::string terminal_id, std::string holder,
+                            std::int64_t fencing_token, done_handler h) {
+  c.async_query(
+      "DELETE FROM paystack_terminal_leases WHERE terminal_id = $1 AND ($2 = '' OR holder = $2)"
+      " AND ($3::bigint = 0 OR fencing_token = $3::bigint)",
+      {std::move(terminal_id), std::move(holder), std::to_string(fencing_token)}, statement_timeout,
+      changed_one_row(std::move(h)));
+}
+
+void async_list_leases(connection& c, leases_handler h) {
+  c.async_query(std::string("SELECT ") + lease_columns +
+                    " FROM paystack_terminal_leases ORDER BY terminal_id LIMIT 1000",
+                {}, statement_timeout, [h = std::move(h)](error_code ec, result r) mutable {
+                  std::vector<lease> out;
+                  for (int i = 0; !ec && i < r.rows(); ++i) out.push_back(read_lease(r, i));
+                  std::move(h)(ec, std::move(out));
+                });
+}
+
 void async_show_lease(connection& c, std::string terminal_id, lease_found_handler h) {
   c.async_query(std::string("SELECT ") + lease_columns +
                     " FROM paystack_terminal_leases WHERE terminal_id = $1",

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "pg/connection.hpp"
 
@@ -47,6 +48,17 @@ void async_renew_lease(connection& c, std::string terminal_id, std::int64_t fenc
 /// charge, or an operator releasing the holder they saw. True when released.
 void async_release_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
                          done_handler h);
+
+/// Releases the lease only if it is still held by `holder` (when not empty) with `fencing_token`
+/// (when not 0): an operator releasing the holder they saw. True when released.
+void async_release_lease_of(connection& c, std::string terminal_id, std::string holder,
+                            std::int64_t fencing_token, done_handler h);
+
+using leases_handler =
+    boost::asio::any_completion_handler<void(boost::system::error_code, std::vector<lease>)>;
+
+/// Every lease, expired or not, by terminal (at most 1000).
+void async_list_leases(connection& c, leases_handler h);
 
 /// The terminal's lease, expired or not; nullopt when none.
 void async_show_lease(connection& c, std::string terminal_id, lease_found_handler h);

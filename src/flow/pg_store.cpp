@@ -1,0 +1,532 @@
+// The PostgreSQL engine of paystack::charge_store (doc/fleet.md, doc/adr/fleet-0001-postgresql.md):
+// libpq on Asio through src/pg (no thread per query). One connection per store; the store's
+// operations run one after the other on the connection's strand (a worker coroutine drains a
+// queue), each one statement and so one transaction, one round trip: begin and save change the
+// charge row and append the journal row in one statement (data-modifying CTEs). The schema is
+// migrated when the store is opened (pg::async_migrate); a lost connection fails the operation in
+// flight with error::store_failed and the next operation reconnects.
+#include "pg_store.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/append.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <paystack/error.hpp>
+
+#include "pg/await.hpp"
+#include "pg/inbox.hpp"
+#include "pg/leases.hpp"
+#include "pg/schema.hpp"
+#include "pg_inbox_feed.hpp"
+#include "store_engine.hpp"
+
+namespace paystack {
+inline namespace v0 {
+namespace detail {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+// The columns of a charge_record, in read_record's order.
+constexpr const char* record_columns =
+    "charge_key, terminal_id, customer, amount, currency, stage, request_id, request_code, "
+    "offline_reference, event_id, pushes, outcome, open, reason, transaction_reference, "
+    "round(extract(epoch FROM created_at) * 1000)::bigint, "
+    "round(extract(epoch FROM updated_at) * 1000)::bigint, version, fencing_token";
+
+// The text columns' caps in the schema (src/pg/schema.cpp): longer explanations are cut.
+constexpr std::size_t max_reason = 1000;
+constexpr std::size_t max_detail = 4000;
+
+/// `s` cut to at most `n` bytes, never inside a UTF-8 sequence.
+std::string capped(std::string s, std::size_t n) {
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  s.resize(n);
+  return s;
+}
+
+std::optional<std::string> opt(const std::optional<std::string>& s) {
+  return s;
+}
+std::optional<std::string> opt(const std::optional<std::int64_t>& v) {
+  if (!v) return std::nullopt;
+  return std::to_string(*v);
+}
+std::optional<std::string> token_param(std::int64_t token) {
+  if (token == 0) return std::nullopt;
+  return std::to_string(token);
+}
+
+/// $2..$15 and $16 of begin and save: the record's fields and its fencing token.
+pg::params record_params(const charge_record& r) {
+  return {r.key,
+          r.terminal_id,
+          r.customer,
+          std::to_string(r.amount),
+          r.currency,
+          std::string(to_string(r.stage)),
+          opt(r.request_id),
+          opt(r.request_code),
+          opt(r.offline_reference),
+          opt(r.event_id),
+          std::to_string(r.pushes),
+          r.outcome ? std::optional<std::string>(std::string(to_string(*r.outcome))) : std::nullopt,
+          std::string(r.open ? "true" : "false"),
+          capped(r.reason, max_reason),
+          opt(r.transaction_reference),
+          token_param(r.fencing_token)};
+}
+
+std::optional<charge_outcome> outcome_named(std::string_view s) {
+  for (auto o : {charge_outcome::paid, charge_outcome::declined, charge_outcome::terminal_offline,
+                 charge_outcome::terminal_busy, charge_outcome::not_delivered,
+                 charge_outcome::timed_out, charge_outcome::failed, charge_outcome::cancelled})
+    if (to_string(o) == s) return o;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> opt_integer(const pg::result& r, int row, int col) {
+  if (r.is_null(row, col)) return std::nullopt;
+  return r.integer(row, col);
+}
+
+charge_record read_record(const pg::result& r, int row) {
+  charge_record c;
+  c.key = std::string(r.value(row, 0));
+  c.terminal_id = std::string(r.value(row, 1));
+  c.customer = std::string(r.value(row, 2));
+  c.amount = r.integer(row, 3);
+  c.currency = std::string(r.value(row, 4));
+  c.stage = journal_stage_from_string(r.value(row, 5)).value_or(charge_journal_stage::started);
+  c.request_id = opt_integer(r, row, 6);
+  c.request_code = r.optional(row, 7);
+  c.offline_reference = r.optional(row, 8);
+  c.event_id = r.optional(row, 9);
+  c.pushes = static_cast<unsigned>(r.integer(row, 10));
+  if (auto o = r.optional(row, 11)) c.outcome = outcome_named(*o);
+  c.open = r.value(row, 12) == "t";
+  c.reason = std::string(r.value(row, 13));
+  c.transaction_reference = r.optional(row, 14);
+  c.created_at_ms = r.integer(row, 15);
+  c.updated_at_ms = r.integer(row, 16);
+  c.version = static_cast<std::uint64_t>(r.integer(row, 17));
+  c.fencing_token = r.integer(row, 18);
+  return c;
+}
+
+/// The first part of a semantic key ("charge.success:ref" -> "charge.success").
+std::string event_of(const std::string& semantic_key) {
+  return semantic_key.substr(0, std::min<std::size_t>(semantic_key.find(':'), 100));
+}
+
+class pg_store final : public charge_store, public std::enable_shared_from_this<pg_store> {
+ public:
+  pg_store(asio::any_io_executor ex, std::string url, std::string shown,
+           std::chrono::milliseconds timeout)
+      : ex_(std::move(ex)),
+        url_(url),
+        shown_(std::move(shown)),
+        instance_(pg_instance_name()),
+        timeout_(timeout),
+        conn_(pg::connection::create(ex_, std::move(url))) {}
+  ~pg_store() override {
+    conn_->close();
+    if (inbox_) inbox_->stop();
+  }
+
+  executor_type get_executor() const noexcept override { return ex_; }
+  std::string describe() const override { return shown_; }
+  bool leases_terminals() const noexcept override { return true; }
+  std::shared_ptr<webhook_feed> shared_webhooks() override {
+    std::lock_guard lock(inbox_mutex_);
+    if (!inbox_) inbox_ = pg_inbox_feed::start(ex_, url_, timeout_);
+    return inbox_->feed();
+  }
+
+ protected:
+  void do_begin(charge_record record,
+                asio::any_completion_handler<charge_begin_signature> h) override {
+    submit(std::move(h), [record = std::move(record)](pg_store& s) { return s.begin(record); });
+  }
+  void do_save(charge_record record, std::string detail,
+               asio::any_completion_handler<charge_save_signature> h) override {
+    submit(std::move(h), [record = std::move(record), detail = std::move(detail)](pg_store& s) {
+      return s.save(record, detail);
+    });
+  }
+  void do_load(std::string key, asio::any_completion_handler<charge_load_signature> h) override {
+    submit(std::move(h), [key = std::move(key)](pg_store& s) { return s.load(key); });
+  }
+  void do_list(charge_list_filter filter,
+               asio::any_completion_handler<charge_list_signature> h) override {
+    submit(std::move(h), [filter](pg_store& s) { return s.list(filter); });
+  }
+  void do_history(std::string key,
+                  asio::any_completion_handler<charge_history_signature> h) override {
+    submit(std::move(h), [key = std::move(key)](pg_store& s) { return s.history(key); });
+  }
+  void do_record_webhook(std::string key, std::string body,
+                         asio::any_completion_handler<webhook_record_signature> h) override {
+    submit(std::move(h), [key = std::move(key), body = std::move(body)](pg_store& s) {
+      return s.record_webhook(key, body);
+    });
+  }
+
+  void do_acquire_lease(std::string terminal_id, std::string charge_key,
+                        std::chrono::milliseconds ttl,
+                        asio::any_completion_handler<lease_acquire_signature> h) override {
+    submit(std::move(h), [t = std::move(terminal_id), k = std::move(charge_key), ttl](pg_store& s) {
+      return s.call<terminal_lease>([=, who = s.instance_](pg::connection& c, auto done) {
+        pg::async_acquire_lease(c, t, who, k, ttl,
+                                [done = std::move(done)](error_code ec, pg::lease l) mutable {
+                                  std::move(done)(ec, to_public(std::move(l)));
+                                });
+      });
+    });
+  }
+  void do_release_lease(std::string terminal_id, std::string holder, std::int64_t fencing_token,
+                        asio::any_completion_handler<lease_release_signature> h) override {
+    submit(std::move(h),
+           [t = std::move(terminal_id), who = std::move(holder), fencing_token](pg_store& s) {
+             return s.call<bool>([=](pg::connection& c, auto done) {
+               pg::async_release_lease_of(c, t, who, fencing_token, std::move(done));
+             });
+           });
+  }
+  void do_list_leases(asio::any_completion_handler<lease_list_signature> h) override {
+    submit(std::move(h), [](pg_store& s) {
+      return s.call<std::vector<terminal_lease>>([](pg::connection& c, auto done) {
+        pg::async_list_leases(
+            c, [done = std::move(done)](error_code ec, std::vector<pg::lease> ls) mutable {
+              std::vector<terminal_lease> out;
+              for (auto& l : ls) out.push_back(to_public(std::move(l)));
+              std::move(done)(ec, std::move(out));
+            });
+      });
+    });
+  }
+
+ private:
+  using job = std::function<asio::awaitable<void>()>;
+
+  static terminal_lease to_public(pg::lease l) {
+    terminal_lease out;
+    out.acquired = l.acquired;
+    out.terminal_id = std::move(l.terminal_id);
+    out.holder = std::move(l.holder);
+    out.charge_key = std::move(l.charge_key);
+    out.fencing_token = l.fencing_token;
+    out.expires_in = l.expires_in;
+    return out;
+  }
+
+  /// Runs `start(connection&, handler)` of a src/pg operation completing with (error_code, T) on
+  /// a ready connection; any failure is error::store_failed.
+  template <class T, class Start>
+  asio::awaitable<std::tuple<error_code, T>> call(Start start) {
+    auto connected = co_await ready();
+    if (connected) co_return std::tuple(error_code(error::store_failed), T{});
+    auto token = asio::as_tuple(asio::use_awaitable);
+    auto op = asio::async_initiate<decltype(token), void(error_code, T)>(
+        [c = conn_, start](auto handler) mutable { start(*c, std::move(handler)); }, token);
+    auto [ec, value] = co_await std::move(op);
+    if (ec) co_return std::tuple(error_code(error::store_failed), T{});
+    co_return std::tuple(error_code{}, std::move(value));
+  }
+
+  /// Queues `body` (pg_store& -> awaitable<tuple<error_code, ...>>); its result goes to `h`,
+  /// posted to h's associated executor (default: the store's).
+  template <class Handler, class Body>
+  void submit(Handler h, Body body) {
+    auto handler = std::make_shared<Handler>(std::move(h));
+    auto self = shared_from_this();
+    job j = [self, handler, body = std::move(body)]() {
+      return self->run_one(std::move(*handler), body);
+    };
+    asio::dispatch(conn_->strand(), [self, j = std::move(j)]() mutable {
+      self->jobs_.push_back(std::move(j));
+      if (self->running_) return;
+      self->running_ = true;
+      asio::co_spawn(self->conn_->strand(), self->drain(), asio::detached);
+    });
+  }
+
+  template <class Handler, class Body>
+  asio::awaitable<void> run_one(Handler h, Body body) {
+    auto op = body(*this);
+    auto result = co_await std::move(op);
+    std::apply(
+        [&](auto&&... args) {
+          asio::post(ex_, asio::append(std::move(h), std::forward<decltype(args)>(args)...));
+        },
+        std::move(result));
+  }
+
+  asio::awaitable<void> drain() {
+    while (!jobs_.empty()) {
+      auto j = std::move(jobs_.front());
+      jobs_.pop_front();
+      auto op = j();
+      co_await std::move(op);
+    }
+    running_ = false;
+  }
+
+  /// Connects when there is no connection (first use, or after one was lost).
+  asio::awaitable<error_code> ready() {
+    if (conn_->is_connected()) co_return error_code{};
+    auto token = asio::as_tuple(asio::use_awaitable);
+    auto op = asio::async_initiate<decltype(token), void(error_code)>(
+        [c = conn_, t = timeout_](auto handler) { c->async_connect(t, std::move(handler)); },
+        token);
+    auto [ec] = co_await std::move(op);
+    co_return ec;
+  }
+
+  /// Runs one statement on a ready connection; any failure is error::store_failed.
+  asio::awaitable<std::tuple<error_code, pg::result>> run(std::string sql, pg::params p) {
+    auto connected = co_await ready();
+    if (connected) co_return std::tuple(error_code(error::store_failed), pg::result{});
+    auto op = pg::query(conn_, std::move(sql), std::move(p), timeout_);
+    auto [ec, r] = co_await std::move(op);
+    if (ec) co_return std::tuple(error_code(error::store_failed), std::move(r));
+    co_return std::tuple(error_code{}, std::move(r));
+  }
+
+  asio::awaitable<std::tuple<error_code, charge_record, bool>> begin(charge_record r) {
+    if (r.key.empty()) co_return std::tuple(error_code(error::invalid_argument), r, false);
+    if (r.created_at_ms == 0) r.created_at_ms = unix_ms();
+    r.stage = charge_journal_stage::started;
+    const std::string select = std::string(" SELECT ") + record_columns;
+    const std::string sql =
+        "WITH ins AS (INSERT INTO paystack_charges (charge_key, terminal_id, customer, amount,"
+        " currency, stage, request_id, request_code, offline_reference, event_id, pushes, outcome,"
+        " open, reason, transaction_reference, fencing_token, version, created_at, updated_at)"
+        " VALUES ($1, $2, $3, $4::bigint, $5, $6, $7::bigint, $8, $9, $10, $11::int, $12,"
+        " $13::boolean, $14, $15, $16::bigint, 1, to_timestamp($17::bigint / 1000.0),"
+        " to_timestamp($17::bigint / 1000.0))"
+        " ON CONFLICT (charge_key) DO NOTHING RETURNING *),"
+        " j AS (INSERT INTO paystack_charge_journal (charge_key, stage, detail, fencing_token,"
+        " instance) SELECT charge_key, stage, 'started', fencing_token, $18 FROM ins)" +
+        select + ", true FROM ins UNION ALL" + select +
+        ", false FROM paystack_charges WHERE charge_key = $1 AND NOT EXISTS (SELECT 1 FROM ins)";
+    auto p = record_params(r);
+    p.push_back(std::to_string(r.created_at_ms));
+    p.push_back(instance_);
+    // A key inserted by another writer after this statement's snapshot was taken shows as no
+    // row (the insert skipped it, the select cannot see it yet): the next attempt sees it.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto op = run(sql, p);
+      auto [ec, res] = co_await std::move(op);
+      if (ec) co_return std::tuple(ec, r, false);
+      if (res.rows() == 1)
+        co_return std::tuple(error_code{}, read_record(res, 0), res.value(0, 19) == "t");
+    }
+    co_return std::tuple(error_code(error::store_failed), r, false);
+  }
+
+  asio::awaitable<std::tuple<error_code, charge_record>> save(charge_record r, std::string detail) {
+    // The write is refused when the version is stale, and, for a write carrying a fencing
+    // token, when the charge or its terminal's lease has a newer token (a holder that lost its
+    // lease cannot write over the one that took it over).
+    const std::string sql =
+        std::string(
+            "WITH upd AS (UPDATE paystack_charges c SET terminal_id = $2, customer = $3,"
+            " amount = $4::bigint, currency = $5, stage = $6, request_id = $7::bigint,"
+            " request_code = $8, offline_reference = $9, event_id = $10, pushes = $11::int,"
+            " outcome = $12, open = $13::boolean, reason = $14, transaction_reference = $15,"
+            " fencing_token = coalesce($16::bigint, c.fencing_token), version = c.version + 1,"
+            " updated_at = clock_timestamp()"
+            " WHERE c.charge_key = $1 AND c.version = $17::bigint AND ($16::bigint IS NULL OR"
+            " ((c.fencing_token IS NULL OR c.fencing_token <= $16::bigint) AND NOT EXISTS ("
+            "SELECT 1 FROM paystack_terminal_leases l WHERE l.terminal_id = c.terminal_id"
+            " AND l.fencing_token > $16::bigint))) RETURNING *),"
+            " j AS (INSERT INTO paystack_charge_journal (charge_key, stage, detail, fencing_token,"
+            " instance) SELECT charge_key, stage, $18, fencing_token, $19 FROM upd) SELECT ") +
+        record_columns + " FROM upd";
+    auto p = record_params(r);
+    p.push_back(std::to_string(r.version));
+    p.push_back(capped(std::move(detail), max_detail));
+    p.push_back(instance_);
+    auto op = run(sql, std::move(p));
+    auto [ec, res] = co_await std::move(op);
+    if (ec) co_return std::tuple(ec, r);
+    if (res.rows() != 1) co_return std::tuple(error_code(error::store_conflict), r);
+    co_return std::tuple(error_code{}, read_record(res, 0));
+  }
+
+  asio::awaitable<std::tuple<error_code, std::optional<charge_record>>> load(std::string key) {
+    auto op = run(
+        std::string("SELECT ") + record_columns + " FROM paystack_charges WHERE charge_key = $1",
+        pg::params{std::move(key)});
+    auto [ec, res] = co_await std::move(op);
+    std::optional<charge_record> out;
+    if (!ec && res.rows() == 1) out = read_record(res, 0);
+    co_return std::tuple(ec, std::move(out));
+  }
+
+  asio::awaitable<std::tuple<error_code, std::vector<charge_record>>> list(charge_list_filter f) {
+    std::string sql = std::string("SELECT ") + record_columns + " FROM paystack_charges";
+    if (f.unfinished_only) sql += " WHERE stage <> 'finished'";
+    if (f.open_only) sql += f.unfinished_only ? " AND false" : " WHERE stage = 'finished' AND open";
+    sql += " ORDER BY created_at, charge_key LIMIT $1::int";
+    auto op = run(std::move(sql), pg::params{std::to_string(std::min(f.limit, max_charge_list))});
+    auto [ec, res] = co_await std::move(op);
+    std::vector<charge_record> out;
+    for (int i = 0; !ec && i < res.rows(); ++i) out.push_back(read_record(res, i));
+    co_return std::tuple(ec, std::move(out));
+  }
+
+  asio::awaitable<std::tuple<error_code, std::vector<charge_journal_entry>>> history(
+      std::string key) {
+    auto op =
+        run("SELECT id, stage, round(extract(epoch FROM recorded_at) * 1000)::bigint,"
+            " coalesce(detail, '') FROM paystack_charge_journal WHERE charge_key = $1"
+            " ORDER BY id LIMIT 1000",
+            pg::params{std::move(key)});
+    auto [ec, res] = co_await std::move(op);
+    std::vector<charge_journal_entry> out;
+    for (int i = 0; !ec && i < res.rows(); ++i) {
+      charge_journal_entry e;
+      e.sequence = static_cast<std::uint64_t>(res.integer(i, 0));
+      e.stage = journal_stage_from_string(res.value(i, 1)).value_or(charge_journal_stage::started);
+      e.at_ms = res.integer(i, 2);
+      e.detail = std::string(res.value(i, 3));
+      out.push_back(std::move(e));
+    }
+    co_return std::tuple(ec, std::move(out));
+  }
+
+  asio::awaitable<std::tuple<error_code, bool>> record_webhook(std::string key, std::string body) {
+    // The inbox row names the payment request the event is about, so that the process whose
+    // charge awaits it can find it (pg::async_find_unclaimed).
+    pg::inbox_event e;
+    e.semantic_key = key;
+    e.event = event_of(key);
+    e.received_by = instance_;
+    if (auto parsed = parse_webhook_event(body)) describe_request(*parsed, e);
+    e.body = std::move(body);
+    auto op = call<bool>([e = std::move(e)](pg::connection& c, auto done) {
+      pg::async_store_webhook(c, e, std::move(done));
+    });
+    auto [ec, fresh] = co_await std::move(op);
+    co_return std::tuple(ec, fresh);
+  }
+
+  static void describe_request(const webhook_event& w, pg::inbox_event& e) {
+    if (const auto* pr = std::get_if<payment_request>(&w.data)) {
+      e.request_code = capped(pr->request_code, 100);
+      e.offline_reference = capped(pr->offline_reference.value_or(""), 100);
+      if (pr->id != 0) e.payment_request_id = pr->id;
+    } else if (const auto* f = std::get_if<invoice_payment_failed_data>(&w.data)) {
+      e.request_code = capped(f->request_code.value_or(f->invoice_code.value_or("")), 100);
+      e.offline_reference = capped(f->offline_reference.value_or(""), 100);
+    }
+  }
+
+  asio::any_io_executor ex_;
+  std::string url_;
+  std::string shown_;
+  std::string instance_;
+  std::chrono::milliseconds timeout_;
+  std::shared_ptr<pg::connection> conn_;
+  std::deque<job> jobs_;  // on the connection's strand only
+  bool running_ = false;  // on the connection's strand only
+  std::mutex inbox_mutex_;
+  std::shared_ptr<pg_inbox_feed> inbox_;
+};
+
+}  // namespace
+
+std::string pg_instance_name() {
+  static std::atomic<unsigned> stores{0};
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return capped(std::string(host), 70) + ":" + std::to_string(::getpid()) + "/" +
+         std::to_string(++stores);
+}
+
+std::string redact_pg_url(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(url);
+  std::string out(url.substr(0, scheme_end + 3));
+  auto rest = url.substr(scheme_end + 3);
+  rest = rest.substr(0, rest.find('?'));  // parameters may hold a password
+  const auto at = rest.rfind('@');
+  if (at != std::string_view::npos) {
+    auto user = rest.substr(0, at);
+    out += user.substr(0, user.find(':'));
+    out += '@';
+    rest = rest.substr(at + 1);
+  }
+  out += rest;
+  return out;
+}
+
+std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std::string& url,
+                                            int timeout_ms, error_code& ec, std::string& why) {
+  const std::string shown = redact_pg_url(url);
+  const std::chrono::milliseconds timeout(timeout_ms > 0 ? timeout_ms : 5000);
+  // Connect and migrate now, on a private io_context (the caller's may not run yet), so that a
+  // database that is gone or too new is refused here with a clear message.
+  asio::io_context io;
+  auto c = pg::connection::create(io.get_executor(), url);
+  error_code step;
+  pg::migrate_report report;
+  bool done = false;
+  c->async_connect(timeout, [&](error_code e) {
+    if (e) {
+      step = e;
+      report.message = c->last_error();
+      done = true;
+      io.stop();
+      return;
+    }
+    pg::async_migrate(c, timeout, [&](error_code me, pg::migrate_report r) {
+      step = me;
+      report = std::move(r);
+      done = true;
+      io.stop();  // the connection's socket would keep run_for busy until its time is up
+    });
+  });
+  io.run_for(3 * timeout + std::chrono::seconds(1));
+  c->close();
+  io.restart();
+  io.poll();
+  if (!done) {
+    step = make_error_code(pg::errc::timed_out);
+    report.message = "no answer in time";
+  }
+  if (step == pg::errc::schema_too_new) {
+    ec = error::store_too_new;
+    why = "the charge store " + shown + ": " + report.message;
+    return nullptr;
+  }
+  if (step) {
+    ec = error::store_failed;
+    auto message = report.message;
+    while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
+      message.pop_back();
+    why = "the charge store " + shown +
+          " cannot be used: " + (message.empty() ? step.message() : message);
+    return nullptr;
+  }
+  ec = {};
+  return std::make_shared<pg_store>(std::move(ex), url, shown, timeout);
+}
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

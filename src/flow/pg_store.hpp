@@ -1,0 +1,32 @@
+// The PostgreSQL engine of paystack::charge_store (pg_store.cpp). Private to paystack::flow.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/system/error_code.hpp>
+#include <memory>
+#include <paystack/charge_store.hpp>
+#include <string>
+#include <string_view>
+
+namespace paystack {
+inline namespace v0 {
+namespace detail {
+
+/// Opens the store at `url` (postgres://user@host:port/db): connects, migrates the schema
+/// (pg::async_migrate) within `timeout_ms`, and returns the store, whose own connection connects
+/// on first use. Null with `ec` (error::store_failed, error::store_too_new) and `why` (the URL
+/// without its password) on failure.
+std::shared_ptr<charge_store> open_pg_store(boost::asio::any_io_executor ex, const std::string& url,
+                                            int timeout_ms, boost::system::error_code& ec,
+                                            std::string& why);
+
+/// `url` without a password and without parameters: what describe() and messages show.
+std::string redact_pg_url(std::string_view url);
+
+/// A new store's name in the fleet's tables (leases, journal, inbox): "HOST:PID/N", N counting
+/// the stores this process opened.
+std::string pg_instance_name();
+
+}  // namespace detail
+}  // namespace v0
+}  // namespace paystack

@@ -1,0 +1,130 @@
+// paystack-terminal with a PostgreSQL store (doc/fleet.md): charge --key --store postgres://...,
+// the same key again (replayed, nothing sent), charges list/show, and the operator's leases
+// list/release (golden files in tests/cli/golden).
+#include <gtest/gtest.h>
+
+#include <paystack/charge_store.hpp>
+#include <paystack/sim/server.hpp>
+#include <regex>
+
+#include "golden.hpp"
+#include "pg_test_support.hpp"
+#include "store_behaviour.hpp"
+
+namespace fleet_test {
+namespace {
+
+using cli_test::run_result;
+using store_behaviour::wait;
+
+constexpr const char* key = "sk_test_fleet_cli_8e21c4";
+constexpr const char* exe = PAYSTACK_TERMINAL_EXE;
+
+class PgCli : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    paystack::sim::server_options o;
+    o.secret_key = key;
+    o.seed = 7;
+    o.delivery_delay = 100ms;
+    o.auto_pay_delay = 300ms;
+    sim_ = std::make_unique<paystack::sim::server>(o);
+    sim_->start();
+    terminal_ = sim_->terminal_ids().at(0);
+  }
+  void TearDown() override {
+    if (sim_) sim_->stop();
+    PgTest::TearDown();
+  }
+
+  run_result cli(std::vector<std::string> args) const {
+    args.push_back("--store");
+    args.push_back(url_);
+    auto r =
+        cli_test::run(exe, args,
+                      {"PATH=/usr/bin:/bin", "LANG=C", std::string("PAYSTACK_SECRET_KEY=") + key,
+                       "PAYSTACK_BASE_URL=" + sim_->base_url()});
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_EQ(r.out.find(key), std::string::npos) << "the secret key was printed";
+    EXPECT_EQ(r.err.find(key), std::string::npos) << "the secret key was printed";
+    return r;
+  }
+
+  std::unique_ptr<paystack::sim::server> sim_;
+  std::string terminal_;
+};
+
+TEST_F(PgCli, charge_with_a_postgres_store_then_the_same_key_is_replayed) {
+  const std::vector<std::string> charge{
+      "charge",        terminal_, "--amount",    "5000",      "--customer",
+      "CUS_fleetcli1", "--key",   "pos-order-1", "--timeout", "10s"};
+  auto first = cli(charge);
+  EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("PAID"), std::string::npos) << first.out;
+  auto again = cli(charge);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("PAID"), std::string::npos) << again.out;
+
+  auto list = cli({"charges", "list"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("pos-order-1"), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("paid"), std::string::npos) << list.out;
+  auto show = cli({"charges", "show", "pos-order-1"});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  for (const char* stage : {"started", "creating", "created", "pushing", "pushed", "finished"})
+    EXPECT_NE(show.out.find(stage), std::string::npos) << stage << " missing in\n" << show.out;
+}
+
+TEST_F(PgCli, a_bad_postgres_store_is_a_usage_error_without_the_password) {
+  auto r = cli_test::run(
+      exe,
+      {"charges", "list", "--store", "postgres://pos:hunter2pw@127.0.0.1:1/pos?connect_timeout=2"},
+      {"PATH=/usr/bin:/bin", "LANG=C"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("postgres://pos@127.0.0.1:1/pos"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("hunter2pw"), std::string::npos) << r.err;
+}
+
+TEST_F(PgCli, leases_list_and_release_only_the_holder_named) {
+  paystack::test::running_context io;
+  boost::system::error_code ec;
+  std::string why;
+  auto store = paystack::open_charge_store(io.io.get_executor(), url_, ec, why);
+  ASSERT_TRUE(store) << why;
+  auto [ec1, lease] = wait<paystack::lease_acquire_signature>(
+      store->async_acquire_lease("TRM_fleet01", "order-77", std::chrono::minutes(5)));
+  ASSERT_FALSE(ec1);
+  ASSERT_TRUE(lease.acquired);
+  // What changes from run to run: the holder (host, pid), the token.
+  auto stable = [&](run_result r) {
+    r.out = std::regex_replace(r.out,
+                               std::regex(std::regex_replace(
+                                   lease.holder, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)")),
+                               "HOLDER");
+    r.out = std::regex_replace(r.out, std::regex(" " + std::to_string(lease.fencing_token) + " "),
+                               " TOKEN ");
+    r.out = std::regex_replace(r.out, std::regex(R"(\b(29\d|300) s\b)"), "~300 s");
+    r.out = std::regex_replace(r.out, std::regex(" {2,}"), "  ");  // column widths follow them
+    return r;
+  };
+  auto list = stable(cli({"leases", "list"}));
+  cli_test::expect_golden("fleet_leases_list", list);
+  auto wrong = stable(cli({"leases", "release", "TRM_fleet01", "--holder", "pos9:1/1"}));
+  cli_test::expect_golden("fleet_leases_release_wrong_holder", wrong);
+  auto right = stable(cli({"leases", "release", "TRM_fleet01", "--holder", lease.holder}));
+  cli_test::expect_golden("fleet_leases_release", right);
+  auto empty = cli({"leases", "list"});
+  EXPECT_EQ(empty.exit_code, 0);
+  EXPECT_EQ(empty.out.find("TRM_fleet01"), std::string::npos) << empty.out;
+}
+
+TEST_F(PgCli, leases_on_a_sqlite_store_are_refused) {
+  auto r = cli_test::run(exe, {"leases", "list", "--store", "memory:"}, {"PATH=/usr/bin:/bin"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no terminal leases"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace fleet_test
