@@ -259,15 +259,18 @@ std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
                                                    const std::string& url);
 
 /// Runs a store operation on `ioc` to completion; returns its arguments.
+/// The result lives in a shared_ptr: a handler that runs later (after an abort) writes to it,
+/// never to a dead frame; a stopped `ioc` (after run_cancellable) is restarted first.
 template <class R, class Start>
 std::pair<boost::system::error_code, R> run_store(boost::asio::io_context& ioc, Start start) {
-  std::optional<std::pair<boost::system::error_code, R>> out;
-  start([&](boost::system::error_code ec, R r) { out.emplace(ec, std::move(r)); });
-  while (!out && ioc.run_one() != 0) {
+  auto out = std::make_shared<std::optional<std::pair<boost::system::error_code, R>>>();
+  if (ioc.stopped()) ioc.restart();
+  start([out](boost::system::error_code ec, R r) { out->emplace(ec, std::move(r)); });
+  while (!*out && ioc.run_one() != 0) {
   }
   ioc.restart();
-  if (!out) return {make_error_code(boost::asio::error::operation_aborted), R{}};
-  return std::move(*out);
+  if (!*out) return {make_error_code(boost::asio::error::operation_aborted), R{}};
+  return std::move(**out);
 }
 
 /// Reports a failed store operation; exit_usage.

@@ -181,6 +181,16 @@ int resume_charges(context& ctx, const args& a) {
             std::cout << to_string(r.outcome) << ": " << server_text(r.reason) << '\n';
           }
           std::cout << results.size() << " charge(s) resumed\n";
+          // What the store still holds unfinished (a charge that could not go on: a busy
+          // terminal's lease, a store conflict, no usable reply) is the truth, not the results.
+          auto [ec2, left] = run_store<std::vector<paystack::charge_record>>(
+              ioc, [&](auto h) { store->async_list({.unfinished_only = true}, std::move(h)); });
+          if (!ec2 && !left.empty()) {
+            std::cout << left.size() << " charge(s) still unfinished:";
+            for (auto& rec : left) std::cout << ' ' << rec.key;
+            std::cout << '\n';
+            unfinished = std::max<unsigned>(unfinished, static_cast<unsigned>(left.size()));
+          }
           code = interrupted ? exit_interrupted : (unfinished != 0 ? exit_network : exit_ok);
         }
         return code;

@@ -180,6 +180,14 @@ asio::awaitable<charge_outcome_pair> charge_flow::steps(charge_journal_stage fro
     auto v = co_await verify(std::move(why));
     if (v.first) co_return std::move(*v.first);
     if (v.second == verify_state::paid) co_return end(charge_outcome::paid, "paid (verified)");
+    // ADR 0008 rule 2: pushed again only when Verify says the request is not paid. Unknown:
+    // nothing is pushed, the charge stays unfinished at "pushing" (resume it again).
+    if (v.second == verify_state::unknown)
+      co_return end(charge_outcome::failed,
+                    "could not verify " + r_.request->request_code + " before pushing it again (" +
+                        (r_.last_reply ? describe(*r_.last_reply) : std::string("no reply")) +
+                        "); nothing was pushed: resume it again",
+                    last_verify_ec_ ? last_verify_ec_ : make_error_code(error::bad_response));
   }
   if (from <= stage::pushing) {
     auto done = co_await push_event();

@@ -293,7 +293,8 @@ class charge_flow {
   std::int64_t lease_token_ = 0;           ///< the terminal lease's fencing token, when held
   bool store_feed_ = false;         ///< p_.webhooks is the store's shared feed, not the caller's
   bool request_may_exist_ = false;  ///< Create Payment Request was (or may have been) sent
-  const std::string no_detail_;     ///< an empty journal detail (a named lvalue: GCC 12)
+  boost::system::error_code last_verify_ec_;  ///< the last Verify's transport error, if any
+  const std::string no_detail_;               ///< an empty journal detail (a named lvalue: GCC 12)
 };
 
 }  // namespace detail::charge_impl

@@ -208,6 +208,7 @@ charge_flow::verify(std::string why) {
         std::optional(end(charge_outcome::cancelled, "cancelled while waiting for payment",
                           asio::error::operation_aborted)),
         verify_state::unknown};
+  last_verify_ec_ = ec;
   if (ec || !resp.ok())
     co_return std::pair{std::optional<charge_outcome_pair>{}, verify_state::unknown};
   r_.request = std::move(*resp.data);

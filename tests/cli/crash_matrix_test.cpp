@@ -344,12 +344,47 @@ TEST_P(ChargesGolden, list_show_reconcile_cancel) {
   cli_test::expect_golden("charges_show_unknown", cli({"charges", "show", "order-none"}));
 }
 
+/// `charges resume --all` says which charges it could not finish, and exits 3.
+class ResumeAll : public CrashMatrix {};
+
+TEST_P(ResumeAll, names_the_charges_still_unfinished_and_exits_3) {
+  auto killed = cli_test::run(exe, charge_args("10s"), env("before_push"));
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.err;
+  // Paystack cannot be reached: the charge stays unfinished at "pushing".
+  auto e = env();
+  e[2] = "PAYSTACK_BASE_URL=http://127.0.0.1:" + std::to_string(free_port());
+  auto r = cli_test::run(exe, {"charges", "resume", "--all", "--store", db_, "--timeout", "2s"}, e);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 charge(s) still unfinished: " + std::string(charge_key)),
+            std::string::npos)
+      << r.out;
+  auto rec = record();
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->stage, paystack::charge_journal_stage::pushing);
+  // Verify got no reply: nothing is pushed again (ADR 0008 rule 2).
+  EXPECT_EQ(r.err.find("sending payment request"), std::string::npos) << r.err;
+  auto reqs = requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(pushes_of(reqs[0].id), 0);
+  // Reachable again: resumed to the end (the customer walks away), exit 3 for the timeout but
+  // nothing left unfinished.
+  auto again =
+      cli_test::run(exe, {"charges", "resume", "--all", "--store", db_, "--timeout", "1s"}, env());
+  EXPECT_EQ(again.out.find("still unfinished"), std::string::npos) << again.out;
+  EXPECT_EQ(requests().size(), 1u);
+  EXPECT_EQ(pushes_of(reqs[0].id), 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Points, CancelCrash,
                          ::testing::Combine(::testing::Values("cancel_before_archive",
                                                               "cancel_after_archive"),
                                             ::testing::Values("walks_away")),
                          param_name);
 INSTANTIATE_TEST_SUITE_P(Once, ChargesGolden,
+                         ::testing::Combine(::testing::Values("none"),
+                                            ::testing::Values("walks_away")),
+                         param_name);
+INSTANTIATE_TEST_SUITE_P(Once, ResumeAll,
                          ::testing::Combine(::testing::Values("none"),
                                             ::testing::Values("walks_away")),
                          param_name);

@@ -345,7 +345,7 @@ TEST_F(PgFleet, an_instance_learns_an_event_another_one_stored_figure) {
     ASSERT_FALSE(ec);
     ASSERT_TRUE(fresh);
     std::unique_lock lk(m);
-    const auto want = static_cast<std::size_t>(i + 1);
+    const auto want = static_cast<std::size_t>(i) + 1;
     if (i == 0) {
       // Not measured: the listener may still be connecting; a later event catches it up.
       cv.wait_for(lk, 5s, [&] { return arrived.size() >= want; });
