@@ -250,6 +250,10 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
       auto r = c->finish(300s);
       EXPECT_FALSE(r.timed_out) << "sale " << n;
       if (r.exit_code != 0) ++nonzero_exits;
+      if (r.exit_code != 0 && magic_of_sale(n) != 1) {  // not a decline: say why
+        std::printf("chaos: sale %zu exited %d: %s\n", n, r.exit_code,
+                    r.out.substr(0, r.out.find('\n')).c_str());
+      }
     }
     for (auto& r : receivers_) r->wait_for_stderr("\x01", 20ms);  // drain their pipes
   }
