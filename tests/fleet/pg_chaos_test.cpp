@@ -208,6 +208,7 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
   const auto& victim_terminal = terminals[0];
   const std::size_t cut_instance = 1;
   std::size_t nonzero_exits = 0;
+  std::size_t rate_limited = 0;  // charging processes that waited out a 429
   const auto started = std::chrono::steady_clock::now();
   for (std::size_t round = 0; round < rounds; ++round) {
     std::vector<std::pair<std::size_t, std::unique_ptr<child>>> running;
@@ -250,6 +251,7 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
       auto r = c->finish(300s);
       EXPECT_FALSE(r.timed_out) << "sale " << n;
       if (r.exit_code != 0) ++nonzero_exits;
+      if (r.err.find("(HTTP 429)") != std::string::npos) ++rate_limited;
       if (r.exit_code != 0 && magic_of_sale(n) != 1) {  // not a decline: say why
         std::printf("chaos: sale %zu exited %d: %s\n", n, r.exit_code,
                     r.out.substr(0, r.out.find('\n')).c_str());
@@ -273,10 +275,10 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
   std::printf(
       "chaos: %zu sales, 3 instances, 20 terminals, rate limit %s: charging %.1f s (%.2f "
       "charges/s), with resume and reconcile %.1f s; %zu charging processes exited non-zero, %zu "
-      "leases left\n",
+      "leases left; %zu charges waited out a 429\n",
       sales, rate_limit ? std::to_string(rate_limit).c_str() : "off", seconds(charged - started),
       static_cast<double>(sales) / seconds(charged - started), seconds(ended - started),
-      nonzero_exits, left.size());
+      nonzero_exits, left.size(), rate_limited);
 
   // Every webhook the simulator emitted is settled (bounded wait), then the receivers stop.
   std::size_t emitted = 0;
