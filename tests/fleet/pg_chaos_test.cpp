@@ -251,6 +251,14 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
     }
     for (auto& [n, c] : running) {
       auto r = c->finish(300s);
+      if (r.exit_code == 2) {
+        // The store could not be opened (its connection was cut while it connected): nothing
+        // was recorded or sent; the POS runs the same command again.
+        std::printf("chaos: sale %zu refused to start (%s), run again\n", n,
+                    r.err.substr(0, r.err.find('\n')).c_str());
+        const auto t = n % terminal_count;
+        r = child(exe, charge_args(terminals[t], n), env((t + round) % instances)).finish(300s);
+      }
       EXPECT_FALSE(r.timed_out) << "sale " << n;
       if (r.exit_code != 0) ++nonzero_exits;
       if (r.exit_code != 0 && r.exit_code != 1) stopped.insert("chaos-" + std::to_string(n));
@@ -258,7 +266,7 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
         EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
         EXPECT_NE(r.out.find("PAID"), std::string::npos) << r.out;
       }
-      if (r.err.find("(HTTP 429)") != std::string::npos) ++rate_limited;
+      if (r.err.find("HTTP 429") != std::string::npos) ++rate_limited;
       if (r.exit_code != 0 && magic_of_sale(n) != 1) {  // not a decline: say why
         std::printf("chaos: sale %zu exited %d: %s\n", n, r.exit_code,
                     r.out.substr(0, r.out.find('\n')).c_str());
@@ -282,7 +290,7 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
   std::printf(
       "chaos: %zu sales, 3 instances, 20 terminals, rate limit %s: charging %.1f s (%.2f "
       "charges/s), with resume and reconcile %.1f s; %zu charging processes exited non-zero, %zu "
-      "leases left; %zu charges waited out a 429\n",
+      "leases left; %zu charges met a 429\n",
       sales, rate_limit ? std::to_string(rate_limit).c_str() : "off", seconds(charged - started),
       static_cast<double>(sales) / seconds(charged - started), seconds(ended - started),
       nonzero_exits, left.size(), rate_limited);
