@@ -251,9 +251,12 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
     }
     for (auto& [n, c] : running) {
       auto r = c->finish(300s);
-      if (r.exit_code == 2) {
-        // The store could not be opened (its connection was cut while it connected): nothing
-        // was recorded or sent; the POS runs the same command again.
+      const bool nothing_recorded =
+          r.exit_code == 3 && r.out.find("could not record the charge") != std::string::npos;
+      if (r.exit_code == 2 || nothing_recorded) {
+        // The store could not be opened, or its first write failed (its connection was cut):
+        // nothing was recorded or sent; the POS runs the same command again. (The PostgreSQL
+        // store does not yet retry a statement on a connection found dead: doc/fleet.md.)
         std::printf("chaos: sale %zu refused to start (%s), run again\n", n,
                     r.err.substr(0, r.err.find('\n')).c_str());
         const auto t = n % terminal_count;

@@ -265,9 +265,9 @@ TEST_F(Endpoints, payment_request_fetch_and_verify_match_the_samples) {
   auto code = std::string(created.at("request_code").as_string());
 
   auto fetch_sample = api_sample("payment-requests/fetch", "200");
-  for (const auto& key_ : {id, code}) {
-    auto r = client_->get("/paymentrequest/" + key_);
-    ASSERT_EQ(r.status, 200u) << key_;
+  for (const auto& id_or_code : {id, code}) {
+    auto r = client_->get("/paymentrequest/" + id_or_code);
+    ASSERT_EQ(r.status, 200u) << id_or_code;
     auto body = r.json();
     SIMTEST_EXPECT_SAME_SHAPE(fetch_sample, body);
     EXPECT_EQ(body.at("message"), fetch_sample.at("message"));
