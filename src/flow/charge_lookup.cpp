@@ -20,6 +20,16 @@ namespace {
 constexpr std::int64_t per_page = 100;
 constexpr std::int64_t max_pages = 20;
 
+/// What a Verify or Fetch reply says of the request.
+request_check answered(const payment_request& pr) {
+  request_check out;
+  out.answered = true;
+  out.paid = pr.paid || pr.status == "success";
+  out.archived = pr.archived.value_or(false);
+  out.status = pr.status;
+  return out;
+}
+
 }  // namespace
 
 std::string iso8601_utc(std::int64_t ms) {
@@ -79,11 +89,7 @@ boost::asio::awaitable<request_check> check_request(const terminal_client& clien
                                                  boost::asio::as_tuple(boost::asio::use_awaitable));
   auto [ec, resp] = co_await std::move(verify);
   if (!ec && resp.ok()) {
-    out.answered = true;
-    out.paid = resp.data->paid || resp.data->status == "success";
-    out.archived = resp.data->archived.value_or(false);
-    out.status = resp.data->status;
-    co_return out;
+    co_return answered(*resp.data);
   }
   if (ec || resp.status_code < 400 || resp.status_code >= 500) {
     out.ec = ec ? ec : make_error_code(error::bad_response);
@@ -103,11 +109,7 @@ boost::asio::awaitable<request_check> check_request(const terminal_client& clien
                  (ec2 ? ec2.message() : "HTTP " + std::to_string(fetched.status_code));
     co_return out;
   }
-  out.answered = true;
-  out.paid = fetched.data->paid || fetched.data->status == "success";
-  out.archived = fetched.data->archived.value_or(false);
-  out.status = fetched.data->status;
-  co_return out;
+  co_return answered(*fetched.data);
 }
 
 }  // namespace detail
