@@ -375,6 +375,16 @@ void spawn(const terminal_client& client, Awaitable coro,
       }));
 }
 
+/// Completes `handler` (posted, never from within the initiating function) with
+/// error::invalid_argument and `result`: a call without a store.
+template <class Signature, class Result>
+void refuse(const terminal_client& client, asio::any_completion_handler<Signature> handler,
+            Result result) {
+  asio::post(client.get_executor(), [h = std::move(handler), r = std::move(result)]() mutable {
+    std::move(h)(make_error_code(error::invalid_argument), std::move(r));
+  });
+}
+
 }  // namespace
 
 void start_resume_charge(terminal_client client, std::shared_ptr<charge_store> store,
@@ -383,10 +393,7 @@ void start_resume_charge(terminal_client client, std::shared_ptr<charge_store> s
   if (!store) {
     charge_result r;
     r.reason = "no charge store";
-    asio::post(client.get_executor(), [h = std::move(handler), r = std::move(r)]() mutable {
-      std::move(h)(make_error_code(error::invalid_argument), std::move(r));
-    });
-    return;
+    return refuse(client, std::move(handler), std::move(r));
   }
   auto coro = resume_one(client, std::move(store), std::move(key), std::move(settings));
   spawn<charge_signature>(client, std::move(coro), std::move(handler));
@@ -412,10 +419,7 @@ void start_cancel_charge(terminal_client client, std::shared_ptr<charge_store> s
     cancel_result r;
     r.key = std::move(key);
     r.action = "no charge store";
-    asio::post(client.get_executor(), [h = std::move(handler), r = std::move(r)]() mutable {
-      std::move(h)(make_error_code(error::invalid_argument), std::move(r));
-    });
-    return;
+    return refuse(client, std::move(handler), std::move(r));
   }
   auto coro = cancel(client, std::move(store), std::move(key));
   spawn<cancel_signature>(client, std::move(coro), std::move(handler));
