@@ -231,6 +231,17 @@ TEST_F(ChargeRecovery, cancel_of_an_unknown_key_is_refused) {
   async_cancel_charge(*client_, nullptr, "order-x",
                       [p](boost::system::error_code e, cancel_result) { p->set_value(e); });
   EXPECT_EQ(f.get(), error::invalid_argument);
+  // Resuming without a store is refused the same way, saying why.
+  auto rp = std::make_shared<std::promise<std::pair<boost::system::error_code, std::string>>>();
+  auto rf = rp->get_future();
+  async_resume_charge(*client_, nullptr, "order-x", charge_params{},
+                      [rp](boost::system::error_code e, charge_result res) {
+                        rp->set_value({e, res.reason});
+                      });
+  auto [rec, why] = rf.get();
+  EXPECT_EQ(rec, error::invalid_argument);
+  EXPECT_EQ(why, "no charge store");
+  EXPECT_EQ(calls_, 0);
 }
 
 TEST_F(ChargeRecovery, reconcile_closes_an_archived_unpaid_request_as_cancelled) {
