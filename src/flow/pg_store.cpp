@@ -9,8 +9,6 @@
 // committed (its reply lost) recognises its own write (doc/fleet.md, "When something goes away").
 #include "pg_store.hpp"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -32,6 +30,7 @@
 #include "pg/leases.hpp"
 #include "pg/schema.hpp"
 #include "pg_inbox_feed.hpp"
+#include "pg_store_sql.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -41,112 +40,12 @@ namespace {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
-
-// The columns of a charge_record, in read_record's order.
-constexpr const char* record_columns =
-    "charge_key, terminal_id, customer, amount, currency, stage, request_id, request_code, "
-    "offline_reference, event_id, pushes, outcome, open, reason, transaction_reference, "
-    "round(extract(epoch FROM created_at) * 1000)::bigint, "
-    "round(extract(epoch FROM updated_at) * 1000)::bigint, version, fencing_token";
-
-// The text columns' caps in the schema (src/pg/schema.cpp): longer explanations are cut.
-constexpr std::size_t max_reason = 1000;
-constexpr std::size_t max_detail = 4000;
-
-/// `s` cut to at most `n` bytes, never inside a UTF-8 sequence.
-std::string capped(std::string s, std::size_t n) {
-  if (s.size() <= n) return s;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  s.resize(n);
-  return s;
-}
-
-std::optional<std::string> opt(const std::optional<std::string>& s) {
-  return s;
-}
-std::optional<std::string> opt(const std::optional<std::int64_t>& v) {
-  if (!v) return std::nullopt;
-  return std::to_string(*v);
-}
-std::optional<std::string> token_param(std::int64_t token) {
-  if (token == 0) return std::nullopt;
-  return std::to_string(token);
-}
-
-/// $2..$15 and $16 of begin and save: the record's fields and its fencing token.
-pg::params record_params(const charge_record& r) {
-  return {r.key,
-          r.terminal_id,
-          r.customer,
-          std::to_string(r.amount),
-          r.currency,
-          std::string(to_string(r.stage)),
-          opt(r.request_id),
-          opt(r.request_code),
-          opt(r.offline_reference),
-          opt(r.event_id),
-          std::to_string(r.pushes),
-          r.outcome ? std::optional<std::string>(std::string(to_string(*r.outcome))) : std::nullopt,
-          std::string(r.open ? "true" : "false"),
-          capped(r.reason, max_reason),
-          opt(r.transaction_reference),
-          token_param(r.fencing_token)};
-}
-
-std::optional<charge_outcome> outcome_named(std::string_view s) {
-  for (auto o : {charge_outcome::paid, charge_outcome::declined, charge_outcome::terminal_offline,
-                 charge_outcome::terminal_busy, charge_outcome::not_delivered,
-                 charge_outcome::timed_out, charge_outcome::failed, charge_outcome::cancelled})
-    if (to_string(o) == s) return o;
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> opt_integer(const pg::result& r, int row, int col) {
-  if (r.is_null(row, col)) return std::nullopt;
-  return r.integer(row, col);
-}
-
-charge_record read_record(const pg::result& r, int row) {
-  charge_record c;
-  c.key = std::string(r.value(row, 0));
-  c.terminal_id = std::string(r.value(row, 1));
-  c.customer = std::string(r.value(row, 2));
-  c.amount = r.integer(row, 3);
-  c.currency = std::string(r.value(row, 4));
-  c.stage = journal_stage_from_string(r.value(row, 5)).value_or(charge_journal_stage::started);
-  c.request_id = opt_integer(r, row, 6);
-  c.request_code = r.optional(row, 7);
-  c.offline_reference = r.optional(row, 8);
-  c.event_id = r.optional(row, 9);
-  c.pushes = static_cast<unsigned>(r.integer(row, 10));
-  if (auto o = r.optional(row, 11)) c.outcome = outcome_named(*o);
-  c.open = r.value(row, 12) == "t";
-  c.reason = std::string(r.value(row, 13));
-  c.transaction_reference = r.optional(row, 14);
-  c.created_at_ms = r.integer(row, 15);
-  c.updated_at_ms = r.integer(row, 16);
-  c.version = static_cast<std::uint64_t>(r.integer(row, 17));
-  c.fencing_token = r.integer(row, 18);
-  return c;
-}
-
-/// The first part of a semantic key ("charge.success:ref" -> "charge.success").
-std::string event_of(const std::string& semantic_key) {
-  return semantic_key.substr(0, std::min<std::size_t>(semantic_key.find(':'), 100));
-}
-
-/// Whether `stored` holds the fields a write of `wanted` stores (reason capped as written).
-bool same_fields(const charge_record& stored, const charge_record& wanted) {
-  return stored.key == wanted.key && stored.terminal_id == wanted.terminal_id &&
-         stored.customer == wanted.customer && stored.amount == wanted.amount &&
-         stored.currency == wanted.currency && stored.stage == wanted.stage &&
-         stored.request_id == wanted.request_id && stored.request_code == wanted.request_code &&
-         stored.offline_reference == wanted.offline_reference &&
-         stored.event_id == wanted.event_id && stored.pushes == wanted.pushes &&
-         stored.outcome == wanted.outcome && stored.open == wanted.open &&
-         stored.reason == capped(wanted.reason, max_reason) &&
-         stored.transaction_reference == wanted.transaction_reference;
-}
+using pg_sql::capped;
+using pg_sql::max_detail;
+using pg_sql::read_record;
+using pg_sql::record_columns;
+using pg_sql::record_params;
+using pg_sql::same_fields;
 
 /// What a statement retried by pg_store::retrying ended with. `maybe_sent_before`: an earlier
 /// attempt lost its connection after the statement may have reached the server, so it may have
@@ -570,15 +469,8 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
 
   asio::awaitable<std::tuple<error_code, bool>> record_webhook(std::string key, std::string body) {
-    // The inbox row names the payment request the event is about, so that the process whose
-    // charge awaits it can find it (pg::async_find_unclaimed).
     const auto started = clock::now();
-    pg::inbox_event e;
-    e.semantic_key = key;
-    e.event = event_of(key);
-    e.received_by = instance_;
-    if (auto parsed = parse_webhook_event(body)) describe_request(*parsed, e);
-    e.body = body;
+    auto e = pg_sql::inbox_event_of(key, body, instance_);
     auto op = call<bool>([e = std::move(e)](pg::connection& c, auto done) {
       pg::async_store_webhook(c, e, std::move(done));
     });
@@ -596,16 +488,6 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     auto [cec, res, again] = co_await std::move(check);
     co_return std::tuple(cec, !cec && res.integer(0, 0) == 1);
   }
-  static void describe_request(const webhook_event& w, pg::inbox_event& e) {
-    if (const auto* pr = std::get_if<payment_request>(&w.data)) {
-      e.request_code = capped(pr->request_code, 100);
-      e.offline_reference = capped(pr->offline_reference.value_or(""), 100);
-      if (pr->id != 0) e.payment_request_id = pr->id;
-    } else if (const auto* f = std::get_if<invoice_payment_failed_data>(&w.data)) {
-      e.request_code = capped(f->request_code.value_or(f->invoice_code.value_or("")), 100);
-      e.offline_reference = capped(f->offline_reference.value_or(""), 100);
-    }
-  }
 
   asio::any_io_executor ex_;
   std::string url_;
@@ -622,14 +504,6 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
 
 }  // namespace
 
-std::string pg_instance_name() {
-  static std::atomic<unsigned> stores{0};
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return capped(std::string(host), 70) + ":" + std::to_string(::getpid()) + "/" +
-         std::to_string(++stores);
-}
-
 bool pg_store_drop_replies([[maybe_unused]] charge_store& store, [[maybe_unused]] int n) {
 #ifdef PAYSTACK_FAILPOINTS
   auto* pg = dynamic_cast<pg_store*>(&store);
@@ -639,23 +513,6 @@ bool pg_store_drop_replies([[maybe_unused]] charge_store& store, [[maybe_unused]
 #else
   return false;
 #endif
-}
-
-std::string redact_pg_url(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string(url);
-  std::string out(url.substr(0, scheme_end + 3));
-  auto rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find('?'));  // parameters may hold a password
-  const auto at = rest.rfind('@');
-  if (at != std::string_view::npos) {
-    auto user = rest.substr(0, at);
-    out += user.substr(0, user.find(':'));
-    out += '@';
-    rest = rest.substr(at + 1);
-  }
-  out += rest;
-  return out;
 }
 
 namespace {
