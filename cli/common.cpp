@@ -297,6 +297,13 @@ CLI::Option* add_store_option(CLI::App& app, std::string& target) {
       ->type_name("PATH");
 }
 
+CLI::Option* add_wait_for_terminal_flag(CLI::App& app, bool& target) {
+  return app.add_flag("--wait-for-terminal", target,
+                      "with a store shared by a fleet (postgres://): when another charge holds "
+                      "the terminal, wait until it is free (within --timeout) instead of ending "
+                      "TERMINAL BUSY");
+}
+
 std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
                                                    const std::string& url) {
   boost::system::error_code ec;

@@ -254,6 +254,9 @@ void add_charges_command(CLI::App& app, context& ctx);  // charges list|show|res
 /// Adds `--store PATH` (env PAYSTACK_CHARGE_STORE) storing into `target`.
 CLI::Option* add_store_option(CLI::App& app, std::string& target);
 
+/// Adds `--wait-for-terminal` (charge_params::wait_for_terminal) storing into `target`.
+CLI::Option* add_wait_for_terminal_flag(CLI::App& app, bool& target);
+
 /// Opens the charge store `url` on `ioc`; prints why and returns null when it cannot.
 std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
                                                    const std::string& url);

@@ -21,6 +21,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
     std::optional<std::string> key;
     std::string store;
     std::optional<std::string> verify_interval;
+    bool wait_for_terminal = false;
   };
   auto a = std::make_shared<args>();
   sub->add_option("TERMINAL_ID", a->terminal_id, "the terminal's id, e.g. 2872S934")->required();
@@ -45,6 +46,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
                   "this sale's idempotency key (e.g. the POS order id; A-Z a-z 0-9 . _ : -, at "
                   "most 64): with --store, the same key never creates a second payment request");
   add_store_option(*sub, a->store);
+  add_wait_for_terminal_flag(*sub, a->wait_for_terminal);
   sub->add_option("--verify-interval", a->verify_interval,
                   "how often to verify the payment while waiting without webhooks: 3s "
                   "(default), 500ms, ...")
@@ -122,6 +124,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
           if (!p.store) return static_cast<int>(exit_usage);
           p.key = a->key;
         }
+        p.wait_for_terminal = a->wait_for_terminal;
         bool interrupted = false;
         auto [ec, r] = run_charge(ioc, client, a->terminal_id, std::move(p), interrupted);
         progress.finish();

@@ -43,6 +43,7 @@ struct args {
   std::string store;
   bool open_only = false;
   bool all = false;
+  bool wait_for_terminal = false;
   std::string key;
 };
 
@@ -115,8 +116,10 @@ int show_charge(context& ctx, const args& a) {
   return exit_ok;
 }
 
-paystack::charge_params resume_settings(const context& ctx, const progress_printer& progress) {
+paystack::charge_params resume_settings(const context& ctx, const args& a,
+                                        const progress_printer& progress) {
   paystack::charge_params p;
+  p.wait_for_terminal = a.wait_for_terminal;
   p.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
   p.on_progress = progress;
   return p;
@@ -154,8 +157,8 @@ int resume_charges(context& ctx, const args& a) {
           auto [ec, r] = run_cancellable<paystack::charge_result>(
               ioc,
               [&](auto h) {
-                paystack::async_resume_charge(client, store, a.key, resume_settings(ctx, progress),
-                                              std::move(h));
+                paystack::async_resume_charge(client, store, a.key,
+                                              resume_settings(ctx, a, progress), std::move(h));
               },
               interrupted);
           progress.finish();
@@ -169,7 +172,7 @@ int resume_charges(context& ctx, const args& a) {
           auto [ec, results] = run_cancellable<std::vector<paystack::charge_result>>(
               ioc,
               [&](auto h) {
-                paystack::async_resume_all_charges(client, store, resume_settings(ctx, progress),
+                paystack::async_resume_all_charges(client, store, resume_settings(ctx, a, progress),
                                                    std::move(h));
               },
               interrupted);
@@ -304,6 +307,7 @@ void add_charges_command(CLI::App& app, context& ctx) {
       "resume", "Continue an unfinished charge (KEY) or all of them (--all) from the last record");
   resume->add_option("KEY", a->key, "the charge key");
   resume->add_flag("--all", a->all, "every unfinished charge, oldest first");
+  add_wait_for_terminal_flag(*resume, a->wait_for_terminal);
   add_store_option(*resume, a->store)->required();
   resume->callback([&ctx, a] {
     if (a->all == !a->key.empty()) throw CLI::ValidationError("resume", "give either KEY or --all");

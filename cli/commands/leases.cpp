@@ -46,14 +46,15 @@ int list_leases(context& ctx, const args& a) {
                                  {"holder", l.holder},
                                  {"charge_key", l.charge_key},
                                  {"fencing_token", l.fencing_token},
-                                 {"expires_in_ms", l.expires_in.count()}});
+                                 {"expires_in_ms", l.expires_in.count()},
+                                 {"stopped", l.stopped}});
     std::cout << json::serialize(arr) << '\n';
     return exit_ok;
   }
   std::vector<std::vector<std::string>> rows;
   for (auto& l : leases)
     rows.push_back({l.terminal_id, l.holder, l.charge_key, std::to_string(l.fencing_token),
-                    expires_text(l.expires_in)});
+                    expires_text(l.expires_in) + (l.stopped ? " (stopped)" : "")});
   print_table(std::cout, {"TERMINAL", "HOLDER", "KEY", "TOKEN", "EXPIRES"}, rows);
   return exit_ok;
 }

@@ -118,6 +118,9 @@ struct terminal_lease {
   std::int64_t fencing_token = 0;
   /// Time left, by the database's clock (negative: expired, free to take over).
   std::chrono::milliseconds expires_in{0};
+  /// Its holder stopped the charge unfinished after the push (async_stop_lease): other charges
+  /// stay off the terminal until it expires; the same charge key's resume takes it over.
+  bool stopped = false;
 };
 
 /// Completion signature of charge_store::async_acquire_lease.
@@ -265,6 +268,39 @@ class charge_store {
         token, std::move(terminal_id), std::move(holder), fencing_token);
   }
 
+  /// Marks the lease of `terminal_id` stopped if `fencing_token` is still its token: the holder
+  /// stopped its charge unfinished after the push, while the customer may still pay. The lease
+  /// keeps other charges off the terminal until it expires; async_acquire_lease for the same
+  /// charge key (its resume) takes it over at once. Completion: lease_release_signature (true
+  /// when marked; false for stores without leases).
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_stop_lease(std::string terminal_id, std::int64_t fencing_token,
+                        CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, lease_release_signature>(
+        [this](auto h, std::string t, std::int64_t f) {
+          do_stop_lease(std::move(t), f,
+                        boost::asio::any_completion_handler<lease_release_signature>(std::move(h)));
+        },
+        token, std::move(terminal_id), fencing_token);
+  }
+
+  /// Claims the webhook stored under `semantic_key` for this store's process: true for exactly
+  /// one claimer across every process sharing the store (PostgreSQL's inbox), so an event decides
+  /// one charge once fleet-wide. Stores not shared between processes answer true (their
+  /// receivers' de-duplication already hands each event over once); so does PostgreSQL for an
+  /// event not in its inbox (one the process's own receiver published). Completion:
+  /// webhook_record_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_claim_webhook(std::string semantic_key, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, webhook_record_signature>(
+        [this](auto h, std::string k) {
+          do_claim_webhook(
+              std::move(k),
+              boost::asio::any_completion_handler<webhook_record_signature>(std::move(h)));
+        },
+        token, std::move(semantic_key));
+  }
+
   /// The leases held now, expired ones included (at most 1,000, by terminal). Completion:
   /// lease_list_signature.
   template <class CompletionToken = boost::asio::deferred_t>
@@ -285,6 +321,12 @@ class charge_store {
   virtual void do_release_lease(std::string terminal_id, std::string holder,
                                 std::int64_t fencing_token,
                                 boost::asio::any_completion_handler<lease_release_signature> h);
+  /// Implements async_stop_lease. The default marks nothing (false).
+  virtual void do_stop_lease(std::string terminal_id, std::int64_t fencing_token,
+                             boost::asio::any_completion_handler<lease_release_signature> h);
+  /// Implements async_claim_webhook. The default claims (true).
+  virtual void do_claim_webhook(std::string semantic_key,
+                                boost::asio::any_completion_handler<webhook_record_signature> h);
   /// Implements async_list_leases. The default lists none.
   virtual void do_list_leases(boost::asio::any_completion_handler<lease_list_signature> h);
   /// Implements async_begin.

@@ -93,7 +93,12 @@ asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
   }
   if (out.first) {
     out.second.open = true;  // unfinished: resume continues it
-    co_await release_lease();
+    // Stopped after a push may have happened: the customer may still pay at the terminal, so
+    // the lease stays (marked stopped) until it expires; this key's resume takes it over.
+    const auto at = journal_->record().stage;
+    const bool keep = at == charge_journal_stage::pushing || at == charge_journal_stage::pushed ||
+                      at == charge_journal_stage::delivered;
+    co_await release_lease(keep);
     co_return out;
   }
   const bool open = stays_open(out.second, request_may_exist_);
@@ -145,12 +150,19 @@ asio::awaitable<charge_flow::step_result> charge_flow::take_lease() {
                 error::store_conflict);
 }
 
-asio::awaitable<void> charge_flow::release_lease() {
+asio::awaitable<void> charge_flow::release_lease(bool keep_stopped) {
   if (lease_token_ == 0) co_return;
-  auto release = p_.store->async_release_lease(terminal_id_, std::string(), lease_token_,
-                                               asio::as_tuple(asio::use_awaitable));
-  auto done = co_await std::move(release);
-  (void)done;  // a lease that is gone or taken over is not ours to release
+  if (keep_stopped) {
+    auto stop =
+        p_.store->async_stop_lease(terminal_id_, lease_token_, asio::as_tuple(asio::use_awaitable));
+    auto done = co_await std::move(stop);
+    (void)done;  // a lease taken over is not ours any more; one not marked expires anyway
+  } else {
+    auto release = p_.store->async_release_lease(terminal_id_, std::string(), lease_token_,
+                                                 asio::as_tuple(asio::use_awaitable));
+    auto done = co_await std::move(release);
+    (void)done;  // a lease that is gone or taken over is not ours to release
+  }
   lease_token_ = 0;
 }
 

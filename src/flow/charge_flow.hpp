@@ -258,8 +258,15 @@ class charge_flow {
   /// With a store that leases terminals: takes the terminal's lease (waiting for it until the
   /// deadline when params ask), so that every later journal write carries its fencing token.
   asio::awaitable<step_result> take_lease();
-  /// Releases the lease take_lease took (best effort: it expires anyway).
-  asio::awaitable<void> release_lease();
+  /// Releases the lease take_lease took (best effort: it expires anyway), or with
+  /// `keep_stopped` marks it stopped: it then keeps other charges off the terminal until it
+  /// expires, and this key's resume takes it over.
+  asio::awaitable<void> release_lease(bool keep_stopped = false);
+
+  /// Claims a webhook about this charge (charge_store::async_claim_webhook) before acting on
+  /// it: false when another process's charge claimed it or the store did not answer. The
+  /// charge then ignores the event; its verify polls still decide.
+  asio::awaitable<bool> claim(const webhook_event& e);
 
   /// 4 and 5. Delivery (polled with backoff), then the outcome (webhooks first, verify polls);
   /// in charge_outcome.cpp.

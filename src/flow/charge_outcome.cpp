@@ -37,7 +37,13 @@ asio::awaitable<charge_outcome_pair> charge_flow::await_outcome() {
     bool verify_now = false;
     bool declined = false;
     for (auto& e : box_->take()) {
-      switch (match(e)) {
+      const auto v = match(e);
+      bool mine = true;
+      if (v != verdict::none) {
+        auto claimed = co_await claim(e);  // bound first: GCC 12 and co_await in conditions
+        mine = claimed;
+      }
+      switch (mine ? v : verdict::none) {
         case verdict::paid:
           r_.decided_by = "webhook";
           r_.delivered = true;
@@ -156,6 +162,14 @@ asio::awaitable<charge_outcome_pair> charge_flow::await_outcome() {
                                  : "cancelled while waiting for delivery",
                     asio::error::operation_aborted);
   }
+}
+
+asio::awaitable<bool> charge_flow::claim(const webhook_event& e) {
+  if (!p_.store) co_return true;
+  auto op =
+      p_.store->async_claim_webhook(webhook_semantic_key(e), asio::as_tuple(asio::use_awaitable));
+  auto [ec, claimed] = co_await std::move(op);
+  co_return !ec && claimed;
 }
 
 charge_flow::verdict charge_flow::match(const webhook_event& e) {

@@ -77,6 +77,18 @@ void charge_store::do_release_lease(
                     boost::asio::append(std::move(h), boost::system::error_code{}, false));
 }
 
+void charge_store::do_stop_lease(std::string, std::int64_t,
+                                 boost::asio::any_completion_handler<lease_release_signature> h) {
+  boost::asio::post(get_executor(),
+                    boost::asio::append(std::move(h), boost::system::error_code{}, false));
+}
+
+void charge_store::do_claim_webhook(
+    std::string, boost::asio::any_completion_handler<webhook_record_signature> h) {
+  boost::asio::post(get_executor(),
+                    boost::asio::append(std::move(h), boost::system::error_code{}, true));
+}
+
 void charge_store::do_list_leases(boost::asio::any_completion_handler<lease_list_signature> h) {
   boost::asio::post(get_executor(), boost::asio::append(std::move(h), boost::system::error_code{},
                                                         std::vector<terminal_lease>{}));

@@ -127,6 +127,24 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     submit(std::move(h), [t = std::move(terminal_id), who = std::move(holder), fencing_token](
                              pg_store& s) { return s.release_lease(t, who, fencing_token); });
   }
+  void do_stop_lease(std::string terminal_id, std::int64_t fencing_token,
+                     asio::any_completion_handler<lease_release_signature> h) override {
+    submit(std::move(h), [t = std::move(terminal_id), fencing_token](pg_store& s) {
+      return s.call<bool>([=](pg::connection& c, auto done) {
+        pg::async_stop_lease(c, t, fencing_token, std::move(done));
+      });
+    });
+  }
+  void do_claim_webhook(std::string semantic_key,
+                        asio::any_completion_handler<webhook_record_signature> h) override {
+    // An event not in the inbox (published by this process's own receiver, not stored here)
+    // is this process's to act on: true.
+    submit(std::move(h), [k = std::move(semantic_key)](pg_store& s) {
+      return s.call<bool>([k, who = s.instance_](pg::connection& c, auto done) {
+        pg::async_claim_webhook(c, k, who, std::move(done));
+      });
+    });
+  }
   void do_list_leases(asio::any_completion_handler<lease_list_signature> h) override {
     submit(std::move(h), [](pg_store& s) { return s.list_leases(); });
   }
@@ -147,6 +165,7 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     out.charge_key = std::move(l.charge_key);
     out.fencing_token = l.fencing_token;
     out.expires_in = l.expires_in;
+    out.stopped = l.stopped;
     return out;
   }
 

@@ -83,11 +83,19 @@ void async_store_webhook(connection& c, inbox_event e, stored_handler h) {
 
 void async_claim_webhook(connection& c, std::string semantic_key, std::string instance,
                          stored_handler h) {
+  // Claimed now, or earlier by the same instance (a claim sent again after its reply was lost),
+  // or not in the inbox at all (nobody else can claim it). A racing claimer blocks on the row's
+  // lock and then sees it claimed.
   c.async_query(
-      "UPDATE paystack_webhook_inbox SET handed_over_to = $2, handed_over_at = clock_timestamp()"
-      " WHERE semantic_key = $1 AND handed_over_at IS NULL",
+      "WITH claimed AS (UPDATE paystack_webhook_inbox SET handed_over_to = $2,"
+      "  handed_over_at = clock_timestamp()"
+      "  WHERE semantic_key = $1 AND handed_over_at IS NULL RETURNING 1)"
+      " SELECT EXISTS (SELECT 1 FROM claimed) OR NOT EXISTS (SELECT 1 FROM"
+      "  paystack_webhook_inbox WHERE semantic_key = $1 AND handed_over_to IS DISTINCT FROM $2)",
       {std::move(semantic_key), std::move(instance)}, statement_timeout,
-      changed_one_row(std::move(h)));
+      [h = std::move(h)](error_code ec, result r) mutable {
+        std::move(h)(ec, !ec && r.rows() == 1 && r.value(0, 0) == "t");
+      });
 }
 
 void async_read_inbox(connection& c, std::int64_t after_seq, int limit, events_handler h) {

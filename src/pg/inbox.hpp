@@ -46,7 +46,9 @@ using events_handler =
 /// key was already there (a duplicate: hand nothing over).
 void async_store_webhook(connection& c, inbox_event e, stored_handler h);
 
-/// Claims the event for `instance`: true for exactly one claimer fleet-wide.
+/// Claims the event for `instance`: true for exactly one claimer fleet-wide (again true for that
+/// same instance, whose claim may have been sent twice; true for a key not in the inbox, which
+/// nobody else can claim).
 void async_claim_webhook(connection& c, std::string semantic_key, std::string instance,
                          stored_handler h);
 

@@ -12,10 +12,11 @@ namespace {
 
 constexpr std::chrono::milliseconds statement_timeout{10000};
 
-// Columns: terminal_id, holder, charge_key, fencing_token, expires_in_ms[, acquired].
+// Columns: terminal_id, holder, charge_key, fencing_token, expires_in_ms, stopped[, acquired].
 constexpr const char* lease_columns =
     "terminal_id, holder, charge_key, fencing_token, "
-    "floor(extract(epoch FROM expires_at - clock_timestamp()) * 1000)::bigint";
+    "floor(extract(epoch FROM expires_at - clock_timestamp()) * 1000)::bigint,"
+    " stopped_at IS NOT NULL";
 
 lease read_lease(const result& r, int row) {
   lease l;
@@ -24,6 +25,7 @@ lease read_lease(const result& r, int row) {
   l.charge_key = std::string(r.value(row, 2));
   l.fencing_token = r.integer(row, 3);
   l.expires_in = std::chrono::milliseconds(r.integer(row, 4));
+  l.stopped = r.value(row, 5) == "t";
   return l;
 }
 
@@ -31,8 +33,9 @@ lease read_lease(const result& r, int row) {
 
 void async_acquire_lease(connection& c, std::string terminal_id, std::string holder,
                          std::string charge_key, std::chrono::milliseconds ttl, lease_handler h) {
-  // Inserted, or taken over when expired; otherwise the current row (when this statement's
-  // snapshot can see it: a holder that committed after it started shows as unknown).
+  // Inserted, or taken over when expired or stopped by the same charge key (its resume);
+  // otherwise the current row (when this statement's snapshot can see it: a holder that
+  // committed after it started shows as unknown).
   std::string sql =
       std::string(
           "WITH taken AS ("
@@ -42,8 +45,9 @@ void async_acquire_lease(connection& c, std::string terminal_id, std::string hol
           "  clock_timestamp() + $4::bigint * interval '1 millisecond')"
           " ON CONFLICT (terminal_id) DO UPDATE SET holder = EXCLUDED.holder,"
           "  charge_key = EXCLUDED.charge_key, fencing_token = EXCLUDED.fencing_token,"
-          "  acquired_at = clock_timestamp(), expires_at = EXCLUDED.expires_at"
+          "  acquired_at = clock_timestamp(), expires_at = EXCLUDED.expires_at, stopped_at = NULL"
           "  WHERE l.expires_at <= clock_timestamp()"
+          "   OR (l.stopped_at IS NOT NULL AND l.charge_key = EXCLUDED.charge_key)"
           " RETURNING *)"
           " SELECT ") +
       lease_columns + ", true FROM taken UNION ALL SELECT " + lease_columns +
@@ -56,7 +60,7 @@ void async_acquire_lease(connection& c, std::string terminal_id, std::string hol
                   l.terminal_id = terminal_id;
                   if (!ec && r.rows() == 1) {
                     l = read_lease(r, 0);
-                    l.acquired = r.value(0, 5) == "t";
+                    l.acquired = r.value(0, 6) == "t";
                   }
                   std::move(h)(ec, std::move(l));
                 });
@@ -69,6 +73,15 @@ void async_renew_lease(connection& c, std::string terminal_id, std::int64_t fenc
       "$3::bigint * interval '1 millisecond' WHERE terminal_id = $1 AND fencing_token = $2::bigint",
       {std::move(terminal_id), std::to_string(fencing_token), std::to_string(ttl.count())},
       statement_timeout, changed_one_row(std::move(h)));
+}
+
+void async_stop_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
+                      done_handler h) {
+  c.async_query(
+      "UPDATE paystack_terminal_leases SET stopped_at = clock_timestamp()"
+      " WHERE terminal_id = $1 AND fencing_token = $2::bigint",
+      {std::move(terminal_id), std::to_string(fencing_token)}, statement_timeout,
+      changed_one_row(std::move(h)));
 }
 
 void async_release_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,

@@ -26,6 +26,7 @@ struct lease {
   std::string charge_key;                   // the charge it was taken for
   std::int64_t fencing_token = 0;           // strictly increasing per acquisition, fleet-wide
   std::chrono::milliseconds expires_in{0};  // by the database's clock (negative: expired)
+  bool stopped = false;  // its holder stopped the charge unfinished (async_stop_lease)
 };
 
 using lease_handler = boost::asio::any_completion_handler<void(boost::system::error_code, lease)>;
@@ -34,7 +35,8 @@ using lease_found_handler =
 using done_handler = bool_handler;
 
 /// Takes the lease of `terminal_id` for `holder` and `charge_key` for `ttl` when it is free or
-/// expired (a crashed holder's lease is taken over). `lease::acquired` says whether it was
+/// expired (a crashed holder's lease is taken over), or stopped by the same `charge_key` (the
+/// charge's resume continues it). `lease::acquired` says whether it was
 /// taken; when not, the lease describes the current holder as far as it could be read.
 void async_acquire_lease(connection& c, std::string terminal_id, std::string holder,
                          std::string charge_key, std::chrono::milliseconds ttl, lease_handler h);
@@ -43,6 +45,12 @@ void async_acquire_lease(connection& c, std::string terminal_id, std::string hol
 /// took it over): true when extended.
 void async_renew_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
                        std::chrono::milliseconds ttl, done_handler h);
+
+/// Marks the lease stopped while `fencing_token` is still the terminal's: its holder stopped the
+/// charge unfinished after the push. It keeps other charges off the terminal until it expires
+/// (the customer may still pay), but the same charge key may take it over. True when marked.
+void async_stop_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
+                      done_handler h);
 
 /// Releases the lease only if `fencing_token` is still the terminal's: the holder ending its
 /// charge, or an operator releasing the holder they saw. True when released.

@@ -112,7 +112,14 @@ CREATE TABLE paystack_rate_budget (
 );
 )sql";
 
-const std::vector<std::string_view> all_migrations{v1};
+// Version 2: a lease whose holder stopped its charge unfinished after the push (the customer may
+// still pay) is marked stopped: it keeps other charges off the terminal until it expires, but
+// the same charge key's resume takes it over at once (pg::async_stop_lease).
+constexpr std::string_view v2 = R"sql(
+ALTER TABLE paystack_terminal_leases ADD COLUMN stopped_at timestamptz;
+)sql";
+
+const std::vector<std::string_view> all_migrations{v1, v2};
 
 std::string ms_text(std::chrono::milliseconds t) {
   return std::to_string(t.count());

@@ -121,6 +121,39 @@ TEST_F(PgCli, leases_list_and_release_only_the_holder_named) {
   EXPECT_EQ(empty.out.find("TRM_fleet01"), std::string::npos) << empty.out;
 }
 
+TEST_F(PgCli, a_leased_terminal_is_busy_unless_the_charge_waits_for_it) {
+  paystack::test::running_context io;
+  boost::system::error_code ec;
+  std::string why;
+  auto store = paystack::open_charge_store(io.io.get_executor(), url_, ec, why);
+  ASSERT_TRUE(store) << why;
+  // Another register's sale holds the terminal for 2 s, then stops (its lease stays until then).
+  auto [ec1, lease] = wait<paystack::lease_acquire_signature>(
+      store->async_acquire_lease(terminal_, "other-register-sale", 2s));
+  ASSERT_FALSE(ec1);
+  ASSERT_TRUE(lease.acquired);
+  auto [ec2, stopped] = wait<paystack::lease_release_signature>(
+      store->async_stop_lease(terminal_, lease.fencing_token));
+  ASSERT_FALSE(ec2);
+  EXPECT_TRUE(stopped);
+  auto list = cli({"leases", "list", "--json"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find(R"("stopped":true)"), std::string::npos) << list.out;
+
+  const std::vector<std::string> sale{"charge",     terminal_,       "--amount",  "5000",
+                                      "--customer", "CUS_fleetcli2", "--timeout", "10s"};
+  auto busy_args = sale;
+  busy_args.insert(busy_args.end(), {"--key", "busy-1"});
+  auto busy = cli(busy_args);
+  EXPECT_EQ(busy.exit_code, 1) << busy.out << busy.err;
+  EXPECT_NE(busy.out.find("BUSY"), std::string::npos) << busy.out;
+  auto waiting_args = sale;
+  waiting_args.insert(waiting_args.end(), {"--key", "waits-1", "--wait-for-terminal"});
+  auto waited = cli(waiting_args);
+  EXPECT_EQ(waited.exit_code, 0) << waited.out << waited.err;
+  EXPECT_NE(waited.out.find("PAID"), std::string::npos) << waited.out;
+}
+
 TEST_F(PgCli, leases_on_a_sqlite_store_are_refused) {
   auto r = cli_test::run(exe, {"leases", "list", "--store", "memory:"}, {"PATH=/usr/bin:/bin"});
   EXPECT_EQ(r.exit_code, 2);

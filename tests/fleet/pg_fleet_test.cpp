@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/post.hpp>
 #include <condition_variable>
 #include <paystack/charge.hpp>
 #include <paystack/charge_recovery.hpp>
@@ -85,6 +88,35 @@ class PgFleet : public PgTest {
     return fut;
   }
 
+  /// A charge that cancel() cancels (one at a time: the signal has one slot).
+  std::future<charge_outcome_pair> cancellable_charge(charge_params p) {
+    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
+    auto fut = promise->get_future();
+    async_charge_on_terminal(*client_, terminal_, std::move(p),
+                             boost::asio::bind_cancellation_slot(
+                                 cancel_.slot(), [promise](error_code ec, charge_result r) {
+                                   promise->set_value({ec, std::move(r)});
+                                 }));
+    return fut;
+  }
+
+  /// Cancels the cancellable charge (as a POS closing its sale screen).
+  void cancel() {
+    boost::asio::post(ctx_.io, [this] { cancel_.emit(boost::asio::cancellation_type::terminal); });
+  }
+
+  /// Resumes `k` with instance `store` (charges resume KEY).
+  std::future<charge_outcome_pair> resume(const std::string& k,
+                                          const std::shared_ptr<charge_store>& store) {
+    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
+    auto fut = promise->get_future();
+    async_resume_charge(*client_, store, k, params(k, store),
+                        [promise](error_code ec, charge_result r) {
+                          promise->set_value({ec, std::move(r)});
+                        });
+    return fut;
+  }
+
   static charge_outcome_pair get(std::future<charge_outcome_pair>& f) {
     if (f.wait_for(20s) != std::future_status::ready) {
       ADD_FAILURE() << "the charge did not complete";
@@ -122,6 +154,7 @@ class PgFleet : public PgTest {
   std::mutex mutex_;
   std::condition_variable pushed_;
   std::string code_;
+  boost::asio::cancellation_signal cancel_;
 };
 
 TEST_F(PgFleet, two_charges_on_one_terminal_from_two_instances_one_is_busy) {
@@ -159,12 +192,7 @@ TEST_F(PgFleet, resuming_a_charge_another_instance_runs_leaves_it_unfinished) {
   auto first = charge(std::move(pa));
   const auto code = pushed();  // A runs the charge and holds the terminal
   // B's background resume finds the charge unfinished: the lease says A still runs it.
-  auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
-  auto resumed = promise->get_future();
-  async_resume_charge(*client_, b_, "run-a", params("run-a", b_),
-                      [promise](error_code ec, charge_result r) {
-                        promise->set_value({ec, std::move(r)});
-                      });
+  auto resumed = resume("run-a", b_);
   auto [ecb, rb] = get(resumed);
   EXPECT_EQ(ecb, make_error_code(error::store_conflict)) << rb.reason;
   EXPECT_EQ(rb.outcome, charge_outcome::terminal_busy) << rb.reason;
@@ -178,6 +206,42 @@ TEST_F(PgFleet, resuming_a_charge_another_instance_runs_leaves_it_unfinished) {
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->outcome, charge_outcome::paid);
   EXPECT_EQ(rec->pushes, 1u) << "pushed once";
+}
+
+TEST_F(PgFleet, a_charge_stopped_after_its_push_keeps_the_terminal_until_its_key_resumes) {
+  start_sim();
+  auto pa = params("stop-a", a_);
+  pa.on_progress = record_push();
+  auto first = cancellable_charge(std::move(pa));
+  const auto code = pushed();
+  cancel();  // A stops unfinished while the customer may still pay at the terminal
+  auto [eca, ra] = get(first);
+  EXPECT_EQ(eca, boost::asio::error::operation_aborted) << ra.reason;
+  EXPECT_TRUE(ra.open);
+  auto [ecl, leases] = wait<lease_list_signature>(b_->async_list_leases());
+  ASSERT_FALSE(ecl);
+  ASSERT_EQ(leases.size(), 1u) << "the lease stays while the customer may pay";
+  EXPECT_TRUE(leases[0].stopped);
+  EXPECT_EQ(leases[0].charge_key, "stop-a");
+  // Another sale on that terminal would push over the customer: it is refused.
+  auto second = charge(params("stop-b", b_));
+  auto [ecb, rb] = get(second);
+  EXPECT_FALSE(ecb) << ecb.message();
+  EXPECT_EQ(rb.outcome, charge_outcome::terminal_busy) << rb.reason;
+  EXPECT_FALSE(rb.request);
+  // The customer paid; B resumes the key: it takes the stopped lease over and ends paid.
+  EXPECT_EQ(sim_->approve_payment(code), sim::control_result::ok);
+  auto resumed = resume("stop-a", b_);
+  auto [ecr, rr] = get(resumed);
+  EXPECT_FALSE(ecr) << ecr.message() << ": " << rr.reason;
+  EXPECT_EQ(rr.outcome, charge_outcome::paid) << rr.reason;
+  auto [ecs, rec] = wait<charge_load_signature>(a_->async_load("stop-a"));
+  ASSERT_FALSE(ecs);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->pushes, 1u) << "not pushed again";
+  auto [ecl2, after] = wait<lease_list_signature>(b_->async_list_leases());
+  ASSERT_FALSE(ecl2);
+  EXPECT_TRUE(after.empty()) << "released at the end of the resumed charge";
 }
 
 TEST_F(PgFleet, a_charge_waits_for_a_leased_terminal_when_asked) {
@@ -226,6 +290,14 @@ TEST_F(PgFleet, a_charge_in_one_instance_is_decided_by_a_webhook_another_receive
   EXPECT_LT(r.elapsed, 10s) << "decided by " << r.decided_by;
   EXPECT_TRUE(r.decided_by == "webhook" || r.decided_by == "verify") << r.decided_by;
   EXPECT_GE(hooks.stats().accepted, 1u) << "B received the webhook";
+  // Handed over once fleet-wide: the events A acted on are claimed by A (B received them all).
+  auto [eci, inbox] =
+      query(*admin_, "SELECT semantic_key, received_by, handed_over_to FROM " + schema_ +
+                         ".paystack_webhook_inbox WHERE handed_over_to IS NOT NULL");
+  ASSERT_FALSE(eci) << inbox.message();
+  EXPECT_GE(inbox.rows(), 1) << "the event that decided the charge was claimed";
+  for (int i = 0; i < inbox.rows(); ++i)
+    EXPECT_NE(inbox.value(i, 1), inbox.value(i, 2)) << inbox.value(i, 0) << " claimed by A";
   // The charge's own statements: each journal record is one (begin included), plus the lease's
   // acquire and release (the inbox feed's LISTEN and reads are per store, not per charge).
   auto [ech, hist] = wait<charge_history_signature>(a_->async_history("cross-1"));

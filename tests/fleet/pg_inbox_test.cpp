@@ -82,6 +82,24 @@ TEST_F(PgInbox, racing_instances_claim_an_event_once) {
       [&](auto h) { paystack::pg::async_find_unclaimed(*c_, "PRQ_7", "", std::move(h)); });
   EXPECT_FALSE(ec);
   EXPECT_TRUE(open.empty());
+  // The claimer asking again (its first reply lost) is still the claimer; nobody else is.
+  auto [all_ec, rows] = await_call<error_code, std::vector<inbox_event>>(
+      [&](auto h) { paystack::pg::async_read_inbox(*c_, 0, 10, std::move(h)); });
+  ASSERT_FALSE(all_ec);
+  ASSERT_EQ(rows.size(), 1u);
+  const auto winner = rows[0].handed_over_to;
+  EXPECT_EQ(winner.rfind("instance-", 0), 0u) << winner;
+  auto claim_as = [&](std::string k, std::string who) {
+    return await_call<error_code, bool>([&](auto h) {
+      paystack::pg::async_claim_webhook(*c_, std::move(k), std::move(who), std::move(h));
+    });
+  };
+  auto claim = [&](std::string who) { return claim_as("charge.success:ref-7", std::move(who)); };
+  auto claim_key = [&](std::string k) { return claim_as(std::move(k), "instance-x"); };
+  EXPECT_EQ(claim(winner), std::tuple(error_code{}, true));
+  EXPECT_EQ(claim("instance-late"), std::tuple(error_code{}, false));
+  // An event that is not in the inbox (a process's own receiver published it) is the claimer's.
+  EXPECT_EQ(claim_key("charge.success:not-stored"), std::tuple(error_code{}, true));
 }
 
 TEST_F(PgInbox, unclaimed_events_are_found_by_request_code_or_offline_reference) {

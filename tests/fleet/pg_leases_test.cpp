@@ -169,5 +169,38 @@ TEST_F(PgLeases, renew_extends_while_the_token_is_the_terminals) {
   EXPECT_FALSE(none.has_value());
 }
 
+TEST_F(PgLeases, a_stopped_lease_keeps_other_charges_off_until_its_own_key_resumes) {
+  auto c = connected();
+  auto first = acquire(*c, "T-STOP", "a");
+  ASSERT_TRUE(first.acquired);
+  auto [sec, stopped] = await_call<error_code, bool>([&](auto h) {
+    paystack::pg::async_stop_lease(*c, "T-STOP", first.fencing_token, std::move(h));
+  });
+  ASSERT_FALSE(sec) << sec.message();
+  EXPECT_TRUE(stopped);
+  // Another charge (key-b) stays off the terminal: the customer may still pay the first.
+  auto other = acquire(*c, "T-STOP", "b");
+  EXPECT_FALSE(other.acquired);
+  EXPECT_TRUE(other.stopped);
+  EXPECT_EQ(other.charge_key, "key-a");
+  // The same key (its resume, from any instance) takes it over, with a newer token, live again.
+  auto [ec, resumed] = await_call<error_code, lease>([&](auto h) {
+    paystack::pg::async_acquire_lease(*c, "T-STOP", "instance-2", "key-a", 30s, std::move(h));
+  });
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_TRUE(resumed.acquired);
+  EXPECT_GT(resumed.fencing_token, first.fencing_token);
+  EXPECT_FALSE(resumed.stopped);
+  // A live lease is not taken over by its own key (a second runner of one charge).
+  auto again = acquire(*c, "T-STOP", "a");
+  EXPECT_FALSE(again.acquired);
+  // A stale token marks nothing.
+  auto [xec, stale] = await_call<error_code, bool>([&](auto h) {
+    paystack::pg::async_stop_lease(*c, "T-STOP", first.fencing_token, std::move(h));
+  });
+  ASSERT_FALSE(xec);
+  EXPECT_FALSE(stale);
+}
+
 }  // namespace
 }  // namespace fleet_test

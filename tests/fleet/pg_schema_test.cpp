@@ -42,6 +42,24 @@ TEST_F(PgSchema, migrate_creates_every_table_then_finds_nothing_to_do) {
   EXPECT_EQ(again.to, paystack::pg::schema_version);
 }
 
+TEST_F(PgSchema, a_version_1_database_is_brought_to_the_current_version) {
+  auto c = connected();
+  // A database written by the first release: migration 1 and its version row only.
+  auto [ec1, r1] = exec(*c, std::string(paystack::pg::migrations().at(0)) +
+                                "; CREATE TABLE paystack_schema_version (singleton boolean"
+                                " PRIMARY KEY DEFAULT true CHECK (singleton), version integer"
+                                " NOT NULL, applied_at timestamptz NOT NULL DEFAULT"
+                                " clock_timestamp()); INSERT INTO paystack_schema_version"
+                                " (version) VALUES (1)");
+  ASSERT_FALSE(ec1) << r1.message();
+  auto [ec, report] = migrate(c);
+  ASSERT_FALSE(ec) << report.message;
+  EXPECT_EQ(report.from, 1);
+  EXPECT_EQ(report.to, paystack::pg::schema_version);
+  auto [qec, q] = query(*c, "SELECT stopped_at IS NULL FROM paystack_terminal_leases LIMIT 0");
+  EXPECT_FALSE(qec) << "version 2's column exists: " << q.message();
+}
+
 TEST_F(PgSchema, instances_starting_together_migrate_once) {
   constexpr int n = 6;
   std::vector<std::shared_ptr<connection>> conns;
