@@ -129,8 +129,9 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
   void do_stop_lease(std::string terminal_id, std::int64_t fencing_token,
                      asio::any_completion_handler<lease_release_signature> h) override {
+    // Marking again what an earlier attempt marked answers true again: safe to send twice.
     submit(std::move(h), [t = std::move(terminal_id), fencing_token](pg_store& s) {
-      return s.call<bool>([=](pg::connection& c, auto done) {
+      return s.idempotent<bool>([=](pg::connection& c, auto done) {
         pg::async_stop_lease(c, t, fencing_token, std::move(done));
       });
     });
@@ -138,9 +139,9 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   void do_claim_webhook(std::string semantic_key,
                         asio::any_completion_handler<webhook_record_signature> h) override {
     // An event not in the inbox (published by this process's own receiver, not stored here)
-    // is this process's to act on: true.
+    // is this process's to act on: true. A claim sent again answers true again for this instance.
     submit(std::move(h), [k = std::move(semantic_key)](pg_store& s) {
-      return s.call<bool>([k, who = s.instance_](pg::connection& c, auto done) {
+      return s.idempotent<bool>([k, who = s.instance_](pg::connection& c, auto done) {
         pg::async_claim_webhook(c, k, who, std::move(done));
       });
     });
@@ -230,6 +231,14 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     auto op = retrying<T>(attempt, clock::now() + timeout_, resend_lost);
     auto out = co_await std::move(op);
     co_return out;
+  }
+
+  /// call for a statement whose resend answers as its first attempt would have: (error, value).
+  template <class T, class Start>
+  asio::awaitable<std::tuple<error_code, T>> idempotent(Start start) {
+    auto op = call<T>(std::move(start));
+    auto [ec, value, resent] = co_await std::move(op);
+    co_return std::tuple(ec, std::move(value));
   }
 
   /// Queues `body` (pg_store& -> awaitable<tuple<error_code, ...>>); its result goes to `h`,
@@ -479,9 +488,9 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
 
   asio::awaitable<std::tuple<error_code, std::vector<terminal_lease>>> list_leases() {
-    auto op = call<std::vector<pg::lease>>(
+    auto op = idempotent<std::vector<pg::lease>>(
         [](pg::connection& c, auto done) { pg::async_list_leases(c, std::move(done)); });
-    auto [ec, ls, resent] = co_await std::move(op);
+    auto [ec, ls] = co_await std::move(op);
     std::vector<terminal_lease> out;
     for (auto& l : ls) out.push_back(to_public(std::move(l)));
     co_return std::tuple(ec, std::move(out));

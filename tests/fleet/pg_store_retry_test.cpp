@@ -114,15 +114,26 @@ TEST_F(PgStoreRetry, every_operation_succeeds_after_its_idle_connection_was_cut)
   ASSERT_FALSE(ec7) << ec7.message();
   EXPECT_TRUE(fresh);
   cut(app_);
+  auto [ec7b, claimed] =
+      wait<webhook_record_signature>(store_->async_claim_webhook("charge.success:idle"));
+  ASSERT_FALSE(ec7b) << ec7b.message();
+  EXPECT_TRUE(claimed);
+  cut(app_);
   auto [ec8, lease] =
       wait<lease_acquire_signature>(store_->async_acquire_lease("T0000001", "idle-1", 60s));
   ASSERT_FALSE(ec8) << ec8.message();
   EXPECT_TRUE(lease.acquired);
   cut(app_);
+  auto [ec8b, stopped] =
+      wait<lease_release_signature>(store_->async_stop_lease("T0000001", lease.fencing_token));
+  ASSERT_FALSE(ec8b) << ec8b.message();
+  EXPECT_TRUE(stopped);
+  cut(app_);
   auto [ec9, leases] = wait<lease_list_signature>(store_->async_list_leases());
   ASSERT_FALSE(ec9) << ec9.message();
   ASSERT_EQ(leases.size(), 1u);
   EXPECT_EQ(leases[0].fencing_token, lease.fencing_token);
+  EXPECT_TRUE(leases[0].stopped);
   cut(app_);
   auto [ec10, released] = wait<lease_release_signature>(
       store_->async_release_lease("T0000001", "", lease.fencing_token));
@@ -208,6 +219,16 @@ TEST_F(PgStoreRetry, webhook_and_lease_writes_whose_reply_was_lost_are_their_own
       wait<webhook_record_signature>(store_->async_record_webhook("charge.success:o", "{2}"));
   ASSERT_FALSE(ec4) << ec4.message();
   EXPECT_FALSE(dup2) << "another store's event was taken as this one's";
+  // A claim whose reply was lost is this store's; the other store's claim is refused.
+  ASSERT_TRUE(drop_replies(1));
+  auto [ec4b, claimed] =
+      wait<webhook_record_signature>(store_->async_claim_webhook("charge.success:o"));
+  ASSERT_FALSE(ec4b) << ec4b.message();
+  EXPECT_TRUE(claimed) << "the resend took its own claim for another's";
+  auto [ec4c, by_other] =
+      wait<webhook_record_signature>(other->async_claim_webhook("charge.success:o"));
+  ASSERT_FALSE(ec4c);
+  EXPECT_FALSE(by_other);
 
   ASSERT_TRUE(drop_replies(1));
   auto [ec5, lease] =
@@ -220,6 +241,11 @@ TEST_F(PgStoreRetry, webhook_and_lease_writes_whose_reply_was_lost_are_their_own
   ASSERT_FALSE(ec6);
   EXPECT_FALSE(busy.acquired);
   EXPECT_EQ(busy.fencing_token, lease.fencing_token);
+  ASSERT_TRUE(drop_replies(1));
+  auto [ec6b, stopped] =
+      wait<lease_release_signature>(store_->async_stop_lease("T0000001", lease.fencing_token));
+  ASSERT_FALSE(ec6b) << ec6b.message();
+  EXPECT_TRUE(stopped) << "the resend of a stop answered otherwise";
   ASSERT_TRUE(drop_replies(1));
   auto [ec7, released] = wait<lease_release_signature>(
       store_->async_release_lease("T0000001", "", lease.fencing_token));
