@@ -46,6 +46,7 @@ using pg_sql::read_record;
 using pg_sql::record_columns;
 using pg_sql::record_params;
 using pg_sql::same_fields;
+using pg_sql::to_public;
 
 /// What a statement retried by pg_store::retrying ended with. `maybe_sent_before`: an earlier
 /// attempt lost its connection after the statement may have reached the server, so it may have
@@ -157,18 +158,6 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
  private:
   using job = std::function<asio::awaitable<void>()>;
   using clock = std::chrono::steady_clock;
-
-  static terminal_lease to_public(pg::lease l) {
-    terminal_lease out;
-    out.acquired = l.acquired;
-    out.terminal_id = std::move(l.terminal_id);
-    out.holder = std::move(l.holder);
-    out.charge_key = std::move(l.charge_key);
-    out.fencing_token = l.fencing_token;
-    out.expires_in = l.expires_in;
-    out.stopped = l.stopped;
-    return out;
-  }
 
   static std::chrono::milliseconds left_until(clock::time_point deadline) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());

@@ -130,6 +130,18 @@ pg::inbox_event inbox_event_of(std::string semantic_key, std::string body, std::
   return e;
 }
 
+terminal_lease to_public(pg::lease l) {
+  terminal_lease out;
+  out.acquired = l.acquired;
+  out.terminal_id = std::move(l.terminal_id);
+  out.holder = std::move(l.holder);
+  out.charge_key = std::move(l.charge_key);
+  out.fencing_token = l.fencing_token;
+  out.expires_in = l.expires_in;
+  out.stopped = l.stopped;
+  return out;
+}
+
 }  // namespace pg_sql
 
 std::string pg_instance_name() {

@@ -8,6 +8,7 @@
 
 #include "pg/connection.hpp"
 #include "pg/inbox.hpp"
+#include "pg/leases.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -41,6 +42,9 @@ bool same_fields(const charge_record& stored, const charge_record& wanted);
 /// name, and the payment request it is about (so that the process whose charge awaits it can
 /// find it: pg::async_find_unclaimed).
 pg::inbox_event inbox_event_of(std::string semantic_key, std::string body, std::string instance);
+
+/// The public form of a lease row.
+terminal_lease to_public(pg::lease l);
 
 }  // namespace pg_sql
 }  // namespace detail
