@@ -297,6 +297,21 @@ CLI::Option* add_store_option(CLI::App& app, std::string& target) {
       ->type_name("PATH");
 }
 
+void use_rate_budget(const global_options& g, paystack::client_options& o,
+                     boost::asio::any_io_executor ex,
+                     const std::shared_ptr<paystack::charge_store>& store,
+                     std::optional<paystack::call_priority> priority) {
+  if (g.rate_budget <= 0) return;
+  paystack::rate_budget_options b;
+  b.integration = g.secret_key.rfind("sk_live_", 0) == 0 ? "live" : "test";
+  b.per_minute = g.rate_budget;
+  std::shared_ptr<paystack::rate_budget> budget;
+  if (store) budget = store->shared_rate_budget(b);
+  if (!budget) budget = paystack::make_local_rate_budget(std::move(ex), b);
+  o.rate_budget = std::move(budget);
+  o.rate_priority = priority;
+}
+
 CLI::Option* add_wait_for_terminal_flag(CLI::App& app, bool& target) {
   return app.add_flag("--wait-for-terminal", target,
                       "with a store shared by a fleet (postgres://): when another charge holds "

@@ -42,6 +42,7 @@ struct global_options {
   bool timeout_set = false;                   ///< --timeout was given
   bool json = false;                          ///< --json
   bool verbose = false;                       ///< --verbose
+  double rate_budget = 0;  ///< --rate-budget: requests per minute (0: no budget)
 };
 
 /// Shared state of one run: options, and the action the chosen subcommand set.
@@ -253,6 +254,14 @@ void add_charges_command(CLI::App& app, context& ctx);  // charges list|show|res
 
 /// Adds `--store PATH` (env PAYSTACK_CHARGE_STORE) storing into `target`.
 CLI::Option* add_store_option(CLI::App& app, std::string& target);
+
+/// With --rate-budget: gives `o` a rate budget of that many requests per minute, named after the
+/// key's mode ("test" or "live"): the store's shared one (PostgreSQL: the whole fleet's), else
+/// one for this process; every call at `priority` when given (a reconciler: housekeeping).
+void use_rate_budget(const global_options& g, paystack::client_options& o,
+                     boost::asio::any_io_executor ex,
+                     const std::shared_ptr<paystack::charge_store>& store,
+                     std::optional<paystack::call_priority> priority = std::nullopt);
 
 /// Adds `--wait-for-terminal` (charge_params::wait_for_terminal) storing into `target`.
 CLI::Option* add_wait_for_terminal_flag(CLI::App& app, bool& target);

@@ -48,6 +48,14 @@ int main(int argc, char** argv) {
                           "(default 30s; charge: the whole charge, default 3m)");
   app.add_flag("--json", ctx.opts.json,
                "print Paystack's raw JSON reply (one document per line) instead of tables");
+  app.add_option("--rate-budget", ctx.opts.rate_budget,
+                 "requests per minute to stay within (Paystack: 100 test, 600 live): each call "
+                 "waits for a token first, the payment path before housekeeping; with a "
+                 "postgres:// --store the budget is shared by the fleet (charge, charges; default: "
+                 "none)")
+      ->envname("PAYSTACK_RATE_BUDGET")
+      ->type_name("N")
+      ->check(CLI::Range(0.0, 1e6));
   app.add_flag("-v,--verbose", ctx.opts.verbose,
                "log every HTTP attempt to stderr (method, path, status, attempt, time)");
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "http/builtin_transport.hpp"
+#include "http/rate_budget.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -162,6 +163,9 @@ std::shared_ptr<client_core> client_core::create(asio::any_io_executor ex, clien
     if (ec) fail(error::tls_failed, detail);
     s.owns_transport = true;
   }
+  if (options.rate_budget && s.transport)
+    s.transport = make_budgeted_transport(s.strand, std::move(s.transport),
+                                          std::move(options.rate_budget), options.rate_priority);
   post_warnings(shared, security_warnings(s, options));
   return std::make_shared<client_core>(std::move(shared), options.retry, options.timeout);
 }

@@ -74,6 +74,20 @@ void add_charge_command(CLI::App& app, context& ctx) {
       boost::asio::io_context ioc;
       int code = exit_ok;
       {
+        if (a->key && a->store.empty()) {
+          std::cerr << "paystack-terminal: --key needs --store (or PAYSTACK_CHARGE_STORE)\n";
+          return static_cast<int>(exit_usage);
+        }
+        std::shared_ptr<paystack::charge_store> store;
+        if (!a->store.empty()) {
+          if (!a->key) {
+            std::cerr << "paystack-terminal: --store needs --key\n";
+            return static_cast<int>(exit_usage);
+          }
+          store = open_store(ioc, a->store);
+          if (!store) return static_cast<int>(exit_usage);
+        }
+        use_rate_budget(ctx.opts, *options, ioc.get_executor(), store);
         paystack::terminal_client client(ioc.get_executor(), *options);
         if (!check_configuration(client)) return static_cast<int>(exit_usage);
         std::optional<paystack::webhook_server> hooks;
@@ -111,17 +125,8 @@ void add_charge_command(CLI::App& app, context& ctx) {
           p.verify_poll_interval = *d;
         }
         if (hooks) p.webhooks = hooks->feed();
-        if (a->key && a->store.empty()) {
-          std::cerr << "paystack-terminal: --key needs --store (or PAYSTACK_CHARGE_STORE)\n";
-          return static_cast<int>(exit_usage);
-        }
-        if (!a->store.empty()) {
-          if (!a->key) {
-            std::cerr << "paystack-terminal: --store needs --key\n";
-            return static_cast<int>(exit_usage);
-          }
-          p.store = open_store(ioc, a->store);
-          if (!p.store) return static_cast<int>(exit_usage);
+        if (store) {
+          p.store = store;
           p.key = a->key;
         }
         p.wait_for_terminal = a->wait_for_terminal;

@@ -127,8 +127,10 @@ paystack::charge_params resume_settings(const context& ctx, const args& a,
 
 /// Opens the store and a client on one io_context and runs `body(ioc, client, store)`; a bad
 /// configuration or store exits 2 before anything is sent.
+/// With --rate-budget, the client's calls are of `priority` (else classify_request's).
 template <class Body>
-int with_store_client(const context& ctx, const args& a, Body body) {
+int with_store_client(const context& ctx, const args& a, Body body,
+                      std::optional<paystack::call_priority> priority = std::nullopt) {
   auto options = make_client_options(ctx.opts);
   if (!options) return exit_usage;
   boost::asio::io_context ioc;
@@ -136,6 +138,7 @@ int with_store_client(const context& ctx, const args& a, Body body) {
   {
     auto store = open_store(ioc, a.store);
     if (!store) return exit_usage;
+    use_rate_budget(ctx.opts, *options, ioc.get_executor(), store, priority);
     paystack::terminal_client client(ioc.get_executor(), *options);
     if (!check_configuration(client)) return exit_usage;
     code = body(ioc, client, store);
@@ -240,7 +243,8 @@ int reconcile_charges(context& ctx, const args& a) {
         }
         code = interrupted ? exit_interrupted : (errors != 0 ? exit_network : exit_ok);
         return code;
-      });
+      },
+      paystack::call_priority::housekeeping);  // the sweep never delays a sale's calls
 }
 
 int cancel_charge(context& ctx, const args& a) {

@@ -21,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <paystack/charge.hpp>
+#include <paystack/rate_budget.hpp>
 #include <paystack/webhook.hpp>
 #include <string>
 #include <string_view>
@@ -231,6 +232,17 @@ class charge_store {
   /// Null for stores not shared between processes (memory, SQLite). async_charge_on_terminal
   /// uses it when charge_params::webhooks is null.
   virtual std::shared_ptr<webhook_feed> shared_webhooks() { return nullptr; }
+
+  /// The rate budget shared by every process of this store that names the same
+  /// options.integration (PostgreSQL: a token bucket in the database, sized by `options`, the
+  /// latest configuration winning), for client_options::rate_budget. A new object per call, on
+  /// a connection of its own. Null for stores not shared between processes (memory, SQLite:
+  /// use make_local_rate_budget). Throws std::invalid_argument for options out of range
+  /// (paystack::resolved).
+  virtual std::shared_ptr<rate_budget> shared_rate_budget(const rate_budget_options& options) {
+    (void)resolved(options);
+    return nullptr;
+  }
 
   /// Whether the store leases terminals (PostgreSQL: shared by several processes). The memory
   /// and SQLite stores do not: their async_acquire_lease always grants, with fencing token 0.

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <paystack/rate_budget.hpp>
 #include <string>
 #include <string_view>
 
@@ -145,6 +146,15 @@ struct client_options {
 
   /// The retry layer's clock and sleep. Null: make_steady_time_source().
   std::shared_ptr<paystack::time_source> time;
+
+  /// Asked for a token before each HTTP attempt (paystack/rate_budget.hpp, doc/fleet.md): this
+  /// process's (make_local_rate_budget) or a fleet's (charge_store::shared_rate_budget). While it
+  /// says wait, the call waits within its deadline; past it the call gets a 429 built by the
+  /// client (nothing sent), handled as Paystack's. Null: no budget.
+  std::shared_ptr<paystack::rate_budget> rate_budget;
+  /// The priority of every call of this client (e.g. housekeeping for a reconciler), instead of
+  /// classify_request's per request.
+  std::optional<call_priority> rate_priority;
 };
 
 /// Per-call overrides, see terminal_client::with.

@@ -10,6 +10,7 @@
 #include <paystack/limits.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/payment_request_client.hpp>
+#include <paystack/rate_budget.hpp>
 #include <paystack/refund.hpp>
 #include <paystack/refund_client.hpp>
 #include <paystack/response.hpp>

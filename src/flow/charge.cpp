@@ -243,24 +243,32 @@ asio::awaitable<charge_flow::step_result> charge_flow::journal(charge_journal_st
                 ec);
 }
 
-asio::awaitable<charge_flow::after_429> charge_flow::wait_rate_limited(
-    const std::optional<std::string>& retry_after, unsigned& waits) {
+asio::awaitable<charge_flow::step_result> charge_flow::wait_rate_limited(
+    const response_headers& headers, unsigned& waits, const std::string& not_done) {
   milliseconds delay = std::min(milliseconds(8000), milliseconds(250 << std::min(waits, 5u)));
-  unsigned secs = 0;
-  if (retry_after) {
-    const auto* first = retry_after->data();
-    const auto* last = first + retry_after->size();
-    if (auto [at, err] = std::from_chars(first, last, secs); err == std::errc{} && at == last)
-      delay = std::max(milliseconds(100),
-                       std::chrono::duration_cast<milliseconds>(std::chrono::seconds(secs)));
+  std::optional<std::int64_t> secs = headers.rate_limit_reset;
+  if (headers.retry_after) {
+    const auto* first = headers.retry_after->data();
+    const auto* last = first + headers.retry_after->size();
+    std::int64_t v = 0;
+    if (auto [at, err] = std::from_chars(first, last, v); err == std::errc{} && at == last)
+      secs = v;
   }
+  if (secs && *secs >= 0 && *secs < 86400)
+    delay = std::max(milliseconds(100),
+                     std::chrono::duration_cast<milliseconds>(std::chrono::seconds(*secs)));
   ++waits;
-  if (now() + delay >= deadline_) co_return after_429::give_up;
+  if (now() + delay >= deadline_)
+    co_return end(charge_outcome::failed,
+                  "rate limited by Paystack (HTTP 429) until the deadline; " + not_done);
   progress(r_.stage, "rate limited by Paystack (HTTP 429): sending again in " +
                          std::to_string(delay.count()) + " ms");
   co_await sleep_until(now() + delay);
   const bool stop = co_await cancelled();
-  co_return stop ? after_429::cancelled : after_429::again;
+  if (stop)
+    co_return end(charge_outcome::cancelled, "cancelled while rate limited (HTTP 429); " + not_done,
+                  asio::error::operation_aborted);
+  co_return std::nullopt;
 }
 
 asio::awaitable<charge_flow::step_result> charge_flow::check_presence() {
@@ -278,14 +286,9 @@ asio::awaitable<charge_flow::step_result> charge_flow::check_presence() {
     ec = e;
     resp = std::move(answer);
     if (ec || resp.status_code != 429) break;
-    auto next = co_await wait_rate_limited(resp.headers.retry_after, waits);
-    if (next == after_429::cancelled)
-      co_return end(charge_outcome::cancelled, "cancelled while rate limited (HTTP 429)",
-                    asio::error::operation_aborted);
-    if (next == after_429::give_up)
-      co_return end(charge_outcome::failed,
-                    "rate limited by Paystack (HTTP 429) until the deadline while checking "
-                    "presence; nothing was charged");
+    const std::string not_done = "checking presence; nothing was charged";
+    auto stop = co_await wait_rate_limited(resp.headers, waits, not_done);
+    if (stop) co_return stop;
   }
   if (ec) {
     auto failed = co_await call_failed(ec, "checking presence");
@@ -336,15 +339,9 @@ asio::awaitable<charge_flow::step_result> charge_flow::create_request() {
     ec = e;
     resp = std::move(answer);
     if (ec || resp.status_code != 429) break;
-    auto next = co_await wait_rate_limited(resp.headers.retry_after, waits);
-    if (next == after_429::cancelled)
-      co_return end(charge_outcome::cancelled,
-                    "cancelled while rate limited (HTTP 429); nothing was created",
-                    asio::error::operation_aborted);
-    if (next == after_429::give_up)
-      co_return end(charge_outcome::failed,
-                    "rate limited by Paystack (HTTP 429) until the deadline; no payment request "
-                    "was created");
+    const std::string not_done = "no payment request was created";
+    auto stop = co_await wait_rate_limited(resp.headers, waits, not_done);
+    if (stop) co_return stop;
   }
   if (ec) {
     auto failed = co_await call_failed(ec, "creating the payment request");
@@ -389,16 +386,9 @@ asio::awaitable<charge_flow::step_result> charge_flow::push_event() {
     ec = e;
     resp = std::move(answer);
     if (ec || resp.status_code != 429) break;
-    auto next = co_await wait_rate_limited(resp.headers.retry_after, waits);
-    if (next == after_429::cancelled)
-      co_return end(charge_outcome::cancelled,
-                    "cancelled while rate limited (HTTP 429); payment request " +
-                        r_.request->request_code + " was not pushed",
-                    asio::error::operation_aborted);
-    if (next == after_429::give_up)
-      co_return end(charge_outcome::failed,
-                    "rate limited by Paystack (HTTP 429) until the deadline; payment request " +
-                        r_.request->request_code + " was not pushed");
+    const std::string not_done = "payment request " + r_.request->request_code + " was not pushed";
+    auto stop = co_await wait_rate_limited(resp.headers, waits, not_done);
+    if (stop) co_return stop;
   }
   if (ec) {
     std::string what = "pushing the event (it may have reached the terminal: verify " +

@@ -213,20 +213,19 @@ class charge_flow {
                   ec);
   }
 
-  /// What to do after a 429 (issue 15: a rate limit never ends a charge while its deadline
-  /// allows waiting). Paystack did not act on a request it answered 429, so sending it again
-  /// is safe, also for the create and the push.
-  enum class after_429 { again, give_up, cancelled };
-
-  /// Waits as Retry-After says (whole seconds; at least 100 ms), else 250 ms doubling to 8 s,
-  /// when the deadline allows; `waits` counts the waits of this step.
-  asio::awaitable<after_429> wait_rate_limited(const std::optional<std::string>& retry_after,
-                                               unsigned& waits);
-
   // ---- the flow --------------------------------------------------------------------------------
 
   /// The end of the charge when a stage ends it; nullopt: go on with the next stage.
   using step_result = std::optional<charge_outcome_pair>;
+
+  /// After a 429 (issue 15: a rate limit never ends a charge while its deadline allows
+  /// waiting): waits as Retry-After says, else as x-ratelimit-reset says (whole seconds; at
+  /// least 100 ms), else 250 ms doubling to 8 s, and the caller sends again (Paystack did not act
+  /// on a request it answered 429, so this is safe for the create and the push too). Set: the
+  /// end of the charge, cancelled or at the deadline, its reason ending with `not_done` (what
+  /// was not done, e.g. "nothing was created"). `waits` counts the waits of this step.
+  asio::awaitable<step_result> wait_rate_limited(const response_headers& headers, unsigned& waits,
+                                                 const std::string& not_done);
 
   /// With a journal: begin (or find) the key's record; replay a finished charge, resume an
   /// unfinished one from its last recorded stage; record the outcome at the end. An outcome

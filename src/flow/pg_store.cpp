@@ -30,6 +30,7 @@
 #include "pg/leases.hpp"
 #include "pg/schema.hpp"
 #include "pg_inbox_feed.hpp"
+#include "pg_rate_budget.hpp"
 #include "pg_store_sql.hpp"
 #include "store_engine.hpp"
 
@@ -128,6 +129,10 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     submit(std::move(h), [t = std::move(terminal_id), who = std::move(holder), fencing_token](
                              pg_store& s) { return s.release_lease(t, who, fencing_token); });
   }
+  std::shared_ptr<rate_budget> shared_rate_budget(const rate_budget_options& options) override {
+    return make_pg_rate_budget(ex_, url_, options, timeout_);
+  }
+
   void do_stop_lease(std::string terminal_id, std::int64_t fencing_token,
                      asio::any_completion_handler<lease_release_signature> h) override {
     // Marking again what an earlier attempt marked answers true again: safe to send twice.

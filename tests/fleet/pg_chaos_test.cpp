@@ -106,6 +106,9 @@ class PgChaos : public PgTest {
                                std::string("PAYSTACK_SECRET_KEY=") + secret,
                                "PGAPPNAME=" + app_name(instance)};
     if (sim_) e.push_back("PAYSTACK_BASE_URL=" + sim_->base_url());
+    // The fleet's shared rate budget (requests per minute; unset: none).
+    if (const char* budget = std::getenv("PAYSTACK_CHAOS_RATE_BUDGET"))
+      e.push_back(std::string("PAYSTACK_RATE_BUDGET=") + budget);
     return e;
   }
 

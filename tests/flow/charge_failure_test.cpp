@@ -141,8 +141,12 @@ class injector : public transport {
     if (s == step::push && !not_acted) ++pushes_;
     // The decorated copy lives until the handler runs; executor and cancellation slot are kept.
     auto copy = std::make_shared<http_request>(request);
-    if (inject && !sim_fault(what_).empty())
-      copy->headers.emplace_back("x-sim-fault", sim_fault(what_));
+    if (inject && !sim_fault(what_).empty()) {
+      // A passing rate limit says when to send again (Retry-After: 0); a lasting one sends only
+      // Paystack's x-ratelimit-reset (60 s, past the deadline: the flow ends at once).
+      const bool passing = what_ == failure::rate_limited && times_ < 100;
+      copy->headers.emplace_back("x-sim-fault", passing ? "retry_after=0" : sim_fault(what_));
+    }
     const bool cut = inject && what_ == failure::truncated_json;
     auto slot = asio::get_associated_cancellation_slot(handler);
     auto ex = asio::get_associated_executor(handler);
