@@ -3,11 +3,11 @@
 // operations run one after the other on the connection's strand (a worker coroutine drains a
 // queue), each one statement and so one transaction, one round trip: begin and save change the
 // charge row and append the journal row in one statement (data-modifying CTEs). The schema is
-// migrated when the store is opened (pg::async_migrate); a lost connection fails the operation in
-// flight with error::store_failed and the next operation reconnects.
+// migrated when the store is opened (pg::async_migrate). A statement that met no connection or a
+// lost one is sent again on a new connection (pg_store::retrying: at most 3 attempts within the
+// store's timeout) when repeating it is safe, and an operation whose earlier attempt may have
+// committed (its reply lost) recognises its own write (doc/fleet.md, "When something goes away").
 #include "pg_store.hpp"
-
-#include <unistd.h>
 
 #include <atomic>
 #include <boost/asio/append.hpp>
@@ -17,11 +17,13 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <deque>
 #include <functional>
 #include <mutex>
 #include <paystack/error.hpp>
+#include <thread>
 
 #include "pg/await.hpp"
 #include "pg/inbox.hpp"
@@ -29,6 +31,7 @@
 #include "pg/schema.hpp"
 #include "pg_inbox_feed.hpp"
 #include "pg_rate_budget.hpp"
+#include "pg_store_sql.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -38,99 +41,28 @@ namespace {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
+using pg_sql::capped;
+using pg_sql::max_detail;
+using pg_sql::read_record;
+using pg_sql::record_columns;
+using pg_sql::record_params;
+using pg_sql::same_fields;
+using pg_sql::to_public;
 
-// The columns of a charge_record, in read_record's order.
-constexpr const char* record_columns =
-    "charge_key, terminal_id, customer, amount, currency, stage, request_id, request_code, "
-    "offline_reference, event_id, pushes, outcome, open, reason, transaction_reference, "
-    "round(extract(epoch FROM created_at) * 1000)::bigint, "
-    "round(extract(epoch FROM updated_at) * 1000)::bigint, version, fencing_token";
+/// What a statement retried by pg_store::retrying ended with. `maybe_sent_before`: an earlier
+/// attempt lost its connection after the statement may have reached the server, so it may have
+/// committed with its reply lost; the answer in `value` is then the resend's.
+template <class T>
+struct retried {
+  error_code ec;
+  T value{};
+  bool maybe_sent_before = false;
+};
 
-// The text columns' caps in the schema (src/pg/schema.cpp): longer explanations are cut.
-constexpr std::size_t max_reason = 1000;
-constexpr std::size_t max_detail = 4000;
-
-/// `s` cut to at most `n` bytes, never inside a UTF-8 sequence.
-std::string capped(std::string s, std::size_t n) {
-  if (s.size() <= n) return s;
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
-  s.resize(n);
-  return s;
-}
-
-std::optional<std::string> opt(const std::optional<std::string>& s) {
-  return s;
-}
-std::optional<std::string> opt(const std::optional<std::int64_t>& v) {
-  if (!v) return std::nullopt;
-  return std::to_string(*v);
-}
-std::optional<std::string> token_param(std::int64_t token) {
-  if (token == 0) return std::nullopt;
-  return std::to_string(token);
-}
-
-/// $2..$15 and $16 of begin and save: the record's fields and its fencing token.
-pg::params record_params(const charge_record& r) {
-  return {r.key,
-          r.terminal_id,
-          r.customer,
-          std::to_string(r.amount),
-          r.currency,
-          std::string(to_string(r.stage)),
-          opt(r.request_id),
-          opt(r.request_code),
-          opt(r.offline_reference),
-          opt(r.event_id),
-          std::to_string(r.pushes),
-          r.outcome ? std::optional<std::string>(std::string(to_string(*r.outcome))) : std::nullopt,
-          std::string(r.open ? "true" : "false"),
-          capped(r.reason, max_reason),
-          opt(r.transaction_reference),
-          token_param(r.fencing_token)};
-}
-
-std::optional<charge_outcome> outcome_named(std::string_view s) {
-  for (auto o : {charge_outcome::paid, charge_outcome::declined, charge_outcome::terminal_offline,
-                 charge_outcome::terminal_busy, charge_outcome::not_delivered,
-                 charge_outcome::timed_out, charge_outcome::failed, charge_outcome::cancelled})
-    if (to_string(o) == s) return o;
-  return std::nullopt;
-}
-
-std::optional<std::int64_t> opt_integer(const pg::result& r, int row, int col) {
-  if (r.is_null(row, col)) return std::nullopt;
-  return r.integer(row, col);
-}
-
-charge_record read_record(const pg::result& r, int row) {
-  charge_record c;
-  c.key = std::string(r.value(row, 0));
-  c.terminal_id = std::string(r.value(row, 1));
-  c.customer = std::string(r.value(row, 2));
-  c.amount = r.integer(row, 3);
-  c.currency = std::string(r.value(row, 4));
-  c.stage = journal_stage_from_string(r.value(row, 5)).value_or(charge_journal_stage::started);
-  c.request_id = opt_integer(r, row, 6);
-  c.request_code = r.optional(row, 7);
-  c.offline_reference = r.optional(row, 8);
-  c.event_id = r.optional(row, 9);
-  c.pushes = static_cast<unsigned>(r.integer(row, 10));
-  if (auto o = r.optional(row, 11)) c.outcome = outcome_named(*o);
-  c.open = r.value(row, 12) == "t";
-  c.reason = std::string(r.value(row, 13));
-  c.transaction_reference = r.optional(row, 14);
-  c.created_at_ms = r.integer(row, 15);
-  c.updated_at_ms = r.integer(row, 16);
-  c.version = static_cast<std::uint64_t>(r.integer(row, 17));
-  c.fencing_token = r.integer(row, 18);
-  return c;
-}
-
-/// The first part of a semantic key ("charge.success:ref" -> "charge.success").
-std::string event_of(const std::string& semantic_key) {
-  return semantic_key.substr(0, std::min<std::size_t>(semantic_key.find(':'), 100));
-}
+constexpr int max_attempts = 3;
+/// The pause before attempt 2 and 3: a connection cut while idle reconnects at once.
+constexpr std::chrono::milliseconds retry_pause[max_attempts] = {
+    std::chrono::milliseconds(0), std::chrono::milliseconds(0), std::chrono::milliseconds(200)};
 
 class pg_store final : public charge_store, public std::enable_shared_from_this<pg_store> {
  public:
@@ -189,22 +121,13 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
                         std::chrono::milliseconds ttl,
                         asio::any_completion_handler<lease_acquire_signature> h) override {
     submit(std::move(h), [t = std::move(terminal_id), k = std::move(charge_key), ttl](pg_store& s) {
-      return s.call<terminal_lease>([=, who = s.instance_](pg::connection& c, auto done) {
-        pg::async_acquire_lease(c, t, who, k, ttl,
-                                [done = std::move(done)](error_code ec, pg::lease l) mutable {
-                                  std::move(done)(ec, to_public(std::move(l)));
-                                });
-      });
+      return s.acquire_lease(t, k, ttl);
     });
   }
   void do_release_lease(std::string terminal_id, std::string holder, std::int64_t fencing_token,
                         asio::any_completion_handler<lease_release_signature> h) override {
-    submit(std::move(h),
-           [t = std::move(terminal_id), who = std::move(holder), fencing_token](pg_store& s) {
-             return s.call<bool>([=](pg::connection& c, auto done) {
-               pg::async_release_lease_of(c, t, who, fencing_token, std::move(done));
-             });
-           });
+    submit(std::move(h), [t = std::move(terminal_id), who = std::move(holder), fencing_token](
+                             pg_store& s) { return s.release_lease(t, who, fencing_token); });
   }
   std::shared_ptr<rate_budget> shared_rate_budget(const rate_budget_options& options) override {
     return make_pg_rate_budget(ex_, url_, options, timeout_);
@@ -212,8 +135,9 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
 
   void do_stop_lease(std::string terminal_id, std::int64_t fencing_token,
                      asio::any_completion_handler<lease_release_signature> h) override {
+    // Marking again what an earlier attempt marked answers true again: safe to send twice.
     submit(std::move(h), [t = std::move(terminal_id), fencing_token](pg_store& s) {
-      return s.call<bool>([=](pg::connection& c, auto done) {
+      return s.idempotent<bool>([=](pg::connection& c, auto done) {
         pg::async_stop_lease(c, t, fencing_token, std::move(done));
       });
     });
@@ -221,53 +145,94 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   void do_claim_webhook(std::string semantic_key,
                         asio::any_completion_handler<webhook_record_signature> h) override {
     // An event not in the inbox (published by this process's own receiver, not stored here)
-    // is this process's to act on: true.
+    // is this process's to act on: true. A claim sent again answers true again for this instance.
     submit(std::move(h), [k = std::move(semantic_key)](pg_store& s) {
-      return s.call<bool>([k, who = s.instance_](pg::connection& c, auto done) {
+      return s.idempotent<bool>([k, who = s.instance_](pg::connection& c, auto done) {
         pg::async_claim_webhook(c, k, who, std::move(done));
       });
     });
   }
   void do_list_leases(asio::any_completion_handler<lease_list_signature> h) override {
-    submit(std::move(h), [](pg_store& s) {
-      return s.call<std::vector<terminal_lease>>([](pg::connection& c, auto done) {
-        pg::async_list_leases(
-            c, [done = std::move(done)](error_code ec, std::vector<pg::lease> ls) mutable {
-              std::vector<terminal_lease> out;
-              for (auto& l : ls) out.push_back(to_public(std::move(l)));
-              std::move(done)(ec, std::move(out));
-            });
-      });
-    });
+    submit(std::move(h), [](pg_store& s) { return s.list_leases(); });
   }
+
+ public:
+  /// Test hook (pg_store_drop_replies): the next `n` answered statements are taken as lost.
+  void drop_replies(int n) { drop_replies_.store(n); }
 
  private:
   using job = std::function<asio::awaitable<void>()>;
+  using clock = std::chrono::steady_clock;
 
-  static terminal_lease to_public(pg::lease l) {
-    terminal_lease out;
-    out.acquired = l.acquired;
-    out.terminal_id = std::move(l.terminal_id);
-    out.holder = std::move(l.holder);
-    out.charge_key = std::move(l.charge_key);
-    out.fencing_token = l.fencing_token;
-    out.expires_in = l.expires_in;
-    out.stopped = l.stopped;
-    return out;
+  static std::chrono::milliseconds left_until(clock::time_point deadline) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
   }
 
-  /// Runs `start(connection&, handler)` of a src/pg operation completing with (error_code, T) on
-  /// a ready connection; any failure is error::store_failed.
+  /// Runs one statement, `attempt(timeout)` (an awaitable of tuple<error_code, T> on conn_), until
+  /// the server answers it: when there was no connection, the connection could not be made, or it
+  /// was lost, the store reconnects and sends it again, at most max_attempts times before
+  /// `deadline`. A statement that may have reached the server (connection_lost: it may have
+  /// committed, its reply lost) is sent again only when `resend_lost`; the caller recognises
+  /// its own earlier write by maybe_sent_before. Final: the server's answer (a refused statement
+  /// included), a timeout (the statement may still run; the time is spent), close(). Any failure
+  /// is error::store_failed.
+  template <class T, class Attempt>
+  asio::awaitable<retried<T>> retrying(Attempt attempt, clock::time_point deadline,
+                                       bool resend_lost = true) {
+    retried<T> out;
+    for (int i = 0; i < max_attempts; ++i) {
+      if (retry_pause[i].count() > 0) {
+        asio::steady_timer pause(conn_->strand());
+        pause.expires_after(std::min(retry_pause[i], left_until(deadline)));
+        auto wait = pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        co_await std::move(wait);
+      }
+      if (left_until(deadline).count() <= 0) break;
+      auto connecting = ready(std::min(timeout_, left_until(deadline)));
+      error_code ec = co_await std::move(connecting);
+      if (!ec) {
+        auto op = attempt(std::max(left_until(deadline), std::chrono::milliseconds(1)));
+        auto [e, value] = co_await std::move(op);
+        ec = e;
+        if (!ec && drop_replies_.load() > 0) {
+          --drop_replies_;
+          conn_->close();
+          ec = pg::errc::connection_lost;
+        }
+        if (!ec) {
+          out.value = std::move(value);
+          co_return out;
+        }
+      }
+      const bool unsent = ec == pg::errc::not_connected || ec == pg::errc::connect_failed;
+      const bool lost = ec == pg::errc::connection_lost;
+      if (!unsent && !(lost && resend_lost)) break;
+      if (lost) out.maybe_sent_before = true;
+    }
+    out.ec = error::store_failed;
+    co_return out;
+  }
+
+  /// Runs a src/pg operation `start(connection&, handler)` completing with (error_code, T) through
+  /// retrying.
   template <class T, class Start>
-  asio::awaitable<std::tuple<error_code, T>> call(Start start) {
-    auto connected = co_await ready();
-    if (connected) co_return std::tuple(error_code(error::store_failed), T{});
-    auto token = asio::as_tuple(asio::use_awaitable);
-    auto op = asio::async_initiate<decltype(token), void(error_code, T)>(
-        [c = conn_, start](auto handler) mutable { start(*c, std::move(handler)); }, token);
-    auto [ec, value] = co_await std::move(op);
-    if (ec) co_return std::tuple(error_code(error::store_failed), T{});
-    co_return std::tuple(error_code{}, std::move(value));
+  asio::awaitable<retried<T>> call(Start start, bool resend_lost = true) {
+    auto attempt = [this, &start](std::chrono::milliseconds) {
+      auto token = asio::as_tuple(asio::use_awaitable);
+      return asio::async_initiate<decltype(token), void(error_code, T)>(
+          [c = conn_, start](auto handler) mutable { start(*c, std::move(handler)); }, token);
+    };
+    auto op = retrying<T>(attempt, clock::now() + timeout_, resend_lost);
+    auto out = co_await std::move(op);
+    co_return out;
+  }
+
+  /// call for a statement whose resend answers as its first attempt would have: (error, value).
+  template <class T, class Start>
+  asio::awaitable<std::tuple<error_code, T>> idempotent(Start start) {
+    auto op = call<T>(std::move(start));
+    auto [ec, value, resent] = co_await std::move(op);
+    co_return std::tuple(ec, std::move(value));
   }
 
   /// Queues `body` (pg_store& -> awaitable<tuple<error_code, ...>>); its result goes to `h`,
@@ -309,24 +274,25 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
 
   /// Connects when there is no connection (first use, or after one was lost).
-  asio::awaitable<error_code> ready() {
+  asio::awaitable<error_code> ready(std::chrono::milliseconds timeout) {
     if (conn_->is_connected()) co_return error_code{};
     auto token = asio::as_tuple(asio::use_awaitable);
     auto op = asio::async_initiate<decltype(token), void(error_code)>(
-        [c = conn_, t = timeout_](auto handler) { c->async_connect(t, std::move(handler)); },
+        [c = conn_, timeout](auto handler) { c->async_connect(timeout, std::move(handler)); },
         token);
     auto [ec] = co_await std::move(op);
     co_return ec;
   }
 
-  /// Runs one statement on a ready connection; any failure is error::store_failed.
-  asio::awaitable<std::tuple<error_code, pg::result>> run(std::string sql, pg::params p) {
-    auto connected = co_await ready();
-    if (connected) co_return std::tuple(error_code(error::store_failed), pg::result{});
-    auto op = pg::query(conn_, std::move(sql), std::move(p), timeout_);
-    auto [ec, r] = co_await std::move(op);
-    if (ec) co_return std::tuple(error_code(error::store_failed), std::move(r));
-    co_return std::tuple(error_code{}, std::move(r));
+  /// Runs one statement through retrying, within the store's timeout from now or `deadline`.
+  asio::awaitable<retried<pg::result>> run(std::string sql, pg::params p,
+                                           std::optional<clock::time_point> deadline = {}) {
+    auto attempt = [this, &sql, &p](std::chrono::milliseconds timeout) {
+      return pg::query(conn_, sql, p, timeout);
+    };
+    auto op = retrying<pg::result>(attempt, deadline.value_or(clock::now() + timeout_));
+    auto out = co_await std::move(op);
+    co_return out;
   }
 
   asio::awaitable<std::tuple<error_code, charge_record, bool>> begin(charge_record r) {
@@ -334,6 +300,7 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     if (r.created_at_ms == 0) r.created_at_ms = unix_ms();
     r.stage = charge_journal_stage::started;
     const std::string select = std::string(" SELECT ") + record_columns;
+    // Column 20 of an existing row: the instance that inserted it (its "started" journal row).
     const std::string sql =
         "WITH ins AS (INSERT INTO paystack_charges (charge_key, terminal_id, customer, amount,"
         " currency, stage, request_id, request_code, offline_reference, event_id, pushes, outcome,"
@@ -344,19 +311,32 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
         " ON CONFLICT (charge_key) DO NOTHING RETURNING *),"
         " j AS (INSERT INTO paystack_charge_journal (charge_key, stage, detail, fencing_token,"
         " instance) SELECT charge_key, stage, 'started', fencing_token, $18 FROM ins)" +
-        select + ", true FROM ins UNION ALL" + select +
-        ", false FROM paystack_charges WHERE charge_key = $1 AND NOT EXISTS (SELECT 1 FROM ins)";
+        select + ", true, NULL::text FROM ins UNION ALL" + select +
+        ", false, (SELECT instance FROM paystack_charge_journal WHERE charge_key = $1 ORDER BY id"
+        " LIMIT 1) FROM paystack_charges WHERE charge_key = $1 AND NOT EXISTS (SELECT 1 FROM ins)";
     auto p = record_params(r);
     p.push_back(std::to_string(r.created_at_ms));
     p.push_back(instance_);
+    const auto deadline = clock::now() + timeout_;
+    bool maybe_ours = false;
     // A key inserted by another writer after this statement's snapshot was taken shows as no
     // row (the insert skipped it, the select cannot see it yet): the next attempt sees it.
     for (int attempt = 0; attempt < 3; ++attempt) {
-      auto op = run(sql, p);
-      auto [ec, res] = co_await std::move(op);
+      auto op = run(sql, p, deadline);
+      auto [ec, res, resent] = co_await std::move(op);
       if (ec) co_return std::tuple(ec, r, false);
-      if (res.rows() == 1)
-        co_return std::tuple(error_code{}, read_record(res, 0), res.value(0, 19) == "t");
+      maybe_ours = maybe_ours || resent;
+      if (res.rows() != 1) continue;
+      auto stored = read_record(res, 0);
+      bool inserted = res.value(0, 19) == "t";
+      // An earlier attempt that committed with its reply lost: the row is this call's when this
+      // instance inserted it with this call's creation time and fields.
+      if (!inserted && maybe_ours && res.value(0, 20) == instance_ &&
+          stored.created_at_ms == r.created_at_ms && stored.terminal_id == r.terminal_id &&
+          stored.customer == r.customer && stored.amount == r.amount &&
+          stored.currency == r.currency)
+        inserted = true;
+      co_return std::tuple(error_code{}, std::move(stored), inserted);
     }
     co_return std::tuple(error_code(error::store_failed), r, false);
   }
@@ -380,22 +360,54 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
             " j AS (INSERT INTO paystack_charge_journal (charge_key, stage, detail, fencing_token,"
             " instance) SELECT charge_key, stage, $18, fencing_token, $19 FROM upd) SELECT ") +
         record_columns + " FROM upd";
+    detail = capped(std::move(detail), max_detail);
     auto p = record_params(r);
     p.push_back(std::to_string(r.version));
-    p.push_back(capped(std::move(detail), max_detail));
+    p.push_back(detail);
     p.push_back(instance_);
-    auto op = run(sql, std::move(p));
-    auto [ec, res] = co_await std::move(op);
+    const auto deadline = clock::now() + timeout_;
+    auto op = run(sql, std::move(p), deadline);
+    auto [ec, res, resent] = co_await std::move(op);
     if (ec) co_return std::tuple(ec, r);
-    if (res.rows() != 1) co_return std::tuple(error_code(error::store_conflict), r);
-    co_return std::tuple(error_code{}, read_record(res, 0));
+    if (res.rows() == 1) co_return std::tuple(error_code{}, read_record(res, 0));
+    if (!resent) co_return std::tuple(error_code(error::store_conflict), r);
+    auto check = saved_before(r, detail, deadline);
+    auto [cec, own] = co_await std::move(check);
+    if (cec) co_return std::tuple(cec, r);
+    if (!own) co_return std::tuple(error_code(error::store_conflict), r);
+    co_return std::tuple(error_code{}, std::move(*own));
+  }
+
+  /// After a save refused on a resend: the stored record when it is exactly what an earlier
+  /// attempt of this save wrote (its reply lost): the next version, this save's fields and token,
+  /// and the journal's last entry this stage and detail, written by this instance.
+  asio::awaitable<std::tuple<error_code, std::optional<charge_record>>> saved_before(
+      const charge_record& r, const std::string& detail, clock::time_point deadline) {
+    auto op = run(std::string("WITH j AS (SELECT stage AS j_stage, detail AS j_detail,"
+                              " fencing_token AS j_token, instance AS j_instance FROM"
+                              " paystack_charge_journal WHERE charge_key = $1 ORDER BY id DESC"
+                              " LIMIT 1) SELECT ") +
+                      record_columns +
+                      ", j_stage, j_detail, j_token, j_instance FROM paystack_charges LEFT JOIN j"
+                      " ON true WHERE charge_key = $1",
+                  pg::params{r.key}, deadline);
+    auto [ec, res, resent] = co_await std::move(op);
+    std::optional<charge_record> own;
+    if (ec || res.rows() != 1) co_return std::tuple(ec, own);
+    auto stored = read_record(res, 0);
+    const bool ours = stored.version == r.version + 1 && same_fields(stored, r) &&
+                      (r.fencing_token == 0 || stored.fencing_token == r.fencing_token) &&
+                      res.value(0, 19) == to_string(r.stage) && res.value(0, 20) == detail &&
+                      res.integer(0, 21) == stored.fencing_token && res.value(0, 22) == instance_;
+    if (ours) own = std::move(stored);
+    co_return std::tuple(error_code{}, std::move(own));
   }
 
   asio::awaitable<std::tuple<error_code, std::optional<charge_record>>> load(std::string key) {
     auto op = run(
         std::string("SELECT ") + record_columns + " FROM paystack_charges WHERE charge_key = $1",
         pg::params{std::move(key)});
-    auto [ec, res] = co_await std::move(op);
+    auto [ec, res, resent] = co_await std::move(op);
     std::optional<charge_record> out;
     if (!ec && res.rows() == 1) out = read_record(res, 0);
     co_return std::tuple(ec, std::move(out));
@@ -407,7 +419,7 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     if (f.open_only) sql += f.unfinished_only ? " AND false" : " WHERE stage = 'finished' AND open";
     sql += " ORDER BY created_at, charge_key LIMIT $1::int";
     auto op = run(std::move(sql), pg::params{std::to_string(std::min(f.limit, max_charge_list))});
-    auto [ec, res] = co_await std::move(op);
+    auto [ec, res, resent] = co_await std::move(op);
     std::vector<charge_record> out;
     for (int i = 0; !ec && i < res.rows(); ++i) out.push_back(read_record(res, i));
     co_return std::tuple(ec, std::move(out));
@@ -420,7 +432,7 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
             " coalesce(detail, '') FROM paystack_charge_journal WHERE charge_key = $1"
             " ORDER BY id LIMIT 1000",
             pg::params{std::move(key)});
-    auto [ec, res] = co_await std::move(op);
+    auto [ec, res, resent] = co_await std::move(op);
     std::vector<charge_journal_entry> out;
     for (int i = 0; !ec && i < res.rows(); ++i) {
       charge_journal_entry e;
@@ -433,31 +445,70 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     co_return std::tuple(ec, std::move(out));
   }
 
+  asio::awaitable<std::tuple<error_code, terminal_lease>> acquire_lease(
+      std::string terminal_id, std::string charge_key, std::chrono::milliseconds ttl) {
+    auto op = call<pg::lease>([=, who = instance_](pg::connection& c, auto done) {
+      pg::async_acquire_lease(c, terminal_id, who, charge_key, ttl, std::move(done));
+    });
+    auto [ec, l, resent] = co_await std::move(op);
+    // An earlier attempt that took the lease with its reply lost: the resend finds it held by
+    // this instance for this charge (an expired one it would have taken again).
+    if (!ec && !l.acquired && resent && l.holder == instance_ && l.charge_key == charge_key)
+      l.acquired = true;
+    co_return std::tuple(ec, to_public(std::move(l)));
+  }
+
+  asio::awaitable<std::tuple<error_code, bool>> release_lease(std::string terminal_id,
+                                                              std::string holder,
+                                                              std::int64_t fencing_token) {
+    // Without a token the release names whatever lease the holder has (an operator's): a resend
+    // could release one taken after the first attempt, so it is not sent again once it may have
+    // reached the server.
+    auto op = call<bool>(
+        [=](pg::connection& c, auto done) {
+          pg::async_release_lease_of(c, terminal_id, holder, fencing_token, std::move(done));
+        },
+        fencing_token != 0);
+    auto [ec, released, resent] = co_await std::move(op);
+    if (ec || released || !resent) co_return std::tuple(ec, released);
+    // Nothing left to release after a resend: the earlier attempt released it when the terminal
+    // has no lease now; a lease with another token may have been taken before or after it.
+    auto check = run("SELECT count(*) FROM paystack_terminal_leases WHERE terminal_id = $1",
+                     pg::params{terminal_id});
+    auto [cec, res, again] = co_await std::move(check);
+    if (cec) co_return std::tuple(cec, false);
+    if (res.integer(0, 0) != 0) co_return std::tuple(error_code(error::store_failed), false);
+    co_return std::tuple(error_code{}, true);
+  }
+
+  asio::awaitable<std::tuple<error_code, std::vector<terminal_lease>>> list_leases() {
+    auto op = idempotent<std::vector<pg::lease>>(
+        [](pg::connection& c, auto done) { pg::async_list_leases(c, std::move(done)); });
+    auto [ec, ls] = co_await std::move(op);
+    std::vector<terminal_lease> out;
+    for (auto& l : ls) out.push_back(to_public(std::move(l)));
+    co_return std::tuple(ec, std::move(out));
+  }
+
   asio::awaitable<std::tuple<error_code, bool>> record_webhook(std::string key, std::string body) {
-    // The inbox row names the payment request the event is about, so that the process whose
-    // charge awaits it can find it (pg::async_find_unclaimed).
-    pg::inbox_event e;
-    e.semantic_key = key;
-    e.event = event_of(key);
-    e.received_by = instance_;
-    if (auto parsed = parse_webhook_event(body)) describe_request(*parsed, e);
-    e.body = std::move(body);
+    const auto started = clock::now();
+    auto e = pg_sql::inbox_event_of(key, body, instance_);
     auto op = call<bool>([e = std::move(e)](pg::connection& c, auto done) {
       pg::async_store_webhook(c, e, std::move(done));
     });
-    auto [ec, fresh] = co_await std::move(op);
-    co_return std::tuple(ec, fresh);
-  }
-
-  static void describe_request(const webhook_event& w, pg::inbox_event& e) {
-    if (const auto* pr = std::get_if<payment_request>(&w.data)) {
-      e.request_code = capped(pr->request_code, 100);
-      e.offline_reference = capped(pr->offline_reference.value_or(""), 100);
-      if (pr->id != 0) e.payment_request_id = pr->id;
-    } else if (const auto* f = std::get_if<invoice_payment_failed_data>(&w.data)) {
-      e.request_code = capped(f->request_code.value_or(f->invoice_code.value_or("")), 100);
-      e.offline_reference = capped(f->offline_reference.value_or(""), 100);
-    }
+    auto [ec, fresh, resent] = co_await std::move(op);
+    if (ec || fresh || !resent) co_return std::tuple(ec, fresh);
+    // A duplicate on a resend: this call's own row when this instance stored this body since the
+    // call began (by the database's clock: the time since then, and a second for the round trip).
+    const auto since =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started) +
+        std::chrono::seconds(1);
+    auto check = run(
+        "SELECT count(*) FROM paystack_webhook_inbox WHERE semantic_key = $1 AND received_by = $2"
+        " AND body = $3 AND received_at >= clock_timestamp() - $4::bigint * interval '1 ms'",
+        pg::params{std::move(key), instance_, std::move(body), std::to_string(since.count())});
+    auto [cec, res, again] = co_await std::move(check);
+    co_return std::tuple(cec, !cec && res.integer(0, 0) == 1);
   }
 
   asio::any_io_executor ex_;
@@ -468,43 +519,30 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   std::shared_ptr<pg::connection> conn_;
   std::deque<job> jobs_;  // on the connection's strand only
   bool running_ = false;  // on the connection's strand only
+  std::atomic<int> drop_replies_{0};
   std::mutex inbox_mutex_;
   std::shared_ptr<pg_inbox_feed> inbox_;
 };
 
 }  // namespace
 
-std::string pg_instance_name() {
-  static std::atomic<unsigned> stores{0};
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return capped(std::string(host), 70) + ":" + std::to_string(::getpid()) + "/" +
-         std::to_string(++stores);
+bool pg_store_drop_replies([[maybe_unused]] charge_store& store, [[maybe_unused]] int n) {
+#ifdef PAYSTACK_FAILPOINTS
+  auto* pg = dynamic_cast<pg_store*>(&store);
+  if (pg == nullptr) return false;
+  pg->drop_replies(n);
+  return true;
+#else
+  return false;
+#endif
 }
 
-std::string redact_pg_url(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string(url);
-  std::string out(url.substr(0, scheme_end + 3));
-  auto rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find('?'));  // parameters may hold a password
-  const auto at = rest.rfind('@');
-  if (at != std::string_view::npos) {
-    auto user = rest.substr(0, at);
-    out += user.substr(0, user.find(':'));
-    out += '@';
-    rest = rest.substr(at + 1);
-  }
-  out += rest;
-  return out;
-}
+namespace {
 
-std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std::string& url,
-                                            int timeout_ms, error_code& ec, std::string& why) {
-  const std::string shown = redact_pg_url(url);
-  const std::chrono::milliseconds timeout(timeout_ms > 0 ? timeout_ms : 5000);
-  // Connect and migrate now, on a private io_context (the caller's may not run yet), so that a
-  // database that is gone or too new is refused here with a clear message.
+/// Connects to `url` and migrates its schema, on a private io_context (the caller's may not run
+/// yet), within about 3 * `timeout`.
+std::pair<error_code, pg::migrate_report> connect_and_migrate(const std::string& url,
+                                                              std::chrono::milliseconds timeout) {
   asio::io_context io;
   auto c = pg::connection::create(io.get_executor(), url);
   error_code step;
@@ -532,6 +570,25 @@ std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std:
   if (!done) {
     step = make_error_code(pg::errc::timed_out);
     report.message = "no answer in time";
+  }
+  return {step, std::move(report)};
+}
+
+}  // namespace
+
+std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std::string& url,
+                                            int timeout_ms, error_code& ec, std::string& why) {
+  const std::string shown = redact_pg_url(url);
+  const std::chrono::milliseconds timeout(timeout_ms > 0 ? timeout_ms : 5000);
+  // Connect and migrate now, so that a database that is gone or too new is refused here with a
+  // clear message. A connection cut meanwhile (or refused while the server restarts) is tried
+  // again, as the store's statements are: the migration is one transaction that checks the
+  // schema's version first, so repeating it is safe.
+  auto [step, report] = connect_and_migrate(url, timeout);
+  for (int attempt = 1; attempt < max_attempts; ++attempt) {
+    if (step != pg::errc::connection_lost && step != pg::errc::connect_failed) break;
+    std::this_thread::sleep_for(retry_pause[attempt]);
+    std::tie(step, report) = connect_and_migrate(url, timeout);
   }
   if (step == pg::errc::schema_too_new) {
     ec = error::store_too_new;

@@ -20,6 +20,12 @@ std::shared_ptr<charge_store> open_pg_store(boost::asio::any_io_executor ex, con
                                             int timeout_ms, boost::system::error_code& ec,
                                             std::string& why);
 
+/// Test only (builds with PAYSTACK_TEST_FAILPOINTS): the next `n` statements of `store` that the
+/// server answered are taken as if the connection had dropped before the answer arrived (the
+/// connection is closed): a commit whose reply was lost. False when `store` is not a PostgreSQL
+/// store or the build has no test hooks.
+bool pg_store_drop_replies(charge_store& store, int n);
+
 /// `url` without a password and without parameters: what describe() and messages show.
 std::string redact_pg_url(std::string_view url);
 

@@ -126,7 +126,9 @@ TEST_F(PgInbox, an_instance_that_missed_notifications_catches_up_from_the_table)
   auto first = std::make_shared<std::promise<std::string>>();
   auto first_f = first->get_future();
   auto once = std::make_shared<std::once_flag>();
-  listener->on_notification([first, once](const notification& n) {
+  // The channel is the database's: other tests' stores notify on it too; only c_'s count.
+  listener->on_notification([first, once, pid = c_->backend_pid()](const notification& n) {
+    if (n.backend_pid != pid) return;
     std::call_once(*once, [&] { first->set_value(n.payload); });
   });
   auto [lec, lr] = exec(*listener, "LISTEN paystack_webhook");
@@ -163,7 +165,9 @@ TEST_F(PgInbox, every_stored_event_wakes_another_instance_once) {
   std::mutex m;
   std::condition_variable cv;
   std::vector<std::chrono::steady_clock::time_point> arrivals;
-  listener->on_notification([&](const notification&) {
+  // The channel is the database's: other tests' stores notify on it too; only c_'s count.
+  listener->on_notification([&, pid = c_->backend_pid()](const notification& n) {
+    if (n.backend_pid != pid) return;
     std::lock_guard lock(m);
     arrivals.push_back(std::chrono::steady_clock::now());
     cv.notify_all();
