@@ -132,7 +132,8 @@ using lease_release_signature = void(boost::system::error_code, bool);
 using lease_list_signature = void(boost::system::error_code, std::vector<terminal_lease>);
 
 /// The store of charges. Errors (the error_code of every completion): error::store_failed (the
-/// engine could not read or write; nothing was changed), error::store_conflict (async_save with
+/// engine could not read or write; a write may still have been committed if only its reply was
+/// lost: a later async_load or async_begin tells), error::store_conflict (async_save with
 /// a stale version), error::invalid_argument (an empty key). Every write is one transaction,
 /// durable when its handler runs. Thread safety: every member may be called from any thread.
 /// The handler runs on its associated executor (by default the store's executor) and is never
@@ -391,8 +392,10 @@ std::shared_ptr<charge_store> make_memory_charge_store(boost::asio::any_io_execu
 /// `busy_timeout_ms`, so several processes can share it; its calls run on a thread of the store
 /// (doc/adr/0007-charge-store.md). PostgreSQL: connects and migrates the schema now (blocking
 /// the caller up to a few times `busy_timeout_ms`, which also bounds every later statement),
-/// then the store runs libpq on `executor` (no thread; one connection, reconnected on the next
-/// operation after a loss; describe() and `why` never show the password). Null, with `ec` and
+/// then the store runs libpq on `executor` (no thread; one connection: a statement that met a
+/// lost connection is sent again on a new one, up to 3 attempts within `busy_timeout_ms`, and a
+/// write whose reply was lost is recognised as its own, doc/fleet.md; describe() and `why`
+/// never show the password). Null, with `ec` and
 /// `why` set, when it cannot be opened: error::invalid_argument (a bad URL),
 /// error::store_too_new (written by a newer schema; `why` names both versions),
 /// error::store_failed (the engine's message in `why`: e.g. the database cannot be reached).
