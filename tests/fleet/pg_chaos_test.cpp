@@ -420,6 +420,23 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
     EXPECT_EQ(times, 1) << k << " emitted more than once";
     EXPECT_EQ(stored[k], 1) << k << " stored " << stored[k] << " times";
   }
+  // Handed over once fleet-wide: a decline is learned only from its webhook, so the charge that
+  // ended declined claimed its invoice.payment_failed (one claimer per row, by the UPDATE).
+  auto [hec, handed] =
+      query(*admin_, "SELECT request_code, coalesce(handed_over_to, '') FROM " + schema_ +
+                         ".paystack_webhook_inbox WHERE event = 'invoice.payment_failed'");
+  ASSERT_FALSE(hec) << handed.message();
+  std::map<std::string, std::string> claimed_by;
+  for (int i = 0; i < handed.rows(); ++i)
+    claimed_by[std::string(handed.value(i, 0))] = std::string(handed.value(i, 1));
+  std::size_t declines = 0;
+  for (const auto& r : records) {
+    if (r.outcome != paystack::charge_outcome::declined || !r.request_code) continue;
+    ++declines;
+    EXPECT_FALSE(claimed_by[*r.request_code].empty())
+        << r.key << ": its invoice.payment_failed was not handed over to its charge";
+  }
+  EXPECT_GT(declines, 0u);
   store.reset();
 }
 
