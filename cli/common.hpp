@@ -42,7 +42,7 @@ struct global_options {
   bool timeout_set = false;                   ///< --timeout was given
   bool json = false;                          ///< --json
   bool verbose = false;                       ///< --verbose
-  double rate_budget = 0;  ///< --rate-budget: requests per minute (0: no budget)
+  double rate_budget = 0;                     ///< --rate-budget: requests per minute (0: no budget)
 };
 
 /// Shared state of one run: options, and the action the chosen subcommand set.
