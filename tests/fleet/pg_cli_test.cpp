@@ -127,9 +127,9 @@ TEST_F(PgCli, a_leased_terminal_is_busy_unless_the_charge_waits_for_it) {
   std::string why;
   auto store = paystack::open_charge_store(io.io.get_executor(), url_, ec, why);
   ASSERT_TRUE(store) << why;
-  // Another register's sale holds the terminal for 2 s, then stops (its lease stays until then).
+  // Another register's sale holds the terminal, then stops (its lease stays until it expires).
   auto [ec1, lease] = wait<paystack::lease_acquire_signature>(
-      store->async_acquire_lease(terminal_, "other-register-sale", 2s));
+      store->async_acquire_lease(terminal_, "other-register-sale", 60s));
   ASSERT_FALSE(ec1);
   ASSERT_TRUE(lease.acquired);
   auto [ec2, stopped] = wait<paystack::lease_release_signature>(
@@ -141,12 +141,20 @@ TEST_F(PgCli, a_leased_terminal_is_busy_unless_the_charge_waits_for_it) {
   EXPECT_NE(list.out.find(R"("stopped":true)"), std::string::npos) << list.out;
 
   const std::vector<std::string> sale{"charge",     terminal_,       "--amount",  "5000",
-                                      "--customer", "CUS_fleetcli2", "--timeout", "10s"};
+                                      "--customer", "CUS_fleetcli2", "--timeout", "30s"};
   auto busy_args = sale;
   busy_args.insert(busy_args.end(), {"--key", "busy-1"});
   auto busy = cli(busy_args);
   EXPECT_EQ(busy.exit_code, 1) << busy.out << busy.err;
   EXPECT_NE(busy.out.find("BUSY"), std::string::npos) << busy.out;
+  // The lease now expires in 3 s: the charge that waits for the terminal gets it then (or at
+  // once, on a machine slower to start it than that).
+  auto [uec, updated] = query(*admin_,
+                              "UPDATE " + schema_ +
+                                  ".paystack_terminal_leases SET expires_at = clock_timestamp() +"
+                                  " interval '3 seconds' WHERE terminal_id = $1",
+                              {terminal_});
+  ASSERT_FALSE(uec) << updated.message();
   auto waiting_args = sale;
   waiting_args.insert(waiting_args.end(), {"--key", "waits-1", "--wait-for-terminal"});
   auto waited = cli(waiting_args);
