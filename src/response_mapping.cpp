@@ -2,10 +2,10 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/json/monotonic_resource.hpp>
-#include <charconv>
 #include <paystack/error.hpp>
 #include <type_traits>
 
+#include "http/retry.hpp"
 #include "json/envelope.hpp"
 #include "json/models.hpp"
 
@@ -15,9 +15,7 @@ namespace detail {
 namespace {
 
 void copy_int_header(std::string_view v, std::optional<std::int64_t>& out) {
-  std::int64_t i = 0;
-  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
-  if (!v.empty() && ec == std::errc{} && p == v.data() + v.size()) out = i;
+  if (auto i = header_integer(v)) out = i;
 }
 
 /// Fills the envelope part of a response (everything but data).

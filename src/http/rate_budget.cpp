@@ -11,11 +11,12 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <charconv>
 #include <cmath>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
+
+#include "http/retry.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -23,22 +24,6 @@ inline namespace v0 {
 namespace asio = boost::asio;
 using boost::system::error_code;
 using std::chrono::milliseconds;
-
-namespace {
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-std::optional<std::int64_t> header_int(const http_reply& r, std::string_view name) {
-  auto v = r.header(name);
-  std::int64_t out = 0;
-  auto [p, e] = std::from_chars(v.data(), v.data() + v.size(), out);
-  if (v.empty() || e != std::errc{} || p != v.data() + v.size()) return std::nullopt;
-  return out;
-}
-
-}  // namespace
 
 call_priority classify_request(const http_request& request) noexcept {
   std::string_view path = request.target;
@@ -48,7 +33,7 @@ call_priority classify_request(const http_request& request) noexcept {
     auto rest = path.substr(payment + 15);  // after "/paymentrequest"
     if (request.method == http_method::post && (rest.empty() || rest == "/"))
       return call_priority::payment_critical;  // Create Payment Request
-    if (request.method == http_method::get && rest.rfind("/verify/", 0) == 0)
+    if (request.method == http_method::get && rest.starts_with("/verify/"))
       return call_priority::payment_critical;  // Verify Payment Request
     return call_priority::housekeeping;
   }
@@ -58,9 +43,9 @@ call_priority classify_request(const http_request& request) noexcept {
     const auto slash = rest.find('/');
     if (slash != std::string_view::npos) {
       auto after = rest.substr(slash);
-      if (request.method == http_method::post && (after == "/event" || ends_with(after, "/event/")))
+      if (request.method == http_method::post && (after == "/event" || after.ends_with("/event/")))
         return call_priority::payment_critical;  // Send Event (the push)
-      if (request.method == http_method::get && after.rfind("/event/", 0) == 0 && after.size() > 7)
+      if (request.method == http_method::get && after.starts_with("/event/") && after.size() > 7)
         return call_priority::payment_critical;  // Fetch Event Status (the delivery poll)
     }
   }
@@ -248,8 +233,8 @@ class budgeted_transport final : public transport,
   }
 
   void observe(const http_reply& reply) {
-    const auto limit = header_int(reply, "x-ratelimit-limit");
-    auto remaining = header_int(reply, "x-ratelimit-remaining");
+    const auto limit = header_integer(reply.header("x-ratelimit-limit"));
+    auto remaining = header_integer(reply.header("x-ratelimit-remaining"));
     if (reply.status_code == 429) remaining = 0;
     if (remaining) budget_->observe(limit.value_or(0), *remaining);
   }

@@ -16,10 +16,7 @@ namespace {
 std::optional<std::int64_t> parse_int(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  std::int64_t v = 0;
-  auto [p, e] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (e != std::errc{} || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
+  return header_integer(s);
 }
 
 // RFC 7231 IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
@@ -36,6 +33,13 @@ bool is_transient_status(unsigned status) {
 }
 
 }  // namespace
+
+std::optional<std::int64_t> header_integer(std::string_view value) noexcept {
+  std::int64_t v = 0;
+  auto [p, e] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (value.empty() || e != std::errc{} || p != value.data() + value.size()) return std::nullopt;
+  return v;
+}
 
 std::optional<std::chrono::milliseconds> server_requested_delay(
     const http_reply& reply, std::chrono::system_clock::time_point now) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <paystack/client_options.hpp>
 #include <paystack/transport.hpp>
+#include <string_view>
 
 namespace paystack {
 inline namespace v0 {
@@ -28,6 +29,10 @@ struct retry_decision {
   bool retry = false;
   std::chrono::milliseconds delay{0};
 };
+
+/// A header value that is a whole decimal integer, nothing around it (x-ratelimit-*); std::nullopt
+/// otherwise.
+std::optional<std::int64_t> header_integer(std::string_view value) noexcept;
 
 /// The wait a reply asks for: Retry-After (seconds or HTTP date) or x-ratelimit-reset
 /// (seconds from now, or a Unix time when it is larger than 10^9).
