@@ -88,11 +88,8 @@ TEST_F(PgCli, a_bad_postgres_store_is_a_usage_error_without_the_password) {
 }
 
 TEST_F(PgCli, leases_list_and_release_only_the_holder_named) {
-  paystack::test::running_context io;
-  boost::system::error_code ec;
-  std::string why;
-  auto store = paystack::open_charge_store(io.io.get_executor(), url_, ec, why);
-  ASSERT_TRUE(store) << why;
+  auto store = open_store();
+  ASSERT_TRUE(store);
   auto [ec1, lease] = wait<paystack::lease_acquire_signature>(
       store->async_acquire_lease("TRM_fleet01", "order-77", std::chrono::minutes(5)));
   ASSERT_FALSE(ec1);
@@ -122,11 +119,8 @@ TEST_F(PgCli, leases_list_and_release_only_the_holder_named) {
 }
 
 TEST_F(PgCli, a_leased_terminal_is_busy_unless_the_charge_waits_for_it) {
-  paystack::test::running_context io;
-  boost::system::error_code ec;
-  std::string why;
-  auto store = paystack::open_charge_store(io.io.get_executor(), url_, ec, why);
-  ASSERT_TRUE(store) << why;
+  auto store = open_store();
+  ASSERT_TRUE(store);
   // Another register's sale holds the terminal, then stops (its lease stays until it expires).
   auto [ec1, lease] = wait<paystack::lease_acquire_signature>(
       store->async_acquire_lease(terminal_, "other-register-sale", 60s));

@@ -41,14 +41,6 @@ class PgFleet : public PgTest {
     ASSERT_TRUE(a_ && b_);
   }
 
-  std::shared_ptr<charge_store> open_store() {
-    error_code ec;
-    std::string why;
-    auto s = open_charge_store(ctx_.io.get_executor(), url_, ec, why);
-    EXPECT_FALSE(ec) << why;
-    return s;
-  }
-
   /// The simulator; its webhooks go to `hook_url` when given. Payments only by the test.
   void start_sim(const std::string& hook_url = {}) {
     sim::server_options so;

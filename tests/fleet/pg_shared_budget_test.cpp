@@ -19,13 +19,6 @@ using std::chrono::milliseconds;
 
 class PgSharedBudget : public PgTest {
  protected:
-  std::shared_ptr<paystack::charge_store> open_store() {
-    error_code ec;
-    std::string why;
-    auto s = paystack::open_charge_store(ctx_.io.get_executor(), url_, ec, why);
-    EXPECT_FALSE(ec) << why;
-    return s;
-  }
   static std::tuple<error_code, milliseconds> take(paystack::rate_budget& b, call_priority p) {
     return await_call<error_code, milliseconds>([&](auto h) { b.async_take(p, std::move(h)); });
   }

@@ -100,6 +100,14 @@ std::shared_ptr<connection> PgTest::connected() {
   return c;
 }
 
+std::shared_ptr<paystack::charge_store> PgTest::open_store() {
+  error_code ec;
+  std::string why;
+  auto s = paystack::open_charge_store(ctx_.io.get_executor(), url_, ec, why);
+  EXPECT_FALSE(ec) << why;
+  return s;
+}
+
 std::tuple<error_code, paystack::pg::migrate_report> migrate(std::shared_ptr<connection> c) {
   return await_call<error_code, paystack::pg::migrate_report>(
       [&](auto h) { paystack::pg::async_migrate(c, 10s, std::move(h)); });

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <paystack/charge_store.hpp>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -57,6 +58,9 @@ class PgTest : public ::testing::Test {
   std::shared_ptr<connection> make();
   /// A new connected connection to the test's schema.
   std::shared_ptr<connection> connected();
+  /// The charge store on the test's schema (open_charge_store on url_, executor ctx_), as an
+  /// instance of a fleet opens it; null (and a test failure saying why) when it cannot be opened.
+  std::shared_ptr<paystack::charge_store> open_store();
 
   paystack::test::running_context ctx_;
   std::string base_url_;
