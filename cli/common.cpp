@@ -314,9 +314,9 @@ void use_rate_budget(const global_options& g, paystack::client_options& o,
 
 CLI::Option* add_wait_for_terminal_flag(CLI::App& app, bool& target) {
   return app.add_flag("--wait-for-terminal", target,
-                      "with a store shared by a fleet (postgres://): when another charge holds "
-                      "the terminal, wait until it is free (within --timeout) instead of ending "
-                      "TERMINAL BUSY");
+                      "with a store (shared by the processes of a machine, or by a fleet on "
+                      "postgres://): when another charge holds the terminal, wait until it is "
+                      "free (within --timeout) instead of ending TERMINAL BUSY");
 }
 
 std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,

@@ -22,6 +22,8 @@ void add_charge_command(CLI::App& app, context& ctx) {
     std::string store;
     std::optional<std::string> verify_interval;
     bool wait_for_terminal = false;
+    bool keep_open = false;
+    std::optional<unsigned> lease_ttl;
   };
   auto a = std::make_shared<args>();
   sub->add_option("TERMINAL_ID", a->terminal_id, "the terminal's id, e.g. 2872S934")->required();
@@ -47,6 +49,16 @@ void add_charge_command(CLI::App& app, context& ctx) {
                   "most 64): with --store, the same key never creates a second payment request");
   add_store_option(*sub, a->store);
   add_wait_for_terminal_flag(*sub, a->wait_for_terminal);
+  sub->add_flag("--keep-open", a->keep_open,
+                "when the charge ends unpaid, leave its payment request payable (a customer who "
+                "will pay by the offline reference): recorded open, its terminal kept for "
+                "--timeout + 30 s, a late payment recorded by `charges reconcile`. Without it an "
+                "unpaid charge archives its request");
+  sub->add_option("--lease-ttl", a->lease_ttl,
+                  "with --store: seconds the terminal's lease lasts unless renewed (renewed every "
+                  "third while the charge runs; a crashed charge frees its terminal within it)")
+      ->check(CLI::Range(1u, 600u))
+      ->default_str("10");
   sub->add_option("--verify-interval", a->verify_interval,
                   "how often to verify the payment while waiting without webhooks: 3s "
                   "(default), 500ms, ...")
@@ -130,6 +142,8 @@ void add_charge_command(CLI::App& app, context& ctx) {
           p.key = a->key;
         }
         p.wait_for_terminal = a->wait_for_terminal;
+        p.keep_open = a->keep_open;
+        if (a->lease_ttl) p.lease_ttl = std::chrono::seconds(*a->lease_ttl);
         bool interrupted = false;
         auto [ec, r] = run_charge(ioc, client, a->terminal_id, std::move(p), interrupted);
         progress.finish();

@@ -1,5 +1,6 @@
-// leases list | release TERMINAL --holder H: the terminal leases of a store shared by a fleet
-// (PostgreSQL; doc/fleet.md). Uses the store only; nothing is sent to Paystack.
+// leases list | release TERMINAL --holder H: the terminal leases of a store shared by several
+// processes (SQLite on one machine, PostgreSQL for a fleet; doc/fleet.md). Uses the store only;
+// nothing is sent to Paystack.
 #include <boost/json.hpp>
 
 #include "common.hpp"
@@ -26,7 +27,8 @@ std::shared_ptr<paystack::charge_store> open_leasing_store(boost::asio::io_conte
   auto store = open_store(ioc, url);
   if (store && !store->leases_terminals()) {
     std::cerr << "paystack-terminal: " << store->describe()
-              << " has no terminal leases (one process per store): use postgres://...\n";
+              << " has no terminal leases (one process per store): use a SQLite file or "
+                 "postgres://...\n";
     return nullptr;
   }
   return store;
@@ -85,7 +87,7 @@ int release_lease(context& ctx, const args& a) {
 
 void add_leases_command(CLI::App& app, context& ctx) {
   auto* leases = app.add_subcommand(
-      "leases", "Terminal leases of a fleet's store (postgres://): list, release");
+      "leases", "Terminal leases of a shared store (SQLite file, postgres://): list, release");
   leases->require_subcommand(1);
   leases->footer(
       "A charge with a PostgreSQL store leases its terminal until it ends (at most its deadline\n"

@@ -133,6 +133,17 @@ struct charge_params {
   /// default) ends the charge as terminal_busy at once (nothing created or pushed); true waits
   /// for the terminal until the deadline (then terminal_busy).
   bool wait_for_terminal = false;
+  /// With a store that leases terminals: how long the terminal's lease lasts without renewal.
+  /// The running charge renews it every third of this, so a process that dies holding it frees
+  /// the terminal within this time (doc/fleet.md, "Leases follow their holder"). 1 s to 10 min.
+  std::chrono::milliseconds lease_ttl{std::chrono::seconds(10)};
+  /// Leave the payment request payable when the charge ends unpaid (declined, timed out, not
+  /// delivered): for a customer who will pay later by the offline reference. The charge is
+  /// recorded open, keeps its terminal's lease (marked stopped) for `timeout` + 30 s, and the
+  /// reconciler records a late payment. False (the default): an unpaid charge verifies its request
+  /// once more and archives it, so that nothing unpaid stays payable (a payment found on the way
+  /// makes the charge paid).
+  bool keep_open = false;
 };
 
 /// The last reply (or failure) of a Paystack call during the charge, for messages and logs.

@@ -39,10 +39,15 @@ enum class charge_journal_stage {
   pushing,    ///< the invoice event is about to be pushed (the terminal may show it from here on)
   pushed,     ///< Paystack acknowledged the push: event id recorded
   delivered,  ///< Fetch Event Status said the terminal picked it up
-  finished,   ///< an outcome is recorded (charge_record::outcome)
+  /// The charge ended unpaid (charge_record::outcome holds how): its request is about to be
+  /// verified once more and archived, so that it cannot be paid later. A charge left here (the
+  /// archive got no answer, or the process stopped) is closed by resuming it or by the
+  /// reconciler.
+  archiving,
+  finished,  ///< an outcome is recorded (charge_record::outcome)
 };
 
-/// "started", "creating", "created", "pushing", "pushed", "delivered", "finished".
+/// "started", "creating", "created", "pushing", "pushed", "delivered", "archiving", "finished".
 std::string_view to_string(charge_journal_stage s) noexcept;
 /// The stage named `text` (as to_string writes it); std::nullopt for anything else.
 std::optional<charge_journal_stage> journal_stage_from_string(std::string_view text) noexcept;
@@ -72,10 +77,11 @@ struct charge_record {
   /// Incremented by every write. A write whose version is not the stored one is refused with
   /// error::store_conflict (another process moved the charge on): reload and decide again.
   std::uint64_t version = 0;
-  /// The fencing token of the terminal lease the charge holds (PostgreSQL store; 0: none). A
-  /// save carrying a token is refused with error::store_conflict when the charge or its
-  /// terminal's lease has a newer one (its holder lost the lease). The memory and SQLite stores
-  /// ignore it.
+  /// The fencing token of the terminal lease the charge holds (SQLite and PostgreSQL stores; 0:
+  /// none). A save carrying a token is refused with error::store_conflict when the charge or
+  /// its terminal's lease has a newer one (its holder lost the lease); a save without one is
+  /// refused while a live lease (not expired, not stopped) is held for the charge's key (its
+  /// holder runs it). The memory store ignores it.
   std::int64_t fencing_token = 0;
 };
 
@@ -109,7 +115,8 @@ using charge_history_signature = void(boost::system::error_code, std::vector<cha
 using webhook_record_signature = void(boost::system::error_code, bool);
 
 /// A terminal's lease: at most one charge per terminal across every process sharing a store
-/// (PostgreSQL; doc/fleet.md).
+/// (SQLite: the processes of one machine; PostgreSQL: a fleet; doc/fleet.md). A running holder
+/// renews it (async_renew_lease); a dead holder's lease expires by itself.
 struct terminal_lease {
   bool acquired = false;    ///< async_acquire_lease: this call holds the lease now
   std::string terminal_id;  ///< the terminal
@@ -245,8 +252,8 @@ class charge_store {
     return nullptr;
   }
 
-  /// Whether the store leases terminals (PostgreSQL: shared by several processes). The memory
-  /// and SQLite stores do not: their async_acquire_lease always grants, with fencing token 0.
+  /// Whether the store leases terminals (SQLite and PostgreSQL: shared by several processes).
+  /// The memory store does not: its async_acquire_lease always grants, with fencing token 0.
   virtual bool leases_terminals() const noexcept { return false; }
 
   /// Takes the lease of `terminal_id` for `charge_key` for `ttl` when it is free or expired (a
@@ -281,20 +288,37 @@ class charge_store {
         token, std::move(terminal_id), std::move(holder), fencing_token);
   }
 
-  /// Marks the lease of `terminal_id` stopped if `fencing_token` is still its token: the holder
-  /// stopped its charge unfinished after the push, while the customer may still pay. The lease
-  /// keeps other charges off the terminal until it expires; async_acquire_lease for the same
-  /// charge key (its resume) takes it over at once. Completion: lease_release_signature (true
-  /// when marked; false for stores without leases).
+  /// Marks the lease of `terminal_id` stopped if `fencing_token` is still its token, and makes
+  /// it last `ttl` from now: the holder stopped its charge unfinished after the push (or kept
+  /// it open, charge_params::keep_open), while the customer may still pay. The lease keeps other
+  /// charges off the terminal until it expires; async_acquire_lease for the same charge key (its
+  /// resume) takes it over at once. Completion: lease_release_signature (true when marked;
+  /// false for stores without leases).
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_stop_lease(std::string terminal_id, std::int64_t fencing_token,
-                        CompletionToken&& token = {}) {
+                        std::chrono::milliseconds ttl, CompletionToken&& token = {}) {
     return boost::asio::async_initiate<CompletionToken, lease_release_signature>(
-        [this](auto h, std::string t, std::int64_t f) {
-          do_stop_lease(std::move(t), f,
+        [this](auto h, std::string t, std::int64_t f, std::chrono::milliseconds d) {
+          do_stop_lease(std::move(t), f, d,
                         boost::asio::any_completion_handler<lease_release_signature>(std::move(h)));
         },
-        token, std::move(terminal_id), fencing_token);
+        token, std::move(terminal_id), fencing_token, ttl);
+  }
+
+  /// Makes the lease of `terminal_id` last `ttl` from now if `fencing_token` is still its token
+  /// (a running holder calls it every third of the lease's life, so that only a dead holder's
+  /// lease expires). Completion: lease_release_signature (true when renewed; false when the lease
+  /// is gone or taken over, and for stores without leases).
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_renew_lease(std::string terminal_id, std::int64_t fencing_token,
+                         std::chrono::milliseconds ttl, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, lease_release_signature>(
+        [this](auto h, std::string t, std::int64_t f, std::chrono::milliseconds d) {
+          do_renew_lease(
+              std::move(t), f, d,
+              boost::asio::any_completion_handler<lease_release_signature>(std::move(h)));
+        },
+        token, std::move(terminal_id), fencing_token, ttl);
   }
 
   /// Claims the webhook stored under `semantic_key` for this store's process: true for exactly
@@ -336,7 +360,12 @@ class charge_store {
                                 boost::asio::any_completion_handler<lease_release_signature> h);
   /// Implements async_stop_lease. The default marks nothing (false).
   virtual void do_stop_lease(std::string terminal_id, std::int64_t fencing_token,
+                             std::chrono::milliseconds ttl,
                              boost::asio::any_completion_handler<lease_release_signature> h);
+  /// Implements async_renew_lease. The default renews nothing (false).
+  virtual void do_renew_lease(std::string terminal_id, std::int64_t fencing_token,
+                              std::chrono::milliseconds ttl,
+                              boost::asio::any_completion_handler<lease_release_signature> h);
   /// Implements async_claim_webhook. The default claims (true).
   virtual void do_claim_webhook(std::string semantic_key,
                                 boost::asio::any_completion_handler<webhook_record_signature> h);

@@ -66,6 +66,15 @@ std::string describe(const charge_reply& r) {
 asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
   if (!journal_) {
     auto out = co_await steps(charge_journal_stage::started);
+    if (must_archive(out)) {
+      auto failed = co_await archive_unpaid(out);
+      if (failed) out.second.reason += *failed;
+      out.second.open = failed.has_value();
+    } else if (!out.first) {
+      out.second.open =
+          (p_.keep_open && r_.request && out.second.outcome != charge_outcome::paid) ||
+          stays_open(out.second, request_may_exist_);
+    }
     co_return out;
   }
   auto ec = co_await journal_->begin();
@@ -87,21 +96,42 @@ asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
   }
   auto leased = co_await take_lease();
   auto out = leased ? std::move(*leased) : charge_outcome_pair{};
-  if (!leased) {
+  if (!leased && rec.stage == charge_journal_stage::archiving) {
+    // Stopped while closing an unpaid charge: close it (its outcome is recorded).
+    r_.outcome = rec.outcome.value_or(charge_outcome::failed);
+    r_.reason = rec.reason;
+    out = charge_outcome_pair{boost::system::error_code{}, r_};
+  } else if (!leased) {
     auto stepped = co_await steps(rec.stage);
     out = std::move(stepped);
   }
   if (out.first) {
     out.second.open = true;  // unfinished: resume continues it
     // Stopped after a push may have happened: the customer may still pay at the terminal, so
-    // the lease stays (marked stopped) until it expires; this key's resume takes it over.
+    // the lease stays (marked stopped) until the deadline has passed; this key's resume takes
+    // it over.
     const auto at = journal_->record().stage;
     const bool keep = at == charge_journal_stage::pushing || at == charge_journal_stage::pushed ||
                       at == charge_journal_stage::delivered;
-    co_await release_lease(keep);
+    co_await release_lease(keep ? std::optional(remaining() + std::chrono::seconds(30))
+                                : std::nullopt);
     co_return out;
   }
-  const bool open = stays_open(out.second, request_may_exist_);
+  bool archived = false;
+  if (must_archive(out)) {
+    auto failed = co_await archive_unpaid(out);
+    if (failed) {
+      // The request may still be payable: the charge stays at "archiving" (resume or
+      // reconcile closes it).
+      out.second.reason += *failed;
+      out.second.open = true;
+      co_await release_lease();
+      co_return out;
+    }
+    archived = out.second.outcome != charge_outcome::paid;
+  }
+  const bool kept_open = p_.keep_open && r_.request && out.second.outcome != charge_outcome::paid;
+  const bool open = !archived && (kept_open || stays_open(out.second, request_may_exist_));
   auto fin = co_await journal_->finish(out.second, open);
   out.second.open = open;
   if (fin) {
@@ -109,61 +139,12 @@ asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
                          "; resuming the key checks again)";
     out.first = fin;
   }
-  co_await release_lease();
+  // A charge kept open keeps its terminal for the customer who will pay by the offline
+  // reference, until the lease expires or the reconciler closes the charge.
+  co_await release_lease(kept_open && !fin
+                             ? std::optional<milliseconds>(p_.timeout + std::chrono::seconds(30))
+                             : std::nullopt);
   co_return out;
-}
-
-asio::awaitable<charge_flow::step_result> charge_flow::take_lease() {
-  if (!p_.store->leases_terminals()) co_return std::nullopt;
-  // The lease outlives the charge's deadline a little: it is released at the end, and a crashed
-  // holder's lease expires by itself.
-  const auto ttl = p_.timeout + std::chrono::seconds(30);
-  terminal_lease seen;
-  for (;;) {
-    auto acquire = p_.store->async_acquire_lease(terminal_id_, *p_.key, ttl,
-                                                 asio::as_tuple(asio::use_awaitable));
-    auto [ec, lease] = co_await std::move(acquire);
-    if (ec)
-      co_return end(
-          charge_outcome::failed,
-          "the charge store could not lease terminal " + terminal_id_ + ": " + ec.message(), ec);
-    if (lease.acquired) {
-      lease_token_ = lease.fencing_token;
-      journal_->set_fencing_token(lease.fencing_token);
-      co_return std::nullopt;
-    }
-    seen = std::move(lease);
-    if (!p_.wait_for_terminal || expired()) break;
-    co_await sleep_until(std::min(now() + std::chrono::milliseconds(200), deadline_));
-    const bool stop = co_await cancelled();
-    if (stop)
-      co_return end(charge_outcome::cancelled, "cancelled while waiting for the terminal",
-                    asio::error::operation_aborted);
-  }
-  std::string why = "terminal " + terminal_id_ + " is leased by " +
-                    (seen.holder.empty() ? std::string("another process") : seen.holder) +
-                    (seen.charge_key.empty() ? std::string() : " for key " + seen.charge_key);
-  if (journal_->record().stage == charge_journal_stage::started)
-    co_return end(charge_outcome::terminal_busy, why + "; nothing was created or pushed");
-  // A resumed charge whose request may exist stays unfinished: resume it again later.
-  co_return end(charge_outcome::terminal_busy, why + "; the charge stays unfinished: resume it",
-                error::store_conflict);
-}
-
-asio::awaitable<void> charge_flow::release_lease(bool keep_stopped) {
-  if (lease_token_ == 0) co_return;
-  if (keep_stopped) {
-    auto stop =
-        p_.store->async_stop_lease(terminal_id_, lease_token_, asio::as_tuple(asio::use_awaitable));
-    auto done = co_await std::move(stop);
-    (void)done;  // a lease taken over is not ours any more; one not marked expires anyway
-  } else {
-    auto release = p_.store->async_release_lease(terminal_id_, std::string(), lease_token_,
-                                                 asio::as_tuple(asio::use_awaitable));
-    auto done = co_await std::move(release);
-    (void)done;  // a lease that is gone or taken over is not ours to release
-  }
-  lease_token_ = 0;
 }
 
 asio::awaitable<charge_outcome_pair> charge_flow::steps(charge_journal_stage from) {

@@ -255,12 +255,26 @@ class charge_flow {
   asio::awaitable<step_result> push_event();
 
   /// With a store that leases terminals: takes the terminal's lease (waiting for it until the
-  /// deadline when params ask), so that every later journal write carries its fencing token.
+  /// deadline when params ask), so that every later journal write carries its fencing token,
+  /// and renews it every third of charge_params::lease_ttl until release_lease. A lease held
+  /// for this charge's own key by another holder is waited for as long as it has left: a dead
+  /// holder's expires and is taken over, a live one renews it and keeps this run out (an
+  /// error, nothing recorded). In charge_lease.cpp.
   asio::awaitable<step_result> take_lease();
-  /// Releases the lease take_lease took (best effort: it expires anyway), or with
-  /// `keep_stopped` marks it stopped: it then keeps other charges off the terminal until it
-  /// expires, and this key's resume takes it over.
-  asio::awaitable<void> release_lease(bool keep_stopped = false);
+  /// Stops the renewal and releases the lease take_lease took (best effort: it expires
+  /// anyway), or with `keep_for` marks it stopped for that long: it then keeps other charges off
+  /// the terminal until it expires, and this key's resume takes it over.
+  asio::awaitable<void> release_lease(std::optional<milliseconds> keep_for = std::nullopt);
+
+  /// Whether an outcome leaves a request that must be closed: declined, timed out, not
+  /// delivered or cancelled once a request exists (and not charge_params::keep_open).
+  bool must_archive(const charge_outcome_pair& out) const;
+  /// Closes the request of a charge that ended unpaid (in charge_close.cpp): journals
+  /// "archiving", verifies once more, archives, and checks again (a payment that raced the
+  /// archive makes the charge paid). Set: the close could not be completed (no answer, or the
+  /// store failed): the request may still be payable and the charge stays at "archiving" for a
+  /// resume or the reconciler.
+  asio::awaitable<std::optional<std::string>> archive_unpaid(charge_outcome_pair& out);
 
   /// Claims a webhook about this charge (charge_store::async_claim_webhook) before acting on
   /// it: false when another process's charge claimed it or the store did not answer. The
@@ -295,8 +309,9 @@ class charge_flow {
   charge_result r_;
   std::optional<std::string> candidate_reference_;
   clock::time_point pushed_at_;
-  std::optional<charge_journal> journal_;  ///< with a store and a key
-  std::int64_t lease_token_ = 0;           ///< the terminal lease's fencing token, when held
+  std::optional<charge_journal> journal_;        ///< with a store and a key
+  std::int64_t lease_token_ = 0;                 ///< the terminal lease's fencing token, when held
+  std::shared_ptr<struct lease_keeper> keeper_;  ///< renews the lease while the charge runs
   bool store_feed_ = false;         ///< p_.webhooks is the store's shared feed, not the caller's
   bool request_may_exist_ = false;  ///< Create Payment Request was (or may have been) sent
   boost::system::error_code last_verify_ec_;  ///< the last Verify's transport error, if any

@@ -139,10 +139,8 @@ asio::awaitable<boost::system::error_code> charge_journal::save(charge_journal_s
   if (r.event_id) next.event_id = r.event_id;
   if (s == charge_journal_stage::pushing) next.pushes += 1;
   if (r.transaction_reference) next.transaction_reference = r.transaction_reference;
-  auto op =
-      store_->async_save(std::move(next), std::move(detail), asio::as_tuple(asio::use_awaitable));
-  auto [ec, stored] = co_await std::move(op);
-  if (!ec) rec_ = std::move(stored);
+  auto op = write(std::move(next), std::move(detail));
+  auto ec = co_await std::move(op);
   co_return ec;
 }
 
@@ -161,6 +159,28 @@ asio::awaitable<boost::system::error_code> charge_journal::finish(const charge_r
   if (r.event_id) next.event_id = r.event_id;
   if (r.transaction_reference) next.transaction_reference = r.transaction_reference;
   std::string detail(to_string(r.outcome));
+  auto op = write(std::move(next), std::move(detail));
+  auto ec = co_await std::move(op);
+  co_return ec;
+}
+
+asio::awaitable<boost::system::error_code> charge_journal::archiving(const charge_result& r) {
+  auto next = rec_;
+  next.stage = charge_journal_stage::archiving;
+  next.outcome = r.outcome;
+  next.open = true;
+  next.reason = r.reason;
+  if (r.event_id) next.event_id = r.event_id;
+  std::string detail = std::string(to_string(r.outcome)) + ": archiving " +
+                       (r.request ? r.request->request_code : std::string("its request"));
+  auto op = write(std::move(next), std::move(detail));
+  auto ec = co_await std::move(op);
+  co_return ec;
+}
+
+asio::awaitable<boost::system::error_code> charge_journal::write(charge_record next,
+                                                                 std::string detail) {
+  next.fencing_token = token_;
   auto op =
       store_->async_save(std::move(next), std::move(detail), asio::as_tuple(asio::use_awaitable));
   auto [ec, stored] = co_await std::move(op);

@@ -46,8 +46,9 @@ class charge_journal {
   bool inserted() const { return inserted_; }
   /// The stored record.
   const charge_record& record() const { return rec_; }
-  /// Every later save carries `token` (the terminal lease's): refused once a newer one exists.
-  void set_fencing_token(std::int64_t token) { rec_.fencing_token = token; }
+  /// Every later save carries `token` (the terminal lease's; 0: none, the default): refused once
+  /// a newer one exists, and without one while another process holds a live lease for the key.
+  void set_fencing_token(std::int64_t token) { token_ = token; }
 
   /// Records stage `s` with what `r` holds, one transaction.
   boost::asio::awaitable<boost::system::error_code> save(charge_journal_stage s,
@@ -55,10 +56,17 @@ class charge_journal {
                                                          std::string detail);
   /// Records the outcome (stage finished).
   boost::asio::awaitable<boost::system::error_code> finish(const charge_result& r, bool open);
+  /// Records that the charge ended unpaid with r.outcome and its request is being archived
+  /// (stage archiving; the outcome and reason are kept for a resume).
+  boost::asio::awaitable<boost::system::error_code> archiving(const charge_result& r);
 
  private:
   std::shared_ptr<charge_store> store_;
+  /// Writes `next` with `detail` (carrying token_); rec_ becomes the stored record.
+  boost::asio::awaitable<boost::system::error_code> write(charge_record next, std::string detail);
+
   charge_record rec_;
+  std::int64_t token_ = 0;
   bool inserted_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <paystack/payment_request_client.hpp>
 
 #include "charge_journal.hpp"
+#include "failpoint.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -110,6 +111,41 @@ boost::asio::awaitable<request_check> check_request(const terminal_client& clien
     co_return out;
   }
   co_return answered(*fetched.data);
+}
+
+boost::asio::awaitable<request_close> close_request(const terminal_client& client,
+                                                    std::string request_code,
+                                                    std::string failpoints) {
+  using boost::asio::as_tuple;
+  using boost::asio::use_awaitable;
+  request_close out;
+  auto before = check_request(client, request_code);
+  auto first = co_await std::move(before);
+  if (first.answered && first.paid) {
+    out.paid = true;
+    co_return out;
+  }
+  failpoint(failpoints + "before_archive");
+  payment_request_client api(client);
+  auto archive = api.async_archive_payment_request(request_code, as_tuple(use_awaitable));
+  auto [aec, resp] = co_await std::move(archive);
+  failpoint(failpoints + "after_archive");
+  const bool archived_now = !aec && resp.ok();
+  // Whether or not the archive was answered, the request's state now decides.
+  auto after = check_request(client, request_code);
+  auto last = co_await std::move(after);
+  if (last.answered && last.paid) {
+    out.paid = true;
+  } else if (last.answered && (last.archived || archived_now)) {
+    out.closed = true;
+  } else if (archived_now) {
+    out.detail = "archived, but the check after it failed: " + last.detail;
+  } else {
+    out.detail = aec ? "the archive failed: " + aec.message()
+                     : "the archive was refused: HTTP " + std::to_string(resp.status_code) + " " +
+                           resp.message;
+  }
+  co_return out;
 }
 
 }  // namespace detail

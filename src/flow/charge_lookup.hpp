@@ -1,7 +1,8 @@
 // Recovery of a charge whose journal says "creating" without a result: the payment request of
 // the key at Paystack, found by listing the customer's requests around the charge's start and
 // matching the key marker (doc/adr/0008-charge-recovery.md); and what Paystack says of a
-// request now (verify, else fetch). Private to paystack::flow.
+// request now (verify, else fetch), and the close of an unpaid request (verify, archive, check).
+// Private to paystack::flow.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -52,6 +53,20 @@ struct request_check {
 /// (GET /paymentrequest/{code}) says whether it is archived and paid.
 boost::asio::awaitable<request_check> check_request(const terminal_client& client,
                                                     std::string request_code);
+
+/// What closing an unpaid request found (close_request).
+struct request_close {
+  bool paid = false;    ///< the request is paid (before the archive, or racing it)
+  bool closed = false;  ///< archived and verified unpaid: it cannot be paid any more
+  std::string detail;   ///< when neither: why it may still be payable
+};
+
+/// Closes a request that must not stay payable: verifies it once more (paid: nothing archived),
+/// archives it (Archive Payment Request), and checks it again (a payment that raced the archive
+/// is found). Crash points `failpoints` + "before_archive" / "after_archive".
+boost::asio::awaitable<request_close> close_request(const terminal_client& client,
+                                                    std::string request_code,
+                                                    std::string failpoints = {});
 
 }  // namespace detail
 }  // namespace v0

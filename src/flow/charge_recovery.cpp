@@ -6,6 +6,8 @@
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <map>
 #include <paystack/charge_recovery.hpp>
@@ -14,7 +16,6 @@
 #include <paystack/transaction_client.hpp>
 
 #include "charge_lookup.hpp"
-#include "failpoint.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -31,6 +32,9 @@ using charge_outcome_pair = std::pair<error_code, charge_result>;
 /// The most transactions one terminal's sweep reads.
 constexpr std::size_t max_sweep_transactions = 2000;
 
+/// How long a recovery step's lease lasts (it is released when the step ends).
+constexpr std::chrono::milliseconds recovery_lease_ttl{60'000};
+
 /// The charge parameters of a recorded charge, with the caller's settings.
 charge_params params_of(const charge_record& rec, const std::shared_ptr<charge_store>& store,
                         charge_params settings) {
@@ -42,6 +46,62 @@ charge_params params_of(const charge_record& rec, const std::shared_ptr<charge_s
   settings.key = rec.key;
   settings.store = store;
   return settings;
+}
+
+/// The lease a recovery step (cancel, reconcile) takes on an unfinished charge's terminal, so
+/// that its writes carry a fencing token and a live holder's charge is left alone.
+struct recovery_lease {
+  bool running = false;  ///< a live holder runs the charge (its lease is renewed)
+  std::string holder;    ///< who holds it, when running
+  std::int64_t token = 0;
+  error_code ec;
+};
+
+/// Takes the lease of `rec`'s terminal for its key. A lease of the same key held by another
+/// holder is waited for (when `wait`) as long as it had left: a dead holder's expires. A lease
+/// of another charge leaves token 0: this charge's holder is gone (its writes without a token
+/// are refused only while a live lease names its key).
+asio::awaitable<recovery_lease> lease_for(const std::shared_ptr<charge_store>& store,
+                                          const charge_record& rec, bool wait) {
+  recovery_lease out;
+  if (!store->leases_terminals()) co_return out;
+  std::optional<std::chrono::steady_clock::time_point> until;
+  auto ex = co_await asio::this_coro::executor;
+  for (;;) {
+    auto acquire = store->async_acquire_lease(rec.terminal_id, rec.key, recovery_lease_ttl,
+                                              as_tuple(use_awaitable));
+    auto [ec, lease] = co_await std::move(acquire);
+    if (ec) {
+      out.ec = ec;
+      co_return out;
+    }
+    if (lease.acquired) {
+      out.token = lease.fencing_token;
+      co_return out;
+    }
+    if (lease.charge_key != rec.key) co_return out;
+    if (!until)
+      until = std::chrono::steady_clock::now() +
+              std::max(lease.expires_in, std::chrono::milliseconds(0)) + std::chrono::seconds(1);
+    if (!wait || std::chrono::steady_clock::now() >= *until) {
+      out.running = true;
+      out.holder = lease.holder;
+      co_return out;
+    }
+    asio::steady_timer pause(ex, std::chrono::milliseconds(200));
+    auto slept = pause.async_wait(as_tuple(use_awaitable));
+    co_await std::move(slept);
+  }
+}
+
+/// Releases what lease_for took (best effort: it expires anyway).
+asio::awaitable<void> release(const std::shared_ptr<charge_store>& store, const charge_record& rec,
+                              std::int64_t token) {
+  if (token == 0) co_return;
+  auto op =
+      store->async_release_lease(rec.terminal_id, std::string(), token, as_tuple(use_awaitable));
+  auto done = co_await std::move(op);
+  (void)done;
 }
 
 asio::awaitable<charge_outcome_pair> resume_one(terminal_client client,
@@ -86,6 +146,7 @@ struct reconciled {
 /// Records `rec` with `detail`; fills e's outcome and open from what was stored.
 asio::awaitable<std::optional<charge_record>> record(const std::shared_ptr<charge_store>& store,
                                                      charge_record rec, reconcile_entry& e) {
+  if (!rec.open) rec.stage = charge_journal_stage::finished;
   auto save = store->async_save(rec, e.action, as_tuple(use_awaitable));
   auto [ec, stored] = co_await std::move(save);
   if (ec) {
@@ -106,6 +167,9 @@ asio::awaitable<reconciled> reconcile_one(terminal_client client,
   auto& e = out.entry;
   e.key = rec.key;
   e.outcome = rec.outcome.value_or(charge_outcome::failed);
+  // The reconciler holds no lease: its writes carry no token (refused while a live lease names
+  // the key). The charge's own lease (kept open: marked stopped) is released once it closes.
+  const auto kept_lease = std::exchange(rec.fencing_token, 0);
   if (!rec.request_code) {
     // The creation got no clear answer: the request may exist. Look for it.
     auto lookup = find_request_by_key(client, rec.customer, rec.key, rec.created_at_ms);
@@ -147,18 +211,110 @@ asio::awaitable<reconciled> reconcile_one(terminal_client client,
       rec.reason += "; the request is archived at Paystack and unpaid: closed as cancelled";
       e.action = "archived, unpaid: closed as cancelled";
     } else if (age > params.horizon) {
+      // Closed only once it cannot be paid any more (nothing unpaid stays payable).
+      auto close = close_request(client, *rec.request_code, "reconcile_");
+      auto closed = co_await std::move(close);
+      if (closed.paid) {
+        rec.outcome = charge_outcome::paid;
+        rec.reason = "paid (found by the reconciler: " + *rec.request_code + ")";
+        e.action = "verified: paid";
+      } else if (!closed.closed) {
+        e.action = "past the horizon, but " + closed.detail;
+        e.ec = make_error_code(error::bad_response);
+        out.still_open = rec;
+        co_return out;
+      } else {
+        rec.reason += "; still unpaid past the reconcile horizon: archived and closed";
+        e.action = "past the horizon: archived and closed";
+      }
       rec.open = false;
-      rec.reason += "; still unpaid past the reconcile horizon: closed";
-      e.action = "past the horizon: closed";
     } else {
       e.action = "still " + now.status;
       out.still_open = rec;
       co_return out;
     }
   }
-  auto recorded = record(store, std::move(rec), e);
+  auto recorded = record(store, rec, e);
   auto stored = co_await std::move(recorded);
   if (stored && stored->open) out.still_open = std::move(stored);
+  if (stored && !stored->open) {
+    auto released = release(store, rec, kept_lease);
+    co_await std::move(released);
+  }
+  co_return out;
+}
+
+/// Reconciles one unfinished record whose holder is gone (its lease is free, expired, stopped
+/// or another charge's): a charge left "archiving" is closed (verify, archive, check); any other
+/// is recorded paid when its request is, else left for a resume. A charge whose live holder
+/// runs it is left alone.
+asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
+                                                 std::shared_ptr<charge_store> store,
+                                                 charge_record rec) {
+  reconciled out;
+  auto& e = out.entry;
+  e.key = rec.key;
+  e.outcome = rec.outcome.value_or(charge_outcome::failed);
+  auto take = lease_for(store, rec, false);
+  auto lease = co_await std::move(take);
+  if (lease.ec || lease.running) {
+    e.ec = lease.ec;
+    e.action = lease.ec ? "could not lease terminal " + rec.terminal_id + ": " + lease.ec.message()
+                        : "unfinished, running in " + lease.holder + ": left alone";
+    co_return out;
+  }
+  rec.fencing_token = lease.token;
+  if (!rec.request_code && rec.stage >= charge_journal_stage::creating) {
+    auto lookup = find_request_by_key(client, rec.customer, rec.key, rec.created_at_ms);
+    auto found = co_await std::move(lookup);
+    if (found.request) {
+      rec.request_id = found.request->id;
+      rec.request_code = found.request->request_code;
+      rec.offline_reference = found.request->offline_reference;
+    }
+  }
+  if (!rec.request_code) {
+    e.action = "unfinished (" + std::string(to_string(rec.stage)) + "), no request: resume it";
+  } else if (rec.stage == charge_journal_stage::archiving) {
+    auto close = close_request(client, *rec.request_code, "reconcile_");
+    auto closed = co_await std::move(close);
+    if (closed.paid) {
+      rec.outcome = charge_outcome::paid;
+      rec.open = false;
+      rec.reason = "paid (found by the reconciler when archiving " + *rec.request_code + ")";
+      e.action = "verified: paid";
+    } else if (closed.closed) {
+      rec.open = false;
+      rec.reason += "; " + *rec.request_code + " archived by the reconciler (verified unpaid)";
+      e.action = "archived, unpaid: closed as " + std::string(to_string(e.outcome));
+    } else {
+      e.action = "could not close " + *rec.request_code + ": " + closed.detail;
+      e.ec = make_error_code(error::bad_response);
+      out.still_open = rec;
+    }
+  } else {
+    auto check = check_request(client, *rec.request_code);
+    auto now = co_await std::move(check);
+    if (now.answered && now.paid) {
+      rec.outcome = charge_outcome::paid;
+      rec.open = false;
+      rec.reason = "paid (found by the reconciler: " + *rec.request_code + ")";
+      e.action = "verified: paid";
+    } else {
+      e.action = "unfinished (" + std::string(to_string(rec.stage)) + "), " +
+                 (now.answered ? "still " + now.status : now.detail) + ": resume it";
+      e.ec = now.answered ? error_code{} : now.ec;
+      out.still_open = rec;
+    }
+  }
+  if (!rec.open) {
+    auto recorded = record(store, rec, e);
+    auto stored = co_await std::move(recorded);
+    (void)stored;
+  }
+  if (out.still_open) out.still_open->fencing_token = 0;  // the sweep writes without the lease
+  auto released = release(store, rec, lease.token);
+  co_await std::move(released);
   co_return out;
 }
 
@@ -229,9 +385,20 @@ asio::awaitable<std::pair<error_code, reconcile_report>> reconcile(
   auto [ec, records] = co_await std::move(list);
   reconcile_report report;
   if (ec) co_return std::pair{ec, std::move(report)};
+  // Unfinished charges too: their holder may be dead with the customer's payment unrecorded,
+  // or a charge may have stopped while archiving its request.
+  auto list2 =
+      store->async_list({.unfinished_only = true, .limit = params.limit}, as_tuple(use_awaitable));
+  auto [ec2, unfinished] = co_await std::move(list2);
+  if (ec2) co_return std::pair{ec2, std::move(report)};
   std::vector<reconciled> items;
   for (auto& rec : records) {
     auto one = reconcile_one(client, store, rec, params);
+    auto done = co_await std::move(one);
+    items.push_back(std::move(done));
+  }
+  for (auto& rec : unfinished) {
+    auto one = reconcile_unfinished(client, store, rec);
     auto done = co_await std::move(one);
     items.push_back(std::move(done));
   }
@@ -273,26 +440,26 @@ asio::awaitable<cancel_pair> record_cancelled(const std::shared_ptr<charge_store
   co_return cancel_pair{error_code{}, std::move(r)};
 }
 
-asio::awaitable<cancel_pair> cancel(terminal_client client, std::shared_ptr<charge_store> store,
-                                    std::string key) {
-  cancel_result r;
-  r.key = key;
-  auto load = store->async_load(key, as_tuple(use_awaitable));
-  auto [ec, found] = co_await std::move(load);
-  if (ec || !found) {
-    r.action =
-        ec ? "the charge store could not be read: " + ec.message() : "no charge has the key " + key;
-    co_return cancel_pair{ec ? ec : make_error_code(error::invalid_argument), std::move(r)};
-  }
-  auto rec = std::move(*found);
-  r.outcome = rec.outcome;
-  r.request_code = rec.request_code;
-  if (rec.outcome == charge_outcome::cancelled || rec.outcome == charge_outcome::paid) {
-    r.cancelled = rec.outcome == charge_outcome::cancelled;
-    r.action =
-        r.cancelled ? "already cancelled" : "paid: a paid charge is not cancelled (refund it)";
-    co_return cancel_pair{error_code{}, std::move(r)};
-  }
+/// Records the charge paid (found when cancelling), with `why`.
+asio::awaitable<cancel_pair> record_paid(const std::shared_ptr<charge_store>& store,
+                                         charge_record rec, cancel_result r, std::string why) {
+  rec.outcome = charge_outcome::paid;
+  rec.open = false;
+  rec.stage = charge_journal_stage::finished;
+  rec.reason = "paid (found when cancelling: " + rec.request_code.value_or("") + ")";
+  auto save = store->async_save(rec, why, as_tuple(use_awaitable));
+  auto [ec, stored] = co_await std::move(save);
+  r.action = std::move(why);
+  if (!ec) r.outcome = stored.outcome;
+  co_return cancel_pair{ec, std::move(r)};
+}
+
+/// Cancels `rec` (unpaid, its lease held or its holder gone): finds its request, archives it
+/// with the intent journaled first (stage "archiving"), and checks it again after the archive
+/// (a payment that raced the archive is recorded paid, issue 21 C1).
+asio::awaitable<cancel_pair> cancel_record(terminal_client client,
+                                           std::shared_ptr<charge_store> store, charge_record rec,
+                                           cancel_result r) {
   if (!rec.request_code) {
     auto lookup = find_request_by_key(client, rec.customer, rec.key, rec.created_at_ms);
     auto req = co_await std::move(lookup);
@@ -312,6 +479,7 @@ asio::awaitable<cancel_pair> cancel(terminal_client client, std::shared_ptr<char
     r.request_code = rec.request_code;
   }
   const std::string code = *rec.request_code;
+  const auto token = rec.fencing_token;
   auto check = check_request(client, code);
   auto now = co_await std::move(check);
   if (!now.answered) {
@@ -319,16 +487,11 @@ asio::awaitable<cancel_pair> cancel(terminal_client client, std::shared_ptr<char
     co_return cancel_pair{now.ec, std::move(r)};
   }
   if (now.paid) {
-    rec.outcome = charge_outcome::paid;
-    rec.open = false;
-    rec.stage = charge_journal_stage::finished;
-    rec.reason = "paid (found when cancelling: " + code + ")";
-    auto save =
-        store->async_save(rec, "the customer had paid: not cancelled", as_tuple(use_awaitable));
-    auto [ec2, stored] = co_await std::move(save);
-    r.action = "the customer had paid " + code + ": recorded paid, not cancelled (refund it)";
-    if (!ec2) r.outcome = stored.outcome;
-    co_return cancel_pair{ec2, std::move(r)};
+    auto paid =
+        record_paid(store, std::move(rec), std::move(r),
+                    "the customer had paid " + code + ": recorded paid, not cancelled (refund it)");
+    auto out = co_await std::move(paid);
+    co_return out;
   }
   if (now.archived) {
     auto done = record_cancelled(store, std::move(rec), std::move(r),
@@ -337,28 +500,84 @@ asio::awaitable<cancel_pair> cancel(terminal_client client, std::shared_ptr<char
     co_return out;
   }
   // Journal the intent before the archive (a side effect at Paystack), the outcome right after.
+  rec.stage = charge_journal_stage::archiving;
+  rec.outcome = charge_outcome::cancelled;
+  rec.open = true;
   rec.reason += "; cancelling: archiving " + code;
-  auto intent = store->async_save(rec, "cancelling: archiving " + code, as_tuple(use_awaitable));
+  auto intent = store->async_save(rec, "cancelled: archiving " + code, as_tuple(use_awaitable));
   auto [ec3, stored] = co_await std::move(intent);
   if (ec3) {
     r.action = "the cancel could not be journalled: " + ec3.message();
     co_return cancel_pair{ec3, std::move(r)};
   }
-  failpoint("cancel_before_archive");
-  payment_request_client api(client);
-  auto archive = api.async_archive_payment_request(code, as_tuple(use_awaitable));
-  auto [ec4, resp] = co_await std::move(archive);
-  if (ec4 || !resp.ok()) {
-    r.action =
-        "could not archive " + code + ": " +
-        (ec4 ? ec4.message() : "HTTP " + std::to_string(resp.status_code) + " " + resp.message);
-    co_return cancel_pair{ec4 ? ec4 : make_error_code(error::bad_response), std::move(r)};
+  rec = std::move(stored);
+  rec.fencing_token = token;  // the store answers with the charge's last token
+  auto close = close_request(client, code, "cancel_");
+  auto closed = co_await std::move(close);
+  if (closed.paid) {
+    auto paid = record_paid(store, std::move(rec), std::move(r),
+                            "the customer paid " + code +
+                                " while it was being cancelled: recorded paid, not cancelled "
+                                "(refund it)");
+    auto out = co_await std::move(paid);
+    co_return out;
   }
-  failpoint("cancel_after_archive");
+  if (!closed.closed) {
+    r.action = "could not archive " + code + " (" + closed.detail +
+               "); the charge stays \"archiving\": cancel it again or run the reconciler";
+    co_return cancel_pair{make_error_code(error::bad_response), std::move(r)};
+  }
   r.archived = true;
-  auto done = record_cancelled(store, std::move(stored), std::move(r),
+  auto done = record_cancelled(store, std::move(rec), std::move(r),
                                "cancelled: verified unpaid, archived " + code);
   auto out = co_await std::move(done);
+  co_return out;
+}
+
+asio::awaitable<cancel_pair> cancel(terminal_client client, std::shared_ptr<charge_store> store,
+                                    std::string key) {
+  cancel_result r;
+  r.key = key;
+  auto load = store->async_load(key, as_tuple(use_awaitable));
+  auto [ec, found] = co_await std::move(load);
+  if (ec || !found) {
+    r.action =
+        ec ? "the charge store could not be read: " + ec.message() : "no charge has the key " + key;
+    co_return cancel_pair{ec ? ec : make_error_code(error::invalid_argument), std::move(r)};
+  }
+  auto rec = std::move(*found);
+  r.outcome = rec.outcome;
+  r.request_code = rec.request_code;
+  const bool finished = rec.stage == charge_journal_stage::finished;
+  if (finished &&
+      (rec.outcome == charge_outcome::cancelled || rec.outcome == charge_outcome::paid)) {
+    r.cancelled = rec.outcome == charge_outcome::cancelled;
+    r.action =
+        r.cancelled ? "already cancelled" : "paid: a paid charge is not cancelled (refund it)";
+    co_return cancel_pair{error_code{}, std::move(r)};
+  }
+  // An unfinished charge may be running: its lease says (a dead holder's is waited out), and
+  // the cancel's writes carry the lease's token so that a holder that lost it cannot write over
+  // them (issue 21 H2: a charge creating its request while being cancelled).
+  std::int64_t token = 0;
+  if (!finished) {
+    auto take = lease_for(store, rec, true);
+    auto lease = co_await std::move(take);
+    if (lease.ec || lease.running) {
+      r.action = lease.ec
+                     ? "could not lease terminal " + rec.terminal_id + ": " + lease.ec.message()
+                     : "the charge is running in " + lease.holder +
+                           ": nothing was done (stop it, or let it finish)";
+      co_return cancel_pair{lease.ec ? lease.ec : make_error_code(error::store_conflict),
+                            std::move(r)};
+    }
+    token = lease.token;
+  }
+  rec.fencing_token = token;
+  auto op = cancel_record(client, store, rec, std::move(r));
+  auto out = co_await std::move(op);
+  auto released = release(store, rec, token);
+  co_await std::move(released);
   co_return out;
 }
 

@@ -1,13 +1,19 @@
 // paystack::charge_store: stage names, the store URL parser, webhook semantic keys, the
 // in-memory engine and the adapter that runs an engine's calls asynchronously (inline for
 // memory, on the store's own thread for SQLite: doc/adr/0007-charge-store.md).
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <boost/asio/append.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <paystack/charge_store.hpp>
@@ -22,8 +28,8 @@ namespace paystack {
 inline namespace v0 {
 
 namespace {
-constexpr std::string_view stage_names[] = {"started", "creating",  "created", "pushing",
-                                            "pushed",  "delivered", "finished"};
+constexpr std::string_view stage_names[] = {"started", "creating",  "created",   "pushing",
+                                            "pushed",  "delivered", "archiving", "finished"};
 }  // namespace
 
 std::string_view to_string(charge_journal_stage s) noexcept {
@@ -77,8 +83,14 @@ void charge_store::do_release_lease(
                     boost::asio::append(std::move(h), boost::system::error_code{}, false));
 }
 
-void charge_store::do_stop_lease(std::string, std::int64_t,
+void charge_store::do_stop_lease(std::string, std::int64_t, std::chrono::milliseconds,
                                  boost::asio::any_completion_handler<lease_release_signature> h) {
+  boost::asio::post(get_executor(),
+                    boost::asio::append(std::move(h), boost::system::error_code{}, false));
+}
+
+void charge_store::do_renew_lease(std::string, std::int64_t, std::chrono::milliseconds,
+                                  boost::asio::any_completion_handler<lease_release_signature> h) {
   boost::asio::post(get_executor(),
                     boost::asio::append(std::move(h), boost::system::error_code{}, false));
 }
@@ -129,6 +141,60 @@ std::int64_t unix_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string lease_holder_name() {
+  static std::atomic<unsigned> stores{0};
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host).substr(0, 70) + ":" + std::to_string(::getpid()) + "/" +
+         std::to_string(++stores);
+}
+
+bool holder_is_dead(std::string_view holder) {
+  const auto colon = holder.rfind(':');
+  const auto slash = holder.rfind('/');
+  if (colon == std::string_view::npos || slash == std::string_view::npos || slash < colon)
+    return false;
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return false;
+  if (holder.substr(0, colon) != std::string(host).substr(0, 70)) return false;
+  const auto digits = holder.substr(colon + 1, slash - colon - 1);
+  long pid = 0;
+  auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+  if (err != std::errc{} || end != digits.data() + digits.size() || pid <= 1 ||
+      pid == static_cast<long>(::getpid()))
+    return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == -1 && errno == ESRCH;
+}
+
+boost::system::error_code store_engine::acquire_lease(const std::string& terminal_id,
+                                                      const std::string&,
+                                                      const std::string& charge_key,
+                                                      std::chrono::milliseconds,
+                                                      terminal_lease& out) {
+  out = {};
+  out.acquired = true;
+  out.terminal_id = terminal_id;
+  out.charge_key = charge_key;
+  return {};
+}
+
+boost::system::error_code store_engine::extend_lease(const std::string&, std::int64_t,
+                                                     std::chrono::milliseconds, bool, bool& done) {
+  done = false;
+  return {};
+}
+
+boost::system::error_code store_engine::release_lease(const std::string&, const std::string&,
+                                                      std::int64_t, bool& released) {
+  released = false;
+  return {};
+}
+
+boost::system::error_code store_engine::list_leases(std::vector<terminal_lease>& out) {
+  out.clear();
+  return {};
 }
 
 namespace {
@@ -201,7 +267,7 @@ class memory_engine final : public store_engine {
 class engine_store final : public charge_store {
  public:
   engine_store(asio::any_io_executor ex, std::unique_ptr<store_engine> engine, bool own_thread)
-      : ex_(std::move(ex)), engine_(std::move(engine)) {
+      : ex_(std::move(ex)), engine_(std::move(engine)), holder_(lease_holder_name()) {
     if (own_thread) pool_.emplace(1);
   }
   ~engine_store() override {
@@ -210,6 +276,7 @@ class engine_store final : public charge_store {
 
   executor_type get_executor() const noexcept override { return ex_; }
   std::string describe() const override { return engine_->describe(); }
+  bool leases_terminals() const noexcept override { return engine_->leases(); }
 
  protected:
   void do_begin(charge_record record,
@@ -263,6 +330,46 @@ class engine_store final : public charge_store {
       return std::tuple(ec, fresh);
     });
   }
+  void do_acquire_lease(std::string terminal_id, std::string charge_key,
+                        std::chrono::milliseconds ttl,
+                        asio::any_completion_handler<lease_acquire_signature> h) override {
+    run(std::move(h), [this, t = std::move(terminal_id), k = std::move(charge_key), ttl] {
+      terminal_lease l;
+      auto ec = engine_->acquire_lease(t, holder_, k, ttl, l);
+      return std::tuple(ec, std::move(l));
+    });
+  }
+  void do_renew_lease(std::string terminal_id, std::int64_t token, std::chrono::milliseconds ttl,
+                      asio::any_completion_handler<lease_release_signature> h) override {
+    run(std::move(h), [this, t = std::move(terminal_id), token, ttl] {
+      bool done = false;
+      auto ec = engine_->extend_lease(t, token, ttl, false, done);
+      return std::tuple(ec, done);
+    });
+  }
+  void do_stop_lease(std::string terminal_id, std::int64_t token, std::chrono::milliseconds ttl,
+                     asio::any_completion_handler<lease_release_signature> h) override {
+    run(std::move(h), [this, t = std::move(terminal_id), token, ttl] {
+      bool done = false;
+      auto ec = engine_->extend_lease(t, token, ttl, true, done);
+      return std::tuple(ec, done);
+    });
+  }
+  void do_release_lease(std::string terminal_id, std::string holder, std::int64_t token,
+                        asio::any_completion_handler<lease_release_signature> h) override {
+    run(std::move(h), [this, t = std::move(terminal_id), who = std::move(holder), token] {
+      bool released = false;
+      auto ec = engine_->release_lease(t, who, token, released);
+      return std::tuple(ec, released);
+    });
+  }
+  void do_list_leases(asio::any_completion_handler<lease_list_signature> h) override {
+    run(std::move(h), [this] {
+      std::vector<terminal_lease> out;
+      auto ec = engine_->list_leases(out);
+      return std::tuple(ec, std::move(out));
+    });
+  }
 
  private:
   template <class Handler, class Job>
@@ -289,6 +396,7 @@ class engine_store final : public charge_store {
 
   asio::any_io_executor ex_;
   std::unique_ptr<store_engine> engine_;
+  std::string holder_;  ///< this store as a lease holder (lease_holder_name)
   std::mutex mutex_;
   std::optional<asio::thread_pool> pool_;  // last: joined before the engine goes
 };

@@ -134,11 +134,22 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
 
   void do_stop_lease(std::string terminal_id, std::int64_t fencing_token,
+                     std::chrono::milliseconds ttl,
                      asio::any_completion_handler<lease_release_signature> h) override {
     // Marking again what an earlier attempt marked answers true again: safe to send twice.
-    submit(std::move(h), [t = std::move(terminal_id), fencing_token](pg_store& s) {
+    submit(std::move(h), [t = std::move(terminal_id), fencing_token, ttl](pg_store& s) {
       return s.idempotent<bool>([=](pg::connection& c, auto done) {
-        pg::async_stop_lease(c, t, fencing_token, std::move(done));
+        pg::async_stop_lease(c, t, fencing_token, ttl, std::move(done));
+      });
+    });
+  }
+  void do_renew_lease(std::string terminal_id, std::int64_t fencing_token,
+                      std::chrono::milliseconds ttl,
+                      asio::any_completion_handler<lease_release_signature> h) override {
+    // Renewing twice extends twice from now: safe to send again.
+    submit(std::move(h), [t = std::move(terminal_id), fencing_token, ttl](pg_store& s) {
+      return s.idempotent<bool>([=](pg::connection& c, auto done) {
+        pg::async_renew_lease(c, t, fencing_token, ttl, std::move(done));
       });
     });
   }
@@ -342,9 +353,10 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
 
   asio::awaitable<std::tuple<error_code, charge_record>> save(charge_record r, std::string detail) {
-    // The write is refused when the version is stale, and, for a write carrying a fencing
-    // token, when the charge or its terminal's lease has a newer token (a holder that lost its
-    // lease cannot write over the one that took it over).
+    // The write is refused when the version is stale; for a write carrying a fencing token,
+    // when the charge or its terminal's lease has a newer token (a holder that lost its lease
+    // cannot write over the one that took it over); for a write without one, while a live lease
+    // (not expired, not stopped) is held for the charge's key (its holder runs the charge).
     const std::string sql =
         std::string(
             "WITH upd AS (UPDATE paystack_charges c SET terminal_id = $2, customer = $3,"
@@ -353,7 +365,9 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
             " outcome = $12, open = $13::boolean, reason = $14, transaction_reference = $15,"
             " fencing_token = coalesce($16::bigint, c.fencing_token), version = c.version + 1,"
             " updated_at = clock_timestamp()"
-            " WHERE c.charge_key = $1 AND c.version = $17::bigint AND ($16::bigint IS NULL OR"
+            " WHERE c.charge_key = $1 AND c.version = $17::bigint AND (($16::bigint IS NULL AND"
+            " NOT EXISTS (SELECT 1 FROM paystack_terminal_leases l WHERE l.charge_key ="
+            " c.charge_key AND l.expires_at > clock_timestamp() AND l.stopped_at IS NULL)) OR"
             " ((c.fencing_token IS NULL OR c.fencing_token <= $16::bigint) AND NOT EXISTS ("
             "SELECT 1 FROM paystack_terminal_leases l WHERE l.terminal_id = c.terminal_id"
             " AND l.fencing_token > $16::bigint))) RETURNING *),"
@@ -455,6 +469,18 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     // this instance for this charge (an expired one it would have taken again).
     if (!ec && !l.acquired && resent && l.holder == instance_ && l.charge_key == charge_key)
       l.acquired = true;
+    // Held for this key by a process of this machine that is gone: its rerun or resume takes it
+    // over now, not when it expires (another key waits for the expiry).
+    if (!ec && !l.acquired && !l.stopped && l.charge_key == charge_key &&
+        holder_is_dead(l.holder)) {
+      auto again =
+          call<pg::lease>([=, who = instance_, dead = l.holder](pg::connection& c, auto done) {
+            pg::async_acquire_lease(c, terminal_id, who, charge_key, ttl, std::move(done), dead);
+          });
+      auto [ec2, l2, resent2] = co_await std::move(again);
+      if (!ec2) l = std::move(l2);
+      ec = ec2;
+    }
     co_return std::tuple(ec, to_public(std::move(l)));
   }
 

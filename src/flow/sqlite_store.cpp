@@ -17,7 +17,7 @@ namespace {
 using boost::system::error_code;
 
 /// The schema this library writes. A store whose version is higher is refused.
-constexpr int schema_version = 1;
+constexpr int schema_version = 2;
 
 constexpr const char* schema_sql = R"sql(
 CREATE TABLE IF NOT EXISTS paystack_schema (
@@ -59,10 +59,34 @@ CREATE TABLE IF NOT EXISTS webhook_events (
 );
 )sql";
 
+// Version 2 (issue 21): terminal leases between the processes sharing the file, as the
+// PostgreSQL store has them (doc/fleet.md): expiry by the system clock (one machine), fencing
+// tokens from one counter, the charge's last token.
+constexpr const char* schema_v2_sql = R"sql(
+ALTER TABLE charges ADD COLUMN fencing_token BIGINT;
+CREATE TABLE terminal_leases (
+  terminal_id TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  charge_key TEXT NOT NULL,
+  fencing_token BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  stopped INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX terminal_leases_key ON terminal_leases (charge_key);
+CREATE TABLE lease_tokens (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  last BIGINT NOT NULL
+);
+INSERT INTO lease_tokens (singleton, last) VALUES (1, 0);
+)sql";
+
+constexpr const char* lease_columns =
+    "terminal_id, holder, charge_key, fencing_token, expires_at, stopped";
+
 constexpr const char* columns =
     "charge_key, terminal_id, customer, amount, currency, stage, request_id, request_code, "
     "offline_reference, event_id, pushes, outcome, is_open, reason, transaction_reference, "
-    "created_at, updated_at, version";
+    "created_at, updated_at, version, fencing_token";
 
 std::optional<charge_outcome> outcome_from_string(std::string_view s) {
   for (auto o : {charge_outcome::paid, charge_outcome::declined, charge_outcome::terminal_offline,
@@ -139,7 +163,7 @@ class sqlite_engine final : public store_engine {
     }
     {
       std::string sql = std::string("INSERT INTO charges (") + columns +
-                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                        ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
       statement st(db_, sql.c_str());
       if (!st.ok()) return rollback(error::store_failed);
       bind_record(st, rec);
@@ -156,17 +180,25 @@ class sqlite_engine final : public store_engine {
     charge_record next = rec;
     next.version = old_version + 1;
     next.updated_at_ms = unix_ms();
+    std::optional<charge_record> stored;
+    if (auto ec = load(rec.key, stored)) return rollback(ec);
+    if (stored) {
+      bool fenced_out = false;
+      if (auto ec = fenced(*stored, rec.fencing_token, fenced_out)) return rollback(ec);
+      if (fenced_out) return rollback(error::store_conflict);
+      if (rec.fencing_token == 0) next.fencing_token = stored->fencing_token;
+    }
     {
       statement st(db_,
                    "UPDATE charges SET charge_key=?, terminal_id=?, customer=?, amount=?, "
                    "currency=?, stage=?, request_id=?, request_code=?, offline_reference=?, "
                    "event_id=?, pushes=?, outcome=?, is_open=?, reason=?, "
-                   "transaction_reference=?, created_at=?, updated_at=?, version=? "
-                   "WHERE charge_key=? AND version=?");
+                   "transaction_reference=?, created_at=?, updated_at=?, version=?, "
+                   "fencing_token=? WHERE charge_key=? AND version=?");
       if (!st.ok()) return rollback(error::store_failed);
       bind_record(st, next);
-      st.bind(19, next.key);
-      st.bind(20, static_cast<std::int64_t>(old_version));
+      st.bind(20, next.key);
+      st.bind(21, static_cast<std::int64_t>(old_version));
       if (st.step() != SQLITE_DONE) return rollback(error::store_failed);
     }
     if (sqlite3_changes(db_) != 1) return rollback(error::store_conflict);
@@ -236,6 +268,97 @@ class sqlite_engine final : public store_engine {
     return {};
   }
 
+  bool leases() const override { return true; }
+
+  error_code acquire_lease(const std::string& terminal_id, const std::string& holder,
+                           const std::string& charge_key, std::chrono::milliseconds ttl,
+                           terminal_lease& out) override {
+    if (!exec("BEGIN IMMEDIATE")) return error::store_failed;
+    const auto now = unix_ms();
+    std::optional<terminal_lease> current;
+    if (auto ec = find_lease(terminal_id, now, current)) return rollback(ec);
+    // Taken over when expired, or by this key (its rerun or resume) when stopped or held by a
+    // process of this machine that is gone.
+    const bool own_key = current && current->charge_key == charge_key;
+    if (current && current->expires_in.count() > 0 &&
+        !(own_key && (current->stopped || holder_is_dead(current->holder)))) {
+      out = std::move(*current);
+      out.acquired = false;
+      return commit();
+    }
+    if (!exec("UPDATE lease_tokens SET last = last + 1 WHERE singleton = 1"))
+      return rollback(error::store_failed);
+    std::int64_t token = 0;
+    {
+      statement st(db_, "SELECT last FROM lease_tokens WHERE singleton = 1");
+      if (!st.ok() || st.step() != SQLITE_ROW) return rollback(error::store_failed);
+      token = st.integer(0);
+    }
+    {
+      statement st(db_, (std::string("INSERT OR REPLACE INTO terminal_leases (") + lease_columns +
+                         ") VALUES (?,?,?,?,?,0)")
+                            .c_str());
+      if (!st.ok()) return rollback(error::store_failed);
+      st.bind(1, terminal_id);
+      st.bind(2, holder);
+      st.bind(3, charge_key);
+      st.bind(4, token);
+      st.bind(5, now + ttl.count());
+      if (st.step() != SQLITE_DONE) return rollback(error::store_failed);
+    }
+    out = terminal_lease{.acquired = true,
+                         .terminal_id = terminal_id,
+                         .holder = holder,
+                         .charge_key = charge_key,
+                         .fencing_token = token,
+                         .expires_in = ttl,
+                         .stopped = false};
+    return commit();
+  }
+
+  error_code extend_lease(const std::string& terminal_id, std::int64_t token,
+                          std::chrono::milliseconds ttl, bool stop, bool& done) override {
+    statement st(db_,
+                 "UPDATE terminal_leases SET expires_at = ?, stopped = max(stopped, ?) "
+                 "WHERE terminal_id = ? AND fencing_token = ? AND (? = 1 OR stopped = 0)");
+    if (!st.ok()) return error::store_failed;
+    st.bind(1, unix_ms() + ttl.count());
+    st.bind(2, std::int64_t{stop ? 1 : 0});
+    st.bind(3, terminal_id);
+    st.bind(4, token);
+    st.bind(5, std::int64_t{stop ? 1 : 0});
+    if (st.step() != SQLITE_DONE) return error::store_failed;
+    done = sqlite3_changes(db_) == 1;
+    return {};
+  }
+
+  error_code release_lease(const std::string& terminal_id, const std::string& holder,
+                           std::int64_t token, bool& released) override {
+    statement st(db_,
+                 "DELETE FROM terminal_leases WHERE terminal_id = ? AND (? = '' OR holder = ?) "
+                 "AND (? = 0 OR fencing_token = ?)");
+    if (!st.ok()) return error::store_failed;
+    st.bind(1, terminal_id);
+    st.bind(2, holder);
+    st.bind(3, holder);
+    st.bind(4, token);
+    st.bind(5, token);
+    if (st.step() != SQLITE_DONE) return error::store_failed;
+    released = sqlite3_changes(db_) == 1;
+    return {};
+  }
+
+  error_code list_leases(std::vector<terminal_lease>& out) override {
+    statement st(db_, (std::string("SELECT ") + lease_columns +
+                       " FROM terminal_leases ORDER BY terminal_id LIMIT 1000")
+                          .c_str());
+    if (!st.ok()) return error::store_failed;
+    const auto now = unix_ms();
+    int rc = SQLITE_ROW;
+    while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_lease(st, now));
+    return rc == SQLITE_DONE ? error_code() : error_code(error::store_failed);
+  }
+
   /// Creates or checks the schema. Fills `why` when refused.
   error_code migrate(std::string& why) {
     if (!exec("BEGIN IMMEDIATE")) return fail(why);
@@ -256,8 +379,14 @@ class sqlite_engine final : public store_engine {
             std::to_string(schema_version) + " at most: upgrade the library";
       return error::store_too_new;
     }
-    if (found == 0 &&
-        !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 1)")) {
+    if (found < 2 && !exec(schema_v2_sql)) {
+      auto ec = fail(why);
+      exec("ROLLBACK");
+      return ec;
+    }
+    if (found < schema_version &&
+        !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 2) "
+              "ON CONFLICT (component) DO UPDATE SET version = excluded.version")) {
       auto ec = fail(why);
       exec("ROLLBACK");
       return ec;
@@ -315,6 +444,57 @@ class sqlite_engine final : public store_engine {
     st.bind(16, r.created_at_ms);
     st.bind(17, r.updated_at_ms);
     st.bind(18, static_cast<std::int64_t>(r.version));
+    st.bind(19, r.fencing_token != 0 ? std::optional<std::int64_t>(r.fencing_token) : std::nullopt);
+  }
+  static terminal_lease read_lease(const statement& st, std::int64_t now) {
+    terminal_lease l;
+    l.terminal_id = st.text(0);
+    l.holder = st.text(1);
+    l.charge_key = st.text(2);
+    l.fencing_token = st.integer(3);
+    l.expires_in = std::chrono::milliseconds(st.integer(4) - now);
+    l.stopped = st.integer(5) != 0;
+    return l;
+  }
+  error_code find_lease(const std::string& terminal_id, std::int64_t now,
+                        std::optional<terminal_lease>& out) {
+    statement st(db_, (std::string("SELECT ") + lease_columns +
+                       " FROM terminal_leases WHERE terminal_id = ?")
+                          .c_str());
+    if (!st.ok()) return error::store_failed;
+    st.bind(1, terminal_id);
+    const int rc = st.step();
+    if (rc == SQLITE_ROW) out = read_lease(st, now);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? error_code() : error_code(error::store_failed);
+  }
+  /// Whether a save carrying `token` must be refused (charge_record::fencing_token): a newer
+  /// token on the charge or its terminal's lease; without a token, a live lease of the key.
+  error_code fenced(const charge_record& stored, std::int64_t token, bool& out) {
+    out = false;
+    if (token != 0) {
+      if (stored.fencing_token > token) {
+        out = true;
+        return {};
+      }
+      statement st(db_,
+                   "SELECT count(*) FROM terminal_leases WHERE terminal_id = ? AND "
+                   "fencing_token > ?");
+      if (!st.ok()) return error::store_failed;
+      st.bind(1, stored.terminal_id);
+      st.bind(2, token);
+      if (st.step() != SQLITE_ROW) return error::store_failed;
+      out = st.integer(0) != 0;
+      return {};
+    }
+    statement st(db_,
+                 "SELECT count(*) FROM terminal_leases WHERE charge_key = ? AND expires_at > ? "
+                 "AND stopped = 0");
+    if (!st.ok()) return error::store_failed;
+    st.bind(1, stored.key);
+    st.bind(2, unix_ms());
+    if (st.step() != SQLITE_ROW) return error::store_failed;
+    out = st.integer(0) != 0;
+    return {};
   }
   static charge_record read_record(const statement& st) {
     charge_record r;
@@ -336,6 +516,7 @@ class sqlite_engine final : public store_engine {
     r.created_at_ms = st.integer(15);
     r.updated_at_ms = st.integer(16);
     r.version = static_cast<std::uint64_t>(st.integer(17));
+    r.fencing_token = st.opt_integer(18).value_or(0);
     return r;
   }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/system/error_code.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <paystack/charge_store.hpp>
@@ -35,6 +36,27 @@ class store_engine {
   /// Records a webhook's semantic key unless present.
   virtual boost::system::error_code record_webhook(const std::string& key, const std::string& body,
                                                    bool& fresh) = 0;
+
+  // Terminal leases (charge_store's lease operations; `holder` is this process). An engine
+  // without leases (memory) keeps these defaults: every acquisition granted with token 0.
+  /// Whether the engine leases terminals.
+  virtual bool leases() const { return false; }
+  /// Takes the lease when free, expired, or stopped by the same charge key; `out` describes it.
+  virtual boost::system::error_code acquire_lease(const std::string& terminal_id,
+                                                  const std::string& holder,
+                                                  const std::string& charge_key,
+                                                  std::chrono::milliseconds ttl,
+                                                  terminal_lease& out);
+  /// Extends (renew) or marks stopped and extends (stop) the lease while `token` is its token.
+  virtual boost::system::error_code extend_lease(const std::string& terminal_id, std::int64_t token,
+                                                 std::chrono::milliseconds ttl, bool stop,
+                                                 bool& done);
+  /// Deletes the lease if it is still held by `holder` (when not empty) with `token` (when not 0).
+  virtual boost::system::error_code release_lease(const std::string& terminal_id,
+                                                  const std::string& holder, std::int64_t token,
+                                                  bool& released);
+  /// The leases, by terminal (at most 1,000).
+  virtual boost::system::error_code list_leases(std::vector<terminal_lease>& out);
 };
 
 /// The in-memory engine.
@@ -46,6 +68,15 @@ std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int bu
 
 /// Unix time in milliseconds (the system clock: records are read by other processes).
 std::int64_t unix_ms();
+
+/// This process as a lease holder: "HOST:PID/N" (N counts the stores the process opened).
+std::string lease_holder_name();
+
+/// Whether `holder` (a lease_holder_name) is a process of this host that is gone (kill(PID, 0)
+/// answers ESRCH): its lease can be taken over at once instead of when it expires. False for
+/// another host, this process, or anything unreadable (doc/fleet.md: host names must differ
+/// between machines and PID namespaces sharing a store).
+bool holder_is_dead(std::string_view holder);
 
 /// The largest list a store returns.
 inline constexpr std::size_t max_charge_list = 10'000;

@@ -32,7 +32,8 @@ lease read_lease(const result& r, int row) {
 }  // namespace
 
 void async_acquire_lease(connection& c, std::string terminal_id, std::string holder,
-                         std::string charge_key, std::chrono::milliseconds ttl, lease_handler h) {
+                         std::string charge_key, std::chrono::milliseconds ttl, lease_handler h,
+                         std::string dead_holder) {
   // Inserted, or taken over when expired or stopped by the same charge key (its resume);
   // otherwise the current row (when this statement's snapshot can see it: a holder that
   // committed after it started shows as unknown).
@@ -48,12 +49,14 @@ void async_acquire_lease(connection& c, std::string terminal_id, std::string hol
           "  acquired_at = clock_timestamp(), expires_at = EXCLUDED.expires_at, stopped_at = NULL"
           "  WHERE l.expires_at <= clock_timestamp()"
           "   OR (l.stopped_at IS NOT NULL AND l.charge_key = EXCLUDED.charge_key)"
+          "   OR (l.stopped_at IS NULL AND $5 <> '' AND l.holder = $5)"
           " RETURNING *)"
           " SELECT ") +
       lease_columns + ", true FROM taken UNION ALL SELECT " + lease_columns +
       ", false FROM paystack_terminal_leases WHERE terminal_id = $1"
       " AND NOT EXISTS (SELECT 1 FROM taken)";
-  params p{terminal_id, std::move(holder), std::move(charge_key), std::to_string(ttl.count())};
+  params p{terminal_id, std::move(holder), std::move(charge_key), std::to_string(ttl.count()),
+           std::move(dead_holder)};
   c.async_query(std::move(sql), std::move(p), statement_timeout,
                 [h = std::move(h), terminal_id](error_code ec, result r) mutable {
                   lease l;
@@ -70,18 +73,20 @@ void async_renew_lease(connection& c, std::string terminal_id, std::int64_t fenc
                        std::chrono::milliseconds ttl, done_handler h) {
   c.async_query(
       "UPDATE paystack_terminal_leases SET expires_at = clock_timestamp() + "
-      "$3::bigint * interval '1 millisecond' WHERE terminal_id = $1 AND fencing_token = $2::bigint",
+      "$3::bigint * interval '1 millisecond' WHERE terminal_id = $1 AND fencing_token = $2::bigint"
+      " AND stopped_at IS NULL",
       {std::move(terminal_id), std::to_string(fencing_token), std::to_string(ttl.count())},
       statement_timeout, changed_one_row(std::move(h)));
 }
 
 void async_stop_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
-                      done_handler h) {
+                      std::chrono::milliseconds ttl, done_handler h) {
   c.async_query(
-      "UPDATE paystack_terminal_leases SET stopped_at = clock_timestamp()"
+      "UPDATE paystack_terminal_leases SET stopped_at = clock_timestamp(),"
+      " expires_at = clock_timestamp() + $3::bigint * interval '1 millisecond'"
       " WHERE terminal_id = $1 AND fencing_token = $2::bigint",
-      {std::move(terminal_id), std::to_string(fencing_token)}, statement_timeout,
-      changed_one_row(std::move(h)));
+      {std::move(terminal_id), std::to_string(fencing_token), std::to_string(ttl.count())},
+      statement_timeout, changed_one_row(std::move(h)));
 }
 
 void async_release_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,

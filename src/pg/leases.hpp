@@ -36,21 +36,24 @@ using done_handler = bool_handler;
 
 /// Takes the lease of `terminal_id` for `holder` and `charge_key` for `ttl` when it is free or
 /// expired (a crashed holder's lease is taken over), or stopped by the same `charge_key` (the
-/// charge's resume continues it). `lease::acquired` says whether it was
-/// taken; when not, the lease describes the current holder as far as it could be read.
+/// charge's resume continues it), or held (not stopped) by `dead_holder` when not empty (a
+/// process known to be gone). `lease::acquired` says whether it was taken; when not, the lease
+/// describes the current holder as far as it could be read.
 void async_acquire_lease(connection& c, std::string terminal_id, std::string holder,
-                         std::string charge_key, std::chrono::milliseconds ttl, lease_handler h);
+                         std::string charge_key, std::chrono::milliseconds ttl, lease_handler h,
+                         std::string dead_holder = {});
 
 /// Extends the lease to `ttl` from now while `fencing_token` is still the terminal's (nobody
-/// took it over): true when extended.
+/// took it over) and it is not stopped: true when extended.
 void async_renew_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
                        std::chrono::milliseconds ttl, done_handler h);
 
-/// Marks the lease stopped while `fencing_token` is still the terminal's: its holder stopped the
-/// charge unfinished after the push. It keeps other charges off the terminal until it expires
-/// (the customer may still pay), but the same charge key may take it over. True when marked.
+/// Marks the lease stopped, expiring `ttl` from now, while `fencing_token` is still the
+/// terminal's: its holder stopped the charge unfinished after the push (or kept it open). It
+/// keeps other charges off the terminal until it expires (the customer may still pay), but the
+/// same charge key may take it over. True when marked.
 void async_stop_lease(connection& c, std::string terminal_id, std::int64_t fencing_token,
-                      done_handler h);
+                      std::chrono::milliseconds ttl, done_handler h);
 
 /// Releases the lease only if `fencing_token` is still the terminal's: the holder ending its
 /// charge, or an operator releasing the holder they saw. True when released.

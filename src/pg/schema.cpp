@@ -119,7 +119,17 @@ constexpr std::string_view v2 = R"sql(
 ALTER TABLE paystack_terminal_leases ADD COLUMN stopped_at timestamptz;
 )sql";
 
-const std::vector<std::string_view> all_migrations{v1, v2};
+// Version 3 (issue 21): a charge that ended unpaid archives its request first ("archiving");
+// leases are renewed by their running holder, and a write without a fencing token cannot touch a
+// charge whose live lease is held (the index finds a key's lease).
+constexpr std::string_view v3 = R"sql(
+ALTER TABLE paystack_charges DROP CONSTRAINT paystack_charges_stage_check;
+ALTER TABLE paystack_charges ADD CONSTRAINT paystack_charges_stage_check CHECK (stage IN
+  ('started', 'creating', 'created', 'pushing', 'pushed', 'delivered', 'archiving', 'finished'));
+CREATE INDEX paystack_terminal_leases_key ON paystack_terminal_leases (charge_key);
+)sql";
+
+const std::vector<std::string_view> all_migrations{v1, v2, v3};
 
 std::string ms_text(std::chrono::milliseconds t) {
   return std::to_string(t.count());

@@ -78,8 +78,11 @@ TEST(ChargeSoak, charges_killed_at_random_then_resumed_and_reconciled_end_exactl
           exe,
           std::vector<std::string>{"charge", terminals[t], "--amount", std::to_string(1000 + n),
                                    "--customer", "CUS_soak" + std::to_string(n), "--key",
-                                   "soak-" + std::to_string(n), "--store", db, "--timeout", "10s",
-                                   "--verify-interval", "20ms"},
+                                   "soak-" + std::to_string(n), "--store", db, "--timeout", "20s",
+                                   "--verify-interval", "20ms",
+                                   // A charge killed in the round before still holds the
+                                   // terminal's lease (another key): wait until it expires.
+                                   "--wait-for-terminal", "--lease-ttl", "1"},
           e));
     }
     for (auto& c : running) {

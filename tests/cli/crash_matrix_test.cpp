@@ -85,6 +85,8 @@ class CrashMatrix : public ::testing::TestWithParam<std::tuple<const char*, cons
       a.push_back("--webhook-port");
       a.push_back(std::to_string(webhook_port_));
     }
+    // A customer who will pay later by the offline reference: the request stays payable.
+    if (keep_open_ || behaviour() == "pays_late") a.push_back("--keep-open");
     return a;
   }
   /// A loopback port nothing listens on now (bound on port 0, read back, closed).
@@ -145,6 +147,7 @@ class CrashMatrix : public ::testing::TestWithParam<std::tuple<const char*, cons
   std::string terminal_;
   std::string db_;
   std::uint16_t webhook_port_ = 0;
+  bool keep_open_ = false;  ///< charges end open (--keep-open): the fixtures that cancel them
 };
 
 TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
@@ -185,6 +188,9 @@ TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
   }
   auto second = again.finish(20s);
   EXPECT_FALSE(second.timed_out);
+  // The dead process's lease is taken over at once: never "busy" for the charge's own key.
+  EXPECT_EQ(second.out.find("BUSY"), std::string::npos) << second.out;
+  EXPECT_EQ(second.err.find("is running in"), std::string::npos) << second.err;
 
   auto all = requests();
   ASSERT_EQ(all.size(), 1u) << "exactly one payment request for the key";
@@ -214,10 +220,12 @@ TEST_P(CrashMatrix, one_request_pushes_as_allowed_and_the_customers_outcome) {
     EXPECT_EQ(pushes_of(all[0].id), pushes);
     return;
   }
-  // Walked away: the charge ends without a payment, open for a late one.
+  // Walked away: the charge ends without a payment. Its request is archived (nothing unpaid
+  // stays payable), unless kept open for a late payment (--keep-open).
   EXPECT_EQ(second.exit_code, 3) << second.out << second.err;
   EXPECT_EQ(after->outcome, paystack::charge_outcome::timed_out) << after->reason;
-  EXPECT_TRUE(after->open);
+  EXPECT_EQ(after->open, who == "pays_late") << after->reason;
+  EXPECT_EQ(archived(all[0].code), who != "pays_late");
   if (who == "pays_late") {
     // The customer keys the offline reference later; the reconciler records it.
     ASSERT_EQ(sim_->approve_payment(all[0].code), paystack::sim::control_result::ok);
@@ -254,7 +262,10 @@ INSTANTIATE_TEST_SUITE_P(
     param_name);
 
 /// `charges cancel` killed just before and just after its archive, then run again.
-class CancelCrash : public CrashMatrix {};
+class CancelCrash : public CrashMatrix {
+ protected:
+  CancelCrash() { keep_open_ = true; }
+};
 
 TEST_P(CancelCrash, killed_then_run_again_archives_the_one_request_and_records_cancelled) {
   const std::string failpoint = std::get<0>(GetParam());
@@ -271,6 +282,7 @@ TEST_P(CancelCrash, killed_then_run_again_archives_the_one_request_and_records_c
   auto mid = record();
   ASSERT_TRUE(mid);
   EXPECT_TRUE(mid->open) << "killed before the outcome was recorded";
+  EXPECT_EQ(mid->stage, paystack::charge_journal_stage::archiving);
   EXPECT_NE(mid->reason.find("cancelling: archiving " + code), std::string::npos)
       << "the intent is journalled before the archive: " << mid->reason;
   EXPECT_EQ(archived(code), failpoint == "cancel_after_archive");
@@ -297,7 +309,10 @@ TEST_P(CancelCrash, killed_then_run_again_archives_the_one_request_and_records_c
 }
 
 /// `charges cancel` refusing: a paid charge, an unknown key.
-class CancelRefusal : public CrashMatrix {};
+class CancelRefusal : public CrashMatrix {
+ protected:
+  CancelRefusal() { keep_open_ = true; }
+};
 
 TEST_P(CancelRefusal, a_paid_charge_and_an_unknown_key_are_not_cancelled) {
   auto walked = cli_test::run(exe, charge_args("1s"), env());
@@ -323,7 +338,10 @@ TEST_P(CancelRefusal, a_paid_charge_and_an_unknown_key_are_not_cancelled) {
 
 /// The charges commands' output (golden files): a charge the customer walked away from, listed,
 /// shown with its journal, reconciled (still pending), cancelled, then listed and shown again.
-class ChargesGolden : public CrashMatrix {};
+class ChargesGolden : public CrashMatrix {
+ protected:
+  ChargesGolden() { keep_open_ = true; }
+};
 
 TEST_P(ChargesGolden, list_show_reconcile_cancel) {
   auto walked = cli_test::run(exe, charge_args("1s"), env());
@@ -375,6 +393,72 @@ TEST_P(ResumeAll, names_the_charges_still_unfinished_and_exits_3) {
   EXPECT_EQ(pushes_of(reqs[0].id), 1);
 }
 
+/// Killed after the push while the customer pays: `charges resume --all` right after records the
+/// payment (the dead holder's lease is taken over, not reported busy).
+class ResumeAfterKill : public CrashMatrix {};
+
+TEST_P(ResumeAfterKill, the_paid_request_is_recorded_by_resume_all) {
+  auto killed = cli_test::run(exe, charge_args("10s"), env(std::get<0>(GetParam())));
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.err;
+  auto reqs = requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  ASSERT_EQ(sim_->approve_payment(reqs[0].code), paystack::sim::control_result::ok);
+  auto r =
+      cli_test::run(exe, {"charges", "resume", "--all", "--store", db_, "--timeout", "5s"}, env());
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.out.find("BUSY"), std::string::npos) << r.out;
+  auto rec = record();
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->outcome, paystack::charge_outcome::paid) << rec->reason;
+  EXPECT_EQ(requests().size(), 1u);
+  EXPECT_EQ(pushes_of(reqs[0].id), 1);
+}
+
+/// Killed while closing a charge the customer walked away from (its request being archived),
+/// then the same command again: it closes the charge (archived, timed out) or, if the customer
+/// paid before the archive, records it paid. One request, one push.
+class ArchiveCrash : public CrashMatrix {};
+
+TEST_P(ArchiveCrash, the_rerun_closes_the_charge_or_records_the_payment) {
+  const std::string failpoint = std::get<0>(GetParam());
+  auto killed = cli_test::run(exe, charge_args("1s"), env(failpoint));
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << "not killed at " << failpoint << killed.err;
+  auto mid = record();
+  ASSERT_TRUE(mid);
+  EXPECT_EQ(mid->stage, paystack::charge_journal_stage::archiving) << mid->reason;
+  EXPECT_EQ(mid->outcome, paystack::charge_outcome::timed_out);
+  auto reqs = requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(archived(reqs[0].code), failpoint == "after_archive");
+  const bool pays = behaviour() == "pays";
+  if (pays) {
+    ASSERT_EQ(sim_->approve_payment(reqs[0].code), paystack::sim::control_result::ok);
+  }
+  auto again = cli_test::run(exe, charge_args("1s"), env());
+  EXPECT_EQ(again.exit_code, pays ? 0 : 3) << again.out << again.err;
+  auto after = record();
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->stage, paystack::charge_journal_stage::finished);
+  EXPECT_EQ(after->outcome,
+            pays ? paystack::charge_outcome::paid : paystack::charge_outcome::timed_out)
+      << after->reason;
+  EXPECT_FALSE(after->open);
+  EXPECT_EQ(archived(reqs[0].code), !pays);
+  EXPECT_EQ(requests().size(), 1u);
+  EXPECT_EQ(pushes_of(reqs[0].id), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Points, ArchiveCrash,
+                         ::testing::Values(std::tuple("before_archive", "walks_away"),
+                                           std::tuple("after_archive", "walks_away"),
+                                           std::tuple("before_archive", "pays")),
+                         param_name);
+
+INSTANTIATE_TEST_SUITE_P(Points, ResumeAfterKill,
+                         ::testing::Combine(::testing::Values("journal_write:pushed",
+                                                              "awaiting_outcome"),
+                                            ::testing::Values("pays")),
+                         param_name);
 INSTANTIATE_TEST_SUITE_P(Points, CancelCrash,
                          ::testing::Combine(::testing::Values("cancel_before_archive",
                                                               "cancel_after_archive"),

@@ -127,7 +127,7 @@ TEST_F(PgCli, a_leased_terminal_is_busy_unless_the_charge_waits_for_it) {
   ASSERT_FALSE(ec1);
   ASSERT_TRUE(lease.acquired);
   auto [ec2, stopped] = wait<paystack::lease_release_signature>(
-      store->async_stop_lease(terminal_, lease.fencing_token));
+      store->async_stop_lease(terminal_, lease.fencing_token, 60s));
   ASSERT_FALSE(ec2);
   EXPECT_TRUE(stopped);
   auto list = cli({"leases", "list", "--json"});
@@ -156,7 +156,7 @@ TEST_F(PgCli, a_leased_terminal_is_busy_unless_the_charge_waits_for_it) {
   EXPECT_NE(waited.out.find("PAID"), std::string::npos) << waited.out;
 }
 
-TEST_F(PgCli, leases_on_a_sqlite_store_are_refused) {
+TEST_F(PgCli, leases_on_a_memory_store_are_refused) {
   auto r = cli_test::run(exe, {"leases", "list", "--store", "memory:"}, {"PATH=/usr/bin:/bin"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no terminal leases"), std::string::npos) << r.err;

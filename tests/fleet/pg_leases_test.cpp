@@ -174,7 +174,7 @@ TEST_F(PgLeases, a_stopped_lease_keeps_other_charges_off_until_its_own_key_resum
   auto first = acquire(*c, "T-STOP", "a");
   ASSERT_TRUE(first.acquired);
   auto [sec, stopped] = await_call<error_code, bool>([&](auto h) {
-    paystack::pg::async_stop_lease(*c, "T-STOP", first.fencing_token, std::move(h));
+    paystack::pg::async_stop_lease(*c, "T-STOP", first.fencing_token, 30s, std::move(h));
   });
   ASSERT_FALSE(sec) << sec.message();
   EXPECT_TRUE(stopped);
@@ -196,7 +196,7 @@ TEST_F(PgLeases, a_stopped_lease_keeps_other_charges_off_until_its_own_key_resum
   EXPECT_FALSE(again.acquired);
   // A stale token marks nothing.
   auto [xec, stale] = await_call<error_code, bool>([&](auto h) {
-    paystack::pg::async_stop_lease(*c, "T-STOP", first.fencing_token, std::move(h));
+    paystack::pg::async_stop_lease(*c, "T-STOP", first.fencing_token, 30s, std::move(h));
   });
   ASSERT_FALSE(xec);
   EXPECT_FALSE(stale);

@@ -125,7 +125,7 @@ TEST_F(PgStoreRetry, every_operation_succeeds_after_its_idle_connection_was_cut)
   EXPECT_TRUE(lease.acquired);
   cut(app_);
   auto [ec8b, stopped] =
-      wait<lease_release_signature>(store_->async_stop_lease("T0000001", lease.fencing_token));
+      wait<lease_release_signature>(store_->async_stop_lease("T0000001", lease.fencing_token, 60s));
   ASSERT_FALSE(ec8b) << ec8b.message();
   EXPECT_TRUE(stopped);
   cut(app_);
@@ -243,7 +243,7 @@ TEST_F(PgStoreRetry, webhook_and_lease_writes_whose_reply_was_lost_are_their_own
   EXPECT_EQ(busy.fencing_token, lease.fencing_token);
   ASSERT_TRUE(drop_replies(1));
   auto [ec6b, stopped] =
-      wait<lease_release_signature>(store_->async_stop_lease("T0000001", lease.fencing_token));
+      wait<lease_release_signature>(store_->async_stop_lease("T0000001", lease.fencing_token, 60s));
   ASSERT_FALSE(ec6b) << ec6b.message();
   EXPECT_TRUE(stopped) << "the resend of a stop answered otherwise";
   ASSERT_TRUE(drop_replies(1));

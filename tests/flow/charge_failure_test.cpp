@@ -295,7 +295,9 @@ TEST_P(ChargeFailure, ends_as_documented_and_reports_what_is_known) {
     EXPECT_LE(injector_->creates(), 1);
     EXPECT_LE(injector_->pushes(), 1);
     if (!c.persistent || poll) {
-      EXPECT_EQ(r.outcome, poll && c.persistent ? charge_outcome::timed_out : charge_outcome::paid);
+      // A poll limited until the deadline: closing the unpaid charge verifies once more (Fetch
+      // answers when Verify is refused) and finds the customer's payment.
+      EXPECT_EQ(r.outcome, charge_outcome::paid);
       EXPECT_EQ(injector_->creates(), 1);
       EXPECT_EQ(injector_->pushes(), 1);
       return;
@@ -359,10 +361,18 @@ TEST_P(ChargeFailure, ends_as_documented_and_reports_what_is_known) {
       ASSERT_TRUE(r.request);
       EXPECT_FALSE(r.request->request_code.empty());
       EXPECT_TRUE(r.event_id) << "the pushed event is reported";
-      if (c.persistent) {
-        // The customer paid, but the flow cannot see it: it says so, and never "failed".
+      if (c.persistent && (c.where == step::event_status || c.what == failure::envelope_4xx)) {
+        // The customer paid, the polls could not see it, and closing the unpaid charge did:
+        // its verify (or, Verify refused with a 4xx, its Fetch) finds the payment.
+        EXPECT_EQ(r.outcome, charge_outcome::paid);
+        EXPECT_NE(r.reason.find("found when closing"), std::string::npos);
+      } else if (c.persistent) {
+        // The customer paid, but neither the flow nor the close can see it: it says so, never
+        // "failed", and leaves the charge open (the request may still be payable).
         EXPECT_EQ(r.outcome, charge_outcome::timed_out);
         EXPECT_NE(r.reason.find(r.request->request_code), std::string::npos);
+        EXPECT_NE(r.reason.find("may still be payable"), std::string::npos);
+        EXPECT_TRUE(r.open);
         EXPECT_EQ(r.delivered, c.where == step::verify);
       } else {
         EXPECT_EQ(r.outcome, charge_outcome::paid) << "two failed polls, then the answer";

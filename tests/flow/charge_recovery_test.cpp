@@ -74,9 +74,11 @@ class ChargeRecovery : public ::testing::Test {
     EXPECT_TRUE(io_.stop()) << "work was left running";
   }
 
-  /// A charge the customer walks away from: it ends timed out, open for a late payment.
+  /// A charge the customer walks away from: it ends timed out, kept open for a late payment
+  /// (charge_params::keep_open: its request is not archived).
   charge_record walked_away(const std::string& k, std::size_t terminal = 0) {
     charge_params p;
+    p.keep_open = true;
     p.customer = "CUS_recovery001";
     p.amount = 4200;
     p.timeout = 300ms;

@@ -6,8 +6,10 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/post.hpp>
+#include <future>
 #include <paystack/charge.hpp>
 #include <paystack/error.hpp>
+#include <paystack/payment_request_client.hpp>
 #include <paystack/sim/server.hpp>
 #include <paystack/webhook_server.hpp>
 
@@ -56,6 +58,11 @@ class Charge : public ::testing::Test {
       std::string path(r.path);
       if (r.method == "POST" && path.ends_with("/event")) ++pushes_;
       if (r.method == "POST" && path.ends_with("/paymentrequest")) ++creates_;
+      if (r.method == "POST" && path.starts_with("/paymentrequest/archive/")) ++archives_;
+      // The customer pays while the unpaid charge is being closed (after its last verify).
+      if (pay_on_close_ && path.starts_with("/paymentrequest/verify/") && archives_ == 0 &&
+          closing_)
+        (void)sim_->approve_payment(path.substr(std::string("/paymentrequest/verify/").size()));
     };
     client_.emplace(io_.io().get_executor(), co);
   }
@@ -65,6 +72,17 @@ class Charge : public ::testing::Test {
     if (hooks_) hooks_->stop();
     client_.reset();
     EXPECT_TRUE(io_.stop()) << "work was left running";
+  }
+
+  /// Fetch Payment Request at the simulator: is `code` archived?
+  bool archived(const std::string& code) {
+    auto p = std::make_shared<std::promise<bool>>();
+    auto f = p->get_future();
+    payment_request_client(*client_).async_fetch_payment_request(
+        code, [p](boost::system::error_code ec, response<payment_request> r) {
+          p->set_value(!ec && r.ok() && r.data->archived.value_or(false));
+        });
+    return f.get();
   }
 
   charge_params params() {
@@ -153,6 +171,9 @@ class Charge : public ::testing::Test {
   std::optional<terminal_client> client_;
   std::string terminal_;
   std::atomic<int> pushes_{0};
+  std::atomic<int> archives_{0};
+  std::atomic<bool> pay_on_close_{false};
+  std::atomic<bool> closing_{false};
   std::atomic<int> creates_{0};
   asio::cancellation_signal cancel_;
   std::shared_ptr<flow_test::recorder<charge_progress>> progress_ =
@@ -231,6 +252,66 @@ TEST_F(Charge, declined_through_webhook) {
   ASSERT_TRUE(r.request);
   EXPECT_FALSE(r.request->paid);
   EXPECT_EQ(pushes_, 1);
+}
+
+TEST_F(Charge, a_declined_charge_archives_its_request) {
+  start(true);
+  auto p = params();
+  p.webhooks = hooks_->feed();
+  auto f = charge(std::move(p));
+  auto code = deliver();
+  ASSERT_FALSE(code.empty());
+  EXPECT_EQ(sim_->decline_payment(code), sim::control_result::ok);
+  auto [ec, r] = get(f);
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(r.outcome, charge_outcome::declined) << r.reason;
+  EXPECT_FALSE(r.open) << "nothing unpaid stays payable";
+  EXPECT_EQ(archives_, 1);
+  EXPECT_TRUE(archived(code)) << "the declined request cannot be paid by its offline reference";
+  EXPECT_NE(r.reason.find("archived"), std::string::npos) << r.reason;
+}
+
+TEST_F(Charge, a_timed_out_charge_archives_its_request) {
+  start(false);
+  auto p = params();
+  p.timeout = 400ms;  // the customer never acts
+  auto f = charge(std::move(p));
+  auto [ec, r] = get(f);
+  EXPECT_EQ(r.outcome, charge_outcome::not_delivered) << r.reason;
+  ASSERT_TRUE(r.request);
+  EXPECT_FALSE(r.open);
+  EXPECT_EQ(archives_, 1);
+  EXPECT_TRUE(archived(r.request->request_code));
+}
+
+TEST_F(Charge, keep_open_leaves_the_request_payable) {
+  start(false);
+  auto p = params();
+  p.timeout = 400ms;
+  p.keep_open = true;
+  auto f = charge(std::move(p));
+  auto [ec, r] = get(f);
+  EXPECT_EQ(r.outcome, charge_outcome::not_delivered) << r.reason;
+  ASSERT_TRUE(r.request);
+  EXPECT_TRUE(r.open) << "kept open for a payment by the offline reference";
+  EXPECT_EQ(archives_, 0);
+  EXPECT_FALSE(archived(r.request->request_code));
+}
+
+TEST_F(Charge, a_payment_racing_the_close_makes_the_charge_paid) {
+  start(false);
+  auto p = params();
+  p.timeout = 400ms;
+  p.on_progress = [this](const charge_progress& pr) {
+    if (pr.text.starts_with("closing ")) closing_ = true;
+  };
+  pay_on_close_ = true;
+  auto f = charge(std::move(p));
+  auto [ec, r] = get(f);
+  EXPECT_FALSE(ec) << ec.message();
+  EXPECT_EQ(r.outcome, charge_outcome::paid) << r.reason;
+  EXPECT_FALSE(r.open);
+  EXPECT_NE(r.reason.find("found when closing"), std::string::npos) << r.reason;
 }
 
 TEST_F(Charge, terminal_offline_is_refused_early) {
