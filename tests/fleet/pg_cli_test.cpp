@@ -3,6 +3,9 @@
 // list/release (golden files in tests/cli/golden).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <paystack/charge_store.hpp>
 #include <paystack/sim/server.hpp>
 #include <regex>
@@ -39,13 +42,20 @@ class PgCli : public PgTest {
     PgTest::TearDown();
   }
 
-  run_result cli(std::vector<std::string> args) const {
+  /// The CLI's environment; `failpoint`: killed there (PAYSTACK_FAILPOINT).
+  std::vector<std::string> env(const std::string& failpoint = {}) const {
+    std::vector<std::string> e{"PATH=/usr/bin:/bin", "LANG=C",
+                               std::string("PAYSTACK_SECRET_KEY=") + key,
+                               "PAYSTACK_BASE_URL=" + sim_->base_url()};
+    if (!failpoint.empty()) e.push_back("PAYSTACK_FAILPOINT=" + failpoint);
+    return e;
+  }
+
+  /// Runs the CLI with the store; `failpoint`: killed there.
+  run_result cli(std::vector<std::string> args, const std::string& failpoint = {}) const {
     args.push_back("--store");
     args.push_back(url_);
-    auto r =
-        cli_test::run(exe, args,
-                      {"PATH=/usr/bin:/bin", "LANG=C", std::string("PAYSTACK_SECRET_KEY=") + key,
-                       "PAYSTACK_BASE_URL=" + sim_->base_url()});
+    auto r = cli_test::run(exe, args, env(failpoint));
     EXPECT_FALSE(r.timed_out);
     EXPECT_EQ(r.out.find(key), std::string::npos) << "the secret key was printed";
     EXPECT_EQ(r.err.find(key), std::string::npos) << "the secret key was printed";
@@ -75,6 +85,55 @@ TEST_F(PgCli, charge_with_a_postgres_store_then_the_same_key_is_replayed) {
   EXPECT_EQ(show.exit_code, 0) << show.err;
   for (const char* stage : {"started", "creating", "created", "pushing", "pushed", "finished"})
     EXPECT_NE(show.out.find(stage), std::string::npos) << stage << " missing in\n" << show.out;
+}
+
+TEST_F(PgCli, a_charge_killed_after_its_push_is_paid_by_its_rerun_at_once) {
+  const std::vector<std::string> charge{
+      "charge",        terminal_, "--amount",     "5100",      "--customer",
+      "CUS_fleetcli3", "--key",   "pos-killed-1", "--timeout", "10s"};
+  auto killed = cli(charge, "after_push");
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.out << killed.err;
+  auto leases = cli({"leases", "list", "--json"});
+  EXPECT_NE(leases.out.find("pos-killed-1"), std::string::npos)
+      << "the dead holder's lease is left: " << leases.out;
+  // The same command at once: the dead holder (this machine, its PID gone) is seen, its lease
+  // taken over; never "busy" for the charge's own key.
+  auto again = cli(charge);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("PAID"), std::string::npos) << again.out;
+  EXPECT_EQ(again.out.find("BUSY"), std::string::npos) << again.out;
+  auto show = cli({"charges", "show", "pos-killed-1", "--json"});
+  EXPECT_NE(show.out.find(R"("outcome":"paid")"), std::string::npos) << show.out;
+}
+
+TEST_F(PgCli, a_dead_holders_terminal_is_free_for_another_key_within_its_lease_figure) {
+  // Killed while it waits for the outcome (the customer pays meanwhile: auto-pay).
+  const std::vector<std::string> charge{
+      "charge",        terminal_, "--amount",   "5200",      "--customer",
+      "CUS_fleetcli4", "--key",   "pos-dead-1", "--timeout", "10s"};
+  auto killed = cli(charge, "awaiting_outcome");
+  ASSERT_EQ(killed.exit_code, 128 + SIGKILL) << killed.out << killed.err;
+  // Another sale on that terminal waits for the dead holder's lease to expire (10 s): the time
+  // from the kill until it checks the terminal's presence (its first step under the lease).
+  const auto started = std::chrono::steady_clock::now();
+  cli_test::child other(
+      exe,
+      {"charge", terminal_, "--amount", "5300", "--customer", "CUS_fleetcli5", "--key",
+       "pos-next-1", "--timeout", "30s", "--wait-for-terminal", "--store", url_},
+      env());
+  ASSERT_TRUE(other.wait_for_stderr("is online and available", 25s)) << other.err();
+  const auto waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
+  auto done = other.finish(30s);
+  EXPECT_EQ(done.exit_code, 0) << done.out << done.err;
+  EXPECT_LT(waited.count(), 15.0) << "a dead holder's lease is gone within 15 s";
+  std::printf("figure: a dead holder's terminal was unusable to another key for %.1f s\n",
+              waited.count());
+  // The dead charge's paid request is recorded by the reconciler (its holder is gone).
+  auto rec = cli({"charges", "reconcile"});
+  EXPECT_EQ(rec.exit_code, 0) << rec.out << rec.err;
+  auto show = cli({"charges", "show", "pos-dead-1", "--json"});
+  EXPECT_NE(show.out.find(R"("outcome":"paid")"), std::string::npos) << show.out;
+  EXPECT_NE(show.out.find(R"("stage":"finished")"), std::string::npos) << show.out;
 }
 
 TEST_F(PgCli, a_bad_postgres_store_is_a_usage_error_without_the_password) {

@@ -47,6 +47,13 @@ TEST_F(PgChargeStore, two_stores_on_one_database_see_one_charge_per_key) {
   EXPECT_EQ(hist[1].stage, charge_journal_stage::creating);
 }
 
+TEST_F(PgChargeStore, writes_are_fenced_by_the_key_s_live_lease) {
+  auto a = open(url_);
+  auto b = open(url_);
+  ASSERT_TRUE(a && b);
+  writes_are_fenced_by_the_key_s_live_lease(*a, *b);
+}
+
 TEST_F(PgChargeStore, refuses_a_database_of_a_newer_schema) {
   ASSERT_TRUE(open(url_));
   auto [ec, r] = exec(*admin_, "UPDATE " + schema_ + ".paystack_schema_version SET version = 7");

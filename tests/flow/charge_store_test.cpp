@@ -152,3 +152,52 @@ TEST(ChargeStore, two_connections_on_one_file_see_one_charge_per_key) {
   ASSERT_TRUE(a && b);
   two_writers_one_charge_per_key(*a, *b);
 }
+
+TEST(ChargeStore, sqlite_writes_are_fenced_by_the_key_s_live_lease) {
+  temp_db db("store-fence");
+  test::running_context ctx;
+  auto a = open_or_fail(ctx.io, db.path());
+  auto b = open_or_fail(ctx.io, db.path());
+  ASSERT_TRUE(a && b);
+  writes_are_fenced_by_the_key_s_live_lease(*a, *b);
+}
+
+TEST(ChargeStore, a_version_1_sqlite_store_is_migrated_to_leases) {
+  temp_db db("store-v1");
+  {
+    // The schema issue 14 wrote (version 1): no leases, no fencing token column.
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.path().c_str(), &raw), SQLITE_OK);
+    const char* v1 =
+        "CREATE TABLE paystack_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);"
+        "INSERT INTO paystack_schema VALUES ('charges', 1);"
+        "CREATE TABLE charges (charge_key TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, customer "
+        "TEXT NOT NULL, amount BIGINT NOT NULL, currency TEXT NOT NULL, stage TEXT NOT NULL, "
+        "request_id BIGINT, request_code TEXT, offline_reference TEXT, event_id TEXT, pushes "
+        "INTEGER NOT NULL, outcome TEXT, is_open INTEGER NOT NULL, reason TEXT NOT NULL, "
+        "transaction_reference TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, "
+        "version BIGINT NOT NULL);"
+        "INSERT INTO charges VALUES ('old-1', 'T1', 'CUS_x', 100, '', 'pushed', 1, 'PRQ_old', "
+        "'123', 'ev1', 1, NULL, 0, '', NULL, 1, 1, 4);"
+        "CREATE TABLE charge_journal (sequence INTEGER PRIMARY KEY, charge_key TEXT NOT NULL, "
+        "stage TEXT NOT NULL, at BIGINT NOT NULL, detail TEXT NOT NULL);"
+        "CREATE TABLE webhook_events (semantic_key TEXT PRIMARY KEY, received_at BIGINT NOT "
+        "NULL, body TEXT NOT NULL);";
+    ASSERT_EQ(sqlite3_exec(raw, v1, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  }
+  test::running_context ctx;
+  auto store = open_or_fail(ctx.io, db.path());
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(store->leases_terminals());
+  auto [ec, rec] = wait<charge_load_signature>(store->async_load("old-1"));
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->stage, charge_journal_stage::pushed);
+  EXPECT_EQ(rec->fencing_token, 0);
+  auto [e2, lease] = wait<lease_acquire_signature>(
+      store->async_acquire_lease("T1", "old-1", std::chrono::milliseconds(5000)));
+  ASSERT_FALSE(e2);
+  EXPECT_TRUE(lease.acquired);
+  EXPECT_GT(lease.fencing_token, 0);
+}

@@ -146,4 +146,65 @@ inline void two_writers_one_charge_per_key(charge_store& a, charge_store& b) {
   EXPECT_EQ(e3, make_error_code(error::store_conflict));
 }
 
+/// Two processes' stores that lease terminals (SQLite, PostgreSQL), issue 21: a write without a
+/// fencing token is refused while a live lease names the charge's key (its holder runs it),
+/// allowed once the lease is stopped or released; a renewal keeps the lease, a stopped lease is
+/// not renewed; a lease taken over by a newer token refuses the old token's writes.
+inline void writes_are_fenced_by_the_key_s_live_lease(charge_store& a, charge_store& b) {
+  using namespace std::chrono_literals;
+  ASSERT_TRUE(a.leases_terminals());
+  auto [e0, rec, ins] = wait<charge_begin_signature>(a.async_begin(sample("fence-k")));
+  ASSERT_FALSE(e0);
+  auto [e1, lease] = wait<lease_acquire_signature>(
+      a.async_acquire_lease(rec.terminal_id, "fence-k", std::chrono::milliseconds(60'000)));
+  ASSERT_FALSE(e1);
+  ASSERT_TRUE(lease.acquired);
+  // Another process's write without a token (e.g. a second runner closing it as busy).
+  auto intruder = rec;
+  intruder.stage = charge_journal_stage::finished;
+  intruder.outcome = charge_outcome::terminal_busy;
+  intruder.fencing_token = 0;
+  auto [e2, s2] = wait<charge_save_signature>(b.async_save(intruder, "terminal_busy"));
+  EXPECT_EQ(e2, make_error_code(error::store_conflict)) << "a live charge was closed by another";
+  // The holder writes under its token; it renews its lease.
+  auto own = rec;
+  own.stage = charge_journal_stage::creating;
+  own.fencing_token = lease.fencing_token;
+  auto [e3, s3] = wait<charge_save_signature>(a.async_save(own, ""));
+  ASSERT_FALSE(e3) << e3.message();
+  auto [e4, renewed] = wait<lease_release_signature>(
+      a.async_renew_lease(rec.terminal_id, lease.fencing_token, std::chrono::milliseconds(60'000)));
+  ASSERT_FALSE(e4);
+  EXPECT_TRUE(renewed);
+  // Stopped: no longer renewed, and a write without a token is allowed (nobody runs it).
+  auto [e5, stopped] = wait<lease_release_signature>(
+      a.async_stop_lease(rec.terminal_id, lease.fencing_token, std::chrono::milliseconds(60'000)));
+  ASSERT_FALSE(e5);
+  EXPECT_TRUE(stopped);
+  auto [e6, renewed2] = wait<lease_release_signature>(
+      a.async_renew_lease(rec.terminal_id, lease.fencing_token, std::chrono::milliseconds(60'000)));
+  ASSERT_FALSE(e6);
+  EXPECT_FALSE(renewed2) << "a stopped lease is not revived";
+  auto later = s3;
+  later.stage = charge_journal_stage::finished;
+  later.outcome = charge_outcome::cancelled;
+  later.fencing_token = 0;
+  auto [e7, s7] = wait<charge_save_signature>(b.async_save(later, "cancelled"));
+  EXPECT_FALSE(e7) << e7.message();
+  // The same key takes the stopped lease over with a newer token; the old token is refused.
+  auto [e8, taken] = wait<lease_acquire_signature>(
+      b.async_acquire_lease(rec.terminal_id, "fence-k", std::chrono::milliseconds(60'000)));
+  ASSERT_FALSE(e8);
+  ASSERT_TRUE(taken.acquired);
+  EXPECT_GT(taken.fencing_token, lease.fencing_token);
+  auto stale = s7;
+  stale.fencing_token = lease.fencing_token;
+  auto [e9, s9] = wait<charge_save_signature>(a.async_save(stale, "stale"));
+  EXPECT_EQ(e9, make_error_code(error::store_conflict)) << "an old token wrote over a newer one";
+  auto [e10, gone] = wait<lease_release_signature>(
+      b.async_release_lease(rec.terminal_id, std::string(), taken.fencing_token));
+  ASSERT_FALSE(e10);
+  EXPECT_TRUE(gone);
+}
+
 }  // namespace store_behaviour
