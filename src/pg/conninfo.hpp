@@ -26,7 +26,7 @@ inline constexpr std::string_view redacted_text = "[redacted]";
 /// characters, and every `password=` parameter's value (raw and decoded). Empty without one.
 std::vector<std::string> conninfo_secrets(std::string_view conninfo);
 
-/// `text` with every one of `secrets` replaced by "[redacted]": longest first; one of 6 characters
+/// `text` with every one of `secrets` replaced by "[redacted]": longest first; one of 4 characters
 /// or more wherever it appears, a shorter one where it is a whole word (not between letters or
 /// digits), so that a one-letter piece does not garble the message.
 std::string redact_secrets(std::string_view text, const std::vector<std::string>& secrets);
