@@ -5,8 +5,11 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iomanip>
+#include <limits>
 #include <sstream>
 #include <variant>
 
@@ -35,6 +38,102 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
   }
   if (ms <= 0 || ms > max_ms) return std::nullopt;
   return std::chrono::milliseconds{ms};
+}
+
+namespace {
+
+/// `text` as a decimal integer of 64 bits: digits with an optional leading '-', nothing else.
+std::optional<std::int64_t> strict_integer(std::string_view text) {
+  const auto digits = text.substr(!text.empty() && text.front() == '-' ? 1 : 0);
+  if (digits.empty() || digits.size() > 19 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  std::int64_t value = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || p != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+/// `text` as a finite decimal number.
+std::optional<double> strict_number(std::string_view text) {
+  if (text.empty() || text.front() == '+' || std::isspace(static_cast<unsigned char>(text.front())))
+    return std::nullopt;
+  double value = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || p != text.data() + text.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
+std::string number_text(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+CLI::Validator integer_in(std::int64_t min, std::int64_t max) {
+  const std::string range = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        const auto v = strict_integer(text);
+        if (!v || *v < min || *v > max) return "expected " + range + ", got '" + text + "'";
+        return {};
+      },
+      "in [" + std::to_string(min) + " - " + std::to_string(max) + "]", "integer_in");
+}
+
+CLI::Validator positive_integer() {
+  auto v = integer_in(1, std::numeric_limits<std::int64_t>::max());
+  v.description("POSITIVE");
+  return v;
+}
+
+CLI::Validator rate_budget_check() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const auto v = strict_number(text);
+        if (v && (*v == 0 || (*v >= min_rate_budget && *v <= 1e6))) return {};
+        return "expected 0 (no budget) or requests per minute from " +
+               number_text(min_rate_budget) +
+               " to 1000000 (a smaller budget never lets a charge's presence check through), "
+               "got '" +
+               text + "'";
+      },
+      "0 or in [" + number_text(min_rate_budget) + " - 1000000]", "rate_budget");
+}
+
+CLI::Validator number_in(double min, double max) {
+  const std::string range = "a number from " + number_text(min) + " to " + number_text(max);
+  return CLI::Validator(
+      [min, max, range](std::string& text) -> std::string {
+        const auto v = strict_number(text);
+        if (!v || *v < min || *v > max) return "expected " + range + ", got '" + text + "'";
+        return {};
+      },
+      "in [" + number_text(min) + " - " + number_text(max) + "]", "number_in");
+}
+
+void make_numbers_strict(CLI::App& app) {
+  for (CLI::Option* o : app.get_options()) {
+    const auto type = o->get_type_name();
+    const auto base = type.substr(0, type.find_first_of(": "));
+    std::optional<CLI::Validator> strict;
+    if (base == "INT") {
+      strict = integer_in(std::numeric_limits<std::int64_t>::min(),
+                          std::numeric_limits<std::int64_t>::max());
+    } else if (base == "UINT") {
+      strict = integer_in(0, std::numeric_limits<std::int64_t>::max());
+    } else if (base == "FLOAT") {
+      strict = number_in(-std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+    }
+    if (!strict) continue;
+    strict->description("");  // the help shows the option's own range, not this one
+    o->check(*strict);
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    make_numbers_strict(*sub);
 }
 
 CLI::Option* add_timeout_option(CLI::App& app, std::chrono::milliseconds& target, bool& given,
@@ -320,9 +419,18 @@ CLI::Option* add_wait_for_terminal_flag(CLI::App& app, bool& target) {
 }
 
 std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
-                                                   const std::string& url) {
+                                                   const std::string& url, bool create) {
   boost::system::error_code ec;
   std::string why;
+  const auto where = paystack::parse_charge_store_url(url);
+  if (!create && where && where->engine == paystack::charge_store_engine::sqlite) {
+    std::error_code fs_ec;
+    if (!std::filesystem::exists(where->path, fs_ec)) {
+      std::cerr << "paystack-terminal: the charge store " << where->path
+                << " does not exist (only `charge` creates a store): check the path\n";
+      return nullptr;
+    }
+  }
   auto store = paystack::open_charge_store(ioc.get_executor(), url, ec, why);
   if (!store) std::cerr << "paystack-terminal: " << why << '\n';
   return store;

@@ -54,6 +54,27 @@ struct context {
 /// Parses "30", "30s", "500ms", "2m" (a bare number is seconds). std::nullopt when invalid.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
+/// Checks an integer option's text before CLI11 converts it: decimal digits with an optional
+/// leading '-', within [min, max]. Refused (exit 2, nothing sent): a value beyond 64 bits (which
+/// CLI11's own conversion would clamp to 9223372036854775807), hex or octal, a sign alone, a
+/// fraction, blanks. The error names the range.
+CLI::Validator integer_in(std::int64_t min, std::int64_t max);
+/// The check of --rate-budget: 0 (no budget), or from `min_rate_budget` to 1,000,000 requests per
+/// minute, finite. A smaller budget cannot work: its bucket never holds the token a housekeeping
+/// call (the presence check) needs beside its reserve, so every charge would fail.
+inline constexpr double min_rate_budget = 2;
+CLI::Validator rate_budget_check();
+/// integer_in(1, INT64_MAX), shown as POSITIVE in the help.
+CLI::Validator positive_integer();
+/// The same for a decimal number (a fraction or exponent allowed): finite (no nan, inf) and
+/// within [min, max].
+CLI::Validator number_in(double min, double max);
+/// Gives every numeric option of `app` and of its subcommands (CLI11's type names INT, UINT and
+/// FLOAT) the strict check of its type: an integer within 64 bits (UINT: not negative), a finite
+/// number. A safety net under each option's own integer_in/number_in: no numeric option is ever
+/// clamped. Call once, after every option is added.
+void make_numbers_strict(CLI::App& app);
+
 /// Adds `--timeout` to `app` (the global option, or a command's own), storing into `target`.
 CLI::Option* add_timeout_option(CLI::App& app, std::chrono::milliseconds& target, bool& given,
                                 std::string description);
@@ -266,9 +287,12 @@ void use_rate_budget(const global_options& g, paystack::client_options& o,
 /// Adds `--wait-for-terminal` (charge_params::wait_for_terminal) storing into `target`.
 CLI::Option* add_wait_for_terminal_flag(CLI::App& app, bool& target);
 
-/// Opens the charge store `url` on `ioc`; prints why and returns null when it cannot.
+/// Opens the charge store `url` on `ioc`; prints why and returns null when it cannot (exit 2).
+/// A SQLite file that does not exist is created only with `create` (commands that start new
+/// work: charge, webhooks listen); the others refuse it, so that a mistyped path is not an empty
+/// store in which nothing is found to resume or reconcile.
 std::shared_ptr<paystack::charge_store> open_store(boost::asio::io_context& ioc,
-                                                   const std::string& url);
+                                                   const std::string& url, bool create = false);
 
 /// Runs a store operation on `ioc` to completion; returns its arguments.
 /// The result lives in a shared_ptr: a handler that runs later (after an abort) writes to it,

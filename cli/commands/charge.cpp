@@ -30,7 +30,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
   sub->add_option("--amount", a->amount,
                   "amount in the currency's subunit (kobo, pesewa, cent): 5000 = 50.00")
       ->required()
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
+      ->check(integer_in(1, 1'000'000'000'000));
   sub->add_option("--customer", a->customer,
                   "customer id or code (Paystack's payment requests need one), e.g. "
                   "CUS_xwaj0txjryg393b")
@@ -40,7 +40,8 @@ void add_charge_command(CLI::App& app, context& ctx) {
   sub->add_option("--description", a->description, "shown on the invoice");
   sub->add_option("--webhook-port", a->webhook_port,
                   "also receive webhooks on this port while waiting (faster, and the only way to "
-                  "see a decline); Paystack must be able to reach it");
+                  "see a decline); Paystack must be able to reach it")
+      ->check(integer_in(0, 65535));
   sub->add_option("--webhook-path", a->webhook_path, "with --webhook-port: the path to serve");
   sub->add_option("--webhook-bind", a->webhook_bind, "with --webhook-port: the listen address")
       ->capture_default_str();
@@ -96,7 +97,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
             std::cerr << "paystack-terminal: --store needs --key\n";
             return static_cast<int>(exit_usage);
           }
-          store = open_store(ioc, a->store);
+          store = open_store(ioc, a->store, /*create=*/true);
           if (!store) return static_cast<int>(exit_usage);
         }
         use_rate_budget(ctx.opts, *options, ioc.get_executor(), store);

@@ -45,19 +45,39 @@ struct args {
   bool all = false;
   bool wait_for_terminal = false;
   std::string key;
+  std::size_t limit = 1000;  // charges list --limit
+  std::string after;         // charges list --after
 };
 
 int list_charges(context& ctx, const args& a) {
   boost::asio::io_context ioc;
   auto store = open_store(ioc, a.store);
   if (!store) return exit_usage;
+  if (!a.after.empty()) {
+    auto [ec, from] = run_store<std::optional<paystack::charge_record>>(
+        ioc, [&](auto h) { store->async_load(a.after, std::move(h)); });
+    if (ec) return store_failed(ec);
+    if (!from) {
+      std::cerr << "paystack-terminal: --after: no charge has the key " << a.after << '\n';
+      return exit_usage;
+    }
+  }
+  // One more than shown: whether there are more.
+  paystack::charge_list_filter filter{
+      .open_only = a.open_only, .limit = a.limit + 1, .after = a.after};
   auto [ec, records] = run_store<std::vector<paystack::charge_record>>(
-      ioc, [&](auto h) { store->async_list({.open_only = a.open_only}, std::move(h)); });
+      ioc, [&](auto h) { store->async_list(filter, std::move(h)); });
   if (ec) return store_failed(ec);
+  const bool more = records.size() > a.limit;
+  if (more) records.resize(a.limit);
+  auto say_more = [&](std::ostream& os) {
+    if (more) os << "more charges: --after " << records.back().key << '\n';
+  };
   if (ctx.opts.json) {
     json::array arr;
     for (auto& r : records) arr.push_back(record_json(r));
     std::cout << json::serialize(arr) << '\n';
+    say_more(std::cerr);  // stdout stays one JSON document
     return exit_ok;
   }
   std::vector<std::vector<std::string>> rows;
@@ -67,6 +87,7 @@ int list_charges(context& ctx, const args& a) {
                     opt(r.request_code)});
   print_table(std::cout, {"KEY", "TERMINAL", "AMOUNT", "STAGE", "OUTCOME", "OPEN", "REQUEST"},
               rows);
+  say_more(std::cout);
   return exit_ok;
 }
 
@@ -297,9 +318,16 @@ void add_charges_command(CLI::App& app, context& ctx) {
       "See doc/charges.md.");
   auto a = std::make_shared<args>();
 
-  auto* list = charges->add_subcommand("list", "List the charges (oldest first)");
+  auto* list = charges->add_subcommand(
+      "list",
+      "List the charges, oldest first, a page at a time: `more charges: --after KEY` ends a page "
+      "with more after it");
   add_store_option(*list, a->store)->required();
   list->add_flag("--open", a->open_only, "only finished charges still open for a late payment");
+  list->add_option("--limit", a->limit, "at most N charges (default 1000)")
+      ->check(integer_in(1, 9999));
+  list->add_option("--after", a->after,
+                   "start after the charge of this key (the KEY of `more charges: --after KEY`)");
   list->callback([&ctx, a] { ctx.action = [&ctx, a] { return list_charges(ctx, *a); }; });
 
   auto* show = charges->add_subcommand("show", "Show one charge and its journal");

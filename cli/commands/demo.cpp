@@ -136,7 +136,7 @@ void add_demo_command(CLI::App& app, context& ctx) {
       "demo", "Run the whole in-person payment flow against a built-in simulator (no key needed)");
   auto a = std::make_shared<demo_args>();
   sub->add_option("--amount", a->amount, "amount in kobo (5000 = NGN 50.00)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000}))
+      ->check(integer_in(1, 1'000'000'000))
       ->capture_default_str();
   sub->add_flag("--decline", a->decline, "the customer declines on the terminal");
   sub->add_option("--seed", a->seed, "simulator seed (the ids it generates)")

@@ -109,9 +109,17 @@ void add_leases_command(CLI::App& app, context& ctx) {
   release->add_option("TERMINAL", a->terminal, "the terminal id")->required();
   release->add_option("--holder", a->holder, "the holder you saw (leases list)")->required();
   release->add_option("--token", a->token, "also require this fencing token (leases list)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   add_store_option(*release, a->store)->required();
-  release->callback([&ctx, a] { ctx.action = [&ctx, a] { return release_lease(ctx, *a); }; });
+  release->callback([&ctx, a] {
+    // An empty holder or terminal names no lease: never a wildcard that releases a live one.
+    if (a->terminal.empty()) throw CLI::ValidationError("TERMINAL", "must name a terminal");
+    if (a->holder.empty()) {
+      throw CLI::ValidationError("--holder",
+                                 "must name the holder as `leases list` shows it (HOST:PID/N)");
+    }
+    ctx.action = [&ctx, a] { return release_lease(ctx, *a); };
+  });
 }
 
 }  // namespace cli

@@ -31,7 +31,7 @@ void add_list_command(CLI::App& app, context& ctx) {
   };
   auto a = std::make_shared<args>();
   sub->add_option("--per-page", a->per_page, "terminals per page (Paystack's default: 50)")
-      ->check(CLI::Range(1, 1000));
+      ->check(integer_in(1, 1000));
   auto* next = sub->add_option("--next", a->next,
                                "cursor of the next page (printed by a "
                                "previous list)");
@@ -43,7 +43,7 @@ void add_list_command(CLI::App& app, context& ctx) {
   all->excludes(previous);
   sub->add_option("--limit", a->limit, "with --all: stop after N terminals")
       ->needs(all)
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->footer(
       "Examples:\n"
       "  paystack-terminal list --per-page 10\n"

@@ -174,7 +174,7 @@ void add_create(CLI::App* group, context& ctx) {
   auto a = std::make_shared<args>();
   sub->add_option("--customer", a->p.customer, "customer id or code")->required();
   sub->add_option("--amount", a->p.amount, "amount in subunits, when there are no items")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
+      ->check(integer_in(1, 1'000'000'000'000));
   sub->add_option("--item", a->items, "a line item NAME:AMOUNT[:QUANTITY] (repeatable)");
   sub->add_option("--tax", a->tax, "a tax line NAME:AMOUNT (repeatable)");
   sub->add_option("--currency", a->p.currency, "NGN (default), GHS, ZAR, USD, KES");
@@ -209,7 +209,7 @@ void add_update(CLI::App* group, context& ctx) {
   sub->add_option("ID_OR_CODE", a->id, "the payment request's id or code")->required();
   sub->add_option("--customer", a->p.customer, "customer id or code");
   sub->add_option("--amount", a->p.amount, "amount in subunits")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
+      ->check(integer_in(1, 1'000'000'000'000));
   sub->add_option("--item", a->items,
                   "replace the line items: NAME:AMOUNT[:QUANTITY] (repeatable)");
   sub->add_option("--tax", a->tax, "replace the tax lines: NAME:AMOUNT (repeatable)");
@@ -246,14 +246,14 @@ void add_list(CLI::App* group, context& ctx) {
   sub->add_option("--from", a->p.from, "created at or after (ISO 8601)");
   sub->add_option("--to", a->p.to, "created at or before (ISO 8601)");
   sub->add_option("--per-page", a->p.per_page, "requests per page (Paystack's default: 50)")
-      ->check(CLI::Range(1, 1000));
-  sub->add_option("--page", a->p.page, "page number, from 1")->check(CLI::PositiveNumber);
+      ->check(integer_in(1, 1000));
+  sub->add_option("--page", a->p.page, "page number, from 1")->check(positive_integer());
   auto* all = sub->add_flag("--all", a->all,
                             "walk every page (from --page if given); with --json, one request "
                             "per line (JSON Lines)");
   sub->add_option("--limit", a->limit, "with --all: stop after N requests")
       ->needs(all)
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->callback([&ctx, a] {
     if (a->include_archive) a->p.include_archive = true;
     ctx.action = [&ctx, a] {

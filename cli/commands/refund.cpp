@@ -56,7 +56,7 @@ void add_create(CLI::App& parent, context& ctx) {
   auto p = std::make_shared<paystack::create_refund_params>();
   sub->add_option("TRANSACTION", p->transaction, "the transaction's reference or id")->required();
   sub->add_option("--amount", p->amount, "subunits to refund (default: all not refunded yet)")
-      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+      ->check(positive_integer());
   sub->add_option("--currency", p->currency, "the transaction's currency, e.g. NGN");
   sub->add_option("--customer-note", p->customer_note, "the reason shown to the customer");
   sub->add_option("--merchant-note", p->merchant_note, "your own reason");
@@ -91,14 +91,13 @@ void add_list(CLI::App& parent, context& ctx) {
   sub->add_option("--from", a->p.from, "start date, ISO 8601");
   sub->add_option("--to", a->p.to, "end date, ISO 8601");
   sub->add_option("--per-page", a->p.per_page, "refunds per page (Paystack's default: 50)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000}));
-  sub->add_option("--page", a->p.page, "page number, from 1")
-      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+      ->check(integer_in(1, 1000));
+  sub->add_option("--page", a->p.page, "page number, from 1")->check(positive_integer());
   auto* all = sub->add_flag("--all", a->all,
                             "walk every page; with --json, one refund per line (JSON Lines)");
   sub->add_option("--limit", a->limit, "with --all: stop after N refunds")
       ->needs(all)
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->footer(
       "Examples:\n"
       "  paystack-terminal refund list --transaction pos_wtwyrj7n6x\n"
@@ -129,9 +128,7 @@ void add_list(CLI::App& parent, context& ctx) {
 void add_fetch(CLI::App& parent, context& ctx) {
   auto* sub = parent.add_subcommand("fetch", "Show one refund (Fetch Refund)");
   auto id = std::make_shared<std::int64_t>(0);
-  sub->add_option("ID", *id, "the refund id, e.g. 15581137")
-      ->required()
-      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+  sub->add_option("ID", *id, "the refund id, e.g. 15581137")->required()->check(positive_integer());
   sub->footer("Example:\n  paystack-terminal refund fetch 15581137");
   sub->callback([&ctx, id] {
     ctx.action = [&ctx, id] {

@@ -25,7 +25,7 @@ void add_send_event_command(CLI::App& app, context& ctx) {
       ->check(CLI::IsMember({"process", "view", "print"}));
   sub->add_option("--id", a->id, "payment request id (invoice) or transaction id (transaction)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->add_option("--reference", a->reference,
                   "offline reference of the payment request (required for invoice events)");
   sub->footer(

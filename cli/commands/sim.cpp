@@ -25,26 +25,28 @@ void add_sim_command(CLI::App& app, context& ctx) {
       "sim", "Run a local Paystack Terminal API simulator in the foreground (paystack-sim)");
   auto o = std::make_shared<paystack::sim::server_options>();
   o->port = 7000;
-  sub->add_option("--port", o->port, "TCP port (0: ephemeral)")->capture_default_str();
+  sub->add_option("--port", o->port, "TCP port (0: ephemeral)")
+      ->check(integer_in(0, 65535))
+      ->capture_default_str();
   sub->add_option("--bind", o->bind_address, "listen address")->capture_default_str();
   sub->add_option("--webhook-url", o->webhook_url,
                   "POST signed webhooks here (http://host:port/path)");
   sub->add_option("--seed", o->seed, "random seed behind every generated id")
       ->capture_default_str();
   sub->add_option("--terminals", o->seed_terminals, "commissioned demo terminals at start")
-      ->check(CLI::Range(0, 1000000))
+      ->check(integer_in(0, 1'000'000))
       ->capture_default_str();
   sub->add_option("--devices", o->seed_devices, "debug devices waiting to be commissioned")
-      ->check(CLI::Range(0, 1000000))
+      ->check(integer_in(0, 1'000'000))
       ->capture_default_str();
   sub->add_option_function<std::int64_t>(
          "--latency", [o](std::int64_t ms) { o->latency = std::chrono::milliseconds{ms}; },
          "milliseconds added to every response (default 0)")
-      ->check(CLI::Range(std::int64_t{0}, paystack::sim::max_option_delay.count()));
+      ->check(integer_in(0, paystack::sim::max_option_delay.count()));
   sub->add_option_function<unsigned>(
          "--rate-limit", [o](unsigned n) { o->rate_limit = n; },
          "requests per 60 s (default: unlimited; Paystack test mode allows 100)")
-      ->check(CLI::Range(1u, 1'000'000u));
+      ->check(integer_in(1, 1'000'000));
   sub->add_option_function<std::string>("--delivery-delay",
                                         delay_setter(o->delivery_delay, "--delivery-delay"),
                                         "push -> the device picks it up: MS or 'manual' "
@@ -59,7 +61,7 @@ void add_sim_command(CLI::App& app, context& ctx) {
                                         "processed): MS or 'manual' (default 2000)");
   sub->add_option("--webhook-time-scale", o->webhook_time_scale,
                   "multiplies Paystack's hourly webhook retry interval (default 1/3600)")
-      ->check(CLI::PositiveNumber);
+      ->check(number_in(1e-9, 1e9));
   sub->footer(
       "The simulator accepts the key given with --secret-key / PAYSTACK_SECRET_KEY when it is a\n"
       "test key (sk_test_...), otherwise sk_test_simulator. Control API and faults:\n"

@@ -77,9 +77,9 @@ void add_list(CLI::App& parent, context& ctx) {
   sub->add_option("--from", a->p.from, "start date, ISO 8601 (e.g. 2024-06-01)");
   sub->add_option("--to", a->p.to, "end date, ISO 8601 (a bare date includes that day)");
   sub->add_option("--per-page", a->p.per_page, "transactions per page (Paystack's default: 50)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1000}));
-  auto* page = sub->add_option("--page", a->p.page, "page number, from 1")
-                   ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+      ->check(integer_in(1, 1000));
+  auto* page =
+      sub->add_option("--page", a->p.page, "page number, from 1")->check(positive_integer());
   auto* cursor = sub->add_flag("--cursor", a->cursor, "page with cursors (use_cursor)");
   auto* next =
       sub->add_option("--next", a->p.next, "with --cursor: the next page's cursor")->needs(cursor);
@@ -93,7 +93,7 @@ void add_list(CLI::App& parent, context& ctx) {
   all->excludes(previous);
   sub->add_option("--limit", a->limit, "with --all: stop after N transactions")
       ->needs(all)
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->footer(
       "Examples:\n"
       "  paystack-terminal transaction list --terminal 2232WE17 --from 2024-06-01 --to 2024-06-30\n"
@@ -129,7 +129,7 @@ void add_fetch_and_verify(CLI::App& parent, context& ctx) {
   auto id = std::make_shared<std::int64_t>(0);
   fetch->add_option("ID", *id, "the transaction id, e.g. 1259864309")
       ->required()
-      ->check(CLI::Range(std::int64_t{1}, std::numeric_limits<std::int64_t>::max()));
+      ->check(positive_integer());
   fetch->footer("Example:\n  paystack-terminal transaction fetch 1259864309");
   fetch->callback([&ctx, id] {
     ctx.action = [&ctx, id] {

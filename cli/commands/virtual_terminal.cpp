@@ -139,9 +139,9 @@ void add_list(CLI::App& group, context& ctx) {
       ->check(CLI::IsMember({"active", "inactive"}));
   sub->add_option("--search", a->params.search, "a name or code to look for");
   sub->add_option("--per-page", a->params.per_page, "terminals per page (default 50)")
-      ->check(CLI::Range(1, 1000));
+      ->check(integer_in(1, 1000));
   auto* page =
-      sub->add_option("--page", a->params.page, "page number (from 1)")->check(CLI::PositiveNumber);
+      sub->add_option("--page", a->params.page, "page number (from 1)")->check(positive_integer());
   auto* next = sub->add_option("--next", a->params.next, "cursor of the next page");
   auto* previous = sub->add_option("--previous", a->params.previous, "cursor of the previous page");
   next->excludes(previous);
@@ -151,7 +151,7 @@ void add_list(CLI::App& group, context& ctx) {
   all->excludes(previous);
   sub->add_option("--limit", a->limit, "with --all: stop after N terminals")
       ->needs(all)
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->footer(
       "Examples:\n  paystack-terminal virtual-terminal list --status active\n"
       "  paystack-terminal --json virtual-terminal list --all > vts.jsonl");

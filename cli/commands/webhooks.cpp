@@ -34,7 +34,9 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
     std::string store;
   };
   auto a = std::make_shared<args>();
-  sub->add_option("--port", a->port, "port to listen on (0: pick one and print it)")->required();
+  sub->add_option("--port", a->port, "port to listen on (0: pick one and print it)")
+      ->required()
+      ->check(integer_in(0, 65535));
   sub->add_option("--path", a->path, "serve only this path (default: deliveries at /)");
   sub->add_option("--bind", a->bind, "listen address")->capture_default_str();
   sub->add_option("--store", a->store,
@@ -45,7 +47,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       ->envname("PAYSTACK_CHARGE_STORE")
       ->type_name("PATH");
   sub->add_option("--count", a->count, "exit after N events (default: until Ctrl-C)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive_integer());
   sub->footer(
       "Signatures (x-paystack-signature) are checked with PAYSTACK_SECRET_KEY (or --secret-key)\n"
       "before anything is parsed: forged deliveries get 401 and are not printed. Paystack needs "
@@ -71,7 +73,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       o.port = a->port;
       o.path = a->path;
       if (!a->store.empty()) {
-        o.store = open_store(ioc, a->store);
+        o.store = open_store(ioc, a->store, /*create=*/true);
         if (!o.store) return static_cast<int>(exit_usage);
       }
       const bool json = ctx.opts.json;

@@ -93,11 +93,16 @@ struct charge_journal_entry {
   std::string detail;  ///< e.g. the request code, the event id, the outcome
 };
 
-/// Which charges async_list returns (at most `limit`, oldest first).
+/// Which charges async_list returns: at most `limit`, oldest first (by creation time, then key).
+/// To page through them all, ask again with `after` set to the last key of the page, until a
+/// page is shorter than the limit (or ask for limit + 1 to know whether there are more).
 struct charge_list_filter {
   bool unfinished_only = false;  ///< only charges without an outcome (to resume)
   bool open_only = false;        ///< only finished-but-open charges (to reconcile)
   std::size_t limit = 1000;      ///< at most this many (capped at 10,000)
+  /// Only the charges listed after the charge of this key (""; from the first). An unknown key
+  /// lists nothing.
+  std::string after;
 };
 
 /// Completion signature of charge_store::async_begin: the stored record and whether this call
@@ -411,6 +416,12 @@ struct charge_store_location {
 /// PATH or an unknown scheme such as "redis://".
 std::optional<charge_store_location> parse_charge_store_url(std::string_view url,
                                                             std::string* why = nullptr);
+
+/// The secrets a store URL holds: for a postgres:// URL (or a libpq connection string), every
+/// text that is or may be its password (pg conninfo parsing: raw, percent-decoded, `password=`
+/// parameters, the pieces of a password holding `@ ? / # :`); empty for SQLite and memory:. For
+/// a program that prints text which may contain the URL (a CLI's output filter): redact each.
+std::vector<std::string> charge_store_url_secrets(std::string_view url);
 
 /// A store in memory: today's behaviour (nothing survives the process). Handlers without an
 /// executor of their own run on `executor`.

@@ -43,7 +43,8 @@ void engine::deliver_locked(event& e) {
   if (it == requests_.end()) return;
   auto& pr = it->second;
   pr.last_terminal = e.terminal_id;
-  if (e.action != "process" || pr.status != "pending") return;
+  // An archived request cannot be paid: the terminal shows nothing to pay and stays free.
+  if (e.action != "process" || pr.status != "pending" || pr.archived) return;
   // A magic amount decides what the customer does (magic_amounts.cpp).
   if (magic_on_delivery_locked(pr)) return;
   if (auto* d = find_terminal_locked(e.terminal_id)) d->available = false;  // customer is paying
@@ -60,14 +61,15 @@ void engine::deliver_locked(event& e) {
                     auto found = requests_.find(id);
                     if (found == requests_.end()) return;
                     auto& req = found->second;
-                    if (req.status == "pending" && req.last_terminal == terminal) {
+                    if (req.status == "pending" && !req.archived && req.last_terminal == terminal) {
                       settle_locked(req, true);
                     }
                   });
 }
 
 control_result engine::settle_locked(payment_request& pr, bool approve) {
-  if (pr.status != "pending") return control_result::conflict;
+  // Archived: Paystack takes no payment for it, at a terminal or by its offline reference.
+  if (pr.status != "pending" || pr.archived) return control_result::conflict;
   device* d = pr.last_terminal.empty() ? nullptr : find_terminal_locked(pr.last_terminal);
   if (d != nullptr) d->available = true;
   auto now = now_iso();

@@ -239,6 +239,14 @@ class memory_engine final : public store_engine {
     std::stable_sort(out.begin(), out.end(), [](const charge_record& a, const charge_record& b) {
       return a.created_at_ms < b.created_at_ms;
     });
+    if (!f.after.empty()) {  // the order above is (created_at, key): records_ is by key
+      auto from = records_.find(f.after);
+      std::erase_if(out, [&](const charge_record& r) {
+        return from == records_.end() ||
+               std::pair(r.created_at_ms, std::string_view(r.key)) <=
+                   std::pair(from->second.created_at_ms, std::string_view(f.after));
+      });
+    }
     out.resize(std::min({out.size(), f.limit, max_charge_list}));
     return {};
   }

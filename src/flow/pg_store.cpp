@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "pg/await.hpp"
+#include "pg/conninfo.hpp"
 #include "pg/inbox.hpp"
 #include "pg/leases.hpp"
 #include "pg/schema.hpp"
@@ -429,11 +430,18 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
 
   asio::awaitable<std::tuple<error_code, std::vector<charge_record>>> list(charge_list_filter f) {
-    std::string sql = std::string("SELECT ") + record_columns + " FROM paystack_charges";
-    if (f.unfinished_only) sql += " WHERE stage <> 'finished'";
-    if (f.open_only) sql += f.unfinished_only ? " AND false" : " WHERE stage = 'finished' AND open";
+    std::string sql = std::string("SELECT ") + record_columns + " FROM paystack_charges WHERE true";
+    if (f.unfinished_only) sql += " AND stage <> 'finished'";
+    if (f.open_only) sql += f.unfinished_only ? " AND false" : " AND stage = 'finished' AND open";
+    pg::params params{std::to_string(std::min(f.limit, max_charge_list))};
+    if (!f.after.empty()) {
+      sql +=
+          " AND (created_at, charge_key) > (SELECT created_at, charge_key FROM paystack_charges"
+          " WHERE charge_key = $2)";
+      params.push_back(f.after);
+    }
     sql += " ORDER BY created_at, charge_key LIMIT $1::int";
-    auto op = run(std::move(sql), pg::params{std::to_string(std::min(f.limit, max_charge_list))});
+    auto op = run(std::move(sql), std::move(params));
     auto [ec, res, resent] = co_await std::move(op);
     std::vector<charge_record> out;
     for (int i = 0; !ec && i < res.rows(); ++i) out.push_back(read_record(res, i));
@@ -566,6 +574,10 @@ bool pg_store_drop_replies([[maybe_unused]] charge_store& store, [[maybe_unused]
 
 namespace {
 
+/// Test hook (pg_open_cut_after_connect): opens whose connection the server ends right after it
+/// was made.
+std::atomic<int> cut_after_connect{0};
+
 /// Connects to `url` and migrates its schema, on a private io_context (the caller's may not run
 /// yet), within about 3 * `timeout`.
 std::pair<error_code, pg::migrate_report> connect_and_migrate(const std::string& url,
@@ -575,6 +587,14 @@ std::pair<error_code, pg::migrate_report> connect_and_migrate(const std::string&
   error_code step;
   pg::migrate_report report;
   bool done = false;
+  auto migrate = [&] {
+    pg::async_migrate(c, timeout, [&](error_code me, pg::migrate_report r) {
+      step = me;
+      report = std::move(r);
+      done = true;
+      io.stop();  // the connection's socket would keep run_for busy until its time is up
+    });
+  };
   c->async_connect(timeout, [&](error_code e) {
     if (e) {
       step = e;
@@ -583,12 +603,15 @@ std::pair<error_code, pg::migrate_report> connect_and_migrate(const std::string&
       io.stop();
       return;
     }
-    pg::async_migrate(c, timeout, [&](error_code me, pg::migrate_report r) {
-      step = me;
-      report = std::move(r);
-      done = true;
-      io.stop();  // the connection's socket would keep run_for busy until its time is up
-    });
+    if (cut_after_connect.load() > 0) {
+      // The server ends this session at once, as a restart or pg_terminate_backend would
+      // between the connect and the migration's first statement.
+      --cut_after_connect;
+      c->async_query("SELECT pg_terminate_backend(pg_backend_pid())", {}, timeout,
+                     [&](error_code, pg::result) { migrate(); });
+      return;
+    }
+    migrate();
   });
   io.run_for(3 * timeout + std::chrono::seconds(1));
   c->close();
@@ -601,11 +624,30 @@ std::pair<error_code, pg::migrate_report> connect_and_migrate(const std::string&
   return {step, std::move(report)};
 }
 
+/// Whether an open that failed with `step` is worth another try: the connection could not be
+/// made, was lost, or was gone before the migration's statement was sent (a session ended right
+/// after it was made: `not_connected`). Nothing was changed by the failed attempt, or it is
+/// repeated safely (the migration checks the schema's version first, in one transaction).
+bool open_again(error_code step) {
+  return step == pg::errc::connection_lost || step == pg::errc::connect_failed ||
+         step == pg::errc::not_connected;
+}
+
 }  // namespace
+
+bool pg_open_cut_after_connect([[maybe_unused]] int n) {
+#ifdef PAYSTACK_FAILPOINTS
+  cut_after_connect.store(n);
+  return true;
+#else
+  return false;
+#endif
+}
 
 std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std::string& url,
                                             int timeout_ms, error_code& ec, std::string& why) {
-  const std::string shown = redact_pg_url(url);
+  const std::string shown = pg::shown_url(url);
+  const auto secrets = pg::conninfo_secrets(url);
   const std::chrono::milliseconds timeout(timeout_ms > 0 ? timeout_ms : 5000);
   // Connect and migrate now, so that a database that is gone or too new is refused here with a
   // clear message. A connection cut meanwhile (or refused while the server restarts) is tried
@@ -613,22 +655,23 @@ std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std:
   // schema's version first, so repeating it is safe.
   auto [step, report] = connect_and_migrate(url, timeout);
   for (int attempt = 1; attempt < max_attempts; ++attempt) {
-    if (step != pg::errc::connection_lost && step != pg::errc::connect_failed) break;
+    if (!open_again(step)) break;
     std::this_thread::sleep_for(retry_pause[attempt]);
     std::tie(step, report) = connect_and_migrate(url, timeout);
   }
   if (step == pg::errc::schema_too_new) {
     ec = error::store_too_new;
     why = "the charge store " + shown + ": " + report.message;
-    return nullptr;
-  }
-  if (step) {
+  } else if (step) {
     ec = error::store_failed;
     auto message = report.message;
     while (!message.empty() && (message.back() == '\n' || message.back() == ' '))
       message.pop_back();
     why = "the charge store " + shown +
           " cannot be used: " + (message.empty() ? step.message() : message);
+  }
+  if (step) {
+    why = pg::redact_secrets(why, secrets);  // libpq's text may echo parts of the URL
     return nullptr;
   }
   ec = {};
@@ -636,5 +679,12 @@ std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std:
 }
 
 }  // namespace detail
+
+std::vector<std::string> charge_store_url_secrets(std::string_view url) {
+  auto where = parse_charge_store_url(url);
+  if (!where || where->engine != charge_store_engine::postgres) return {};
+  return pg::conninfo_secrets(url);
+}
+
 }  // namespace v0
 }  // namespace paystack

@@ -26,7 +26,13 @@ std::shared_ptr<charge_store> open_pg_store(boost::asio::any_io_executor ex, con
 /// store or the build has no test hooks.
 bool pg_store_drop_replies(charge_store& store, int n);
 
-/// `url` without a password and without parameters: what describe() and messages show.
+/// Test only (builds with PAYSTACK_TEST_FAILPOINTS): the next `n` opens (open_pg_store) have
+/// their first connection ended by the server right after it was made, before the migration's
+/// first statement (as a server restart or pg_terminate_backend would). False without test hooks.
+bool pg_open_cut_after_connect(int n);
+
+/// `url` without a password and without parameters (pg::shown_url): what describe() and messages
+/// show.
 std::string redact_pg_url(std::string_view url);
 
 /// A new store's name in the fleet's tables (leases, journal, inbox): "HOST:PID/N", N counting

@@ -7,6 +7,7 @@
 #include <paystack/webhook.hpp>
 #include <variant>
 
+#include "pg/conninfo.hpp"
 #include "pg_store.hpp"
 
 namespace paystack {
@@ -153,20 +154,7 @@ std::string pg_instance_name() {
 }
 
 std::string redact_pg_url(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return std::string(url);
-  std::string out(url.substr(0, scheme_end + 3));
-  auto rest = url.substr(scheme_end + 3);
-  rest = rest.substr(0, rest.find('?'));  // parameters may hold a password
-  const auto at = rest.rfind('@');
-  if (at != std::string_view::npos) {
-    auto user = rest.substr(0, at);
-    out += user.substr(0, user.find(':'));
-    out += '@';
-    rest = rest.substr(at + 1);
-  }
-  out += rest;
-  return out;
+  return pg::shown_url(url);
 }
 
 }  // namespace detail

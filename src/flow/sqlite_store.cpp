@@ -19,6 +19,11 @@ using boost::system::error_code;
 /// The schema this library writes. A store whose version is higher is refused.
 constexpr int schema_version = 2;
 
+/// The SQLite header's application_id of a charge store ("PSTC"): set when the store is created
+/// (or first opened by a version that sets it), checked on every open. A file with another id,
+/// or with tables and no id and no charge store schema, is another program's: refused untouched.
+constexpr std::int32_t store_application_id = 0x50535443;
+
 constexpr const char* schema_sql = R"sql(
 CREATE TABLE IF NOT EXISTS paystack_schema (
   component TEXT PRIMARY KEY,
@@ -224,14 +229,20 @@ class sqlite_engine final : public store_engine {
   }
 
   error_code list(const charge_list_filter& f, std::vector<charge_record>& out) override {
-    std::string sql = std::string("SELECT ") + columns + " FROM charges";
-    if (f.unfinished_only) sql += " WHERE stage <> 'finished'";
+    std::string sql = std::string("SELECT ") + columns + " FROM charges WHERE 1=1";
+    if (f.unfinished_only) sql += " AND stage <> 'finished'";
     if (f.open_only)
-      sql += f.unfinished_only ? " AND 1=0" : " WHERE stage = 'finished' AND is_open = 1";
-    sql += " ORDER BY created_at, charge_key LIMIT ?";
+      sql += f.unfinished_only ? " AND 1=0" : " AND stage = 'finished' AND is_open = 1";
+    if (!f.after.empty()) {
+      sql +=
+          " AND (created_at, charge_key) > (SELECT created_at, charge_key FROM charges WHERE "
+          "charge_key = ?2)";
+    }
+    sql += " ORDER BY created_at, charge_key LIMIT ?1";
     statement st(db_, sql.c_str());
     if (!st.ok()) return error::store_failed;
     st.bind(1, static_cast<std::int64_t>(std::min(f.limit, max_charge_list)));
+    if (!f.after.empty()) st.bind(2, f.after);
     int rc = SQLITE_ROW;
     while ((rc = st.step()) == SQLITE_ROW) out.push_back(read_record(st));
     return rc == SQLITE_DONE ? error_code() : error_code(error::store_failed);
@@ -359,7 +370,54 @@ class sqlite_engine final : public store_engine {
     return rc == SQLITE_DONE ? error_code() : error_code(error::store_failed);
   }
 
-  /// Creates or checks the schema. Fills `why` when refused.
+  /// Whether the file is a charge store, or empty (before anything is written to it): its
+  /// application_id is ours, or it has none and either no tables at all or the schema table of
+  /// an earlier version (which migrate() then marks). Fills `why` when it is not.
+  error_code check_ours(std::string& why) {
+    std::int64_t id = 0;
+    {
+      statement st(db_, "PRAGMA application_id");
+      if (!st.ok()) return fail(why);
+      const int rc = st.step();
+      if (rc != SQLITE_ROW) return fail(why);
+      id = st.integer(0);
+    }
+    if (id == store_application_id) return {};
+    const std::string refused = "the file " + path_ + " is not a charge store";
+    const std::string untouched = ": refused, nothing was written to it";
+    if (id != 0) {
+      why = refused + " (another program's SQLite database, application_id " + std::to_string(id) +
+            ")" + untouched;
+      return error::store_failed;
+    }
+    std::int64_t objects = 0;
+    bool ours = false;
+    {
+      statement st(db_, "SELECT count(*) FROM sqlite_master");
+      if (!st.ok() || st.step() != SQLITE_ROW) return fail(why);
+      objects = st.integer(0);
+    }
+    if (objects == 0) return {};  // a new file, or an empty database: ours to create
+    {
+      statement st(db_,
+                   "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                   "name='paystack_schema'");
+      if (!st.ok() || st.step() != SQLITE_ROW) return fail(why);
+      ours = st.integer(0) == 1;
+    }
+    if (ours) {
+      statement st(db_, "SELECT count(*) FROM paystack_schema WHERE component='charges'");
+      ours = st.ok() && st.step() == SQLITE_ROW && st.integer(0) == 1;
+    }
+    if (!ours) {
+      why = refused + " (a SQLite database with tables of another program)" + untouched;
+      return error::store_failed;
+    }
+    return {};
+  }
+
+  /// Creates or checks the schema, and marks the file as a charge store (application_id).
+  /// Fills `why` when refused.
   error_code migrate(std::string& why) {
     if (!exec("BEGIN IMMEDIATE")) return fail(why);
     if (!exec(schema_sql)) {
@@ -387,6 +445,11 @@ class sqlite_engine final : public store_engine {
     if (found < schema_version &&
         !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 2) "
               "ON CONFLICT (component) DO UPDATE SET version = excluded.version")) {
+      auto ec = fail(why);
+      exec("ROLLBACK");
+      return ec;
+    }
+    if (!exec(("PRAGMA application_id = " + std::to_string(store_application_id)).c_str())) {
       auto ec = fail(why);
       exec("ROLLBACK");
       return ec;
@@ -539,6 +602,10 @@ std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int bu
   }
   auto engine = std::make_unique<sqlite_engine>(db, path);
   sqlite3_busy_timeout(db, busy_timeout_ms);
+  // Before anything is written (journal_mode=WAL changes the file): another program's database
+  // is refused untouched.
+  ec = engine->check_ours(why);
+  if (ec) return nullptr;
   // WAL: readers do not block the writer; synchronous=FULL: a committed record survives a power
   // loss, not only a crash of the process.
   if (!engine->exec("PRAGMA journal_mode=WAL") || !engine->exec("PRAGMA synchronous=FULL")) {

@@ -8,6 +8,8 @@
 #include <boost/asio/post.hpp>
 #include <charconv>
 
+#include "pg/conninfo.hpp"
+
 namespace paystack {
 inline namespace v0 {
 namespace pg {
@@ -149,12 +151,17 @@ std::shared_ptr<connection> connection::create(asio::any_io_executor ex, std::st
 connection::connection(asio::any_io_executor ex, std::string conninfo)
     : strand_(asio::make_strand(ex)),
       conninfo_(std::move(conninfo)),
+      secrets_(conninfo_secrets(conninfo_)),
       socket_(strand_),
       connect_timer_(strand_),
       query_timer_(strand_) {}
 
 connection::~connection() {
   teardown(errc::closed, errc::closed);
+}
+
+std::string connection::clean(const char* message) const {
+  return redact_secrets(trimmed(message), secrets_);
 }
 
 std::string connection::last_error() const {
@@ -207,7 +214,7 @@ void connection::start_connect(std::chrono::milliseconds timeout, connect_handle
   if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) {
     {
       std::lock_guard lock(error_mutex_);
-      last_error_ = conn_ ? trimmed(PQerrorMessage(conn_)) : "out of memory";
+      last_error_ = conn_ ? clean(PQerrorMessage(conn_)) : "out of memory";
     }
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
@@ -277,7 +284,7 @@ void connection::drive_connect() {
       case PGRES_POLLING_FAILED: {
         {
           std::lock_guard lock(error_mutex_);
-          last_error_ = trimmed(PQerrorMessage(conn_));
+          last_error_ = clean(PQerrorMessage(conn_));
         }
         auto h = std::move(connect_h_);
         connect_h_ = nullptr;
@@ -352,7 +359,7 @@ bool connection::send_next() {
       return false;
     }
     finish_current(make_error_code(errc::query_failed),
-                   result::error(trimmed(PQerrorMessage(conn_))));
+                   result::error(clean(PQerrorMessage(conn_))));
     return true;
   }
   flushing_ = true;
@@ -390,7 +397,7 @@ bool connection::collect() {
       current_failed_ = true;
       const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
       current_result_ = status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR
-                            ? result::error(trimmed(PQresultErrorMessage(r)), state ? state : "")
+                            ? result::error(clean(PQresultErrorMessage(r)), state ? state : "")
                             : result::error("unsupported result (COPY or pipeline)");
     }
     PQclear(r);
@@ -445,7 +452,7 @@ void connection::arm(short events) {
 void connection::lost(errc current, const std::string& why) {
   {
     std::lock_guard lock(error_mutex_);
-    last_error_ = conn_ ? trimmed(PQerrorMessage(conn_)) : std::string();
+    last_error_ = conn_ ? clean(PQerrorMessage(conn_)) : std::string();
     if (last_error_.empty()) last_error_ = why;
   }
   teardown(current, errc::connection_lost);

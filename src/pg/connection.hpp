@@ -126,7 +126,9 @@ class connection : public std::enable_shared_from_this<connection> {
   int backend_pid() const noexcept { return pid_.load(); }
   bool is_connected() const noexcept { return pid_.load() != 0; }
   /// libpq's message for the last failed connect or lost connection (read it after the
-  /// handler ran).
+  /// handler ran). Every message this connection passes on (this one, and a refused statement's
+  /// result::message()) has the conninfo's password removed (conninfo.hpp): libpq may echo
+  /// parts of the conninfo.
   std::string last_error() const;
   const boost::asio::strand<boost::asio::any_io_executor>& strand() const noexcept {
     return strand_;
@@ -150,9 +152,12 @@ class connection : public std::enable_shared_from_this<connection> {
   void lost(errc current, const std::string& why);
   void teardown(errc current, errc queued);
   void finish_current(boost::system::error_code ec, result r);
+  /// libpq's `message`, trimmed, without the conninfo's secrets.
+  std::string clean(const char* message) const;
 
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   std::string conninfo_;
+  std::vector<std::string> secrets_;  // conninfo_secrets(conninfo_)
   pg_conn* conn_ = nullptr;
   boost::asio::posix::stream_descriptor socket_;
   int fd_ = -1;

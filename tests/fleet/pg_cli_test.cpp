@@ -215,6 +215,21 @@ TEST_F(PgCli, a_leased_terminal_is_busy_unless_the_charge_waits_for_it) {
   EXPECT_NE(waited.out.find("PAID"), std::string::npos) << waited.out;
 }
 
+TEST_F(PgCli, an_empty_holder_releases_no_live_lease) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  auto [ec1, lease] = wait<paystack::lease_acquire_signature>(
+      store->async_acquire_lease("TRM_fleet02", "order-78", std::chrono::minutes(5)));
+  ASSERT_FALSE(ec1);
+  ASSERT_TRUE(lease.acquired);
+  auto r = cli({"leases", "release", "TRM_fleet02", "--holder", ""});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("--holder"), std::string::npos) << r.err;
+  auto list = cli({"leases", "list", "--json"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("TRM_fleet02"), std::string::npos) << "released: " << list.out;
+}
+
 TEST_F(PgCli, leases_on_a_memory_store_are_refused) {
   auto r = cli_test::run(exe, {"leases", "list", "--store", "memory:"}, {"PATH=/usr/bin:/bin"});
   EXPECT_EQ(r.exit_code, 2);

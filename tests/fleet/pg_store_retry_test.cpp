@@ -317,5 +317,29 @@ TEST_F(PgStoreRetry, a_server_gone_for_good_fails_within_the_timeout) {
   EXPECT_LT(took, 2000ms) << "longer than the store's timeout";
 }
 
+TEST_F(PgStoreRetry, an_open_whose_connection_the_server_ends_at_once_is_tried_again) {
+  // fleet.chaos's "sale 35 exited 2: ... cannot be used: not connected": a store opened right
+  // after a cut. The connect succeeded, the server ended the session before the migration's
+  // first statement, and the open was refused instead of tried again.
+  if (!paystack::detail::pg_open_cut_after_connect(0)) GTEST_SKIP() << "no test hooks";
+  ASSERT_TRUE(paystack::detail::pg_open_cut_after_connect(1));
+  error_code ec;
+  std::string why;
+  auto store = open_charge_store(ctx_.io.get_executor(), url_, ec, why, 5000);
+  paystack::detail::pg_open_cut_after_connect(0);
+  ASSERT_TRUE(store) << why;
+  EXPECT_FALSE(ec) << why;
+  auto [ec1, rec, inserted] = wait<charge_begin_signature>(store->async_begin(sample("cut-open")));
+  EXPECT_FALSE(ec1) << ec1.message();
+  EXPECT_TRUE(inserted);
+  // Cut on every attempt: refused after the bounded tries, with a clear message.
+  ASSERT_TRUE(paystack::detail::pg_open_cut_after_connect(100));
+  auto gone = open_charge_store(ctx_.io.get_executor(), url_, ec, why, 5000);
+  paystack::detail::pg_open_cut_after_connect(0);
+  EXPECT_FALSE(gone);
+  EXPECT_EQ(ec, make_error_code(error::store_failed));
+  EXPECT_NE(why.find("cannot be used"), std::string::npos) << why;
+}
+
 }  // namespace
 }  // namespace fleet_test

@@ -246,4 +246,63 @@ TEST_F(PaymentRequestRoutes, pay_offline_from_cpp_is_the_same_late_payment) {
             control_result::conflict);
 }
 
+TEST_F(PaymentRequestRoutes, an_archived_request_is_paid_neither_at_the_terminal_nor_offline) {
+  // Pushed and left unpaid (the customer walked away), then archived: the charge gave up on it.
+  auto walked = create_amount(10002);
+  push(walked);
+  const std::string walked_code = code_of(walked);
+  const std::string walked_ref(walked.at("offline_reference").as_string());
+  ASSERT_EQ(client_->post("/paymentrequest/archive/" + walked_code, "").status, 200u);
+  auto approve = client_->post("/_sim/payment-requests/" + walked_code + "/approve", "");
+  EXPECT_EQ(approve.status, 409u) << approve.body;
+  EXPECT_NE(approve.body.find("Payment request has been archived"), std::string::npos)
+      << approve.body;
+  auto offline = client_->post("/_sim/offline-payments/" + walked_ref, "");
+  EXPECT_EQ(offline.status, 409u) << offline.body;
+  EXPECT_NE(offline.body.find("Payment request has been archived"), std::string::npos)
+      << offline.body;
+  using paystack::sim::control_result;
+  EXPECT_EQ(sim_->pay_offline(walked_ref), control_result::conflict);
+  EXPECT_EQ(sim_->approve_payment(walked_code), control_result::conflict);
+  // Archived before the push: delivered to the terminal, where it cannot be paid (auto-pay is
+  // at delivery here) and the terminal stays free.
+  auto early = create_amount(20000);
+  ASSERT_EQ(client_->post("/paymentrequest/archive/" + code_of(early), "").status, 200u);
+  push(early);
+  auto presence = client_->get("/terminal/" + terminal_ + "/presence").json();
+  EXPECT_EQ(presence.at("data").at("available"), true);
+  for (const auto* pr : {&walked, &early}) {
+    auto f = client_->get("/paymentrequest/" + code_of(*pr));
+    ASSERT_EQ(f.status, 200u) << f.body;
+    EXPECT_EQ(f.json().at("data").at("status"), "pending");
+    EXPECT_EQ(f.json().at("data").at("paid"), false);
+  }
+  for (const auto& name : events()) EXPECT_NE(name, "charge.success");
+}
+
+TEST_F(PaymentRequestRoutes, sim_state_shows_each_request_archived_currency_and_customer) {
+  auto kept = create(R"({"customer":"CUS_first","amount":30000,"currency":"GHS"})");
+  auto gone = create_amount(40000);
+  ASSERT_EQ(client_->post("/paymentrequest/archive/" + code_of(gone), "").status, 200u);
+  auto state = client_->get("/_sim/state");
+  ASSERT_EQ(state.status, 200u) << state.body;
+  std::size_t found = 0;
+  const auto doc = state.json();  // the loop below reads into it
+  for (const auto& v : doc.at("data").at("payment_requests").as_array()) {
+    const auto& o = v.as_object();
+    EXPECT_EQ(o.at("customer"), "CUS_first") << json::serialize(o);
+    EXPECT_TRUE(o.at("customer_id").is_int64()) << json::serialize(o);
+    if (o.at("request_code") == kept.at("request_code")) {
+      ++found;
+      EXPECT_EQ(o.at("archived"), false);
+      EXPECT_EQ(o.at("currency"), "GHS");
+    } else if (o.at("request_code") == gone.at("request_code")) {
+      ++found;
+      EXPECT_EQ(o.at("archived"), true);
+      EXPECT_EQ(o.at("currency"), "NGN");
+    }
+  }
+  EXPECT_EQ(found, 2u) << state.body;
+}
+
 }  // namespace

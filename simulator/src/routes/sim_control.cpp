@@ -92,6 +92,7 @@ http_response engine::route_control(const http_request& req, std::string_view pa
       (seg[3] == "approve" || seg[3] == "decline")) {
     auto* pr = find_request_locked(seg[2]);
     if (pr == nullptr) return fail_plain(404, "Payment request not found");
+    if (pr->archived) return fail_plain(409, "Payment request has been archived");
     bool approve = seg[3] == "approve";
     return control_answer(settle_locked(*pr, approve), "Payment request",
                           approve ? "Payment approved" : "Payment declined");
@@ -99,6 +100,7 @@ http_response engine::route_control(const http_request& req, std::string_view pa
   if (n == 3 && m == "POST" && seg[1] == "offline-payments") {
     auto* pr = find_by_reference_locked(seg[2]);
     if (pr == nullptr) return fail_plain(404, "Payment request not found");
+    if (pr->archived) return fail_plain(409, "Payment request has been archived");
     return control_answer(pay_offline_locked(*pr), "Payment request", "Payment made offline");
   }
   if (n == 4 && m == "POST" && seg[1] == "virtual_terminals" && seg[3] == "pay") {

@@ -134,12 +134,19 @@ json::value engine::state_json_locked() const {
   }
   json::array requests;
   for (const auto& [id, pr] : requests_) {
-    requests.push_back(json::object{{"id", pr.id},
-                                    {"request_code", pr.request_code},
-                                    {"offline_reference", pr.offline_reference},
-                                    {"amount", pr.amount},
-                                    {"status", pr.status},
-                                    {"terminal_id", pr.last_terminal}});
+    auto customer = customers_.find(pr.customer_id);
+    requests.push_back(
+        json::object{{"id", pr.id},
+                     {"request_code", pr.request_code},
+                     {"offline_reference", pr.offline_reference},
+                     {"amount", pr.amount},
+                     {"currency", pr.currency},
+                     {"customer", customer != customers_.end() ? json::value(customer->second.code)
+                                                               : json::value(nullptr)},
+                     {"customer_id", pr.customer_id},
+                     {"status", pr.status},
+                     {"archived", pr.archived},
+                     {"terminal_id", pr.last_terminal}});
   }
   json::array virtual_terminals;
   for (const auto& [id, vt] : virtual_terminals_)

@@ -179,7 +179,8 @@ class server {
   /// Keeps a pushed event from being delivered automatically (conflict: already delivered).
   control_result hold_event(std::string_view event_id);
   /// The customer pays the payment request (id or request code) on the device: it becomes paid
-  /// and charge.success + paymentrequest.success are emitted. Conflict: not pending.
+  /// and charge.success + paymentrequest.success are emitted. Conflict: not pending, or archived
+  /// (an archived request cannot be paid).
   control_result approve_payment(std::string_view id_or_code);
   /// The payment on the device fails: invoice.payment_failed is emitted, the request stays
   /// pending. Conflict: not pending.
