@@ -143,5 +143,11 @@ template std::pair<boost::system::error_code, response<std::vector<refund>>>
 make_response<std::vector<refund>>(exchange_result&&);
 
 }  // namespace detail
+
+std::optional<std::chrono::milliseconds> rate_limit_wait(
+    std::string_view retry_after, std::string_view ratelimit_reset,
+    std::chrono::system_clock::time_point now) noexcept {
+  return detail::wait_headers(retry_after, ratelimit_reset, now);
+}
 }  // namespace v0
 }  // namespace paystack

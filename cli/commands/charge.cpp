@@ -6,25 +6,129 @@
 
 namespace cli {
 
+namespace {
+
+struct args {
+  std::string terminal_id;
+  std::int64_t amount = 0;
+  std::string customer;
+  std::optional<std::string> currency;
+  std::optional<std::string> description;
+  std::optional<std::uint16_t> webhook_port;
+  std::string webhook_path;
+  std::string webhook_bind = "0.0.0.0";
+  std::optional<std::string> key;
+  std::string store;
+  std::optional<std::string> verify_interval;
+  bool wait_for_terminal = false;
+  bool keep_open = false;
+  std::optional<unsigned> lease_ttl;
+};
+
+/// The webhook receiver of `--webhook-port` (started), or exit_network when it cannot listen.
+std::optional<int> start_hooks(context& ctx, const args& a, boost::asio::io_context& ioc,
+                               std::optional<paystack::webhook_server>& hooks) {
+  if (!a.webhook_port) return std::nullopt;
+  paystack::webhook_server_options wo;
+  wo.secret_key = ctx.opts.secret_key;
+  wo.bind_address = a.webhook_bind;
+  wo.port = *a.webhook_port;
+  wo.path = a.webhook_path;
+  hooks.emplace(ioc.get_executor(), std::move(wo));
+  try {
+    hooks->start();
+  } catch (const std::exception& e) {
+    std::cerr << "paystack-terminal: cannot listen for webhooks on port " << *a.webhook_port << ": "
+              << e.what() << '\n';
+    return static_cast<int>(exit_network);
+  }
+  std::cerr << "receiving webhooks on port " << hooks->port() << '\n';
+  return std::nullopt;
+}
+
+/// The charge's parameters from the options; std::nullopt (said why) for a bad duration.
+std::optional<paystack::charge_params> charge_params_of(const context& ctx, const args& a) {
+  paystack::charge_params p;
+  p.customer = a.customer;
+  p.amount = a.amount;
+  p.currency = a.currency;
+  p.description = a.description;
+  p.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
+  if (a.verify_interval) {
+    auto d = parse_duration(*a.verify_interval);
+    if (!d || d->count() <= 0) {
+      std::cerr << "paystack-terminal: --verify-interval: not a duration: "
+                << server_text(*a.verify_interval) << '\n';
+      return std::nullopt;
+    }
+    p.verify_poll_interval = *d;
+  }
+  p.wait_for_terminal = a.wait_for_terminal;
+  p.keep_open = a.keep_open;
+  if (a.lease_ttl) p.lease_ttl = std::chrono::seconds(*a.lease_ttl);
+  return p;
+}
+
+/// The store of --store (created if needed), after checking --key and --store go together.
+std::optional<std::shared_ptr<paystack::charge_store>> store_of(const args& a,
+                                                                boost::asio::io_context& ioc) {
+  if (a.key && a.store.empty()) {
+    std::cerr << "paystack-terminal: --key needs --store (or PAYSTACK_CHARGE_STORE)\n";
+    return std::nullopt;
+  }
+  if (a.store.empty()) return std::shared_ptr<paystack::charge_store>();
+  if (!a.key) {
+    std::cerr << "paystack-terminal: --store needs --key\n";
+    return std::nullopt;
+  }
+  auto store = open_store(ioc, a.store, /*create=*/true);
+  if (!store) return std::nullopt;
+  return store;
+}
+
+int run_charge_command(context& ctx, const args& a) {
+  auto options = make_client_options(ctx.opts);
+  if (!options) return exit_usage;
+  boost::asio::io_context ioc;
+  int code = exit_ok;
+  {
+    auto store = store_of(a, ioc);
+    if (!store) return exit_usage;
+    use_rate_budget(ctx.opts, *options, ioc.get_executor(), *store);
+    paystack::terminal_client client(ioc.get_executor(), *options);
+    if (!check_configuration(client)) return exit_usage;
+    std::optional<paystack::webhook_server> hooks;
+    if (auto failed = start_hooks(ctx, a, ioc, hooks)) return *failed;
+    auto p = charge_params_of(ctx, a);
+    if (!p) return exit_usage;
+    progress_printer progress(std::cerr, is_tty(2), "");
+    p->on_progress = progress;
+    if (hooks) p->webhooks = hooks->feed();
+    if (*store) {
+      p->store = *store;
+      p->key = a.key;
+    }
+    bool interrupted = false;
+    auto [ec, r] = run_charge(ioc, client, a.terminal_id, std::move(*p), interrupted);
+    progress.finish();
+    if (ctx.opts.json) {
+      std::cout << charge_result_json(a.terminal_id, ec, r) << '\n' << std::flush;
+    } else {
+      print_charge_result(std::cout, a.terminal_id, ec, r);
+    }
+    code = charge_exit_code(ec, r, interrupted);
+    if (hooks) hooks->stop();
+  }
+  ioc.restart();
+  ioc.poll();
+  return code;
+}
+
+}  // namespace
+
 void add_charge_command(CLI::App& app, context& ctx) {
   auto* sub = app.add_subcommand(
       "charge", "Charge a customer on a terminal and wait until they paid (or did not)");
-  struct args {
-    std::string terminal_id;
-    std::int64_t amount = 0;
-    std::string customer;
-    std::optional<std::string> currency;
-    std::optional<std::string> description;
-    std::optional<std::uint16_t> webhook_port;
-    std::string webhook_path;
-    std::string webhook_bind = "0.0.0.0";
-    std::optional<std::string> key;
-    std::string store;
-    std::optional<std::string> verify_interval;
-    bool wait_for_terminal = false;
-    bool keep_open = false;
-    std::optional<unsigned> lease_ttl;
-  };
   auto a = std::make_shared<args>();
   sub->add_option("TERMINAL_ID", a->terminal_id, "the terminal's id, e.g. 2872S934")->required();
   sub->add_option("--amount", a->amount,
@@ -81,85 +185,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
     if (a->currency) {
       for (auto& ch : *a->currency) ch = static_cast<char>(std::toupper(ch));
     }
-    ctx.action = [&ctx, a] {
-      auto options = make_client_options(ctx.opts);
-      if (!options) return static_cast<int>(exit_usage);
-      boost::asio::io_context ioc;
-      int code = exit_ok;
-      {
-        if (a->key && a->store.empty()) {
-          std::cerr << "paystack-terminal: --key needs --store (or PAYSTACK_CHARGE_STORE)\n";
-          return static_cast<int>(exit_usage);
-        }
-        std::shared_ptr<paystack::charge_store> store;
-        if (!a->store.empty()) {
-          if (!a->key) {
-            std::cerr << "paystack-terminal: --store needs --key\n";
-            return static_cast<int>(exit_usage);
-          }
-          store = open_store(ioc, a->store, /*create=*/true);
-          if (!store) return static_cast<int>(exit_usage);
-        }
-        use_rate_budget(ctx.opts, *options, ioc.get_executor(), store);
-        paystack::terminal_client client(ioc.get_executor(), *options);
-        if (!check_configuration(client)) return static_cast<int>(exit_usage);
-        std::optional<paystack::webhook_server> hooks;
-        if (a->webhook_port) {
-          paystack::webhook_server_options wo;
-          wo.secret_key = ctx.opts.secret_key;
-          wo.bind_address = a->webhook_bind;
-          wo.port = *a->webhook_port;
-          wo.path = a->webhook_path;
-          hooks.emplace(ioc.get_executor(), std::move(wo));
-          try {
-            hooks->start();
-          } catch (const std::exception& e) {
-            std::cerr << "paystack-terminal: cannot listen for webhooks on port "
-                      << *a->webhook_port << ": " << e.what() << '\n';
-            return static_cast<int>(exit_network);
-          }
-          std::cerr << "receiving webhooks on port " << hooks->port() << '\n';
-        }
-        paystack::charge_params p;
-        p.customer = a->customer;
-        p.amount = a->amount;
-        p.currency = a->currency;
-        p.description = a->description;
-        p.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
-        progress_printer progress(std::cerr, is_tty(2), "");
-        p.on_progress = progress;
-        if (a->verify_interval) {
-          auto d = parse_duration(*a->verify_interval);
-          if (!d || d->count() <= 0) {
-            std::cerr << "paystack-terminal: --verify-interval: not a duration: "
-                      << server_text(*a->verify_interval) << '\n';
-            return static_cast<int>(exit_usage);
-          }
-          p.verify_poll_interval = *d;
-        }
-        if (hooks) p.webhooks = hooks->feed();
-        if (store) {
-          p.store = store;
-          p.key = a->key;
-        }
-        p.wait_for_terminal = a->wait_for_terminal;
-        p.keep_open = a->keep_open;
-        if (a->lease_ttl) p.lease_ttl = std::chrono::seconds(*a->lease_ttl);
-        bool interrupted = false;
-        auto [ec, r] = run_charge(ioc, client, a->terminal_id, std::move(p), interrupted);
-        progress.finish();
-        if (ctx.opts.json) {
-          std::cout << charge_result_json(a->terminal_id, ec, r) << '\n' << std::flush;
-        } else {
-          print_charge_result(std::cout, a->terminal_id, ec, r);
-        }
-        code = charge_exit_code(ec, r, interrupted);
-        if (hooks) hooks->stop();
-      }
-      ioc.restart();
-      ioc.poll();
-      return code;
-    };
+    ctx.action = [&ctx, a] { return run_charge_command(ctx, *a); };
   });
 }
 

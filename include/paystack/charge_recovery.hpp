@@ -110,7 +110,8 @@ auto async_resume_charge(const terminal_client& client, std::shared_ptr<charge_s
 }
 
 /// Resumes every unfinished charge of `store`, one after the other (oldest first, at most
-/// 1,000). Completion: resume_all_signature; the error_code is set only when the store could not
+/// 1,000); one whose terminal another unfinished charge still holds is tried once more after
+/// the others (that charge's own resume may have freed it). Completion: resume_all_signature; the error_code is set only when the store could not
 /// be listed. Each charge_result says how its charge ended. The handler is never invoked from
 /// within this function. Cancellation: none between charges; each charge as
 /// async_charge_on_terminal.

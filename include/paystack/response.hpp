@@ -1,9 +1,11 @@
 // paystack/response.hpp: what the server said, fully kept.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace paystack {
 inline namespace v0 {
@@ -27,13 +29,32 @@ struct page_meta {
   std::optional<std::int64_t> page_count;  ///< `meta.pageCount` (or `page_count`)
 };
 
+/// The one reader of Paystack's wait headers, used by the retry layer, the rate budget and the
+/// charge flow: how long to wait before sending again. `Retry-After` first (whole seconds, or an
+/// HTTP date such as "Wed, 21 Oct 2015 07:28:00 GMT"), else `x-ratelimit-reset` (seconds from
+/// now, or a Unix time when it is larger than 10^9); a time in the past is a wait of 0.
+/// std::nullopt when neither header says (empty, or not a number or a date). Surrounding spaces
+/// are ignored.
+std::optional<std::chrono::milliseconds> rate_limit_wait(
+    std::string_view retry_after, std::string_view ratelimit_reset,
+    std::chrono::system_clock::time_point now) noexcept;
+
 /// The response headers that matter to callers. Other headers are not kept.
 struct response_headers {
   std::optional<std::int64_t> rate_limit_limit;      ///< `x-ratelimit-limit`
   std::optional<std::int64_t> rate_limit_remaining;  ///< `x-ratelimit-remaining`
-  std::optional<std::int64_t> rate_limit_reset;      ///< `x-ratelimit-reset` (seconds)
-  std::optional<std::string> retry_after;            ///< `Retry-After`, verbatim
-  std::string content_type;                          ///< `Content-Type`
+  /// `x-ratelimit-reset`: seconds from now, or a Unix time when larger than 10^9 (requested_wait)
+  std::optional<std::int64_t> rate_limit_reset;
+  std::optional<std::string> retry_after;  ///< `Retry-After`, verbatim (seconds or an HTTP date)
+  std::string content_type;                ///< `Content-Type`
+
+  /// How long Paystack asks to wait before sending again (rate_limit_wait over Retry-After and
+  /// x-ratelimit-reset); std::nullopt when the reply does not say.
+  std::optional<std::chrono::milliseconds> requested_wait(
+      std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) const {
+    const std::string reset = rate_limit_reset ? std::to_string(*rate_limit_reset) : std::string();
+    return rate_limit_wait(retry_after.value_or(std::string()), reset, now);
+  }
 };
 
 /// A reply of the Paystack API: every part of the envelope, typed `data`, and the raw body.

@@ -18,7 +18,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <charconv>
 #include <deque>
 #include <mutex>
 #include <paystack/charge.hpp>
@@ -106,16 +105,8 @@ asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
     out = std::move(stepped);
   }
   if (out.first) {
-    out.second.open = true;  // unfinished: resume continues it
-    // Stopped after a push may have happened: the customer may still pay at the terminal, so
-    // the lease stays (marked stopped) until the deadline has passed; this key's resume takes
-    // it over.
-    const auto at = journal_->record().stage;
-    const bool keep = at == charge_journal_stage::pushing || at == charge_journal_stage::pushed ||
-                      at == charge_journal_stage::delivered;
-    co_await release_lease(keep ? std::optional(remaining() + std::chrono::seconds(30))
-                                : std::nullopt);
-    co_return out;
+    auto stopped = co_await stop_unfinished(std::move(out));
+    co_return stopped;
   }
   bool archived = false;
   if (must_archive(out)) {
@@ -144,6 +135,18 @@ asio::awaitable<charge_outcome_pair> charge_flow::journaled_steps() {
   co_await release_lease(kept_open && !fin
                              ? std::optional<milliseconds>(p_.timeout + std::chrono::seconds(30))
                              : std::nullopt);
+  co_return out;
+}
+
+asio::awaitable<charge_outcome_pair> charge_flow::stop_unfinished(charge_outcome_pair out) {
+  out.second.open = true;  // unfinished: resume continues it
+  // Stopped after a push may have happened: the customer may still pay at the terminal, so the
+  // lease stays (marked stopped) until the deadline has passed; this key's resume takes it over.
+  const auto at = journal_->record().stage;
+  const bool keep = at == charge_journal_stage::pushing || at == charge_journal_stage::pushed ||
+                    at == charge_journal_stage::delivered;
+  co_await release_lease(keep ? std::optional(remaining() + std::chrono::seconds(30))
+                              : std::nullopt);
   co_return out;
 }
 
@@ -227,17 +230,9 @@ asio::awaitable<charge_flow::step_result> charge_flow::journal(charge_journal_st
 asio::awaitable<charge_flow::step_result> charge_flow::wait_rate_limited(
     const response_headers& headers, unsigned& waits, const std::string& not_done) {
   milliseconds delay = std::min(milliseconds(8000), milliseconds(250 << std::min(waits, 5u)));
-  std::optional<std::int64_t> secs = headers.rate_limit_reset;
-  if (headers.retry_after) {
-    const auto* first = headers.retry_after->data();
-    const auto* last = first + headers.retry_after->size();
-    std::int64_t v = 0;
-    if (auto [at, err] = std::from_chars(first, last, v); err == std::errc{} && at == last)
-      secs = v;
-  }
-  if (secs && *secs >= 0 && *secs < 86400)
-    delay = std::max(milliseconds(100),
-                     std::chrono::duration_cast<milliseconds>(std::chrono::seconds(*secs)));
+  // The one reader of the wait headers (rate_limit_wait): Retry-After as seconds or an HTTP
+  // date, else x-ratelimit-reset as seconds or a Unix time.
+  if (auto asked = headers.requested_wait()) delay = std::max(milliseconds(100), *asked);
   ++waits;
   if (now() + delay >= deadline_)
     co_return end(charge_outcome::failed,

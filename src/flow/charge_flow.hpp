@@ -219,8 +219,9 @@ class charge_flow {
   using step_result = std::optional<charge_outcome_pair>;
 
   /// After a 429 (issue 15: a rate limit never ends a charge while its deadline allows
-  /// waiting): waits as Retry-After says, else as x-ratelimit-reset says (whole seconds; at
-  /// least 100 ms), else 250 ms doubling to 8 s, and the caller sends again (Paystack did not act
+  /// waiting): waits as response_headers::requested_wait says (Retry-After as seconds or an
+  /// HTTP date, else x-ratelimit-reset as seconds or a Unix time; at least 100 ms), else 250 ms
+  /// doubling to 8 s, and the caller sends again (Paystack did not act
   /// on a request it answered 429, so this is safe for the create and the push too). Set: the
   /// end of the charge, cancelled or at the deadline, its reason ending with `not_done` (what
   /// was not done, e.g. "nothing was created"). `waits` counts the waits of this step.
@@ -232,6 +233,10 @@ class charge_flow {
   /// with an error_code (no usable reply, cancellation, a store failure) is not recorded: the
   /// charge stays unfinished at its last stage and resuming continues it.
   asio::awaitable<charge_outcome_pair> journaled_steps();
+
+  /// The end of a journaled charge that stops unfinished (an error): open, its lease marked
+  /// stopped when a push may have happened (else released).
+  asio::awaitable<charge_outcome_pair> stop_unfinished(charge_outcome_pair out);
 
   /// Runs the stages from `from` (a recorded stage when resuming) to the outcome.
   asio::awaitable<charge_outcome_pair> steps(charge_journal_stage from);
@@ -282,8 +287,28 @@ class charge_flow {
   asio::awaitable<bool> claim(const webhook_event& e);
 
   /// 4 and 5. Delivery (polled with backoff), then the outcome (webhooks first, verify polls);
-  /// in charge_outcome.cpp.
+  /// in charge_outcome.cpp, with its parts below.
   asio::awaitable<charge_outcome_pair> await_outcome();
+
+  /// The state of await_outcome's wait.
+  struct outcome_wait {
+    clock::time_point delivery_limit;  ///< the deadline, or Paystack's 48 h delivery window
+    clock::time_point next_delivery_poll;
+    clock::time_point next_verify;  ///< max() until delivered
+    milliseconds delivery_interval{0};
+    milliseconds verify_interval{0};
+    bool webhooks_first = false;     ///< the caller's feed: verify only as the fallback
+    bool delivery_answered = false;  ///< the last delivery poll got Paystack's answer
+  };
+  /// The webhooks the mailbox holds: set when one decides the charge (a decline or a payment
+  /// is confirmed by a verify first).
+  asio::awaitable<step_result> take_webhooks();
+  /// Set when the delivery window or the deadline has passed: not delivered or timed out.
+  step_result past_deadline(const outcome_wait& w);
+  /// One Fetch Event Status poll (then the next poll's time, backing off).
+  asio::awaitable<step_result> poll_delivery(outcome_wait& w);
+  /// One Verify poll after delivery.
+  asio::awaitable<step_result> poll_verify(outcome_wait& w);
 
   enum class verdict { none, paid, declined, verify };
   enum class verify_state { unknown, pending, paid, failed };

@@ -15,145 +15,38 @@ namespace detail::charge_impl {
 
 /// 4 and 5. Delivery (polled with backoff), then the outcome (webhooks first, verify polls).
 asio::awaitable<charge_outcome_pair> charge_flow::await_outcome() {
-  using asio::as_tuple;
-  using asio::use_awaitable;
   progress(charge_stage::awaiting_delivery,
            "waiting for the terminal to pick up event " + *r_.event_id);
-  const auto delivery_limit = std::min(deadline_, pushed_at_ + delivery_status_window);
-  auto delivery_interval = p_.delivery_poll_initial;
-  auto next_delivery_poll = now();
+  outcome_wait w;
+  w.delivery_limit = std::min(deadline_, pushed_at_ + delivery_status_window);
+  w.delivery_interval = p_.delivery_poll_initial;
+  w.next_delivery_poll = now();
   // The store's shared feed (webhooks other instances received) speeds the outcome up but does
   // not replace polling: nothing says a receiver runs anywhere.
-  const bool webhooks_first = p_.webhooks && !store_feed_;
-  const auto verify_interval =
-      webhooks_first ? p_.verify_fallback_interval : p_.verify_poll_interval;
+  w.webhooks_first = p_.webhooks && !store_feed_;
+  w.verify_interval = w.webhooks_first ? p_.verify_fallback_interval : p_.verify_poll_interval;
   // Resumed after "delivered": verify at once.
-  auto next_verify = r_.delivered ? now() : clock::time_point::max();
-  bool delivery_answered = false;  // the last delivery poll got Paystack's answer
+  w.next_verify = r_.delivered ? now() : clock::time_point::max();
   if (r_.resumed) pushed_at_ = now();
 
   for (;;) {
     // Webhooks first: they may decide before any poll does.
-    bool verify_now = false;
-    bool declined = false;
-    for (auto& e : box_->take()) {
-      const auto v = match(e);
-      bool mine = true;
-      if (v != verdict::none) {
-        auto claimed = co_await claim(e);  // bound first: GCC 12 and co_await in conditions
-        mine = claimed;
-      }
-      switch (mine ? v : verdict::none) {
-        case verdict::paid:
-          r_.decided_by = "webhook";
-          r_.delivered = true;
-          co_return end(charge_outcome::paid, "paid (paymentrequest.success)");
-        case verdict::declined:
-          declined = true;
-          break;
-        case verdict::verify:
-          verify_now = true;
-          break;
-        case verdict::none:
-          break;
-      }
-    }
-    if (declined || verify_now) {
-      std::string why =
-          declined ? "confirming invoice.payment_failed" : "confirming charge.success";
-      auto v = co_await verify(std::move(why));
-      if (v.first) co_return std::move(*v.first);
-      if (v.second == verify_state::paid) {
-        r_.delivered = true;
-        co_return end(charge_outcome::paid, "paid (verified)");
-      }
-      if (declined) {
-        r_.decided_by = "webhook";
-        co_return end(charge_outcome::declined,
-                      "the payment failed on the terminal (invoice.payment_failed)");
-      }
-    }
-
+    auto decided = co_await take_webhooks();
+    if (decided) co_return std::move(*decided);
+    if (auto over = past_deadline(w)) co_return std::move(*over);
     const auto at = now();
-    if (!r_.delivered && at >= delivery_limit) {
-      // "not delivered" only when Paystack said so; a poll that got no answer proves nothing.
-      if (!delivery_answered)
-        co_return end(charge_outcome::timed_out,
-                      "delivery of event " + *r_.event_id +
-                          " could not be checked before the deadline (" +
-                          (r_.last_reply ? describe(*r_.last_reply) : std::string("no reply")) +
-                          "); payment request " + r_.request->request_code +
-                          " may still be paid: verify it before charging again");
-      co_return end(charge_outcome::not_delivered,
-                    "terminal " + terminal_id_ + " did not pick up event " + *r_.event_id +
-                        " before the deadline; payment request " + r_.request->request_code +
-                        " stays open (it can still be paid by its offline reference)");
-    }
-    if (at >= deadline_)
-      co_return end(charge_outcome::timed_out, "no outcome before the deadline; payment request " +
-                                                   r_.request->request_code + " is still " +
-                                                   r_.request->status);
-
-    if (!r_.delivered && at >= next_delivery_poll) {
-      failpoint("awaiting_delivery");
-      ++r_.delivery_polls;
-      progress(charge_stage::awaiting_delivery,
-               "checking delivery of event " + *r_.event_id + " (poll " +
-                   std::to_string(r_.delivery_polls) + ")",
-               r_.delivery_polls);
-      auto api = bounded();
-      auto [ec, resp] = co_await api.async_fetch_event_status(terminal_id_, *r_.event_id,
-                                                              as_tuple(use_awaitable));
-      record("fetch_event_status", resp);
-      const bool stop = co_await cancelled();
-      if (ec && stop)
-        co_return end(charge_outcome::cancelled, "cancelled while waiting for delivery",
-                      asio::error::operation_aborted);
-      delivery_answered = !ec && resp.ok();
-      if (!ec && resp.ok() && resp.data->delivered) {
-        r_.delivered = true;
-        auto unrecorded = co_await journal(charge_journal_stage::delivered, *r_.event_id);
-        if (unrecorded) co_return std::move(*unrecorded);
-        failpoint("awaiting_outcome");
-        progress(charge_stage::awaiting_payment,
-                 std::string("delivered; waiting for the customer to pay") +
-                     (webhooks_first ? " (webhooks, verify as fallback)" : " (verify polling)"));
-        // A resumed charge checks at once: the customer may have paid while it was down.
-        next_verify = r_.resumed ? now() : now() + verify_interval;
-        continue;
-      }
-      if (!ec && !resp.ok()) {
-        if (resp.code == "INVALID_PUSH_ID" || resp.status_code == 404)
-          co_return end(charge_outcome::not_delivered, "event " + *r_.event_id +
-                                                           " is unknown to Paystack (" +
-                                                           describe(*r_.last_reply) + ")");
-        // Any other refusal is repeated until the deadline: the event was pushed and the
-        // customer may pay, so a poll never ends the charge as "failed".
-      }
-      next_delivery_poll = now() + delivery_interval;
-      delivery_interval = std::min(
-          p_.delivery_poll_max,
-          milliseconds(static_cast<milliseconds::rep>(
-              static_cast<double>(delivery_interval.count()) * p_.delivery_poll_multiplier)));
+    if (!r_.delivered && at >= w.next_delivery_poll) {
+      auto done = co_await poll_delivery(w);
+      if (done) co_return std::move(*done);
       continue;
     }
-
-    if (r_.delivered && at >= next_verify) {
-      std::string why = "checking payment";
-      auto v = co_await verify(std::move(why));
-      if (v.first) co_return std::move(*v.first);
-      if (v.second == verify_state::paid) co_return end(charge_outcome::paid, "paid (verified)");
-      if (v.second == verify_state::failed) {
-        r_.decided_by = "verify";
-        co_return end(charge_outcome::declined,
-                      "payment request " + r_.request->request_code + " failed");
-      }
-      next_verify = now() + verify_interval;
+    if (r_.delivered && at >= w.next_verify) {
+      auto done = co_await poll_verify(w);
+      if (done) co_return std::move(*done);
       continue;
     }
-
-    auto wake = std::min(deadline_, r_.delivered ? next_verify : next_delivery_poll);
-    if (!r_.delivered) wake = std::min(wake, delivery_limit);
+    auto wake = std::min(deadline_, r_.delivered ? w.next_verify : w.next_delivery_poll);
+    if (!r_.delivered) wake = std::min(wake, w.delivery_limit);
     co_await sleep_until(wake);
     const bool stop = co_await cancelled();
     if (stop)
@@ -162,6 +55,126 @@ asio::awaitable<charge_outcome_pair> charge_flow::await_outcome() {
                                  : "cancelled while waiting for delivery",
                     asio::error::operation_aborted);
   }
+}
+
+asio::awaitable<charge_flow::step_result> charge_flow::take_webhooks() {
+  bool verify_now = false;
+  bool declined = false;
+  for (auto& e : box_->take()) {
+    const auto v = match(e);
+    bool mine = true;
+    if (v != verdict::none) {
+      auto claimed = co_await claim(e);  // bound first: GCC 12 and co_await in conditions
+      mine = claimed;
+    }
+    switch (mine ? v : verdict::none) {
+      case verdict::paid:
+        r_.decided_by = "webhook";
+        r_.delivered = true;
+        co_return end(charge_outcome::paid, "paid (paymentrequest.success)");
+      case verdict::declined:
+        declined = true;
+        break;
+      case verdict::verify:
+        verify_now = true;
+        break;
+      case verdict::none:
+        break;
+    }
+  }
+  if (!declined && !verify_now) co_return std::nullopt;
+  std::string why = declined ? "confirming invoice.payment_failed" : "confirming charge.success";
+  auto v = co_await verify(std::move(why));
+  if (v.first) co_return std::move(*v.first);
+  if (v.second == verify_state::paid) {
+    r_.delivered = true;
+    co_return end(charge_outcome::paid, "paid (verified)");
+  }
+  if (declined) {
+    r_.decided_by = "webhook";
+    co_return end(charge_outcome::declined,
+                  "the payment failed on the terminal (invoice.payment_failed)");
+  }
+  co_return std::nullopt;
+}
+
+charge_flow::step_result charge_flow::past_deadline(const outcome_wait& w) {
+  const auto at = now();
+  if (!r_.delivered && at >= w.delivery_limit) {
+    // "not delivered" only when Paystack said so; a poll that got no answer proves nothing.
+    if (!w.delivery_answered)
+      return end(charge_outcome::timed_out,
+                 "delivery of event " + *r_.event_id +
+                     " could not be checked before the deadline (" +
+                     (r_.last_reply ? describe(*r_.last_reply) : std::string("no reply")) +
+                     "); payment request " + r_.request->request_code +
+                     " may still be paid: verify it before charging again");
+    return end(charge_outcome::not_delivered,
+               "terminal " + terminal_id_ + " did not pick up event " + *r_.event_id +
+                   " before the deadline; payment request " + r_.request->request_code +
+                   " stays open (it can still be paid by its offline reference)");
+  }
+  if (at >= deadline_)
+    return end(charge_outcome::timed_out, "no outcome before the deadline; payment request " +
+                                              r_.request->request_code + " is still " +
+                                              r_.request->status);
+  return std::nullopt;
+}
+
+asio::awaitable<charge_flow::step_result> charge_flow::poll_delivery(outcome_wait& w) {
+  failpoint("awaiting_delivery");
+  ++r_.delivery_polls;
+  progress(charge_stage::awaiting_delivery,
+           "checking delivery of event " + *r_.event_id + " (poll " +
+               std::to_string(r_.delivery_polls) + ")",
+           r_.delivery_polls);
+  auto api = bounded();
+  auto [ec, resp] = co_await api.async_fetch_event_status(terminal_id_, *r_.event_id,
+                                                          asio::as_tuple(asio::use_awaitable));
+  record("fetch_event_status", resp);
+  const bool stop = co_await cancelled();
+  if (ec && stop)
+    co_return end(charge_outcome::cancelled, "cancelled while waiting for delivery",
+                  asio::error::operation_aborted);
+  w.delivery_answered = !ec && resp.ok();
+  if (!ec && resp.ok() && resp.data->delivered) {
+    r_.delivered = true;
+    auto unrecorded = co_await journal(charge_journal_stage::delivered, *r_.event_id);
+    if (unrecorded) co_return std::move(*unrecorded);
+    failpoint("awaiting_outcome");
+    progress(charge_stage::awaiting_payment,
+             std::string("delivered; waiting for the customer to pay") +
+                 (w.webhooks_first ? " (webhooks, verify as fallback)" : " (verify polling)"));
+    // A resumed charge checks at once: the customer may have paid while it was down.
+    w.next_verify = r_.resumed ? now() : now() + w.verify_interval;
+    co_return std::nullopt;
+  }
+  if (!ec && !resp.ok() && (resp.code == "INVALID_PUSH_ID" || resp.status_code == 404))
+    co_return end(
+        charge_outcome::not_delivered,
+        "event " + *r_.event_id + " is unknown to Paystack (" + describe(*r_.last_reply) + ")");
+  // Any other refusal is repeated until the deadline: the event was pushed and the customer
+  // may pay, so a poll never ends the charge as "failed".
+  w.next_delivery_poll = now() + w.delivery_interval;
+  w.delivery_interval = std::min(
+      p_.delivery_poll_max,
+      milliseconds(static_cast<milliseconds::rep>(static_cast<double>(w.delivery_interval.count()) *
+                                                  p_.delivery_poll_multiplier)));
+  co_return std::nullopt;
+}
+
+asio::awaitable<charge_flow::step_result> charge_flow::poll_verify(outcome_wait& w) {
+  std::string why = "checking payment";
+  auto v = co_await verify(std::move(why));
+  if (v.first) co_return std::move(*v.first);
+  if (v.second == verify_state::paid) co_return end(charge_outcome::paid, "paid (verified)");
+  if (v.second == verify_state::failed) {
+    r_.decided_by = "verify";
+    co_return end(charge_outcome::declined,
+                  "payment request " + r_.request->request_code + " failed");
+  }
+  w.next_verify = now() + w.verify_interval;
+  co_return std::nullopt;
 }
 
 asio::awaitable<bool> charge_flow::claim(const webhook_event& e) {

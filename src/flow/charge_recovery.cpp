@@ -71,11 +71,23 @@ asio::awaitable<std::pair<error_code, std::vector<charge_result>>> resume_all(
   auto [ec, records] = co_await std::move(list);
   std::vector<charge_result> out;
   if (ec) co_return std::pair{ec, std::move(out)};
+  // A charge whose terminal another unfinished charge still holds (its holder dead, its lease
+  // not yet expired) is tried once more after the others: the holder's own resume, later in
+  // the list, finishes it and frees the terminal.
+  std::vector<std::size_t> blocked;
   for (auto& rec : records) {
     auto one = resume_one(client, store, rec.key, settings);
     auto [e, r] = co_await std::move(one);
-    (void)e;  // each result says how its charge ended
+    // Each result says how its charge ended.
+    if (e == error::store_conflict && r.outcome == charge_outcome::terminal_busy)
+      blocked.push_back(out.size());
     out.push_back(std::move(r));
+  }
+  for (auto i : blocked) {
+    auto again = resume_one(client, store, records[i].key, settings);
+    auto [e, r] = co_await std::move(again);
+    (void)e;
+    out[i] = std::move(r);
   }
   co_return std::pair{error_code{}, std::move(out)};
 }
@@ -100,6 +112,29 @@ asio::awaitable<std::optional<charge_record>> record(const std::shared_ptr<charg
   e.outcome = stored.outcome.value_or(charge_outcome::failed);
   e.open = stored.open;
   co_return stored;
+}
+
+/// An open charge past the reconcile horizon: closed only once it cannot be paid any more
+/// (nothing unpaid stays payable): its request is verified, archived and checked. False when
+/// that could not be done (the charge stays open).
+asio::awaitable<bool> close_past_horizon(const terminal_client& client, charge_record& rec,
+                                         reconcile_entry& e) {
+  auto close = close_request(client, *rec.request_code, "reconcile_");
+  auto closed = co_await std::move(close);
+  if (closed.paid) {
+    rec.outcome = charge_outcome::paid;
+    rec.reason = "paid (found by the reconciler: " + *rec.request_code + ")";
+    e.action = "verified: paid";
+  } else if (!closed.closed) {
+    e.action = "past the horizon, but " + closed.detail;
+    e.ec = make_error_code(error::bad_response);
+    co_return false;
+  } else {
+    rec.reason += "; still unpaid past the reconcile horizon: archived and closed";
+    e.action = "past the horizon: archived and closed";
+  }
+  rec.open = false;
+  co_return true;
 }
 
 /// Reconciles one open record by verification (and, without a request code, the lookup).
@@ -154,23 +189,12 @@ asio::awaitable<reconciled> reconcile_one(terminal_client client,
       rec.reason += "; the request is archived at Paystack and unpaid: closed as cancelled";
       e.action = "archived, unpaid: closed as cancelled";
     } else if (age > params.horizon) {
-      // Closed only once it cannot be paid any more (nothing unpaid stays payable).
-      auto close = close_request(client, *rec.request_code, "reconcile_");
-      auto closed = co_await std::move(close);
-      if (closed.paid) {
-        rec.outcome = charge_outcome::paid;
-        rec.reason = "paid (found by the reconciler: " + *rec.request_code + ")";
-        e.action = "verified: paid";
-      } else if (!closed.closed) {
-        e.action = "past the horizon, but " + closed.detail;
-        e.ec = make_error_code(error::bad_response);
+      auto closing = close_past_horizon(client, rec, e);
+      const bool closed = co_await std::move(closing);
+      if (!closed) {
         out.still_open = rec;
         co_return out;
-      } else {
-        rec.reason += "; still unpaid past the reconcile horizon: archived and closed";
-        e.action = "past the horizon: archived and closed";
       }
-      rec.open = false;
     } else {
       e.action = "still " + now.status;
       out.still_open = rec;

@@ -29,6 +29,7 @@
 #include "pg/conninfo.hpp"
 #include "pg/inbox.hpp"
 #include "pg/leases.hpp"
+#include "pg/reconnect.hpp"
 #include "pg/schema.hpp"
 #include "pg_inbox_feed.hpp"
 #include "pg_rate_budget.hpp"
@@ -59,11 +60,6 @@ struct retried {
   T value{};
   bool maybe_sent_before = false;
 };
-
-constexpr int max_attempts = 3;
-/// The pause before attempt 2 and 3: a connection cut while idle reconnects at once.
-constexpr std::chrono::milliseconds retry_pause[max_attempts] = {
-    std::chrono::milliseconds(0), std::chrono::milliseconds(0), std::chrono::milliseconds(200)};
 
 class pg_store final : public charge_store, public std::enable_shared_from_this<pg_store> {
  public:
@@ -182,8 +178,8 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
 
   /// Runs one statement, `attempt(timeout)` (an awaitable of tuple<error_code, T> on conn_), until
   /// the server answers it: when there was no connection, the connection could not be made, or it
-  /// was lost, the store reconnects and sends it again, at most max_attempts times before
-  /// `deadline`. A statement that may have reached the server (connection_lost: it may have
+  /// was lost, the store reconnects and sends it again, at most pg::max_statement_attempts times
+  /// before `deadline`. A statement that may have reached the server (connection_lost: it may have
   /// committed, its reply lost) is sent again only when `resend_lost`; the caller recognises
   /// its own earlier write by maybe_sent_before. Final: the server's answer (a refused statement
   /// included), a timeout (the statement may still run; the time is spent), close(). Any failure
@@ -192,14 +188,8 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   asio::awaitable<retried<T>> retrying(Attempt attempt, clock::time_point deadline,
                                        bool resend_lost = true) {
     retried<T> out;
-    for (int i = 0; i < max_attempts; ++i) {
-      if (retry_pause[i].count() > 0) {
-        asio::steady_timer pause(conn_->strand());
-        pause.expires_after(std::min(retry_pause[i], left_until(deadline)));
-        auto wait = pause.async_wait(asio::as_tuple(asio::use_awaitable));
-        co_await std::move(wait);
-      }
-      if (left_until(deadline).count() <= 0) break;
+    pg::reconnect_state state;
+    for (;;) {
       auto connecting = ready(std::min(timeout_, left_until(deadline)));
       error_code ec = co_await std::move(connecting);
       if (!ec) {
@@ -211,15 +201,19 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
           conn_->close();
           ec = pg::errc::connection_lost;
         }
-        if (!ec) {
-          out.value = std::move(value);
-          co_return out;
-        }
+        if (!ec) out.value = std::move(value);
       }
-      const bool unsent = ec == pg::errc::not_connected || ec == pg::errc::connect_failed;
-      const bool lost = ec == pg::errc::connection_lost;
-      if (!unsent && !(lost && resend_lost)) break;
-      if (lost) out.maybe_sent_before = true;
+      // The decision is the pure policy's (src/pg/reconnect.hpp); this only carries it out.
+      const auto step = pg::next_step(state, ec, resend_lost, left_until(deadline));
+      out.maybe_sent_before = state.maybe_sent_before;
+      if (step.what == pg::reconnect_step::action::done) co_return out;
+      if (step.what == pg::reconnect_step::action::give_up) break;
+      if (step.pause.count() > 0) {
+        asio::steady_timer pause(conn_->strand());
+        pause.expires_after(step.pause);
+        auto wait = pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        co_await std::move(wait);
+      }
     }
     out.ec = error::store_failed;
     co_return out;
@@ -654,9 +648,15 @@ std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std:
   // again, as the store's statements are: the migration is one transaction that checks the
   // schema's version first, so repeating it is safe.
   auto [step, report] = connect_and_migrate(url, timeout);
-  for (int attempt = 1; attempt < max_attempts; ++attempt) {
-    if (!open_again(step)) break;
-    std::this_thread::sleep_for(retry_pause[attempt]);
+  // The same policy as the store's statements (src/pg/reconnect.hpp); a session ended right
+  // after it was made (not_connected) counts as a lost connection here.
+  pg::reconnect_state state;
+  for (;;) {
+    const auto seen =
+        step == pg::errc::not_connected ? make_error_code(pg::errc::connect_failed) : step;
+    const auto next = pg::next_step(state, seen, open_again(step), timeout);
+    if (next.what != pg::reconnect_step::action::retry) break;
+    std::this_thread::sleep_for(next.pause);
     std::tie(step, report) = connect_and_migrate(url, timeout);
   }
   if (step == pg::errc::schema_too_new) {

@@ -22,6 +22,8 @@ std::optional<std::int64_t> parse_int(std::string_view s) {
 // RFC 7231 IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) {
   std::tm tm{};
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   std::string str(s);
   const char* end = ::strptime(str.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (!end || *end != '\0') return std::nullopt;
@@ -41,24 +43,32 @@ std::optional<std::int64_t> header_integer(std::string_view value) noexcept {
   return v;
 }
 
-std::optional<std::chrono::milliseconds> server_requested_delay(
-    const http_reply& reply, std::chrono::system_clock::time_point now) {
+std::optional<std::chrono::milliseconds> wait_headers(
+    std::string_view retry_after, std::string_view ratelimit_reset,
+    std::chrono::system_clock::time_point now) noexcept {
   using namespace std::chrono;
-  if (auto ra = reply.header("retry-after"); !ra.empty()) {
-    if (auto secs = parse_int(ra)) return milliseconds(std::max<std::int64_t>(*secs, 0) * 1000);
-    if (auto when = parse_http_date(ra))
-      return std::max(duration_cast<milliseconds>(*when - now), milliseconds(0));
-  }
-  if (auto reset = reply.header("x-ratelimit-reset"); !reset.empty()) {
-    if (auto v = parse_int(reset)) {
+  try {
+    if (!retry_after.empty()) {
+      if (auto secs = parse_int(retry_after))
+        return milliseconds(std::clamp<std::int64_t>(*secs, 0, 86'400) * 1000);
+      if (auto when = parse_http_date(retry_after))
+        return std::max(duration_cast<milliseconds>(*when - now), milliseconds(0));
+    }
+    if (auto v = parse_int(ratelimit_reset)) {
       if (*v > 1'000'000'000) {
         auto when = system_clock::time_point(seconds(*v));
         return std::max(duration_cast<milliseconds>(when - now), milliseconds(0));
       }
-      return milliseconds(std::max<std::int64_t>(*v, 0) * 1000);
+      return milliseconds(std::clamp<std::int64_t>(*v, 0, 86'400) * 1000);
     }
+  } catch (...) {  // std::string's allocation in parse_http_date
   }
   return std::nullopt;
+}
+
+std::optional<std::chrono::milliseconds> server_requested_delay(
+    const http_reply& reply, std::chrono::system_clock::time_point now) {
+  return wait_headers(reply.header("retry-after"), reply.header("x-ratelimit-reset"), now);
 }
 
 retry_decision decide_retry(retry_class cls, const retry_policy& policy, unsigned attempt,
@@ -107,5 +117,6 @@ retry_decision decide_retry(retry_class cls, const retry_policy& policy, unsigne
 }
 
 }  // namespace detail
+
 }  // namespace v0
 }  // namespace paystack

@@ -34,8 +34,15 @@ struct retry_decision {
 /// otherwise.
 std::optional<std::int64_t> header_integer(std::string_view value) noexcept;
 
-/// The wait a reply asks for: Retry-After (seconds or HTTP date) or x-ratelimit-reset
-/// (seconds from now, or a Unix time when it is larger than 10^9).
+/// The one reader of the wait headers (public as paystack::rate_limit_wait, response.hpp):
+/// Retry-After (seconds or an HTTP date), else x-ratelimit-reset (seconds, or a Unix time when
+/// larger than 10^9); at most a day; std::nullopt when neither says.
+std::optional<std::chrono::milliseconds> wait_headers(
+    std::string_view retry_after, std::string_view ratelimit_reset,
+    std::chrono::system_clock::time_point now) noexcept;
+
+/// The wait a reply asks for (wait_headers): Retry-After (seconds or HTTP date) or
+/// x-ratelimit-reset (seconds from now, or a Unix time when it is larger than 10^9).
 std::optional<std::chrono::milliseconds> server_requested_delay(
     const http_reply& reply, std::chrono::system_clock::time_point now);
 

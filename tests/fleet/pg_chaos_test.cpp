@@ -379,6 +379,29 @@ TEST_F(PgChaos, three_instances_charge_through_kills_and_a_cut_connection_exactl
   }
   EXPECT_GE(pairs, sales - terminal_count) << "every terminal charged one sale a round";
 
+  // Nothing unpaid stays payable (issue 21), from the simulator's own record: a pushed request
+  // that is pending and not archived is open; never two open on one terminal, and a declined
+  // sale's request is archived.
+  std::map<std::int64_t, bool> archived_of;
+  std::map<std::int64_t, std::string> status_by_id;
+  std::map<std::int64_t, std::int64_t> amount_of;
+  for (const auto& v : data.at("payment_requests").as_array()) {
+    const auto id = v.at("id").to_number<std::int64_t>();
+    archived_of[id] = v.at("archived").as_bool();
+    status_by_id[id] = text(v.at("status"));
+    amount_of[id] = v.at("amount").to_number<std::int64_t>();
+  }
+  for (const auto& [terminal, seq] : pushes) {
+    std::size_t open = 0;
+    for (auto id : seq)
+      if (status_by_id[id] == "pending" && !archived_of[id]) ++open;
+    EXPECT_LE(open, 1u) << "terminal " << terminal << " has two payable pushed requests";
+    for (auto id : seq)
+      if (amount_of[id] % 100 == 1 && status_by_id[id] != "success") {
+        EXPECT_TRUE(archived_of[id]) << "declined request " << id << " is still payable";
+      }
+  }
+
   // One request per key, outcomes as the customers acted, nothing failed by a 429.
   std::set<std::string> codes;
   std::size_t paid = 0;

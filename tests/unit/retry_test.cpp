@@ -133,6 +133,36 @@ TEST(RetryDelay, http_date_retry_after) {
   EXPECT_EQ(*d, 5000ms);
 }
 
+TEST(RateLimitWait, every_form_of_the_wait_headers) {
+  const auto wall = std::chrono::system_clock::from_time_t(1445412480);  // 07:28:00 GMT
+  // Retry-After as seconds (spaces around ignored), as an HTTP date, in the past.
+  EXPECT_EQ(rate_limit_wait("7", "", wall), 7000ms);
+  EXPECT_EQ(rate_limit_wait(" 7 ", "", wall), 7000ms);
+  EXPECT_EQ(rate_limit_wait("Wed, 21 Oct 2015 07:28:05 GMT", "", wall), 5000ms);
+  EXPECT_EQ(rate_limit_wait("Wed, 21 Oct 2015 07:27:00 GMT", "", wall), 0ms);
+  // Retry-After wins over x-ratelimit-reset; a bad Retry-After lets the reset decide.
+  EXPECT_EQ(rate_limit_wait("2", "30", wall), 2000ms);
+  EXPECT_EQ(rate_limit_wait("soon", "30", wall), 30'000ms);
+  // x-ratelimit-reset as seconds from now, or as a Unix time (larger than 10^9).
+  EXPECT_EQ(rate_limit_wait("", "30", wall), 30'000ms);
+  EXPECT_EQ(rate_limit_wait("", "1445412490", wall), 10'000ms);
+  EXPECT_EQ(rate_limit_wait("", "1445412000", wall), 0ms);
+  // Nothing said, or garbage: no wait asked; huge numbers are bounded (a day), never overflow.
+  EXPECT_FALSE(rate_limit_wait("", "", wall));
+  EXPECT_FALSE(rate_limit_wait("later", "12a", wall));
+  EXPECT_EQ(rate_limit_wait("9223372036854775807", "", wall), 86'400'000ms);
+  EXPECT_EQ(rate_limit_wait("-5", "", wall), 0ms);
+  // response_headers reads its own fields the same way.
+  response_headers h;
+  h.retry_after = "Wed, 21 Oct 2015 07:28:09 GMT";
+  h.rate_limit_reset = 60;
+  EXPECT_EQ(h.requested_wait(wall), 9000ms);
+  h.retry_after.reset();
+  EXPECT_EQ(h.requested_wait(wall), 60'000ms);
+  h.rate_limit_reset = 1445412483;
+  EXPECT_EQ(h.requested_wait(wall), 3000ms);
+}
+
 TEST(RetryDelay, never_past_the_deadline_nor_max_attempts) {
   retry_policy p;
   p.jitter = false;
