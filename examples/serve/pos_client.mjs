@@ -37,7 +37,7 @@ const events = await fetch(`${base}${location}/events`,
                            { headers: { Authorization: `Bearer ${token}` } });
 assert.equal(events.headers.get("content-type"), "text/event-stream");
 const text = await events.text();
-const stages = [...text.matchAll(/"stage":"([a-z_]+)"/g)].map((m) => m[1]);
+const stages = [...text.split("event: end")[0].matchAll(/"stage":"([a-z_]+)"/g)].map((m) => m[1]);
 const end = JSON.parse(text.split("event: end\ndata: ")[1].split("\n")[0]);
 console.log(`${end.key}: ${end.outcome} (journal: ${stages.join(" > ")})`);
 process.exit(end.outcome === "paid" ? 0 : 1);

@@ -111,7 +111,7 @@ struct charge_service_stats {
   std::uint64_t finished = 0;             ///< charges run here that completed
   std::uint64_t refused_busy = 0;         ///< 429
   std::uint64_t unauthorized = 0;         ///< 401
-  std::uint64_t bad_requests = 0;         ///< 400, 404, 405, 413, 415, 431
+  std::uint64_t bad_requests = 0;         ///< 400, 404, 405, 413, 415
   std::uint64_t reconciles = 0;           ///< reconcile rounds run
   std::uint64_t connections_refused = 0;  ///< closed on accept: a connection limit was full
   std::uint64_t timed_out = 0;            ///< connections closed for a late header block

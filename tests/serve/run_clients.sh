@@ -21,7 +21,7 @@ wait_line() {
   echo "run_clients: no '$2' in $1:" >&2; cat "$1" >&2; return 1
 }
 
-"$bin" sim --port 0 --delivery-delay 50ms --auto-pay-delay 300ms >"$dir/sim.out" 2>&1 &
+"$bin" sim --port 0 --delivery-delay 50 --auto-pay-delay 300 >"$dir/sim.out" 2>&1 &
 pids+=($!)
 sim_url="$(wait_line "$dir/sim.out" 'http://127\.0\.0\.1:[0-9]+')"
 terminal="$(wait_line "$dir/sim.out" 'terminal [A-Za-z0-9]+' | cut -d' ' -f2)"
