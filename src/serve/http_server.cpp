@@ -81,7 +81,8 @@ class beast_responder final : public responder {
     head.append("\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n");
     answered_ = true;
     keep_alive_ = false;
-    co_return co_await write(std::move(head));
+    const bool ok = co_await write(std::move(head));
+    co_return ok;
   }
 
   asio::awaitable<bool> write(std::string data) override {

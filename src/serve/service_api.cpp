@@ -92,42 +92,61 @@ static asio::awaitable<void> create_charge(charge_service::impl& s, serve::http_
                                            serve::responder& res) {
   if (!is_json(req.content_type)) {
     ++s.bad_requests;
-    co_return co_await fail(res, 415, "unsupported_media_type",
-                            "the body must be JSON (Content-Type: application/json)");
+    {
+      co_await fail(res, 415, "unsupported_media_type",
+                    "the body must be JSON (Content-Type: application/json)");
+      co_return;
+    }
   }
   serve::input_error why;
   auto parsed = serve::parse_charge_request(req.body, why);
   if (!parsed) {
     ++s.bad_requests;
-    co_return co_await fail(res, 400, why.field.empty() ? "invalid_json" : "invalid_field",
-                            why.message, why.field);
+    {
+      co_await fail(res, 400, why.field.empty() ? "invalid_json" : "invalid_field", why.message,
+                    why.field);
+      co_return;
+    }
   }
-  if (s.draining || s.stopped)
-    co_return co_await fail(res, 503, "draining", "this instance is shutting down; ask another");
+  if (s.draining || s.stopped) {
+    co_await fail(res, 503, "draining", "this instance is shutting down; ask another");
+    co_return;
+  }
   const auto& r = *parsed;
   auto lop = s.options.store->async_load(r.key, asio::as_tuple(asio::use_awaitable));
   auto [lec, existing] = co_await std::move(lop);
-  if (lec) co_return co_await store_down(res, lec);
+  if (lec) {
+    co_await store_down(res, lec);
+    co_return;
+  }
   bool inserted = false;
   if (!existing) {
     if (s.running.size() >= s.options.max_in_flight) {
       ++s.refused_busy;
-      co_return co_await fail(res, 429, "too_many_charges",
-                              "too many charges are running here; try again shortly");
+      {
+        co_await fail(res, 429, "too_many_charges",
+                      "too many charges are running here; try again shortly");
+        co_return;
+      }
     }
     auto bop =
         s.options.store->async_begin(serve::record_of(r), asio::as_tuple(asio::use_awaitable));
     auto [bec, stored, ins] = co_await std::move(bop);
-    if (bec) co_return co_await store_down(res, bec);
+    if (bec) {
+      co_await store_down(res, bec);
+      co_return;
+    }
     existing = std::move(stored);
     inserted = ins;
   }
-  if (!serve::same_charge(*existing, r))
-    co_return co_await fail(res, 409, "key_reused",
-                            "key " + r.key + " is already the charge of " +
-                                std::to_string(existing->amount) + " to " + existing->customer +
-                                " on terminal " + existing->terminal_id + "; a key is one sale",
-                            "key");
+  if (!serve::same_charge(*existing, r)) {
+    co_await fail(res, 409, "key_reused",
+                  "key " + r.key + " is already the charge of " + std::to_string(existing->amount) +
+                      " to " + existing->customer + " on terminal " + existing->terminal_id +
+                      "; a key is one sale",
+                  "key");
+    co_return;
+  }
   if (inserted) {
     charge_params p = s.options.defaults;
     p.customer = r.customer;
@@ -145,7 +164,10 @@ static asio::awaitable<void> create_charge(charge_service::impl& s, serve::http_
     ++s.replayed;
   }
   auto l = co_await load_with_journal(*s.options.store, r.key);
-  if (l.ec || !l.rec) co_return co_await store_down(res, l.ec);
+  if (l.ec || !l.rec) {
+    co_await store_down(res, l.ec);
+    co_return;
+  }
   auto doc = serve::charge_document(*l.rec, &l.journal, s.running.count(r.key) != 0);
   std::vector<std::pair<std::string, std::string>> location;
   location.emplace_back("Location", "/v1/charges/" + r.key);
@@ -160,10 +182,13 @@ static asio::awaitable<void> show_charge(charge_service::impl& s, const std::str
     auto w = serve::query_integer(it->second, 0, s.options.max_wait.count());
     if (!w) {
       ++s.bad_requests;
-      co_return co_await fail(
-          res, 400, "invalid_field",
-          "wait must be whole seconds from 0 to " + std::to_string(s.options.max_wait.count()),
-          "wait");
+      {
+        co_await fail(
+            res, 400, "invalid_field",
+            "wait must be whole seconds from 0 to " + std::to_string(s.options.max_wait.count()),
+            "wait");
+        co_return;
+      }
     }
     wait = *w;
   }
@@ -172,15 +197,24 @@ static asio::awaitable<void> show_charge(charge_service::impl& s, const std::str
     const auto gen = s.generation(key);
     auto op = s.options.store->async_load(key, asio::as_tuple(asio::use_awaitable));
     auto [ec, rec] = co_await std::move(op);
-    if (ec) co_return co_await store_down(res, ec);
-    if (!rec) co_return co_await fail(res, 404, "not_found", "no charge has the key " + key);
+    if (ec) {
+      co_await store_down(res, ec);
+      co_return;
+    }
+    if (!rec) {
+      co_await fail(res, 404, "not_found", "no charge has the key " + key);
+      co_return;
+    }
     const bool done = rec->stage == charge_journal_stage::finished;
     if (done || s.stopped || steady_clock::now() >= until) break;
     if (s.generation(key) != gen) continue;
     co_await s.wait_change(key, until);
   }
   auto l = co_await load_with_journal(*s.options.store, key);
-  if (l.ec || !l.rec) co_return co_await store_down(res, l.ec);
+  if (l.ec || !l.rec) {
+    co_await store_down(res, l.ec);
+    co_return;
+  }
   co_await reply(res, 200, serve::charge_document(*l.rec, &l.journal, s.running.count(key) != 0));
 }
 
@@ -189,8 +223,14 @@ static asio::awaitable<void> charge_events(charge_service::impl& s, const std::s
                                            serve::responder& res) {
   auto first = s.options.store->async_load(key, asio::as_tuple(asio::use_awaitable));
   auto [fec, frec] = co_await std::move(first);
-  if (fec) co_return co_await store_down(res, fec);
-  if (!frec) co_return co_await fail(res, 404, "not_found", "no charge has the key " + key);
+  if (fec) {
+    co_await store_down(res, fec);
+    co_return;
+  }
+  if (!frec) {
+    co_await fail(res, 404, "not_found", "no charge has the key " + key);
+    co_return;
+  }
   const bool opened = co_await res.open_stream("text/event-stream");
   if (!opened) co_return;
   const auto until = steady_clock::now() + s.options.max_stream;
@@ -223,11 +263,18 @@ static asio::awaitable<void> cancel_charge(charge_service::impl& s, const std::s
                                            serve::responder& res) {
   auto op = s.options.store->async_load(key, asio::as_tuple(asio::use_awaitable));
   auto [ec, rec] = co_await std::move(op);
-  if (ec) co_return co_await store_down(res, ec);
-  if (!rec) co_return co_await fail(res, 404, "not_found", "no charge has the key " + key);
-  if (rec->outcome == charge_outcome::paid)
-    co_return co_await fail(res, 409, "already_paid",
-                            "the customer paid this charge; refund it instead");
+  if (ec) {
+    co_await store_down(res, ec);
+    co_return;
+  }
+  if (!rec) {
+    co_await fail(res, 404, "not_found", "no charge has the key " + key);
+    co_return;
+  }
+  if (rec->outcome == charge_outcome::paid) {
+    co_await fail(res, 409, "already_paid", "the customer paid this charge; refund it instead");
+    co_return;
+  }
   if (auto it = s.running.find(key); it != s.running.end()) {
     // Stop it here first (it stays journaled), then cancel what it left.
     it->second->cancel.emit(asio::cancellation_type::terminal);
@@ -238,18 +285,26 @@ static asio::awaitable<void> cancel_charge(charge_service::impl& s, const std::s
   auto cop =
       async_cancel_charge(s.client, s.options.store, key, asio::as_tuple(asio::use_awaitable));
   auto [cec, cr] = co_await std::move(cop);
-  if (cec == error::invalid_argument)
-    co_return co_await fail(res, 404, "not_found", "no charge has the key " + key);
-  if (cec)
-    co_return co_await fail(res, 503, "cancel_failed",
-                            "the charge could not be cancelled now (" + cec.message() +
-                                "); it is left as it was: try again");
-  if (cr.outcome == charge_outcome::paid)
-    co_return co_await fail(res, 409, "already_paid",
-                            "the customer paid this charge; refund it instead");
+  if (cec == error::invalid_argument) {
+    co_await fail(res, 404, "not_found", "no charge has the key " + key);
+    co_return;
+  }
+  if (cec) {
+    co_await fail(res, 503, "cancel_failed",
+                  "the charge could not be cancelled now (" + cec.message() +
+                      "); it is left as it was: try again");
+    co_return;
+  }
+  if (cr.outcome == charge_outcome::paid) {
+    co_await fail(res, 409, "already_paid", "the customer paid this charge; refund it instead");
+    co_return;
+  }
   s.notify(key);
   auto l = co_await load_with_journal(*s.options.store, key);
-  if (l.ec || !l.rec) co_return co_await store_down(res, l.ec);
+  if (l.ec || !l.rec) {
+    co_await store_down(res, l.ec);
+    co_return;
+  }
   json::object o{{"cancelled", cr.cancelled},
                  {"archived", cr.archived},
                  {"action", cr.action},
@@ -265,7 +320,10 @@ static asio::awaitable<void> list_charges(charge_service::impl& s, const query_m
   if (auto it = q.find("open"); it != q.end()) {
     if (it->second != "true" && it->second != "false") {
       ++s.bad_requests;
-      co_return co_await fail(res, 400, "invalid_field", "open must be true or false", "open");
+      {
+        co_await fail(res, 400, "invalid_field", "open must be true or false", "open");
+        co_return;
+      }
     }
     f.open_only = it->second == "true";
   }
@@ -273,27 +331,41 @@ static asio::awaitable<void> list_charges(charge_service::impl& s, const query_m
     auto n = serve::query_integer(it->second, 1, 1000);
     if (!n) {
       ++s.bad_requests;
-      co_return co_await fail(res, 400, "invalid_field", "limit must be from 1 to 1000", "limit");
+      {
+        co_await fail(res, 400, "invalid_field", "limit must be from 1 to 1000", "limit");
+        co_return;
+      }
     }
     f.limit = static_cast<std::size_t>(*n);
   }
   if (auto it = q.find("after"); it != q.end()) {
     if (auto bad = serve::check_key(it->second); !bad.empty()) {
       ++s.bad_requests;
-      co_return co_await fail(res, 400, "invalid_field", "after: " + bad, "after");
+      {
+        co_await fail(res, 400, "invalid_field", "after: " + bad, "after");
+        co_return;
+      }
     }
     auto op = s.options.store->async_load(it->second, asio::as_tuple(asio::use_awaitable));
     auto [ec, rec] = co_await std::move(op);
-    if (ec) co_return co_await store_down(res, ec);
-    if (!rec)
-      co_return co_await fail(res, 400, "invalid_field", "after: no charge has this key", "after");
+    if (ec) {
+      co_await store_down(res, ec);
+      co_return;
+    }
+    if (!rec) {
+      co_await fail(res, 400, "invalid_field", "after: no charge has this key", "after");
+      co_return;
+    }
     f.after = it->second;
   }
   const auto page = f.limit;
   f.limit = page + 1;  // one more: whether there are more
   auto op = s.options.store->async_list(f, asio::as_tuple(asio::use_awaitable));
   auto [ec, records] = co_await std::move(op);
-  if (ec) co_return co_await store_down(res, ec);
+  if (ec) {
+    co_await store_down(res, ec);
+    co_return;
+  }
   const bool more = records.size() > page;
   if (more) records.resize(page);
   json::array a;
@@ -310,10 +382,12 @@ static asio::awaitable<void> list_terminals(charge_service::impl& s, serve::resp
   p.per_page = 100;
   auto op = s.client.async_list_terminals(p, asio::as_tuple(asio::use_awaitable));
   auto [ec, r] = co_await std::move(op);
-  if (ec || !r.ok() || !r.data)
-    co_return co_await fail(res, 503, "paystack_unavailable",
-                            ec ? "Paystack could not be asked: " + ec.message()
-                               : "Paystack refused to list the terminals: " + r.message);
+  if (ec || !r.ok() || !r.data) {
+    co_await fail(res, 503, "paystack_unavailable",
+                  ec ? "Paystack could not be asked: " + ec.message()
+                     : "Paystack refused to list the terminals: " + r.message);
+    co_return;
+  }
   json::array a;
   for (const auto& t : *r.data) {
     json::object o{{"terminal_id", t.terminal_id}, {"status", t.status}};
@@ -334,11 +408,16 @@ static asio::awaitable<void> list_terminals(charge_service::impl& s, serve::resp
 
 /// GET /readyz.
 static asio::awaitable<void> readiness(charge_service::impl& s, serve::responder& res) {
-  if (s.draining || s.stopped)
-    co_return co_await fail(res, 503, "draining", "this instance is shutting down");
+  if (s.draining || s.stopped) {
+    co_await fail(res, 503, "draining", "this instance is shutting down");
+    co_return;
+  }
   auto op = s.options.store->async_load("readyz", asio::as_tuple(asio::use_awaitable));
   auto [ec, rec] = co_await std::move(op);
-  if (ec) co_return co_await store_down(res, ec);
+  if (ec) {
+    co_await store_down(res, ec);
+    co_return;
+  }
   if (steady_clock::now() - s.paystack_checked > std::chrono::seconds(15)) {
     list_terminals_params p;
     p.per_page = 1;
@@ -347,8 +426,10 @@ static asio::awaitable<void> readiness(charge_service::impl& s, serve::responder
     s.paystack_ok = !pec && pr.ok();
     s.paystack_checked = steady_clock::now();
   }
-  if (!s.paystack_ok)
-    co_return co_await fail(res, 503, "paystack_unavailable", "Paystack could not be reached");
+  if (!s.paystack_ok) {
+    co_await fail(res, 503, "paystack_unavailable", "Paystack could not be reached");
+    co_return;
+  }
   json::object o{{"status", "ready"}};
   co_await reply(res, 200, o);
 }
@@ -362,20 +443,36 @@ static asio::awaitable<void> one_charge(charge_service::impl& s, serve::http_req
   const auto sub = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
   if (auto bad = serve::check_key(key); !bad.empty()) {
     ++s.bad_requests;
-    co_return co_await fail(res, 400, "invalid_field", bad, "key");
+    {
+      co_await fail(res, 400, "invalid_field", bad, "key");
+      co_return;
+    }
   }
   std::string unknown;
   const bool get = req.method == "GET", post = req.method == "POST";
   if (sub.empty() && get) {
-    if (!only(q, {"wait"}, unknown))
-      co_return co_await fail(res, 400, "invalid_field", "unknown query parameter", unknown);
-    co_return co_await show_charge(s, key, q, res);
+    if (!only(q, {"wait"}, unknown)) {
+      co_await fail(res, 400, "invalid_field", "unknown query parameter", unknown);
+      co_return;
+    }
+    {
+      co_await show_charge(s, key, q, res);
+      co_return;
+    }
   }
-  if (sub == "/events" && get) co_return co_await charge_events(s, key, res);
-  if (sub == "/cancel" && post) co_return co_await cancel_charge(s, key, res);
+  if (sub == "/events" && get) {
+    co_await charge_events(s, key, res);
+    co_return;
+  }
+  if (sub == "/cancel" && post) {
+    co_await cancel_charge(s, key, res);
+    co_return;
+  }
   ++s.bad_requests;
-  if (sub.empty() || sub == "/events" || sub == "/cancel")
-    co_return co_await fail(res, 405, "method_not_allowed", "method not allowed here");
+  if (sub.empty() || sub == "/events" || sub == "/cancel") {
+    co_await fail(res, 405, "method_not_allowed", "method not allowed here");
+    co_return;
+  }
   co_await fail(res, 404, "not_found", "no such resource");
 }
 
@@ -387,36 +484,66 @@ asio::awaitable<void> charge_service::impl::handle(serve::http_request& req,
   serve::input_error why;
   if (!serve::split_target(req.target, path, q, why)) {
     ++bad_requests;
-    co_return co_await fail(res, 400, "invalid_query", why.message, why.field);
+    {
+      co_await fail(res, 400, "invalid_query", why.message, why.field);
+      co_return;
+    }
   }
   if (path == "/healthz" && req.method == "GET") {
     json::object ok{{"status", "ok"}};
-    co_return co_await reply(res, 200, ok);
+    {
+      co_await reply(res, 200, ok);
+      co_return;
+    }
   }
-  if (path == "/readyz" && req.method == "GET") co_return co_await readiness(*this, res);
+  if (path == "/readyz" && req.method == "GET") {
+    co_await readiness(*this, res);
+    co_return;
+  }
   if (!path.starts_with("/v1/")) {
     ++bad_requests;
-    co_return co_await fail(res, 404, "not_found", "no such resource");
+    {
+      co_await fail(res, 404, "not_found", "no such resource");
+      co_return;
+    }
   }
   if (!serve::bearer_matches(req.authorization, options.token)) {
     ++unauthorized;
-    co_return co_await fail(res, 401, "unauthorized",
-                            "this API needs Authorization: Bearer <token>");
+    {
+      co_await fail(res, 401, "unauthorized", "this API needs Authorization: Bearer <token>");
+      co_return;
+    }
   }
   std::string unknown;
   if (path == "/v1/charges") {
-    if (req.method == "POST") co_return co_await create_charge(*this, req, res);
+    if (req.method == "POST") {
+      co_await create_charge(*this, req, res);
+      co_return;
+    }
     if (req.method == "GET") {
-      if (!only(q, {"open", "limit", "after"}, unknown))
-        co_return co_await fail(res, 400, "invalid_field", "unknown query parameter", unknown);
-      co_return co_await list_charges(*this, q, res);
+      if (!only(q, {"open", "limit", "after"}, unknown)) {
+        co_await fail(res, 400, "invalid_field", "unknown query parameter", unknown);
+        co_return;
+      }
+      {
+        co_await list_charges(*this, q, res);
+        co_return;
+      }
     }
     ++bad_requests;
-    co_return co_await fail(res, 405, "method_not_allowed", "GET or POST");
+    {
+      co_await fail(res, 405, "method_not_allowed", "GET or POST");
+      co_return;
+    }
   }
-  if (path == "/v1/terminals" && req.method == "GET") co_return co_await list_terminals(*this, res);
-  if (path.starts_with("/v1/charges/"))
-    co_return co_await one_charge(*this, req, std::string_view(path).substr(12), q, res);
+  if (path == "/v1/terminals" && req.method == "GET") {
+    co_await list_terminals(*this, res);
+    co_return;
+  }
+  if (path.starts_with("/v1/charges/")) {
+    co_await one_charge(*this, req, std::string_view(path).substr(12), q, res);
+    co_return;
+  }
   ++bad_requests;
   co_await fail(res, 404, "not_found", "no such resource");
 }
