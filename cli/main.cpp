@@ -5,6 +5,10 @@
 
 #include "common.hpp"
 
+namespace cli {
+void add_serve_command(CLI::App& app, context& ctx);  // serve (commands/serve.cpp)
+}
+
 namespace {
 
 constexpr const char* footer =
@@ -85,6 +89,7 @@ int main(int argc, char** argv) {
   cli::add_transaction_command(app, ctx);
   cli::add_refund_command(app, ctx);
   cli::add_charges_command(app, ctx);
+  cli::add_serve_command(app, ctx);
   cli::add_leases_command(app, ctx);
   cli::add_sim_command(app, ctx);
   cli::add_demo_command(app, ctx);

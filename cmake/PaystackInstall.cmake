@@ -4,7 +4,7 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(TARGETS paystack paystack_flow paystack_pg paystack_asio
+install(TARGETS paystack paystack_flow paystack_serve paystack_pg paystack_asio
   EXPORT paystackTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT dev
