@@ -62,10 +62,14 @@ function freePort() {
   });
 }
 
+/// The sanitizers' settings of the build under test (ctest's presets set them), passed on.
+const sanitizerEnv = Object.fromEntries(['ASAN_OPTIONS', 'UBSAN_OPTIONS', 'TSAN_OPTIONS']
+  .filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]]));
+
 /// Runs the CLI with a minimal environment; its output is collected.
 function run(args, env = {}) {
   const proc = spawn(exe, args, {
-    env: { PATH: '/usr/bin:/bin', PAYSTACK_SECRET_KEY: KEY, ...env },
+    env: { PATH: '/usr/bin:/bin', PAYSTACK_SECRET_KEY: KEY, ...sanitizerEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(proc);
