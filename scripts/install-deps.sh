@@ -20,7 +20,13 @@ packages=(
   # Packaging and the API reference (scripts/check-package.sh, the docs target): lintian checks
   # the .debs, debootstrap makes the clean Debian 12 root, man-db reads the man pages.
   doxygen lintian debootstrap man-db
+  # The live page's real-browser test (ctest browser.sim_ui, tests/browser/): headless chromium
+  # driven by playwright-core, which `npm ci` installs from tests/browser/package-lock.json.
+  chromium nodejs
 )
+# npm: Debian's package, unless the installed Node.js brings its own (NodeSource's nodejs does,
+# and conflicts with Debian's npm).
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 # Only for the full measurements (benchmarks/measure.sh, doc/performance.md), not for CI.
 # (nginx is in the list above for the fleet tests; its package may start a server on port 80,
 # which no test uses.)

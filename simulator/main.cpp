@@ -29,6 +29,7 @@ Usage: paystack-sim [options]
   --refund-delay MS|manual     between refund steps pending/processing/processed (default 2000)
   --webhook-time-scale X       multiplies Paystack's hourly retry interval (default 1/3600)
   --max-connections-per-source N  connections one client address may hold (default 1024)
+  --no-ui                do not serve the live page /_sim/ui (served by default)
   --version              print the version and exit
   -h, --help             this text
 
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
       // The project version (CMakeLists.txt), passed in by simulator/CMakeLists.txt.
       std::cout << "paystack-sim " << PAYSTACK_SIM_VERSION << '\n';
       return 0;
+    } else if (arg == "--no-ui") {
+      o.ui = false;
     } else if (arg == "--port") {
       auto v = number<std::uint16_t>(value());
       if (!v) bad(arg);

@@ -14,6 +14,7 @@ constexpr const char* demo_customer = "CUS_xwaj0txjryg393b";
 struct demo_args {
   std::int64_t amount = 5000;
   bool decline = false;
+  bool ui = false;  ///< the customer is whoever uses the live page (no auto-pay)
   std::uint64_t seed = 1;
 };
 
@@ -40,12 +41,20 @@ int run_demo(const global_options& g, const demo_args& a) {
   so.seed = a.seed;
   so.webhook_url = hooks.url();
   so.delivery_delay = std::chrono::milliseconds{400};
-  so.auto_pay_delay =
-      a.decline ? std::nullopt : std::optional<std::chrono::milliseconds>(std::chrono::seconds(1));
+  so.auto_pay_delay = a.decline || a.ui
+                          ? std::nullopt
+                          : std::optional<std::chrono::milliseconds>(std::chrono::seconds(1));
   paystack::sim::server sim(so);
   sim.start();
   out << "1. Simulator running at " << sim.base_url() << " with " << sim.terminal_ids().size()
-      << " terminals; webhook receiver at " << hooks.url() << "\n\n";
+      << " terminals; webhook receiver at " << hooks.url() << "\n";
+  if (a.ui) {
+    out << "   Live page: " << sim.base_url()
+        << "/_sim/ui\n   Open it in a browser: you are the customer. When the terminal shows "
+           "the invoice,\n   pay by card, decline, walk away or pay later by the offline "
+           "reference.\n";
+  }
+  out << '\n';
 
   paystack::client_options co;
   co.secret_key = demo_key;
@@ -76,13 +85,17 @@ int run_demo(const global_options& g, const demo_args& a) {
 
     // 4. Charge on the first one.
     out << "\n3. Charging " << format_amount(a.amount, "NGN") << " to customer " << demo_customer
-        << " on terminal " << terminal_id << (a.decline ? " (the customer will decline)" : "")
+        << " on terminal " << terminal_id
+        << (a.decline ? " (the customer will decline)"
+            : a.ui    ? " (the customer is you, on the live page)"
+                      : "")
         << ":\n";
     paystack::charge_params p;
     p.customer = demo_customer;
     p.amount = a.amount;
     p.description = "paystack-terminal demo";
-    p.timeout = g.timeout_set ? g.timeout : std::chrono::seconds(60);
+    // On the live page a person decides: more time, and walking away ends at the timeout.
+    p.timeout = g.timeout_set ? g.timeout : std::chrono::seconds(a.ui ? 120 : 60);
     p.delivery_poll_initial = std::chrono::milliseconds{250};
     p.webhooks = hooks.feed();
     progress_printer progress(out, live, "   ");
@@ -138,14 +151,19 @@ void add_demo_command(CLI::App& app, context& ctx) {
   sub->add_option("--amount", a->amount, "amount in kobo (5000 = NGN 50.00)")
       ->check(integer_in(1, 1'000'000'000))
       ->capture_default_str();
-  sub->add_flag("--decline", a->decline, "the customer declines on the terminal");
+  auto* decline = sub->add_flag("--decline", a->decline, "the customer declines on the terminal");
+  sub->add_flag("--ui", a->ui,
+                "you are the customer: act on the simulator's live page (its address is printed; "
+                "the charge waits up to 120 s, or --timeout)")
+      ->excludes(decline);
   sub->add_option("--seed", a->seed, "simulator seed (the ids it generates)")
       ->capture_default_str();
   sub->footer(
       "Starts a simulator on a free loopback port and a webhook receiver, lists the terminals,\n"
       "then charges a customer on the first one: presence, payment request, push, delivery,\n"
       "payment, webhooks. Exit code 0 when the customer paid (1 with --decline).\n\n"
-      "Examples:\n  paystack-terminal demo\n  paystack-terminal demo --decline");
+      "Examples:\n  paystack-terminal demo\n  paystack-terminal demo --decline\n"
+      "  paystack-terminal demo --ui");
   sub->callback([&ctx, a] { ctx.action = [&ctx, a] { return run_demo(ctx.opts, *a); }; });
 }
 

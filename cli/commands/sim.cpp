@@ -59,13 +59,17 @@ void add_sim_command(CLI::App& app, context& ctx) {
                                         delay_setter(o->refund_delay, "--refund-delay"),
                                         "between the steps of a refund (pending, processing, "
                                         "processed): MS or 'manual' (default 2000)");
+  sub->add_flag_function(
+      "--no-ui", [o](std::int64_t) { o->ui = false; },
+      "do not serve the live page /_sim/ui (every terminal's screen and the customer's buttons)");
   sub->add_option("--webhook-time-scale", o->webhook_time_scale,
                   "multiplies Paystack's hourly webhook retry interval (default 1/3600)")
       ->check(number_in(1e-9, 1e9));
   sub->footer(
       "The simulator accepts the key given with --secret-key / PAYSTACK_SECRET_KEY when it is a\n"
       "test key (sk_test_...), otherwise sk_test_simulator. Control API and faults:\n"
-      "doc/simulator.md.\n\n"
+      "doc/simulator.md. Open http://127.0.0.1:7000/_sim/ui in a browser to see every\n"
+      "terminal's screen and act as the customer (pay, decline, walk away).\n\n"
       "Example:\n"
       "  paystack-terminal sim --port 7000 &\n"
       "  paystack-terminal --base-url http://127.0.0.1:7000 --secret-key sk_test_simulator list");

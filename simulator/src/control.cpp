@@ -1,6 +1,6 @@
 // The control operations behind paystack::sim::server's C++ API and the /_sim routes: add
 // terminals and devices, set presence, deliver or hold events, approve or decline payments,
-// reset. Public members lock; *_locked ones expect the lock held.
+// walk away, reset. Public members lock; *_locked ones expect the lock held.
 #include "engine.hpp"
 
 namespace paystack::sim::detail {
@@ -120,6 +120,13 @@ control_result engine::decline_payment(std::string_view id_or_code) {
   auto* pr = find_request_locked(id_or_code);
   if (pr == nullptr) return control_result::not_found;
   return settle_locked(*pr, false);
+}
+
+control_result engine::walk_away(std::string_view id_or_code) {
+  std::lock_guard lk(mutex_);
+  auto* pr = find_request_locked(id_or_code);
+  if (pr == nullptr) return control_result::not_found;
+  return walk_away_locked(*pr);
 }
 
 void engine::reset() {

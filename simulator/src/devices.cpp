@@ -1,6 +1,8 @@
 // Device simulation: delivering events to terminals (after delivery_delay, only while online and
 // not held) and settling payment requests (auto_pay_delay, or approve/decline), which emits the
-// webhooks a real payment would; a payment leaves a transaction (routes/transactions.cpp).
+// webhooks a real payment would; a payment leaves a transaction (routes/transactions.cpp). Each
+// terminal's screen (idle, invoice, processing, paid, declined, walked away) follows, for
+// /_sim/state and the live page; a customer who walks away leaves the screen and pays nothing.
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -43,11 +45,17 @@ void engine::deliver_locked(event& e) {
   if (it == requests_.end()) return;
   auto& pr = it->second;
   pr.last_terminal = e.terminal_id;
+  auto* d = find_terminal_locked(e.terminal_id);
+  if (e.action != "process") return;
   // An archived request cannot be paid: the terminal shows nothing to pay and stays free.
-  if (e.action != "process" || pr.status != "pending" || pr.archived) return;
+  if (pr.status != "pending" || pr.archived) {
+    if (d != nullptr && d->screen_request == pr.id) show_locked(*d, screen_state::idle, 0);
+    return;
+  }
+  if (d != nullptr) show_locked(*d, screen_state::invoice, pr.id);
   // A magic amount decides what the customer does (magic_amounts.cpp).
   if (magic_on_delivery_locked(pr)) return;
-  if (auto* d = find_terminal_locked(e.terminal_id)) d->available = false;  // customer is paying
+  if (d != nullptr) d->available = false;  // customer is paying
   if (!options_.auto_pay_delay) return;
   if (options_.auto_pay_delay->count() <= 0) {
     settle_locked(pr, true);
@@ -61,7 +69,10 @@ void engine::deliver_locked(event& e) {
                     auto found = requests_.find(id);
                     if (found == requests_.end()) return;
                     auto& req = found->second;
-                    if (req.status == "pending" && !req.archived && req.last_terminal == terminal) {
+                    // Not when the customer walked away meanwhile (the screen moved on).
+                    const auto* shown = screen_of_locked(req);
+                    if (req.status == "pending" && !req.archived && req.last_terminal == terminal &&
+                        shown != nullptr && shown->screen == screen_state::invoice) {
                       settle_locked(req, true);
                     }
                   });
@@ -72,6 +83,9 @@ control_result engine::settle_locked(payment_request& pr, bool approve) {
   if (pr.status != "pending" || pr.archived) return control_result::conflict;
   device* d = pr.last_terminal.empty() ? nullptr : find_terminal_locked(pr.last_terminal);
   if (d != nullptr) d->available = true;
+  if (auto* shown = screen_of_locked(pr)) {
+    show_locked(*shown, approve ? screen_state::paid : screen_state::declined, pr.id);
+  }
   auto now = now_iso();
   if (!approve) {
     json::object data;
@@ -128,6 +142,26 @@ control_result engine::settle_locked(payment_request& pr, bool approve) {
   emit_locked("paymentrequest.success",
               json::serialize(json::object{{"event", "paymentrequest.success"},
                                            {"data", request_webhook_json(pr, false)}}));
+  return control_result::ok;
+}
+
+void engine::show_locked(device& d, screen_state s, std::int64_t request_id) {
+  d.screen = s;
+  d.screen_request = request_id;
+}
+
+device* engine::screen_of_locked(const payment_request& pr) {
+  if (pr.last_terminal.empty()) return nullptr;
+  auto* d = find_terminal_locked(pr.last_terminal);
+  return d != nullptr && d->screen_request == pr.id ? d : nullptr;
+}
+
+control_result engine::walk_away_locked(payment_request& pr) {
+  auto* d = screen_of_locked(pr);
+  if (pr.status != "pending" || pr.archived || d == nullptr || d->screen != screen_state::invoice)
+    return control_result::conflict;
+  d->available = true;
+  show_locked(*d, screen_state::walked_away, pr.id);
   return control_result::ok;
 }
 

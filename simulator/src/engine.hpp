@@ -7,7 +7,7 @@
 //   engine.cpp       construction, seeding, ids, lookups, customers; handle(): faults,
 //                    authentication, rate limit, and route_api(), the table of API resources
 //   routes/*.cpp     one file per API resource (terminals, events, payment_requests) and the
-//                    /_sim control routes (sim_control, sim_control_pages)
+//                    /_sim control routes (sim_control, sim_control_pages, sim_ui)
 //   devices.cpp      event delivery and payment settlement, as a terminal would do them
 //   webhooks.cpp     webhook emission and the delivery log
 //   control.cpp      the control operations (server.hpp's C++ API and /_sim)
@@ -76,6 +76,9 @@ class engine {
   control_result hold_event(std::string_view event_id);
   control_result approve_payment(std::string_view id_or_code);
   control_result decline_payment(std::string_view id_or_code);
+  control_result walk_away(std::string_view id_or_code);
+  /// The live page's view as one server-sent event frame (`data: <json>\n\n`); sim_ui.cpp.
+  std::string ui_frame() const;
   control_result pay_offline(std::string_view offline_reference);  // magic_amounts.cpp
   void add_fault(std::string id, std::string spec, unsigned times);
   std::vector<webhook_delivery> webhook_log() const;
@@ -195,10 +198,16 @@ class engine {
   void emit_refund_locked(const refund_record& r);
   void schedule_refund_locked(const refund_record& r);
 
-  // devices.cpp: what the terminals do
+  // devices.cpp: what the terminals do, and what their screens show
   void schedule_delivery_locked(event& e);
   void deliver_locked(event& e);
   control_result settle_locked(payment_request& pr, bool approve);
+  static void show_locked(device& d, screen_state s, std::int64_t request_id);
+  /// The terminal whose screen shows `pr` (the one it was last delivered to), if any.
+  device* screen_of_locked(const payment_request& pr);
+  /// The customer leaves the terminal showing `pr` without paying: conflict unless pending, not
+  /// archived, and shown there as an invoice.
+  control_result walk_away_locked(payment_request& pr);
 
   // webhooks.cpp
   void emit_locked(std::string_view name, std::string body);
@@ -220,6 +229,9 @@ class engine {
                                                          std::string& error) const;
   boost::json::object stats_json_locked() const;
   static std::size_t webhook_bytes(const webhook_delivery& w);
+  // routes/sim_ui.cpp: GET /_sim/ui (the live page), its icon and its event stream.
+  http_response route_ui(std::string_view path) const;
+  boost::json::object ui_view_json_locked() const;
 
   server_options options_;
   hooks hooks_;

@@ -105,6 +105,17 @@ std::string serialize_response(const http_response& r, bool keep_alive) {
   return out;
 }
 
+std::string serialize_stream_head(const http_response& r) {
+  // No Content-Length: the body (server-sent events) runs until the connection closes.
+  std::string out = "HTTP/1.1 " + std::to_string(r.status) + ' ' +
+                    std::string(reason_phrase(r.status)) + "\r\nContent-Type: " + r.content_type +
+                    "\r\n";
+  for (const auto& [k, v] : r.headers) out += k + ": " + v + "\r\n";
+  out += "Connection: close\r\n\r\n";
+  out += r.body;
+  return out;
+}
+
 fault_plan fault_for(engine& eng, const http_message& msg) {
   return eng.take_fault(msg["x-sim-fault"], msg["x-sim-fault-id"]);
 }
@@ -280,6 +291,39 @@ class http_server::impl {
                                asio::redirect_error(asio::use_awaitable, ec));
   }
 
+  /// GET /_sim/ui/stream: the head and first frame, then a frame whenever the page's view
+  /// changes (looked at every stream_tick), a comment after stream_quiet without one; until a
+  /// write fails or the server stops. Idle between frames, so a shutdown closes it at once.
+  asio::awaitable<void> stream_events(beast::tcp_stream& stream, std::uint64_t id,
+                                      const http_response& first, asio::steady_timer& timer) {
+    constexpr std::chrono::milliseconds stream_tick{200};
+    constexpr std::chrono::seconds stream_quiet{15};
+    beast::error_code ec;
+    co_await write_all(stream, serialize_stream_head(first), ec);
+    if (ec) co_return;
+    auto at = first.body.find("data: ");
+    std::string last = at == std::string::npos ? std::string() : first.body.substr(at);
+    auto written = std::chrono::steady_clock::now();
+    while (!stopping_) {
+      set_idle(id, true);
+      timer.expires_after(stream_tick);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      set_idle(id, false);
+      if (stopping_) co_return;
+      auto frame = engine_.ui_frame();
+      const auto now = std::chrono::steady_clock::now();
+      if (frame == last) {
+        if (now - written < stream_quiet) continue;
+        frame = ": still here\n\n";
+      } else {
+        last = frame;
+      }
+      written = now;
+      co_await write_all(stream, frame, ec);
+      if (ec) co_return;
+    }
+  }
+
   asio::awaitable<void> serve(beast::tcp_stream& stream, std::uint64_t id) {
     beast::flat_buffer buffer(options_.max_header_bytes + options_.max_body_bytes + 4096);
     asio::steady_timer timer(*ioc_);
@@ -332,6 +376,10 @@ class http_server::impl {
       }
       if (answer.reset) {
         hard_reset(stream);
+        co_return;
+      }
+      if (answer.response.event_stream && !answer.truncate) {
+        co_await stream_events(stream, id, answer.response, timer);
         co_return;
       }
       bool keep_alive = answer.keep_alive && !stopping_;

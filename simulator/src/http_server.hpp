@@ -60,4 +60,7 @@ std::string wire_form(const reply& r, bool keep_alive);
 /// The wire form of a response.
 std::string serialize_response(const http_response& r, bool keep_alive);
 
+/// The head of an event stream (no Content-Length, Connection: close) and its first frame.
+std::string serialize_stream_head(const http_response& r);
+
 }  // namespace paystack::sim::detail

@@ -19,7 +19,9 @@ bool engine::magic_on_delivery_locked(payment_request& pr) {
       return true;
     case magic_amount::walks_away:
     case magic_amount::pays_late:
-      return true;  // delivered, nothing paid; the terminal stays available
+      // Delivered, nothing paid; the terminal stays available.
+      if (auto* d = screen_of_locked(pr)) show_locked(*d, screen_state::walked_away, pr.id);
+      return true;
   }
   return false;
 }
@@ -48,6 +50,9 @@ payment_request* engine::find_by_reference_locked(std::string_view ref) {
 /// payment at the terminal (charge.success with no terminal identifier, paymentrequest.success).
 control_result engine::pay_offline_locked(payment_request& pr) {
   if (pr.status != "pending" || pr.archived) return control_result::conflict;
+  // Paid by the reference at the terminal showing the invoice: that screen shows it paid.
+  if (auto* d = screen_of_locked(pr); d != nullptr && d->screen == screen_state::invoice)
+    show_locked(*d, screen_state::paid, pr.id);
   if (!pr.last_terminal.empty()) {
     if (auto* d = find_terminal_locked(pr.last_terminal)) d->available = true;
     pr.last_terminal.clear();

@@ -32,6 +32,36 @@ inline constexpr std::string_view alnum_upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234
 inline constexpr std::string_view alnum_lower = "abcdefghijklmnopqrstuvwxyz0123456789";
 inline constexpr std::string_view hex_lower = "0123456789abcdef";
 
+/// What a terminal's screen shows (doc/simulator.md, "The live page"); an offline terminal is
+/// shown `offline` whatever its screen holds.
+enum class screen_state {
+  idle,         ///< nothing to pay
+  invoice,      ///< a payment request delivered by an invoice `process` event: the customer acts
+  processing,   ///< an invoice `process` event is on its way (pushed, not delivered yet)
+  paid,         ///< the customer paid the request shown
+  declined,     ///< the card was declined (invoice.payment_failed)
+  walked_away,  ///< the customer left without paying
+};
+
+/// The name of a screen state in /_sim/state and the page's `data-state`.
+constexpr std::string_view screen_name(screen_state s) noexcept {
+  switch (s) {
+    case screen_state::idle:
+      return "idle";
+    case screen_state::invoice:
+      return "invoice";
+    case screen_state::processing:
+      return "processing";
+    case screen_state::paid:
+      return "paid";
+    case screen_state::declined:
+      return "declined";
+    case screen_state::walked_away:
+      return "walked_away";
+  }
+  return "idle";
+}
+
 /// A device: a terminal once commissioned, a debug device (serial only) before.
 struct device {
   std::int64_t id = 0;
@@ -42,6 +72,8 @@ struct device {
   bool commissioned = false;
   bool online = true;
   bool available = true;
+  screen_state screen = screen_state::idle;
+  std::int64_t screen_request = 0;  ///< the payment request on the screen (0: none)
 };
 
 struct customer {

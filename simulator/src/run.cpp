@@ -40,6 +40,7 @@ int run_until_signal(const server_options& options, std::ostream& out, std::ostr
       out << "  debug device waiting to be commissioned: " << serial << "\n";
     }
     if (!options.webhook_url.empty()) out << "  webhooks -> " << options.webhook_url << "\n";
+    if (options.ui) out << "  live page: " << sim.base_url() << "/_sim/ui\n";
     out << "Press Ctrl-C to stop.\n" << std::flush;
     signals.async_wait([&](const boost::system::error_code&, int signo) {
       out << "paystack-sim: signal " << signo << ", shutting down\n" << std::flush;

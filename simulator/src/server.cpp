@@ -110,6 +110,10 @@ control_result server::decline_payment(std::string_view id_or_code) {
   return impl_->eng.decline_payment(id_or_code);
 }
 
+control_result server::walk_away(std::string_view id_or_code) {
+  return impl_->eng.walk_away(id_or_code);
+}
+
 control_result server::pay_offline(std::string_view offline_reference) {
   return impl_->eng.pay_offline(offline_reference);
 }

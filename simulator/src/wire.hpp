@@ -29,6 +29,10 @@ struct http_response {
   std::string content_type = "application/json; charset=utf-8";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  /// The body is the first frame of a server-sent event stream (GET /_sim/ui/stream): the socket
+  /// server sends no Content-Length and keeps sending engine::ui_frame() as it changes until the
+  /// client leaves or the server stops; process_raw() sends the first frame as a whole body.
+  bool event_stream = false;
 };
 
 /// Serialises an answer. Never emits ill-formed UTF-8, whatever got into the state.

@@ -327,6 +327,18 @@ TEST_F(Cli, demo_runs_the_whole_flow) {
   EXPECT_NE(d.out.find("invoice.payment_failed"), std::string::npos) << d.out;
 }
 
+TEST_F(Cli, demo_ui_leaves_the_customer_to_the_live_page) {
+  // Nobody acts on the page: no auto-pay, the charge ends at its deadline, unpaid.
+  auto r = cli_test::run(exe, {"demo", "--ui", "--timeout", "2s"}, {"PATH=/usr/bin:/bin"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(Live page: http://127\.0\.0\.1:\d+/_sim/ui)")))
+      << r.out;
+  EXPECT_NE(r.out.find("TIMED OUT"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Done: the customer did not pay."), std::string::npos) << r.out;
+  auto both = cli_test::run(exe, {"demo", "--ui", "--decline"}, {"PATH=/usr/bin:/bin"});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+}
+
 TEST_F(Cli, webhooks_listen_prints_verified_events) {
   for (bool json : {false, true}) {
     SCOPED_TRACE(json ? "json" : "human");

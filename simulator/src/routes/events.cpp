@@ -66,6 +66,11 @@ http_response engine::send_event(std::string_view terminal_id, const http_reques
   e.data_id = *data_id;
   e.created = std::chrono::system_clock::now();
   auto id = e.id;
+  if (is_invoice && a == "process") {
+    // The screen shows the invoice coming (until delivered) if there is something to pay.
+    const auto& pr = requests_.at(*data_id);
+    if (pr.status == "pending" && !pr.archived) show_locked(*d, screen_state::processing, pr.id);
+  }
   remember_event_locked(std::move(e));
   schedule_delivery_locked(events_.at(id));
   return ok("Event sent to Terminal", json::object{{"id", id}});

@@ -112,6 +112,11 @@ http_response engine::archive_request(std::string_view id_or_code) {
   if (pr == nullptr) return not_found("Payment request not found");
   pr->archived = true;  // again: still archived, same answer
   pr->updated_at = now_iso();
+  // A terminal showing it to pay shows nothing to pay now (an outcome on it stays shown).
+  if (auto* d = screen_of_locked(*pr); d != nullptr && d->screen == screen_state::invoice) {
+    d->available = true;
+    show_locked(*d, screen_state::idle, 0);
+  }
   return ok("Payment request has been archived");
 }
 

@@ -1,6 +1,6 @@
 // The /_sim control routes (the HTTP face of control.cpp): health, state, reset, webhooks,
-// stats, terminals, devices, presence, events, payment approval, offline payment, refund steps
-// and faults.
+// stats, terminals, devices, presence, events, payment approval, decline and walk-away, offline
+// payment, refund steps and faults; the live page (routes/sim_ui.cpp) unless options.ui is off.
 #include <boost/json/array.hpp>
 
 #include "engine.hpp"
@@ -45,6 +45,7 @@ http_response engine::route_control(const http_request& req, std::string_view pa
   };
 
   if (n == 2 && m == "GET" && seg[1] == "health") return ok("Simulator is running");
+  if (n >= 2 && n <= 3 && m == "GET" && seg[1] == "ui" && options_.ui) return route_ui(path);
   if (n == 2 && m == "GET" && seg[1] == "state") return ok("State retrieved", state_json_locked());
   if (n == 2 && m == "POST" && seg[1] == "reset") {
     reset_locked();
@@ -96,6 +97,12 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     bool approve = seg[3] == "approve";
     return control_answer(settle_locked(*pr, approve), "Payment request",
                           approve ? "Payment approved" : "Payment declined");
+  }
+  if (n == 4 && m == "POST" && seg[1] == "payment-requests" && seg[3] == "walk-away") {
+    auto* pr = find_request_locked(seg[2]);
+    if (pr == nullptr) return fail_plain(404, "Payment request not found");
+    if (pr->archived) return fail_plain(409, "Payment request has been archived");
+    return control_answer(walk_away_locked(*pr), "Payment request", "Customer walked away");
   }
   if (n == 3 && m == "POST" && seg[1] == "offline-payments") {
     auto* pr = find_by_reference_locked(seg[2]);

@@ -119,6 +119,13 @@ json::value engine::state_json_locked() const {
     t["online"] = d.online;
     t["available"] = d.available;
     t["commissioned"] = d.commissioned;
+    if (d.commissioned) {
+      // What the page shows as data-state: the screen, or "offline" whatever it holds.
+      t["screen"] = d.online ? screen_name(d.screen) : "offline";
+      auto shown = requests_.find(d.screen_request);
+      t["screen_request"] =
+          shown != requests_.end() ? json::value(shown->second.request_code) : json::value(nullptr);
+    }
     (d.commissioned ? terminals : devices).push_back(std::move(t));
   }
   json::array events;

@@ -65,6 +65,9 @@ struct server_options {
   unsigned webhook_max_attempts = 11;
   /// Per-attempt timeout of a webhook POST (Paystack: 30 s).
   std::chrono::milliseconds webhook_timeout{30000};
+  /// Serve the live page GET /_sim/ui (every terminal's screen and the customer's buttons, its
+  /// icon and its event stream /_sim/ui/stream; doc/simulator.md). false: those routes are 404.
+  bool ui = true;
   /// The integration id that appears in resources (and prefixes offline references).
   std::int64_t integration_id = 463433;
 
@@ -185,6 +188,12 @@ class server {
   /// The payment on the device fails: invoice.payment_failed is emitted, the request stays
   /// pending. Conflict: not pending.
   control_result decline_payment(std::string_view id_or_code);
+  /// The customer walks away from the terminal showing the payment request (id or request
+  /// code): nothing is paid, no webhook is emitted, the terminal is free again and auto-pay
+  /// does not happen; the request stays pending (payable later, e.g. by its offline reference).
+  /// Not found: no such request. Conflict: not pending, archived, or not shown as an invoice on
+  /// a terminal. Same as POST /_sim/payment-requests/{id_or_code}/walk-away.
+  control_result walk_away(std::string_view id_or_code);
   /// The customer pays the request whose offline reference is `offline_reference`, with no push
   /// (a late payment): charge.success (no terminal identifier) and paymentrequest.success are
   /// emitted and verify shows it paid. Not found: no such reference. Conflict: not pending, or
