@@ -111,10 +111,10 @@ auto async_resume_charge(const terminal_client& client, std::shared_ptr<charge_s
 
 /// Resumes every unfinished charge of `store`, one after the other (oldest first, at most
 /// 1,000); one whose terminal another unfinished charge still holds is tried once more after
-/// the others (that charge's own resume may have freed it). Completion: resume_all_signature; the error_code is set only when the store could not
-/// be listed. Each charge_result says how its charge ended. The handler is never invoked from
-/// within this function. Cancellation: none between charges; each charge as
-/// async_charge_on_terminal.
+/// the others (that charge's own resume may have freed it). Completion: resume_all_signature; the
+/// error_code is set only when the store could not be listed. Each charge_result says how its
+/// charge ended. The handler is never invoked from within this function. Cancellation: none between
+/// charges; each charge as async_charge_on_terminal.
 template <class CompletionToken = boost::asio::deferred_t>
 auto async_resume_all_charges(const terminal_client& client, std::shared_ptr<charge_store> store,
                               charge_params settings, CompletionToken&& token = {}) {

@@ -87,6 +87,22 @@ asio::awaitable<loaded> load_with_journal(charge_store& store, const std::string
 
 }  // namespace
 
+/// Starts the charge `r` whose record this request inserted.
+static void start_new_charge(charge_service::impl& s, const serve::charge_request& r) {
+  charge_params p = s.options.defaults;
+  p.customer = r.customer;
+  p.amount = r.amount;
+  p.currency = r.currency;
+  p.description = r.description;
+  p.wait_for_terminal = r.wait_for_terminal;
+  p.keep_open = r.keep_open;
+  p.key = r.key;
+  p.store = s.options.store;
+  p.webhooks = s.feed;
+  ++s.started_count;
+  s.run_charge(r.terminal_id, std::move(p), /*resume=*/false);
+}
+
 /// POST /v1/charges.
 static asio::awaitable<void> create_charge(charge_service::impl& s, serve::http_request& req,
                                            serve::responder& res) {
@@ -148,18 +164,7 @@ static asio::awaitable<void> create_charge(charge_service::impl& s, serve::http_
     co_return;
   }
   if (inserted) {
-    charge_params p = s.options.defaults;
-    p.customer = r.customer;
-    p.amount = r.amount;
-    p.currency = r.currency;
-    p.description = r.description;
-    p.wait_for_terminal = r.wait_for_terminal;
-    p.keep_open = r.keep_open;
-    p.key = r.key;
-    p.store = s.options.store;
-    p.webhooks = s.feed;
-    ++s.started_count;
-    s.run_charge(r.terminal_id, std::move(p), /*resume=*/false);
+    start_new_charge(s, r);
   } else {
     ++s.replayed;
   }
