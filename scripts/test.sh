@@ -36,12 +36,12 @@ step_table() {
   local rc=$? i n=${#step_names[@]} end
   [ "$n" -gt 0 ] || return 0
   echo
-  printf '%-72s %8s\n' "step" "seconds"
+  printf '%-84s %8s\n' "step" "seconds"
   for ((i = 0; i < n; i++)); do
     if ((i + 1 < n)); then end=${step_starts[i + 1]}; else end=$SECONDS; fi
-    printf '%-72s %8d\n' "${step_names[i]:0:72}" $((end - step_starts[i]))
+    printf '%-84s %8d\n' "${step_names[i]:0:84}" $((end - step_starts[i]))
   done
-  printf '%-72s %8d\n' "total" "$SECONDS"
+  printf '%-84s %8d\n' "total" "$SECONDS"
   [ "$rc" -eq 0 ] || echo "(failed in the last step, exit $rc)"
 }
 trap step_table EXIT
@@ -66,7 +66,7 @@ step "dev tests (ctest, in parallel: CMakePresets.json)"
 ctest --preset dev
 
 if [ "$quick" = 1 ]; then
-  step "quick run passed (bash scripts/test.sh: everything, as CI)"
+  step "quick run passed (the full run, as CI: bash scripts/test.sh)"
   exit 0
 fi
 
