@@ -1,5 +1,6 @@
-// The client core: the state behind terminal_client and payment_request_client (configuration,
-// transport, strand) and request building. The layers of a call, one file each:
+// The client core: the state behind the five clients (terminal_client, payment_request_client,
+// virtual_terminal_client, transaction_client, refund_client: configuration, transport, strand)
+// and request building. The layers of a call, one file each:
 //   operations.hpp       what each operation sends and how it may be retried (the table)
 //   ids.hpp              identifier checks, before anything is sent
 //   client_core.hpp      configuration and make_request (the standard headers)      <- here
@@ -41,7 +42,8 @@ struct in_flight_exchange
 using in_flight_list =
     boost::intrusive::list<in_flight_exchange, boost::intrusive::constant_time_size<false>>;
 
-/// Per constructed client; shared by its copies, with() views and payment_request_client.
+/// Per constructed client; shared by its copies, its with() views and the other clients made from
+/// it.
 struct core_shared {
   boost::asio::any_io_executor executor;
   /// Serialises the client's state. A strand over the concrete executor when the client's is an

@@ -1,7 +1,7 @@
 // paystack/charge.hpp: "charge this customer on that terminal and tell me whether they paid".
 //
-// async_charge_on_terminal runs the documented in-person flow (terminal-api.md §6) as one
-// operation:
+// async_charge_on_terminal runs the documented in-person flow (Paystack's guide "Push Payment
+// Requests", https://paystack.com/docs/terminal/push-payment-requests/) as one operation:
 //   1. checking_presence   GET  /terminal/{id}/presence   (refuse early when offline or busy)
 //   2. creating_request    POST /paymentrequest           (never repeated)
 //   3. pushing_event       POST /terminal/{id}/event      (invoice+process; pushed at most once)
@@ -207,8 +207,9 @@ using charge_signature = void(boost::system::error_code, charge_result);
 ///             request may be paid anyway. When delivery could not be checked at all, the
 ///             outcome is timed_out, not not_delivered. A failed push's reason names the
 ///             request code to verify. A 429 (rate limited: Paystack did not act) to the
-///             presence check, the create or the push is waited out (Retry-After, else 250 ms
-///             doubling to 8 s) and the call sent again while the deadline allows; only a 429
+///             presence check, the create or the push is waited out (Retry-After in seconds, else
+///             x-ratelimit-reset in seconds, at least 100 ms; else 250 ms doubling to 8 s) and
+///             the call sent again while the deadline allows; only a 429
 ///             that lasts until the deadline ends the charge as failed, saying so.
 ///   The handler is never invoked from within this function (refusals are posted too).
 ///   In every case r says how far the charge went; when r.event_id is set the terminal may

@@ -24,7 +24,8 @@ enum class error {
   connection_failed,       ///< the connection broke before a complete reply arrived
   tls_failed,              ///< the TLS handshake or certificate verification failed
   too_many_redirects,      ///< reserved: redirects are not followed
-  store_failed,            ///< the charge store could not read or write (nothing was changed)
+  store_failed,            ///< the charge store could not read or write (a write may still have
+                           ///< been committed if only its reply was lost: see charge_store)
   store_conflict,          ///< the charge record was changed by another writer (stale version)
   store_too_new,           ///< the charge store was written by a newer schema; refused
 };

@@ -6,7 +6,8 @@
 // One class, its members implemented in one file per thing simulated (doc/adr/sim-0002):
 //   engine.cpp       construction, seeding, ids, lookups, customers; handle(): faults,
 //                    authentication, rate limit, and route_api(), the table of API resources
-//   routes/*.cpp     one file per API resource (terminals, events, payment_requests) and the
+//   routes/*.cpp     one file per API resource (terminals, events, payment_requests,
+//                    payment_request_admin, virtual_terminals, transactions, refunds) and the
 //                    /_sim control routes (sim_control, sim_control_pages, sim_ui)
 //   devices.cpp      event delivery and payment settlement, as a terminal would do them
 //   webhooks.cpp     webhook emission and the delivery log
@@ -100,8 +101,8 @@ class engine {
   // All *_locked functions expect mutex_ held.
 
   // engine.cpp: seeding, ids, lookups, customers, and the table of API resources. A new
-  // resource (virtual terminals, transactions, refunds...) gets its routes in
-  // routes/<resource>.cpp and one line in route_api().
+  // resource gets its routes in routes/<resource>.cpp and one line in route_api(), as virtual
+  // terminals, transactions and refunds did.
   void seed_locked();
   void reset_locked();
   std::string domain() const;
