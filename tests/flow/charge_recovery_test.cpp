@@ -52,6 +52,10 @@ class ChargeRecovery : public ::testing::Test {
     auto t = test::make_fault_transport(
         io_.io(), sim_->base_url(),
         [this](const http_request& r) {
+          // The customer pays the moment the archive is sent (issue 21, C1).
+          if (pay_on_archive_ && r.target.starts_with("/paymentrequest/archive/"))
+            (void)sim_->approve_payment(
+                r.target.substr(std::string("/paymentrequest/archive/").size()));
           return failing_.matches(r.target) ? std::string("status=500") : std::string();
         },
         why);
@@ -147,6 +151,7 @@ class ChargeRecovery : public ::testing::Test {
   std::optional<terminal_client> client_;
   std::shared_ptr<charge_store> store_;
   failing_paths failing_;
+  std::atomic<bool> pay_on_archive_{false};
   std::atomic<int> calls_{0};
 };
 
@@ -177,6 +182,22 @@ TEST_F(ChargeRecovery, cancel_archives_an_unpaid_request_and_records_cancelled) 
   auto [ec3, report] = reconcile();
   EXPECT_FALSE(ec3);
   EXPECT_TRUE(report.entries.empty());
+}
+
+TEST_F(ChargeRecovery, a_payment_racing_the_cancel_s_archive_is_recorded_paid) {
+  auto rec = walked_away("order-c1race");
+  pay_on_archive_ = true;  // the customer pays between the cancel's verify and its archive
+  auto [ec, r] = cancel("order-c1race");
+  pay_on_archive_ = false;
+  EXPECT_FALSE(ec) << r.action;
+  EXPECT_FALSE(r.cancelled) << "the customer paid: never recorded cancelled";
+  EXPECT_EQ(r.outcome, charge_outcome::paid) << r.action;
+  EXPECT_NE(r.action.find("while it was being cancelled"), std::string::npos) << r.action;
+  auto after = load("order-c1race");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->outcome, charge_outcome::paid);
+  EXPECT_FALSE(after->open);
+  EXPECT_EQ(after->stage, charge_journal_stage::finished);
 }
 
 TEST_F(ChargeRecovery, cancel_of_a_paid_charge_records_paid_and_does_not_archive) {
