@@ -99,9 +99,11 @@ asio::awaitable<charge_flow::step_result> charge_flow::take_lease() {
                   error::store_conflict);
   std::string why = "terminal " + terminal_id_ + " is leased by " + holder +
                     (seen.charge_key.empty() ? std::string() : " for key " + seen.charge_key);
-  if (journal_->record().stage == charge_journal_stage::started)
+  if (journal_->inserted())
     co_return end(charge_outcome::terminal_busy, why + "; nothing was created or pushed");
-  // A resumed charge whose request may exist stays unfinished: resume it again later.
+  // A resumed charge (its record existed: a request may exist, or its first run was stopped)
+  // stays unfinished: resume it again later (charges resume --all tries it once more after the
+  // others, whose own resume may free the terminal).
   co_return end(charge_outcome::terminal_busy, why + "; the charge stays unfinished: resume it",
                 error::store_conflict);
 }

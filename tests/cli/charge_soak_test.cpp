@@ -124,7 +124,7 @@ TEST(ChargeSoak, charges_killed_at_random_then_resumed_and_reconciled_end_exactl
   for (const auto& r : records) {
     SCOPED_TRACE(r.key);
     EXPECT_EQ(r.stage, paystack::charge_journal_stage::finished) << r.reason;
-    ASSERT_TRUE(r.request_code) << "every key reached one request";
+    ASSERT_TRUE(r.request_code) << "every key reached one request: " << r.reason;
     EXPECT_TRUE(codes.insert(*r.request_code).second) << "two keys share a request";
     if (status_of[*r.request_code] == "success") {
       ++paid;

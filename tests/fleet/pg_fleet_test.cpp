@@ -186,14 +186,11 @@ TEST_F(PgFleet, resuming_a_charge_another_instance_runs_leaves_it_unfinished) {
   const auto code = pushed();  // A runs the charge and holds the terminal
   // B's background resume finds the charge unfinished: the lease says A still runs it (A
   // renews it while B waits out its lifetime), so B records nothing and leaves it to A.
-  const auto version = std::get<1>(wait<charge_load_signature>(b_->async_load("run-a")))->version;
   auto resumed = resume("run-a", b_);
   auto [ecb, rb] = get(resumed);
   EXPECT_EQ(ecb, make_error_code(error::store_conflict)) << rb.reason;
   EXPECT_NE(rb.reason.find("is running in"), std::string::npos) << rb.reason;
   EXPECT_TRUE(rb.open) << "the charge stays unfinished";
-  EXPECT_EQ(std::get<1>(wait<charge_load_signature>(b_->async_load("run-a")))->version, version)
-      << "the resume wrote nothing";
   EXPECT_EQ(sim_->approve_payment(code), sim::control_result::ok);
   auto [eca, ra] = get(first);
   EXPECT_FALSE(eca) << eca.message();
@@ -203,6 +200,15 @@ TEST_F(PgFleet, resuming_a_charge_another_instance_runs_leaves_it_unfinished) {
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->outcome, charge_outcome::paid);
   EXPECT_EQ(rec->pushes, 1u) << "pushed once";
+  // Nothing in the journal is B's: one outcome, A's.
+  auto [ech, journal] = wait<charge_history_signature>(b_->async_history("run-a"));
+  ASSERT_FALSE(ech);
+  int finished = 0;
+  for (const auto& e : journal)
+    if (e.stage == charge_journal_stage::finished) ++finished;
+  EXPECT_EQ(finished, 1) << "the resume recorded an outcome of its own";
+  ASSERT_FALSE(journal.empty());
+  EXPECT_EQ(journal.back().detail, "paid");
 }
 
 TEST_F(PgFleet, a_charge_stopped_after_its_push_keeps_the_terminal_until_its_key_resumes) {
