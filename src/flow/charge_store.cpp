@@ -143,12 +143,26 @@ std::int64_t unix_ms() {
       .count();
 }
 
+namespace {
+
+/// This machine's host name as holders carry it: at most 70 bytes, cut at a UTF-8 boundary;
+/// empty when it cannot be read.
+std::string holder_host() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return {};
+  std::string s(host);
+  std::size_t n = 70;
+  if (s.size() <= n) return s;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  s.resize(n);
+  return s;
+}
+
+}  // namespace
+
 std::string lease_holder_name() {
   static std::atomic<unsigned> stores{0};
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return std::string(host).substr(0, 70) + ":" + std::to_string(::getpid()) + "/" +
-         std::to_string(++stores);
+  return holder_host() + ":" + std::to_string(::getpid()) + "/" + std::to_string(++stores);
 }
 
 bool holder_is_dead(std::string_view holder) {
@@ -156,9 +170,8 @@ bool holder_is_dead(std::string_view holder) {
   const auto slash = holder.rfind('/');
   if (colon == std::string_view::npos || slash == std::string_view::npos || slash < colon)
     return false;
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) return false;
-  if (holder.substr(0, colon) != std::string(host).substr(0, 70)) return false;
+  const auto host = holder_host();
+  if (host.empty() || holder.substr(0, colon) != host) return false;
   const auto digits = holder.substr(colon + 1, slash - colon - 1);
   long pid = 0;
   auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);

@@ -1,14 +1,12 @@
 // Rows and parameters of the PostgreSQL charge store: see pg_store_sql.hpp.
 #include "pg_store_sql.hpp"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <paystack/webhook.hpp>
 #include <variant>
 
 #include "pg/conninfo.hpp"
 #include "pg_store.hpp"
+#include "store_engine.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -146,11 +144,7 @@ terminal_lease to_public(pg::lease l) {
 }  // namespace pg_sql
 
 std::string pg_instance_name() {
-  static std::atomic<unsigned> stores{0};
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
-  return pg_sql::capped(std::string(host), 70) + ":" + std::to_string(::getpid()) + "/" +
-         std::to_string(++stores);
+  return lease_holder_name();  // one naming of holders for every store (store_engine.hpp)
 }
 
 std::string redact_pg_url(std::string_view url) {
