@@ -22,6 +22,7 @@
 #include <optional>
 #include <paystack/charge.hpp>
 #include <paystack/rate_budget.hpp>
+#include <paystack/refund_flow.hpp>
 #include <paystack/webhook.hpp>
 #include <string>
 #include <string_view>
@@ -343,6 +344,69 @@ class charge_store {
         token, std::move(semantic_key));
   }
 
+  // Keyed refunds (paystack/refund_flow.hpp, doc/refunds.md): their records and journal, kept
+  // beside the charges. Same errors, thread safety and lifetime as the charge operations. A store
+  // without them (an engine of another program's) completes with error::store_failed.
+
+  /// Inserts `record` (stage started, version 1) unless its key exists; completes with the
+  /// stored record and whether it was inserted. Completion: refund_begin_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_begin_refund(refund_record record, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, refund_begin_signature>(
+        [this](auto h, refund_record r) {
+          do_begin_refund(std::move(r),
+                          boost::asio::any_completion_handler<refund_begin_signature>(std::move(h)));
+        },
+        token, std::move(record));
+  }
+
+  /// Writes `record` and appends a journal entry for its stage with `detail`, in one
+  /// transaction, if the stored version is record.version (else error::store_conflict).
+  /// Completion: refund_save_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_save_refund(refund_record record, std::string detail, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, refund_save_signature>(
+        [this](auto h, refund_record r, std::string d) {
+          do_save_refund(std::move(r), std::move(d),
+                         boost::asio::any_completion_handler<refund_save_signature>(std::move(h)));
+        },
+        token, std::move(record), std::move(detail));
+  }
+
+  /// The refund record of `key`, or std::nullopt. Completion: refund_load_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_load_refund(std::string key, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, refund_load_signature>(
+        [this](auto h, std::string k) {
+          do_load_refund(std::move(k),
+                         boost::asio::any_completion_handler<refund_load_signature>(std::move(h)));
+        },
+        token, std::move(key));
+  }
+
+  /// The refund records `filter` selects, oldest first. Completion: refund_list_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_list_refunds(refund_list_filter filter, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, refund_list_signature>(
+        [this](auto h, refund_list_filter f) {
+          do_list_refunds(std::move(f),
+                          boost::asio::any_completion_handler<refund_list_signature>(std::move(h)));
+        },
+        token, std::move(filter));
+  }
+
+  /// The journal of refund `key`, oldest first. Completion: refund_history_signature.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_refund_history(std::string key, CompletionToken&& token = {}) {
+    return boost::asio::async_initiate<CompletionToken, refund_history_signature>(
+        [this](auto h, std::string k) {
+          do_refund_history(
+              std::move(k),
+              boost::asio::any_completion_handler<refund_history_signature>(std::move(h)));
+        },
+        token, std::move(key));
+  }
+
   /// The leases held now, expired ones included (at most 1,000, by terminal). Completion:
   /// lease_list_signature.
   template <class CompletionToken = boost::asio::deferred_t>
@@ -355,6 +419,21 @@ class charge_store {
   }
 
  protected:
+  /// Implements async_begin_refund. The default completes with error::store_failed.
+  virtual void do_begin_refund(refund_record record,
+                               boost::asio::any_completion_handler<refund_begin_signature> h);
+  /// Implements async_save_refund. The default completes with error::store_failed.
+  virtual void do_save_refund(refund_record record, std::string detail,
+                              boost::asio::any_completion_handler<refund_save_signature> h);
+  /// Implements async_load_refund. The default completes with error::store_failed.
+  virtual void do_load_refund(std::string key,
+                              boost::asio::any_completion_handler<refund_load_signature> h);
+  /// Implements async_list_refunds. The default completes with error::store_failed.
+  virtual void do_list_refunds(refund_list_filter filter,
+                               boost::asio::any_completion_handler<refund_list_signature> h);
+  /// Implements async_refund_history. The default completes with error::store_failed.
+  virtual void do_refund_history(
+      std::string key, boost::asio::any_completion_handler<refund_history_signature> h);
   /// Implements async_acquire_lease. The default (stores without leases) grants, token 0.
   virtual void do_acquire_lease(std::string terminal_id, std::string charge_key,
                                 std::chrono::milliseconds ttl,

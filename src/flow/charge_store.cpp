@@ -22,6 +22,7 @@
 #include <tuple>
 
 #include "pg_store.hpp"
+#include "store/refund_engine.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -272,6 +273,7 @@ class memory_engine final : public store_engine {
     fresh = webhooks_.insert(key).second;
     return {};
   }
+  refund_engine* refunds() override { return refunds_.get(); }
 
  private:
   void append(const std::string& key, charge_journal_stage s, const std::string& detail) {
@@ -281,6 +283,7 @@ class memory_engine final : public store_engine {
   std::vector<std::pair<std::string, charge_journal_entry>> journal_;
   std::set<std::string> webhooks_;
   std::uint64_t sequence_ = 0;
+  std::unique_ptr<refund_engine> refunds_ = make_memory_refund_engine();
 };
 
 /// An engine made asynchronous: with a thread, every call runs on it (in order); without, calls
@@ -388,6 +391,58 @@ class engine_store final : public charge_store {
     run(std::move(h), [this] {
       std::vector<terminal_lease> out;
       auto ec = engine_->list_leases(out);
+      return std::tuple(ec, std::move(out));
+    });
+  }
+
+  void do_begin_refund(refund_record record,
+                       asio::any_completion_handler<refund_begin_signature> h) override {
+    run(std::move(h), [this, r = std::move(record)]() mutable {
+      bool inserted = false;
+      auto* e = engine_->refunds();
+      if (r.key.empty() || e == nullptr)
+        return std::tuple(error_code(e ? error::invalid_argument : error::store_failed), r,
+                          inserted);
+      r.version = 1;
+      r.stage = refund_journal_stage::started;
+      if (r.created_at_ms == 0) r.created_at_ms = unix_ms();
+      r.updated_at_ms = r.created_at_ms;
+      auto ec = e->begin(r, inserted);
+      return std::tuple(ec, std::move(r), inserted);
+    });
+  }
+  void do_save_refund(refund_record record, std::string detail,
+                      asio::any_completion_handler<refund_save_signature> h) override {
+    run(std::move(h), [this, r = std::move(record), d = std::move(detail)]() mutable {
+      auto* e = engine_->refunds();
+      auto ec = e ? e->save(r, d) : error_code(error::store_failed);
+      return std::tuple(ec, std::move(r));
+    });
+  }
+  void do_load_refund(std::string key,
+                      asio::any_completion_handler<refund_load_signature> h) override {
+    run(std::move(h), [this, k = std::move(key)] {
+      std::optional<refund_record> out;
+      auto* e = engine_->refunds();
+      auto ec = e ? e->load(k, out) : error_code(error::store_failed);
+      return std::tuple(ec, std::move(out));
+    });
+  }
+  void do_list_refunds(refund_list_filter filter,
+                       asio::any_completion_handler<refund_list_signature> h) override {
+    run(std::move(h), [this, f = std::move(filter)] {
+      std::vector<refund_record> out;
+      auto* e = engine_->refunds();
+      auto ec = e ? e->list(f, out) : error_code(error::store_failed);
+      return std::tuple(ec, std::move(out));
+    });
+  }
+  void do_refund_history(std::string key,
+                         asio::any_completion_handler<refund_history_signature> h) override {
+    run(std::move(h), [this, k = std::move(key)] {
+      std::vector<refund_journal_entry> out;
+      auto* e = engine_->refunds();
+      auto ec = e ? e->history(k, out) : error_code(error::store_failed);
       return std::tuple(ec, std::move(out));
     });
   }

@@ -7,6 +7,7 @@
 #include <paystack/error.hpp>
 
 #include "failpoint.hpp"
+#include "store/refund_engine.hpp"
 #include "store_engine.hpp"
 
 namespace paystack {
@@ -17,7 +18,7 @@ namespace {
 using boost::system::error_code;
 
 /// The schema this library writes. A store whose version is higher is refused.
-constexpr int schema_version = 2;
+constexpr int schema_version = 3;
 
 /// The SQLite header's application_id of a charge store ("PSTC"): set when the store is created
 /// (or first opened by a version that sets it), checked on every open. A file with another id,
@@ -152,7 +153,9 @@ class statement {
 
 class sqlite_engine final : public store_engine {
  public:
-  sqlite_engine(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite_engine(sqlite3* db, std::string path)
+      : db_(db), path_(std::move(path)), refunds_(make_sqlite_refund_engine(db)) {}
+  refund_engine* refunds() override { return refunds_.get(); }
   ~sqlite_engine() override { sqlite3_close_v2(db_); }
 
   std::string describe() const override { return "sqlite:" + path_; }
@@ -442,8 +445,14 @@ class sqlite_engine final : public store_engine {
       exec("ROLLBACK");
       return ec;
     }
+    // Version 3 (issue 27): keyed refunds and their journal (store/refund_sqlite.cpp).
+    if (found < 3 && !exec(sqlite_refund_schema_sql)) {
+      auto ec = fail(why);
+      exec("ROLLBACK");
+      return ec;
+    }
     if (found < schema_version &&
-        !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 2) "
+        !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 3) "
               "ON CONFLICT (component) DO UPDATE SET version = excluded.version")) {
       auto ec = fail(why);
       exec("ROLLBACK");
@@ -585,6 +594,7 @@ class sqlite_engine final : public store_engine {
 
   sqlite3* db_;
   std::string path_;
+  std::unique_ptr<refund_engine> refunds_;
 };
 
 }  // namespace

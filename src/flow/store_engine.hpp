@@ -14,6 +14,8 @@ namespace paystack {
 inline namespace v0 {
 namespace detail {
 
+class refund_engine;
+
 /// One engine: every call is one transaction; not thread-safe (engine_store serialises calls).
 class store_engine {
  public:
@@ -57,6 +59,9 @@ class store_engine {
                                                   bool& released);
   /// The leases, by terminal (at most 1,000).
   virtual boost::system::error_code list_leases(std::vector<terminal_lease>& out);
+
+  /// The engine's keyed refunds (store/refund_engine.hpp); null: it keeps none.
+  virtual refund_engine* refunds() { return nullptr; }
 };
 
 /// The in-memory engine.
