@@ -316,6 +316,9 @@ void add_leases_command(CLI::App& app, context& ctx);            // leases list|
 void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-request ...
 void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
 void add_transaction_command(CLI::App& app, context& ctx);  // transaction list|fetch|verify|totals
-void add_refund_command(CLI::App& app, context& ctx);       // refund create|list|fetch
+void add_refund_command(CLI::App& app, context& ctx);       // refund create|list|fetch|retry
+void add_refunds_command(CLI::App& app, context& ctx);      // refunds list|show|resume (a store's)
+/// refund create --key --store: the exactly-once refund (commands/refunds.cpp). Exit code.
+int create_keyed_refund(context& ctx, paystack::refund_params params, const std::string& store);
 
 }  // namespace cli

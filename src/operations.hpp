@@ -50,6 +50,7 @@ enum class operation_id {
   create_refund,
   list_refunds,
   fetch_refund,
+  retry_refund,
 };
 
 /// A row of the table.

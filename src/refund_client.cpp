@@ -30,6 +30,13 @@ std::string check_currency(const std::optional<std::string>& c) {
   return ok ? std::string() : "currency must be three capital letters, e.g. NGN";
 }
 
+std::string check_digits(std::string_view what, const std::string& s, std::size_t max) {
+  const bool ok = !s.empty() && s.size() <= max &&
+                  std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return ok ? std::string()
+            : std::string(what) + " must be 1 to " + std::to_string(max) + " digits";
+}
+
 std::string create_body(const create_refund_params& p) {
   boost::json::object body;
   body["transaction"] = p.transaction;
@@ -100,6 +107,27 @@ void start_fetch_refund(std::shared_ptr<client_core> core, std::int64_t id,
   const auto& op = operation(operation_id::fetch_refund);
   run_operation<refund>(
       *core, operation_request(*core, op, operation_target(*core, op, {std::to_string(id)}).str()),
+      op.retry, std::move(handler));
+}
+
+void start_retry_refund(std::shared_ptr<client_core> core, std::int64_t id,
+                        refund_account_details details, any_handler<refund> handler) {
+  if (refuse_if_misconfigured(*core, handler) ||
+      refuse(*core, handler,
+             first_problem(check_positive("refund id", id),
+                           check_currency(std::optional<std::string>(details.currency)),
+                           check_digits("account_number", details.account_number, 32),
+                           check_digits("bank_id", details.bank_id, 16))))
+    return;
+  boost::json::object account{{"currency", details.currency},
+                              {"account_number", details.account_number},
+                              {"bank_id", details.bank_id}};
+  const auto body =
+      boost::json::serialize(boost::json::object{{"refund_account_details", std::move(account)}});
+  const auto& op = operation(operation_id::retry_refund);
+  run_operation<refund>(
+      *core,
+      operation_request(*core, op, operation_target(*core, op, {std::to_string(id)}).str(), body),
       op.retry, std::move(handler));
 }
 

@@ -1,4 +1,5 @@
-// refund create|list|fetch: Refunds (create is never repeated once sent).
+// refund create|list|fetch|retry: Refunds (create and retry are never repeated once sent; create
+// with --key --store is exactly once: commands/refunds.cpp).
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <limits>
@@ -54,19 +55,46 @@ void add_create(CLI::App& parent, context& ctx) {
   auto* sub = parent.add_subcommand(
       "create", "Refund a transaction, fully or partly (Create Refund; never repeated)");
   auto p = std::make_shared<paystack::create_refund_params>();
+  struct keyed {
+    std::string key;
+    std::string store;
+  };
+  auto k = std::make_shared<keyed>();
   sub->add_option("TRANSACTION", p->transaction, "the transaction's reference or id")->required();
   sub->add_option("--amount", p->amount, "subunits to refund (default: all not refunded yet)")
       ->check(positive_integer());
   sub->add_option("--currency", p->currency, "the transaction's currency, e.g. NGN");
   sub->add_option("--customer-note", p->customer_note, "the reason shown to the customer");
   sub->add_option("--merchant-note", p->merchant_note, "your own reason");
+  auto* key = sub->add_option(
+      "--key", k->key, "exactly once: the refund's idempotency key (needs --store, --amount)");
+  add_store_option(*sub, k->store);
+  (void)key;
   sub->footer(
       "Examples:\n"
       "  paystack-terminal refund create pos_wtwyrj7n6x\n"
       "  paystack-terminal refund create pos_wtwyrj7n6x --amount 2000 --customer-note 'damaged'\n"
-      "The request is never repeated: if it fails without a reply, check with\n"
-      "`refund list --transaction REFERENCE` before trying again.");
-  sub->callback([&ctx, p] {
+      "  paystack-terminal refund create 4099260516 --amount 2000 --key return-81 --store shop.db\n"
+      "Without --key the request is never repeated: if it fails without a reply, check with\n"
+      "`refund list --transaction REFERENCE` before trying again. With --key and --store the\n"
+      "refund is journalled and found by its key after a lost reply or a crash: run the same\n"
+      "command again (or `refunds resume KEY`); see doc/refunds.md.");
+  sub->callback([&ctx, p, k] {
+    if (!k->key.empty()) {
+      if (k->store.empty() || !p->amount)
+        throw CLI::ValidationError("--key", "a keyed refund needs --store and --amount");
+      ctx.action = [&ctx, p, k] {
+        paystack::refund_params rp;
+        rp.key = k->key;
+        rp.transaction = p->transaction;
+        rp.amount = *p->amount;
+        rp.currency = p->currency;
+        rp.customer_note = p->customer_note;
+        rp.merchant_note = p->merchant_note;
+        return create_keyed_refund(ctx, std::move(rp), k->store);
+      };
+      return;
+    }
     ctx.action = [&ctx, p] {
       return run_operation<refund>(
           ctx.opts,
@@ -142,10 +170,43 @@ void add_fetch(CLI::App& parent, context& ctx) {
   });
 }
 
+void add_retry(CLI::App& parent, context& ctx) {
+  auto* sub = parent.add_subcommand(
+      "retry",
+      "Retry a needs-attention refund with the customer's bank account (Retry Refund; never "
+      "repeated)");
+  auto id = std::make_shared<std::int64_t>(0);
+  auto d = std::make_shared<paystack::refund_account_details>();
+  sub->add_option("ID", *id, "the refund id, e.g. 15581137")->required()->check(positive_integer());
+  sub->add_option("--account-number", d->account_number, "the customer's account number")
+      ->required();
+  sub->add_option("--bank-id", d->bank_id, "Paystack's id of the customer's bank (List Banks)")
+      ->required();
+  sub->add_option("--currency", d->currency, "the account's currency: the payment's, e.g. NGN")
+      ->required();
+  sub->footer(
+      "Example:\n"
+      "  paystack-terminal refund retry 15581137 --account-number 1234567890 --bank-id 9 "
+      "--currency NGN\n"
+      "Never repeated: if it fails without a reply, `refund fetch ID` tells whether it left\n"
+      "needs-attention.");
+  sub->callback([&ctx, id, d] {
+    ctx.action = [&ctx, id, d] {
+      return run_operation<refund>(
+          ctx.opts,
+          [&](paystack::terminal_client& c, auto handler) {
+            paystack::refund_client(c).async_retry_refund(*id, *d, std::move(handler));
+          },
+          print_one);
+    };
+  });
+}
+
 }  // namespace
 
 void add_refund_command(CLI::App& app, context& ctx) {
-  auto* sub = app.add_subcommand("refund", "Refunds: create, list, fetch");
+  auto* sub =
+      app.add_subcommand("refund", "Refunds: create (also exactly once), list, fetch, retry");
   sub->group("Refunds");
   sub->require_subcommand(1);
   sub->footer(
@@ -155,6 +216,7 @@ void add_refund_command(CLI::App& app, context& ctx) {
   add_create(*sub, ctx);
   add_list(*sub, ctx);
   add_fetch(*sub, ctx);
+  add_retry(*sub, ctx);
 }
 
 }  // namespace cli

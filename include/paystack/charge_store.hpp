@@ -354,8 +354,8 @@ class charge_store {
   auto async_begin_refund(refund_record record, CompletionToken&& token = {}) {
     return boost::asio::async_initiate<CompletionToken, refund_begin_signature>(
         [this](auto h, refund_record r) {
-          do_begin_refund(std::move(r),
-                          boost::asio::any_completion_handler<refund_begin_signature>(std::move(h)));
+          do_begin_refund(std::move(r), boost::asio::any_completion_handler<refund_begin_signature>(
+                                            std::move(h)));
         },
         token, std::move(record));
   }
@@ -432,8 +432,8 @@ class charge_store {
   virtual void do_list_refunds(refund_list_filter filter,
                                boost::asio::any_completion_handler<refund_list_signature> h);
   /// Implements async_refund_history. The default completes with error::store_failed.
-  virtual void do_refund_history(
-      std::string key, boost::asio::any_completion_handler<refund_history_signature> h);
+  virtual void do_refund_history(std::string key,
+                                 boost::asio::any_completion_handler<refund_history_signature> h);
   /// Implements async_acquire_lease. The default (stores without leases) grants, token 0.
   virtual void do_acquire_lease(std::string terminal_id, std::string charge_key,
                                 std::chrono::milliseconds ttl,

@@ -13,6 +13,7 @@
 #include <paystack/rate_budget.hpp>
 #include <paystack/refund.hpp>
 #include <paystack/refund_client.hpp>
+#include <paystack/refund_flow.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
 #include <paystack/terminal_client.hpp>

@@ -81,9 +81,20 @@ struct list_refunds_params {
   std::optional<std::int64_t> page;        ///< page number, from 1
 };
 
-/// `data` of the refund.pending, refund.processing, refund.processed and refund.failed
-/// webhooks. Paystack's samples identify the refund by the transaction's reference (there is
-/// no refund id); `amount` is a string in some samples and an integer in others: both are read.
+/// The customer's bank account for Retry Refund (POST /refund/retry_with_customer_details/{id},
+/// sent as {"refund_account_details": {"currency", "account_number", "bank_id"}}): what a refund
+/// in needs-attention waits for. Refused before sending: a currency that is not three capital
+/// letters, an account number that is not 1 to 32 digits, a bank id that is not 1 to 16 digits.
+struct refund_account_details {
+  std::string currency;        ///< the account's currency: the payment's, e.g. "NGN"
+  std::string account_number;  ///< the customer's account number, e.g. "1234567890"
+  std::string bank_id;         ///< Paystack's id of the customer's bank (List Banks), e.g. "9"
+};
+
+/// `data` of the refund.pending, refund.processing, refund.processed, refund.failed and
+/// refund.needs-attention webhooks. Paystack's samples identify the refund by the transaction's
+/// reference (there is no refund id); `amount` is a string in some samples and an integer in
+/// others: both are read.
 struct refund_event_data {
   refund_status status = refund_status::unknown;  ///< `status`, typed
   std::string status_text;                        ///< `status` verbatim

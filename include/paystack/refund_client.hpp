@@ -64,6 +64,20 @@ class refund_client {
     return detail::initiate<refund>(core_, &detail::start_fetch_refund, token, id);
   }
 
+  /// Retry Refund: POST /refund/retry_with_customer_details/{id} {"refund_account_details":
+  /// {"currency", "account_number", "bank_id"}}, for a refund whose status is needs-attention
+  /// (Paystack could not return the money without the customer's bank account). Completes with
+  /// response<refund> (the refund, back to processing); a refund not in needs-attention gives
+  /// a 4xx (!ok()). An id below 1 and what refund_account_details refuses are refused before
+  /// sending. Never repeated once the request may have reached the server: on a lost reply,
+  /// fetch the refund to see whether it left needs-attention.
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_retry_refund(std::int64_t id, refund_account_details details,
+                          CompletionToken&& token = {}) const {
+    return detail::initiate<refund>(core_, &detail::start_retry_refund, token, id,
+                                    std::move(details));
+  }
+
   /// Walks the refunds of `params` page by page (page numbers from params.page, default 1, up
   /// to meta.pageCount, stopping at an empty page), one page in memory at a time. Calls `visit`
   /// (on the client's strand) for each, in order, until `limit` were visited or `visit`

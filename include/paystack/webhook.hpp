@@ -50,6 +50,9 @@ enum class webhook_event_type {
   refund_processed,         ///< "refund.processed"
   refund_failed,            ///< "refund.failed"
   other,                    ///< anything else: read webhook_event::data_json yourself
+  /// "refund.needs-attention": the refund waits for the customer's bank account
+  /// (refund_client::async_retry_refund). Last, so that the values before it stay as they were.
+  refund_needs_attention,
 };
 
 /// `data` of charge.success (POS shape: amounts may come as strings; both are read).
@@ -97,7 +100,7 @@ struct invoice_payment_failed_data {
 ///   charge_success                                   -> charge_success_data
 ///   payment_request_success / payment_request_pending -> payment_request
 ///   invoice_payment_failed                           -> invoice_payment_failed_data
-///   refund_pending / _processing / _processed / _failed -> refund_event_data
+///   refund_pending / _processing / _processed / _failed / _needs_attention -> refund_event_data
 ///   other                                            -> std::monostate
 struct webhook_event {
   /// The kind of event (`other` for unknown ones).

@@ -301,6 +301,8 @@ http_response engine::route_api(const http_request& req, std::string_view path,
     if (n == 1 && m == "POST") return create_refund(req);
     if (n == 1 && m == "GET") return list_refunds(query);
     if (n == 2 && m == "GET") return fetch_refund(seg[1]);
+    if (n == 3 && m == "POST" && seg[1] == "retry_with_customer_details")
+      return retry_refund(seg[2], req);
   }
   return fail_plain(404, "Entity not found");
 }

@@ -196,6 +196,8 @@ class engine {
   boost::json::object refund_json(const refund_record& r) const;
   boost::json::object refund_customer_json(std::int64_t customer_id) const;
   control_result advance_refund_locked(std::int64_t id);
+  control_result refund_needs_attention_locked(std::int64_t id);
+  http_response retry_refund(std::string_view id, const http_request& req);
   void emit_refund_locked(const refund_record& r);
   void schedule_refund_locked(const refund_record& r);
 

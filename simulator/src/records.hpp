@@ -189,7 +189,8 @@ struct transaction_record {
   std::int64_t refunded = 0;  // sum of the refunds that have not failed
 };
 
-/// A refund (POST /refund), moved pending -> processing -> processed (or failed).
+/// A refund (POST /refund), moved pending -> processing -> processed (or failed, or
+/// needs-attention until POST /refund/retry_with_customer_details/{id} sends it on).
 struct refund_record {
   std::int64_t id = 0;
   std::int64_t transaction_id = 0;
@@ -199,8 +200,11 @@ struct refund_record {
   std::string channel;  // the transaction's channel (refund_channel)
   std::int64_t amount = 0;
   std::string currency;
-  std::string status = "pending";  // pending | processing | processed | failed
-  bool will_fail = false;          // the magic amount (doc/simulator.md, "Refunds")
+  // pending | processing | processed | failed | needs-attention
+  std::string status = "pending";
+  bool will_fail = false;            // the magic amount (doc/simulator.md, "Refunds")
+  bool will_need_attention = false;  // the magic amount: needs-attention instead of processed
+  std::string account_number;        // the customer's account, once retried with it
   std::string customer_note;
   std::string merchant_note;
   std::string refund_reference;  // set when processed

@@ -211,6 +211,7 @@ charge_flow::verdict charge_flow::match(const webhook_event& e) {
     case webhook_event_type::refund_processing:
     case webhook_event_type::refund_processed:
     case webhook_event_type::refund_failed:
+    case webhook_event_type::refund_needs_attention:
     case webhook_event_type::other:
       break;
   }

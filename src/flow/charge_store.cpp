@@ -129,6 +129,7 @@ std::string webhook_semantic_key(const webhook_event& e) {
     case webhook_event_type::refund_processing:
     case webhook_event_type::refund_processed:
     case webhook_event_type::refund_failed:
+    case webhook_event_type::refund_needs_attention:
       // A refund event names no refund id: the exact body identifies it (webhook_dedup_key).
     case webhook_event_type::other:
       break;

@@ -91,6 +91,8 @@ std::string_view to_string(webhook_event_type t) noexcept {
       return "refund.processed";
     case webhook_event_type::refund_failed:
       return "refund.failed";
+    case webhook_event_type::refund_needs_attention:
+      return "refund.needs-attention";
     case webhook_event_type::other:
       break;
   }
@@ -118,7 +120,8 @@ boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_bo
   e.event = std::string(name->get_string());
   std::optional<webhook_event_type> refund_type;
   for (auto t : {webhook_event_type::refund_pending, webhook_event_type::refund_processing,
-                 webhook_event_type::refund_processed, webhook_event_type::refund_failed})
+                 webhook_event_type::refund_processed, webhook_event_type::refund_failed,
+                 webhook_event_type::refund_needs_attention})
     if (e.event == to_string(t)) refund_type = t;
   const bool known = e.event == "charge.success" || e.event == "paymentrequest.success" ||
                      e.event == "paymentrequest.pending" || e.event == "invoice.payment_failed" ||

@@ -285,3 +285,81 @@ TEST(RefundWebhooks, malformed_refund_data_is_refused) {
 
 }  // namespace
 }  // namespace paystack::test
+
+namespace paystack::test {
+namespace {
+
+// ---- Retry Refund and needs-attention (issue 27 item 2) -----------------------------------------
+
+/// The spec's RefundRetryResponse, with its example ids (Paystack publishes no sample reply).
+constexpr const char* retried_refund =
+    R"({"status":true,"message":"Refund retried","data":{"integration":412829,
+        "transaction":1004723697,"dispute":{},"settlement":{},"id":15581137,"domain":"live",
+        "currency":"NGN","amount":4000,"status":"processing","refunded_at":null,
+        "expected_at":"2021-12-16T09:21:17.016Z","channel":"pos","refunded_by":"test@me.com",
+        "customer_note":"","merchant_note":"","deducted_amount":0,"fully_deducted":false,
+        "bank_reference":null,"reason":"","customer":{},"initiated_by":"merchant",
+        "reversed_at":null,"session_id":null}})";
+
+TEST_F(RefundRequests, retry_posts_the_customer_s_account_once) {
+  fake->push(json_reply(200, retried_refund));
+  auto [ec, r] = finish(rc.async_retry_refund(
+      15581137, {.currency = "NGN", .account_number = "1234567890", .bank_id = "9"}, token));
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.data->id, 15581137);
+  EXPECT_EQ(r.data->status, refund_status::processing);
+  auto reqs = fake->requests();
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].method, http_method::post);
+  EXPECT_EQ(reqs[0].target, "/refund/retry_with_customer_details/15581137");
+  EXPECT_EQ(json::parse(reqs[0].body),
+            json::parse(R"({"refund_account_details":{"currency":"NGN",
+                            "account_number":"1234567890","bank_id":"9"}})"));
+
+  fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
+  auto [ec2, again] = finish(rc.async_retry_refund(
+      15581137, {.currency = "NGN", .account_number = "1234567890", .bank_id = "9"}, token));
+  EXPECT_FALSE(ec2);
+  EXPECT_EQ(again.attempts, 1u);  // never repeated
+  fake->push(json_reply(400, R"({"status":false,"message":"Refund is not in needs-attention"})"));
+  auto [ec3, refused] = finish(rc.async_retry_refund(
+      15581137, {.currency = "NGN", .account_number = "1234567890", .bank_id = "9"}, token));
+  EXPECT_FALSE(ec3);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(refused.message, "Refund is not in needs-attention");
+}
+
+TEST_F(RefundRequests, retry_refuses_bad_accounts_before_sending) {
+  const refund_account_details bad[] = {
+      {.currency = "ngn", .account_number = "1234567890", .bank_id = "9"},
+      {.currency = "NGN", .account_number = "", .bank_id = "9"},
+      {.currency = "NGN", .account_number = "12ab", .bank_id = "9"},
+      {.currency = "NGN", .account_number = std::string(33, '1'), .bank_id = "9"},
+      {.currency = "NGN", .account_number = "1234567890", .bank_id = ""},
+  };
+  for (const auto& d : bad) {
+    auto [ec, r] = finish(rc.async_retry_refund(1, d, token));
+    EXPECT_EQ(ec, error::invalid_argument);
+  }
+  auto [ec, r] = finish(rc.async_retry_refund(
+      0, {.currency = "NGN", .account_number = "1", .bank_id = "9"}, token));
+  EXPECT_EQ(ec, error::invalid_argument);
+  EXPECT_EQ(fake->request_count(), 0u);
+}
+
+TEST(RefundWebhooks, needs_attention_is_typed) {
+  // No official sample: the refund.pending sample with the event and status of needs-attention.
+  auto body = json::parse(webhook_sample("refund-pending.json")).as_object();
+  body["event"] = "refund.needs-attention";
+  body["data"].as_object()["status"] = "needs-attention";
+  std::string detail;
+  auto e = parse_webhook_event(json::serialize(body), &detail);
+  ASSERT_TRUE(e.has_value()) << detail;
+  EXPECT_EQ(e->type, webhook_event_type::refund_needs_attention);
+  EXPECT_EQ(to_string(e->type), "refund.needs-attention");
+  EXPECT_EQ(std::get<refund_event_data>(e->data).status, refund_status::needs_attention);
+}
+
+}  // namespace
+}  // namespace paystack::test

@@ -33,6 +33,8 @@ void start_create_refund(std::shared_ptr<client_core>, create_refund_params, any
 void start_list_refunds(std::shared_ptr<client_core>, list_refunds_params,
                         any_handler<std::vector<refund>>);
 void start_fetch_refund(std::shared_ptr<client_core>, std::int64_t, any_handler<refund>);
+void start_retry_refund(std::shared_ptr<client_core>, std::int64_t, refund_account_details,
+                        any_handler<refund>);
 void start_for_each_refund(std::shared_ptr<client_core>, list_refunds_params, std::size_t,
                            std::function<bool(const refund&)>, any_handler<walk_summary>);
 

@@ -1,7 +1,8 @@
 // Refunds: POST /refund (full or partial; never more than the amount not refunded yet), GET
-// /refund (filters, page numbers), GET /refund/{id}, and the lifecycle pending -> processing ->
-// processed (or failed, for the magic amount) with a signed refund.* webhook at each step,
-// paced by refund_delay or driven by POST /_sim/refunds/{id}/advance.
+// /refund (filters, page numbers), GET /refund/{id}, POST /refund/retry_with_customer_details/{id},
+// and the lifecycle pending -> processing -> processed (or failed, or needs-attention, for the
+// magic amounts) with a signed refund.* webhook at each step, paced by refund_delay or driven by
+// POST /_sim/refunds/{id}/advance and /_sim/refunds/{id}/needs-attention.
 #include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -23,6 +24,34 @@ constexpr std::size_t max_note = 1024;  // customer_note, merchant_note (bytes)
 /// A refund whose subunit part (amount % 100) is 13 fails at processing (doc/simulator.md).
 constexpr bool magic_failure(std::int64_t amount) {
   return amount % 100 == 13;
+}
+
+/// A refund whose subunit part is 14 needs attention at processing: Paystack asks for the
+/// customer's bank account (doc/simulator.md).
+constexpr bool magic_attention(std::int64_t amount) {
+  return amount % 100 == 14;
+}
+
+/// Reads refund_account_details {currency, account_number, bank_id} (the spec's RefundRetry).
+std::optional<http_response> read_account(const json::object& body, const std::string& currency,
+                                          std::string& account_number) {
+  const auto* v = member(body, "refund_account_details");
+  if (v == nullptr || v->is_null()) return missing("refund_account_details");
+  if (!v->is_object()) return invalid("\"refund_account_details\" must be an object");
+  const auto& a = v->get_object();
+  for (const char* k : {"currency", "account_number", "bank_id"}) {
+    const auto* f = member(a, k);
+    if (f == nullptr || f->is_null()) return missing(std::string("refund_account_details.") + k);
+    if (!f->is_string() || f->get_string().empty() || f->get_string().size() > 32)
+      return invalid("\"refund_account_details." + std::string(k) + "\" must be a string");
+  }
+  if (a.at("currency").get_string() != currency)
+    return invalid("\"refund_account_details.currency\" must be the payment's (" + currency + ")");
+  const auto& number = a.at("account_number").get_string();
+  if (!std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return invalid("\"refund_account_details.account_number\" must be digits");
+  account_number = std::string(number);
+  return std::nullopt;
 }
 
 std::optional<http_response> read_note(const json::object& body, std::string_view key,
@@ -112,6 +141,9 @@ control_result engine::advance_refund_locked(std::int64_t id) {
   if (r.status == "pending") {
     r.status = "processing";
     r.updated_at = now_iso();
+  } else if (r.status == "processing" && r.will_need_attention && r.account_number.empty()) {
+    r.status = "needs-attention";
+    r.updated_at = now_iso();
   } else if (r.status == "processing") {
     r.status = r.will_fail ? "failed" : "processed";
     r.updated_at = now_iso();
@@ -194,6 +226,7 @@ http_response engine::create_refund(const http_request& req) {
   r.amount = amount;
   r.currency = t->currency;
   r.will_fail = magic_failure(amount);
+  r.will_need_attention = magic_attention(amount);
   r.created_at = r.updated_at = now_iso();
   t->refunded += amount;
 
@@ -245,6 +278,49 @@ http_response engine::list_refunds(std::string_view query) {
                                      {"message", "Refunds retrieved"},
                                      {"data", std::move(data)},
                                      {"meta", std::move(meta)}});
+}
+
+control_result engine::refund_needs_attention_locked(std::int64_t id) {
+  auto it = refunds_.find(id);
+  if (it == refunds_.end()) return control_result::not_found;
+  auto& r = it->second;
+  if (r.status != "pending" && r.status != "processing") return control_result::conflict;
+  r.status = "needs-attention";
+  r.account_number.clear();
+  r.updated_at = now_iso();
+  emit_refund_locked(r);
+  return control_result::ok;
+}
+
+/// The reply of Retry Refund: the refund as the spec's RefundRetryResponse shapes it.
+json::object retry_reply(json::object data) {
+  data["expected_at"] = data["updatedAt"];
+  data["channel"] = data["refund_channel"];
+  data["fully_deducted"] = false;
+  data["dispute"] = json::object{};
+  data["settlement"] = json::object{};
+  data["bank_reference"] = nullptr;
+  data["reversed_at"] = nullptr;
+  return data;
+}
+
+http_response engine::retry_refund(std::string_view id, const http_request& req) {
+  auto n = parse_uint(id);
+  auto it = n ? refunds_.find(*n) : refunds_.end();
+  if (it == refunds_.end()) return not_found("Refund not found");
+  auto& r = it->second;
+  json::object body;
+  if (auto err = parse_body(req, body)) return std::move(*err);
+  std::string account;
+  if (auto err = read_account(body, r.currency, account)) return std::move(*err);
+  if (r.status != "needs-attention")
+    return invalid("Refund is " + r.status + ": only a refund that needs attention can be retried");
+  r.account_number = std::move(account);
+  r.status = "processing";
+  r.updated_at = now_iso();
+  emit_refund_locked(r);
+  schedule_refund_locked(r);
+  return ok("Refund retried", retry_reply(refund_json(r)));
 }
 
 http_response engine::fetch_refund(std::string_view id) {

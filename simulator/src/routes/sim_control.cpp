@@ -118,6 +118,11 @@ http_response engine::route_control(const http_request& req, std::string_view pa
     return control_answer(id ? advance_refund_locked(*id) : control_result::not_found, "Refund",
                           "Refund advanced");
   }
+  if (n == 4 && m == "POST" && seg[1] == "refunds" && seg[3] == "needs-attention") {
+    auto id = parse_uint(seg[2]);
+    return control_answer(id ? refund_needs_attention_locked(*id) : control_result::not_found,
+                          "Refund", "Refund needs attention");
+  }
   if (n == 2 && m == "POST" && seg[1] == "faults") {
     auto id = opt_string("id");
     auto spec = opt_string("fault");

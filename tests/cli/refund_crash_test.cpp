@@ -1,0 +1,177 @@
+// Exactly-once refunds end to end (issue 27 item 1): `paystack-terminal refund create TXN
+// --amount N --key K --store DB` is killed with SIGKILL at each failpoint of the refund
+// (PAYSTACK_FAILPOINT, compiled in with PAYSTACK_TEST_FAILPOINTS) and run again with the key: the
+// simulator holds exactly one refund of the right amount. And the race: two processes refund one
+// transaction at once with different keys, more than it holds together; the store's refund lease
+// makes the second see the first's refund and refuse before sending (the refunds never add up
+// over the amount). No sleeps: the children are waited for.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <paystack/charge_store.hpp>
+#include <paystack/sim/server.hpp>
+
+#include "cli_runner.hpp"
+#include "raw_http.hpp"
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* exe = PAYSTACK_TERMINAL_EXE;
+constexpr const char* secret = "sk_test_refund_crash_2c9b1f";
+
+class RefundCrash : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    paystack::sim::server_options so;
+    so.secret_key = secret;
+    so.delivery_delay = 0ms;
+    so.auto_pay_delay = 0ms;
+    so.refund_delay.reset();  // refunds stay pending: the test reads them as made
+    sim_ = std::make_unique<paystack::sim::server>(so);
+    sim_->start();
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (auto& c : name)
+      if (c == '/') c = '_';  // a parameterised test's name: NAME/N
+    db_ = (std::filesystem::temp_directory_path() /
+           ("paystack-refund-" + std::to_string(::getpid()) + "-" + name + ".db"))
+              .string();
+    remove_db();
+  }
+  void TearDown() override {
+    sim_->stop();
+    remove_db();
+  }
+  void remove_db() {
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
+  }
+
+  json::value call(const std::string& method, const std::string& target,
+                   const std::string& body = {}) const {
+    auto a = paystack::test::raw_http(
+        sim_->port(),
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + secret +
+            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+            "\r\nConnection: close\r\n\r\n" + body);
+    auto at = a.raw.find("\r\n\r\n");
+    EXPECT_NE(at, std::string::npos) << a.raw;
+    return json::parse(a.raw.substr(at + 4));
+  }
+
+  /// A paid terminal sale of `amount`: its transaction id.
+  std::string paid_transaction(std::int64_t amount) const {
+    const auto terminal = sim_->terminal_ids().at(0);
+    auto pr = call("POST", "/paymentrequest",
+                   R"({"customer":"CUS_refundcrash01","amount":)" + std::to_string(amount) + "}")
+                  .at("data");
+    call("POST", "/terminal/" + terminal + "/event",
+         R"({"type":"invoice","action":"process","data":{"id":)" +
+             std::to_string(pr.at("id").as_int64()) + R"(,"reference":")" +
+             std::string(pr.at("offline_reference").as_string()) + R"("}})");
+    auto list = call("GET", "/transaction?terminal_id=" + terminal);
+    for (const auto& t : list.at("data").as_array())
+      if (t.at("amount").as_int64() == amount) return std::to_string(t.at("id").as_int64());
+    ADD_FAILURE() << "no transaction of " << amount << ": " << json::serialize(list);
+    return {};
+  }
+
+  /// The refunds the simulator holds for `txn`: their amounts.
+  std::vector<std::int64_t> refunds_of(const std::string& txn) const {
+    std::vector<std::int64_t> out;
+    auto list = call("GET", "/refund?transaction=" + txn);
+    for (const auto& f : list.at("data").as_array()) out.push_back(f.at("amount").as_int64());
+    return out;
+  }
+
+  std::vector<std::string> env(const std::string& failpoint = {}) const {
+    std::vector<std::string> e{"PATH=/usr/bin:/bin", std::string("PAYSTACK_SECRET_KEY=") + secret,
+                               "PAYSTACK_BASE_URL=" + sim_->base_url()};
+    if (!failpoint.empty()) e.push_back("PAYSTACK_FAILPOINT=" + failpoint);
+    if (const char* tsan = std::getenv("TSAN_OPTIONS"))
+      e.push_back(std::string("TSAN_OPTIONS=") + tsan);
+    return e;
+  }
+  std::vector<std::string> refund_args(const std::string& txn, std::int64_t amount,
+                                       const std::string& key) const {
+    return {"refund", "create", txn,       "--amount", std::to_string(amount),
+            "--key",  key,      "--store", db_};
+  }
+
+  std::unique_ptr<paystack::sim::server> sim_;
+  std::string db_;
+};
+
+class RefundCrashMatrix : public RefundCrash, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(RefundCrashMatrix, the_rerun_with_the_key_leaves_one_refund_of_the_right_amount) {
+  const auto txn = paid_transaction(1000);
+  ASSERT_FALSE(txn.empty());
+  auto first = cli_test::run(exe, refund_args(txn, 400, "return-77"), env(GetParam()));
+  ASSERT_EQ(first.exit_code, 128 + SIGKILL) << "not killed at " << GetParam() << ": " << first.err;
+
+  auto again = cli_test::run(exe, refund_args(txn, 400, "return-77"), env());
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("REFUNDED: key return-77"), std::string::npos) << again.out;
+  EXPECT_EQ(refunds_of(txn), std::vector<std::int64_t>{400}) << "one refund, right amount";
+
+  // And once more: the recorded outcome, nothing sent.
+  auto third = cli_test::run(exe, refund_args(txn, 400, "return-77"), env());
+  EXPECT_EQ(third.exit_code, 0) << third.out << third.err;
+  EXPECT_NE(third.out.find("recorded before; nothing sent"), std::string::npos) << third.out;
+  EXPECT_EQ(refunds_of(txn), std::vector<std::int64_t>{400});
+
+  auto shown =
+      cli_test::run(exe, {"--json", "refunds", "show", "return-77", "--store", db_}, env());
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  auto rec = json::parse(shown.out).as_object();
+  EXPECT_EQ(rec.at("stage"), "finished");
+  EXPECT_EQ(rec.at("outcome"), "refunded");
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryPoint, RefundCrashMatrix,
+                         ::testing::Values("refund_before_send", "refund_after_send",
+                                           "refund_after_record"));
+
+TEST_F(RefundCrash, a_crash_before_sending_is_finished_by_refunds_resume) {
+  const auto txn = paid_transaction(2000);
+  auto first = cli_test::run(exe, refund_args(txn, 700, "return-78"), env("refund_before_send"));
+  ASSERT_EQ(first.exit_code, 128 + SIGKILL) << first.err;
+  auto listed = cli_test::run(exe, {"refunds", "list", "--unfinished", "--store", db_}, env());
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("return-78"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("sending"), std::string::npos) << listed.out;
+  auto resumed = cli_test::run(exe, {"refunds", "resume", "--all", "--store", db_}, env());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("1 refund(s) resumed"), std::string::npos) << resumed.out;
+  EXPECT_EQ(refunds_of(txn), std::vector<std::int64_t>{700});
+}
+
+TEST_F(RefundCrash, two_processes_refunding_one_transaction_never_exceed_its_amount) {
+  for (int round = 0; round < 4; ++round) {
+    const auto txn = paid_transaction(1000 + round);
+    ASSERT_FALSE(txn.empty());
+    const std::string a = "race-a-" + std::to_string(round);
+    const std::string b = "race-b-" + std::to_string(round);
+    cli_test::child one(exe, refund_args(txn, 600, a), env());
+    cli_test::child two(exe, refund_args(txn, 600, b), env());
+    auto r1 = one.finish(30s);
+    auto r2 = two.finish(30s);
+    ASSERT_FALSE(r1.timed_out || r2.timed_out);
+    // One refunded (exit 0), the other refused by the amount check before sending (exit 1).
+    EXPECT_EQ(r1.exit_code + r2.exit_code, 1) << r1.out << r1.err << r2.out << r2.err;
+    const auto& loser = r1.exit_code == 0 ? r2 : r1;
+    EXPECT_NE(loser.out.find("REFUSED"), std::string::npos) << loser.out << loser.err;
+    EXPECT_NE(loser.out.find("nothing was sent"), std::string::npos)
+        << "the second refund must see the first one (serialised), not be refused by Paystack: "
+        << loser.out;
+    auto made = refunds_of(txn);
+    ASSERT_EQ(made.size(), 1u);
+    EXPECT_EQ(made[0], 600);
+  }
+}
+
+}  // namespace
