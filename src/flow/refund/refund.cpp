@@ -17,8 +17,8 @@
 #include <paystack/refund_flow.hpp>
 #include <paystack/transaction_client.hpp>
 
-#include "../charge_journal.hpp"
-#include "../failpoint.hpp"
+#include "charge/charge_journal.hpp"
+#include "failpoint.hpp"
 
 namespace paystack {
 inline namespace v0 {

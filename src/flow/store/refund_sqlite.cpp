@@ -5,8 +5,8 @@
 
 #include <paystack/error.hpp>
 
-#include "refund_engine.hpp"
-#include "../store_engine.hpp"
+#include "store/refund_engine.hpp"
+#include "store/store_engine.hpp"
 
 namespace paystack {
 inline namespace v0 {
