@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
@@ -158,22 +160,26 @@ class RefundFlow : public ::testing::Test {
   }
   std::pair<boost::system::error_code, paystack::refund_result> refund(paystack::refund_params p) {
     paystack::terminal_client client(io.get_executor(), options());
-    auto f = paystack::async_refund(client, std::move(p),
-                                    boost::asio::as_tuple(boost::asio::use_future));
+    auto f =
+        paystack::async_refund(client, std::move(p), boost::asio::as_tuple(boost::asio::deferred))(
+            boost::asio::use_future);
     io.restart();
     io.run();
-    return f.get();
+    auto [ec, r] = f.get();
+    return {ec, std::move(r)};
   }
   std::pair<boost::system::error_code, paystack::refund_result> resume(const std::string& k) {
     paystack::terminal_client client(io.get_executor(), options());
-    auto f = paystack::async_resume_refund(client, store, k,
-                                           boost::asio::as_tuple(boost::asio::use_future));
+    auto f = paystack::async_resume_refund(
+        client, store, k, boost::asio::as_tuple(boost::asio::deferred))(boost::asio::use_future);
     io.restart();
     io.run();
-    return f.get();
+    auto [ec, r] = f.get();
+    return {ec, std::move(r)};
   }
   paystack::refund_record record(const std::string& k) {
-    auto f = store->async_load_refund(k, boost::asio::as_tuple(boost::asio::use_future));
+    auto f = store->async_load_refund(
+        k, boost::asio::as_tuple(boost::asio::deferred))(boost::asio::use_future);
     io.restart();
     io.run();
     auto [ec, rec] = f.get();
@@ -311,7 +317,7 @@ TEST(RefundStore, sqlite_keeps_refunds_and_their_journal_across_opens) {
                         .string();
   std::filesystem::remove(path);
   auto run = [&](auto op) {
-    auto f = std::move(op)(boost::asio::as_tuple(boost::asio::use_future));
+    auto f = std::move(op)(boost::asio::use_future);
     io.restart();
     io.run();
     return f.get();
@@ -325,27 +331,32 @@ TEST(RefundStore, sqlite_keeps_refunds_and_their_journal_across_opens) {
     r.key = "k1";
     r.transaction = "42";
     r.amount = 500;
-    auto [e1, stored, inserted] = run(s->async_begin_refund(r, boost::asio::deferred));
+    auto [e1, stored, inserted] =
+        run(s->async_begin_refund(r, boost::asio::as_tuple(boost::asio::deferred)));
     ASSERT_FALSE(e1);
     EXPECT_TRUE(inserted);
     stored.stage = paystack::refund_journal_stage::sending;
-    auto [e2, saved] = run(s->async_save_refund(stored, "POST /refund", boost::asio::deferred));
+    auto [e2, saved] = run(
+        s->async_save_refund(stored, "POST /refund", boost::asio::as_tuple(boost::asio::deferred)));
     ASSERT_FALSE(e2);
     EXPECT_EQ(saved.version, 2u);
-    auto [e3, stale] = run(s->async_save_refund(stored, "again", boost::asio::deferred));
+    auto [e3, stale] =
+        run(s->async_save_refund(stored, "again", boost::asio::as_tuple(boost::asio::deferred)));
     EXPECT_EQ(e3, paystack::error::store_conflict);
   }
   boost::system::error_code ec;
   std::string why;
   auto s = paystack::open_charge_store(io.get_executor(), path, ec, why);
   ASSERT_TRUE(s) << why;
-  auto [e4, rec] = run(s->async_load_refund("k1", boost::asio::deferred));
+  auto [e4, rec] = run(s->async_load_refund("k1", boost::asio::as_tuple(boost::asio::deferred)));
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->stage, paystack::refund_journal_stage::sending);
   EXPECT_EQ(rec->amount, 500);
-  auto [e5, list] = run(s->async_list_refunds({.unfinished_only = true}, boost::asio::deferred));
+  auto [e5, list] = run(s->async_list_refunds({.unfinished_only = true},
+                                              boost::asio::as_tuple(boost::asio::deferred)));
   ASSERT_EQ(list.size(), 1u);
-  auto [e6, journal] = run(s->async_refund_history("k1", boost::asio::deferred));
+  auto [e6, journal] =
+      run(s->async_refund_history("k1", boost::asio::as_tuple(boost::asio::deferred)));
   ASSERT_EQ(journal.size(), 2u);
   EXPECT_EQ(journal[1].detail, "POST /refund");
   s.reset();
