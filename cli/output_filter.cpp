@@ -52,16 +52,17 @@ std::vector<std::string> secrets_in_arguments(int argc, const char* const* argv)
   auto add = [&](std::string_view s) {
     if (!s.empty()) out.emplace_back(s);
   };
-  // After the `charge` or `charges` command, `--key` is the charge's idempotency key (printed
-  // in results and lists), not a secret; a Paystack key given there is still caught by its
-  // prefix.
-  bool charge_command = false;
+  // After the `charge`, `charges`, `refund` or `refunds` command, `--key` is the charge's or
+  // refund's idempotency key (printed in results and lists), not a secret; a Paystack key given
+  // there is still caught by its prefix.
+  bool keyed_command = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i] ? argv[i] : "";
     if (const auto at = key_start(arg); at != std::string_view::npos) add(arg.substr(at));
-    if (arg == "charge" || arg == "charges") charge_command = true;
+    if (arg == "charge" || arg == "charges" || arg == "refund" || arg == "refunds")
+      keyed_command = true;
     if (arg.size() < 2 || arg[0] != '-') continue;
-    if (charge_command && (arg == "--key" || arg.starts_with("--key="))) continue;
+    if (keyed_command && (arg == "--key" || arg.starts_with("--key="))) continue;
     const bool long_form = arg[1] == '-';
     std::string_view name = arg.substr(long_form ? 2 : 1);
     if (!long_form && name.size() > 1 && name[0] == 'k') {  // -kVALUE

@@ -205,9 +205,12 @@ int create_keyed_refund(context& ctx, paystack::refund_params params, const std:
   return with_client(ctx, store, true,
                      [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
                          const std::shared_ptr<paystack::charge_store>& s) {
-                       params.store = s;
+                       // The store goes with the refund only: it must be gone (its thread
+                       // joined) before the io_context is, and `params` outlives both.
+                       auto p = params;
+                       p.store = s;
                        auto [ec, r] = run_store<paystack::refund_result>(ioc, [&](auto h) {
-                         paystack::async_refund(client, params, std::move(h));
+                         paystack::async_refund(client, std::move(p), std::move(h));
                        });
                        return report(ctx, ec, r);
                      });

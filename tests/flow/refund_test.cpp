@@ -259,6 +259,19 @@ TEST_P(RefundLostReply, the_refund_made_is_found_by_its_marker_and_never_sent_ag
   EXPECT_EQ(paystack.refunded(), 300);
 }
 
+TEST_F(RefundFlow, a_refund_without_a_note_carries_the_marker_alone_and_is_found_by_it) {
+  paystack.mode = create_mode::close_after;  // made, the reply lost
+  auto p = params("return-9", 250);
+  p.merchant_note.reset();
+  auto [ec, r] = refund(std::move(p));
+  EXPECT_FALSE(ec) << ec.message() << ": " << r.reason;
+  ASSERT_EQ(paystack.refunds().size(), 1u);
+  EXPECT_EQ(paystack.refunds()[0].at("merchant_note"), "[key:return-9]");
+  EXPECT_TRUE(r.found) << r.reason;
+  EXPECT_EQ(r.outcome, refund_outcome::refunded);
+  EXPECT_EQ(paystack.creates(), 1u);
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryLoss, RefundLostReply,
                          ::testing::Values(create_mode::close_after, create_mode::stall,
                                            create_mode::garbage, create_mode::server_error));

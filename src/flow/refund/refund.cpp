@@ -32,9 +32,17 @@ using namespace std::chrono_literals;
 
 constexpr auto use = asio::as_tuple(asio::use_awaitable);
 
-/// The marker the key's refund carries at the end of its merchant_note.
+/// The marker the key's refund carries at the end of its merchant_note ("[key:KEY]", after a
+/// space when the caller gave a note of their own): found by ends_with whether or not Paystack
+/// keeps a note's leading space.
 std::string refund_marker(const std::string& key) {
-  return " [key:" + key + "]";
+  return "[key:" + key + "]";
+}
+
+/// The merchant_note sent: the caller's note, a space and the marker; the marker alone without.
+std::string marked_note(const std::optional<std::string>& note, const std::string& key) {
+  if (!note || note->empty()) return refund_marker(key);
+  return *note + " " + refund_marker(key);
 }
 
 bool all_digits(const std::string& s) {
@@ -52,8 +60,7 @@ std::string check_params(const refund_params& p, bool resume_only) {
   if (p.amount < 1) return "amount must be at least 1 (subunits)";
   if (p.wait < 0ms || p.wait > 10min) return "wait must be 0 to 10 minutes";
   if (p.lease_ttl < 1s || p.lease_ttl > 10min) return "lease_ttl must be 1 second to 10 minutes";
-  const auto note = p.merchant_note.value_or("").size() + refund_marker(p.key).size();
-  if (note > create_refund_params::max_note_length)
+  if (marked_note(p.merchant_note, p.key).size() > create_refund_params::max_note_length)
     return "merchant_note with the key's marker is longer than " +
            std::to_string(create_refund_params::max_note_length) + " bytes";
   return {};
@@ -155,7 +162,7 @@ class refund_run : public std::enable_shared_from_this<refund_run> {
         co_return fail(error::bad_response, "the transaction could not be read: " + resp.message);
       {
         auto outcome_ec = co_await finish(refund_outcome::refused,
-                                     "Paystack did not give the transaction: " + resp.message);
+                                          "Paystack did not give the transaction: " + resp.message);
         co_return outcome_ec;
       }
     }
@@ -236,11 +243,11 @@ class refund_run : public std::enable_shared_from_this<refund_run> {
     const auto total = *r_.transaction_amount;
     if (seen.others + p_.amount > total) {
       auto outcome_ec = co_await finish(refund_outcome::refused,
-                                   "refunding " + std::to_string(p_.amount) +
-                                       " would take the refunds of the transaction (" +
-                                       std::to_string(total) +
-                                       ") over its amount: " + std::to_string(seen.others) +
-                                       " refunded already; nothing was sent");
+                                        "refunding " + std::to_string(p_.amount) +
+                                            " would take the refunds of the transaction (" +
+                                            std::to_string(total) +
+                                            ") over its amount: " + std::to_string(seen.others) +
+                                            " refunded already; nothing was sent");
       co_return outcome_ec;
     }
     ec = co_await record(refund_journal_stage::sending,
@@ -260,8 +267,7 @@ class refund_run : public std::enable_shared_from_this<refund_run> {
     cp.amount = p_.amount;
     cp.currency = p_.currency;
     cp.customer_note = p_.customer_note;
-    cp.merchant_note = p_.merchant_note.value_or("") + refund_marker(p_.key);
-    if (cp.merchant_note->front() == ' ') cp.merchant_note->erase(0, 1);
+    cp.merchant_note = marked_note(p_.merchant_note, p_.key);
     auto create = refunds_.async_create_refund(std::move(cp), use);
     auto [ec, resp] = co_await std::move(create);
     failpoint("refund_after_send");
