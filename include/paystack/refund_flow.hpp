@@ -182,7 +182,7 @@ void start_keyed_refund(terminal_client client, refund_params params, bool resum
 /// before any resend); with every refunder of a transaction using stores that share its lease
 /// (one SQLite file, one PostgreSQL database), no refund is sent that would take the
 /// transaction's refunds (not failed) over its amount. A memory store serialises nothing across
-/// processes.
+/// processes; within one, the refunds of a transaction through it go one at a time.
 /// Cancellation: not supported (the steps are short; each call is bounded by the client's
 ///   timeouts). Thread safety and lifetime: as terminal_client; everything is copied. The
 ///   handler runs on its associated executor (by default the client's).

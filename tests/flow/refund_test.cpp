@@ -241,6 +241,30 @@ TEST_F(RefundFlow, an_error_envelope_is_refused_and_recorded) {
   EXPECT_EQ(record("return-5").outcome, refund_outcome::refused);
 }
 
+TEST_F(RefundFlow, two_refunds_of_one_transaction_through_one_memory_store_go_one_at_a_time) {
+  // Started together on one io_context: without the store's serialisation both would list the
+  // refunds (none) before either created its own, and both would be sent (1,400 of 1,000).
+  paystack::terminal_client client(io.get_executor(), options());
+  auto a = params("return-10", 700);
+  auto b = params("return-11", 700);
+  a.wait = b.wait = 10s;
+  auto fa = paystack::async_refund(
+      client, std::move(a), boost::asio::as_tuple(boost::asio::deferred))(boost::asio::use_future);
+  auto fb = paystack::async_refund(
+      client, std::move(b), boost::asio::as_tuple(boost::asio::deferred))(boost::asio::use_future);
+  io.restart();
+  io.run();
+  auto [eca, ra] = fa.get();
+  auto [ecb, rb] = fb.get();
+  EXPECT_FALSE(eca) << ra.reason;
+  EXPECT_FALSE(ecb) << rb.reason;
+  EXPECT_EQ(paystack.creates(), 1u);
+  EXPECT_EQ(paystack.refunded(), 700);
+  const auto& loser = ra.outcome == refund_outcome::refunded ? rb : ra;
+  EXPECT_EQ(loser.outcome, refund_outcome::refused) << loser.reason;
+  EXPECT_NE(loser.reason.find("nothing was sent"), std::string::npos) << loser.reason;
+}
+
 /// The create reached Paystack, its reply did not come back: the lookup finds it.
 class RefundLostReply : public RefundFlow, public ::testing::WithParamInterface<create_mode> {};
 

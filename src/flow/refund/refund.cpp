@@ -11,11 +11,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <mutex>
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
 #include <paystack/refund_client.hpp>
 #include <paystack/refund_flow.hpp>
 #include <paystack/transaction_client.hpp>
+#include <set>
 
 #include "charge/charge_journal.hpp"
 #include "failpoint.hpp"
@@ -65,6 +67,31 @@ std::string check_params(const refund_params& p, bool resume_only) {
            std::to_string(create_refund_params::max_note_length) + " bytes";
   return {};
 }
+
+/// The refund leases of stores that lease nothing across processes (the memory store): held in
+/// this process, by store and lease name, so that the refunds of one transaction through one such
+/// store still go one at a time (never two lookups before one create).
+class local_refund_leases {
+ public:
+  static bool acquire(const charge_store* store, const std::string& name) {
+    std::lock_guard lk(mutex());
+    return held().emplace(store, name).second;
+  }
+  static void release(const charge_store* store, const std::string& name) {
+    std::lock_guard lk(mutex());
+    held().erase({store, name});
+  }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::set<std::pair<const charge_store*, std::string>>& held() {
+    static std::set<std::pair<const charge_store*, std::string>> h;
+    return h;
+  }
+};
 
 /// What the transaction's refunds say about the key's refund.
 struct lookup {
@@ -137,6 +164,10 @@ class refund_run : public std::enable_shared_from_this<refund_run> {
     ec = co_await take_lease(held);
     if (ec || !held) co_return ec;
     ec = co_await decide_and_send();
+    if (!p_.store->leases_terminals()) {
+      local_refund_leases::release(p_.store.get(), lease_name());
+      co_return ec;
+    }
     auto release = p_.store->async_release_lease(lease_name(), std::string(), lease_token_, use);
     co_await std::move(release);
     co_return ec;
@@ -179,6 +210,13 @@ class refund_run : public std::enable_shared_from_this<refund_run> {
           p_.store->async_acquire_lease(lease_name(), "refund:" + p_.key, p_.lease_ttl, use);
       auto [ec, lease] = co_await std::move(acquire);
       if (ec) co_return fail(ec, "the store could not lease the transaction's refunds");
+      // A store without leases grants every call: the lease is this process's.
+      if (!p_.store->leases_terminals() &&
+          !local_refund_leases::acquire(p_.store.get(), lease_name())) {
+        lease.acquired = false;
+        lease.charge_key = "a refund";
+        lease.holder = "this process";
+      }
       if (lease.acquired) {
         lease_token_ = lease.fencing_token;
         held = true;
