@@ -95,6 +95,48 @@ struct args {
   unsigned presence = 0;
 };
 
+/// The service's options from the command's (token, store and drain timeout: the caller's).
+paystack::charge_service_options service_options(
+    const context& ctx, const args& a, const std::pair<std::string, std::uint16_t>& listen,
+    const std::optional<std::pair<std::string, std::uint16_t>>& hook_listen) {
+  paystack::charge_service_options so;
+  so.bind_address = listen.first;
+  so.port = listen.second;
+  so.max_in_flight = a.max_in_flight;
+  so.housekeeping_interval = std::chrono::seconds(a.housekeeping);
+  so.presence_interval = std::chrono::seconds(a.presence);
+  if (log::json()) {
+    so.on_progress = [](const std::string& key, const std::string& terminal_id,
+                        const paystack::charge_progress& p) {
+      log::charge_progress(terminal_id, key, p);
+    };
+  }
+  so.defaults.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
+  so.defaults.lease_ttl = std::chrono::seconds(a.lease_ttl);
+  if (hook_listen) {
+    paystack::webhook_server_options wo;
+    wo.secret_key = ctx.opts.secret_key;
+    wo.bind_address = hook_listen->first;
+    wo.port = hook_listen->second;
+    wo.path = a.webhook_path;
+    so.webhooks = std::move(wo);
+  }
+  return so;
+}
+
+/// The last line: what the service did.
+void log_stopped(const paystack::charge_service_stats& s) {
+  const auto started = std::to_string(s.started), resumed = std::to_string(s.resumed),
+             finished = std::to_string(s.finished), left = std::to_string(s.in_flight);
+  log::info("stopped",
+            "stopped: " + started + " charges started, " + resumed + " resumed, " + finished +
+                " finished here, " + left + " left journaled\n",
+            {{"started", started, true},
+             {"resumed", resumed, true},
+             {"finished", finished, true},
+             {"left_journaled", left, true}});
+}
+
 int run_serve(context& ctx, const args& a) {
   auto listen = parse_listen(a.listen);
   if (!listen) {
@@ -126,31 +168,10 @@ int run_serve(context& ctx, const args& a) {
   paystack::terminal_client client(ioc.get_executor(), *options);
   if (!check_configuration(client)) return exit_usage;
 
-  paystack::charge_service_options so;
-  so.bind_address = listen->first;
-  so.port = listen->second;
+  auto so = service_options(ctx, a, *listen, hook_listen);
   so.token = token;
   so.store = store;
-  so.max_in_flight = a.max_in_flight;
   so.drain_timeout = *drain;
-  so.housekeeping_interval = std::chrono::seconds(a.housekeeping);
-  so.presence_interval = std::chrono::seconds(a.presence);
-  if (log::json()) {
-    so.on_progress = [](const std::string& key, const std::string& terminal_id,
-                        const paystack::charge_progress& p) {
-      log::charge_progress(terminal_id, key, p);
-    };
-  }
-  so.defaults.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
-  so.defaults.lease_ttl = std::chrono::seconds(a.lease_ttl);
-  if (hook_listen) {
-    paystack::webhook_server_options wo;
-    wo.secret_key = ctx.opts.secret_key;
-    wo.bind_address = hook_listen->first;
-    wo.port = hook_listen->second;
-    wo.path = a.webhook_path;
-    so.webhooks = std::move(wo);
-  }
   std::optional<paystack::metrics_server> metrics;
   if (auto failed = start_metrics(a.metrics_listen, ioc, metrics)) return *failed;
   paystack::charge_service service(ioc.get_executor(), client, std::move(so));
@@ -181,16 +202,7 @@ int run_serve(context& ctx, const args& a) {
   });
   ioc.run();
   if (metrics) metrics->stop();
-  const auto s = service.stats();
-  const auto started = std::to_string(s.started), resumed = std::to_string(s.resumed),
-             finished = std::to_string(s.finished), left = std::to_string(s.in_flight);
-  log::info("stopped",
-            "stopped: " + started + " charges started, " + resumed + " resumed, " + finished +
-                " finished here, " + left + " left journaled\n",
-            {{"started", started, true},
-             {"resumed", resumed, true},
-             {"finished", finished, true},
-             {"left_journaled", left, true}});
+  log_stopped(service.stats());
   return drained ? exit_ok : exit_network;
 }
 
