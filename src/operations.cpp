@@ -108,7 +108,9 @@ target_builder operation_target(const client_core& core, const operation_spec& o
 
 http_request operation_request(const client_core& core, const operation_spec& op,
                                std::string target, std::string body) {
-  return core.make_request(op.method, std::move(target), std::move(body));
+  auto request = core.make_request(op.method, std::move(target), std::move(body));
+  request.operation = op.name;
+  return request;
 }
 
 }  // namespace detail

@@ -6,6 +6,7 @@
 #include <paystack/webhook_server.hpp>
 
 #include "common.hpp"
+#include "log.hpp"
 
 namespace cli {
 namespace {
@@ -32,6 +33,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
     std::string bind = "127.0.0.1";
     std::optional<std::size_t> count;
     std::string store;
+    std::string metrics_listen;
   };
   auto a = std::make_shared<args>();
   sub->add_option("--port", a->port, "port to listen on (0: pick one and print it)")
@@ -48,6 +50,11 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       ->type_name("PATH");
   sub->add_option("--count", a->count, "exit after N events (default: until Ctrl-C)")
       ->check(positive_integer());
+  sub->add_option("--metrics-listen", a->metrics_listen,
+                  "HOST:PORT of a listener of its own answering GET /metrics (never the webhook "
+                  "port; default: none)")
+      ->type_name("HOST:PORT");
+  log::add_option(*sub);
   sub->footer(
       "Signatures (x-paystack-signature) are checked with PAYSTACK_SECRET_KEY (or --secret-key)\n"
       "before anything is parsed: forged deliveries get 401 and are not printed. Paystack needs "
@@ -85,6 +92,8 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
         }
         if (a->count && ++seen >= *a->count) ioc.stop();
       };
+      std::optional<paystack::metrics_server> metrics;
+      if (auto failed = start_metrics(a->metrics_listen, ioc, metrics)) return *failed;
       paystack::webhook_server server(ioc.get_executor(), std::move(o));
       try {
         server.start();
@@ -93,8 +102,10 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
                   << e.what() << '\n';
         return static_cast<int>(exit_network);
       }
-      std::cerr << "listening for webhooks on " << server.url()
-                << " (signatures checked; Ctrl-C to stop)\n";
+      const auto url = server.url();
+      log::info("listening for webhooks",
+                "listening for webhooks on " + url + " (signatures checked; Ctrl-C to stop)\n",
+                {{"url", url}});
       bool interrupted = false;
       boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
       signals.async_wait([&](const boost::system::error_code& ec, int) {
@@ -104,9 +115,16 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       });
       ioc.run();
       server.stop();
+      if (metrics) metrics->stop();
       const auto s = server.stats();
-      std::cerr << s.accepted << " events, " << s.duplicates << " duplicates dropped, "
-                << s.bad_signature << " bad signatures refused\n";
+      const auto accepted = std::to_string(s.accepted), duplicates = std::to_string(s.duplicates),
+                 forged = std::to_string(s.bad_signature);
+      log::info("stopped",
+                accepted + " events, " + duplicates + " duplicates dropped, " + forged +
+                    " bad signatures refused\n",
+                {{"accepted", accepted, true},
+                 {"duplicates", duplicates, true},
+                 {"bad_signature", forged, true}});
       return interrupted ? static_cast<int>(exit_interrupted) : static_cast<int>(exit_ok);
     };
   });

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "http/retry.hpp"
+#include "metrics/library_metrics.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -98,6 +99,7 @@ class local_rate_budget final : public rate_budget {
             static_cast<milliseconds::rep>(std::ceil((floor + 1 - tokens_) / per_ms_)));
         wait = std::max(wait, milliseconds(1));
       }
+      detail::library_metrics::rate_budget_tokens(tokens_);
     }
     // post runs the handler through its associated executor (ex_ when it has none).
     asio::post(ex_, asio::append(std::move(handler), error_code{}, wait));
@@ -109,6 +111,7 @@ class local_rate_budget final : public rate_budget {
     if (limit > 0) capacity_ = static_cast<double>(limit);
     tokens_ =
         std::min({tokens_, capacity_, static_cast<double>(std::max<std::int64_t>(remaining, 0))});
+    detail::library_metrics::rate_budget_tokens(tokens_);
   }
 
   void observe_reset(milliseconds until_reset) override {

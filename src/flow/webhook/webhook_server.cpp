@@ -37,6 +37,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "flow_metrics.hpp"
+
 namespace paystack {
 inline namespace v0 {
 
@@ -257,12 +259,14 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     if (auto it = req.find("x-paystack-signature"); it != req.end()) header = it->value();
     if (!verify_webhook_signature(body, header, options.secret_key)) {
       ++bad_signature;
+      detail::flow_metrics::webhook("unknown", "bad_signature");
       text = "invalid signature";
       co_return http::status::unauthorized;
     }
     auto parsed = parse_webhook_event(body);
     if (!parsed) {
       ++bad_request;
+      detail::flow_metrics::webhook("unknown", "rejected");
       text = "not a webhook event";
       co_return http::status::bad_request;
     }
@@ -283,10 +287,12 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     }
     if (!fresh) {
       ++duplicates;
+      detail::flow_metrics::webhook(detail::flow_metrics::event_label(parsed->event), "duplicate");
       text = "duplicate";
       co_return http::status::ok;
     }
     ++accepted;
+    detail::flow_metrics::webhook(detail::flow_metrics::event_label(parsed->event), "accepted");
     asio::post(executor, [self = shared_from_this(), e = std::move(*parsed)] {
       try {
         if (self->options.on_event) self->options.on_event(e);
@@ -352,6 +358,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
         // A header block over the cap, or a Content-Length over max_body_bytes.
         const bool header = rec == http::error::header_limit;
         ++(header ? header_too_large : too_large);
+        detail::flow_metrics::webhook("unknown", "rejected");
         ++requests;
         http::request_header<> h;
         auto res = header ? answer(h, http::status::request_header_fields_too_large,
@@ -393,6 +400,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
           bec = http::error::body_limit;  // complete, but over the cap
         if (bec == http::error::body_limit) {
           ++too_large;
+          detail::flow_metrics::webhook("unknown", "rejected");
           st = http::status::payload_too_large;
           text = "payload too large";
           close = true;

@@ -17,7 +17,8 @@ constexpr int max_read = 1000;
 
 constexpr const char* event_columns =
     "seq, semantic_key, event, coalesce(request_code, ''), coalesce(offline_reference, ''),"
-    " payment_request_id, body, coalesce(received_by, ''), coalesce(handed_over_to, '')";
+    " payment_request_id, body, coalesce(received_by, ''), coalesce(handed_over_to, ''),"
+    " round(extract(epoch FROM clock_timestamp() - received_at) * 1000)::bigint";
 
 std::vector<inbox_event> read_events(const result& r) {
   std::vector<inbox_event> out;
@@ -33,6 +34,7 @@ std::vector<inbox_event> read_events(const result& r) {
     e.body = std::string(r.value(i, 6));
     e.received_by = std::string(r.value(i, 7));
     e.handed_over_to = std::string(r.value(i, 8));
+    if (!r.is_null(i, 9)) e.age_ms = r.integer(i, 9);
     out.push_back(std::move(e));
   }
   return out;
