@@ -118,6 +118,7 @@ class local_rate_budget final : public rate_budget {
     std::lock_guard lock(mutex_);
     refill();
     tokens_ = std::min(tokens_, 0.0);
+    detail::library_metrics::rate_budget_tokens(tokens_);
     held_until_ = std::max(held_until_, std::chrono::steady_clock::now() + until_reset);
   }
 
