@@ -87,6 +87,7 @@ void pg_inbox_feed::read_more() {
         for (auto& e : events) {
           self->last_seq_ = std::max(self->last_seq_, e.seq);
           auto parsed = parse_webhook_event(e.body);
+          if (parsed) parsed->merchant = e.merchant;
           if (parsed) self->feed_->publish(*parsed);
         }
         const bool more = events.size() == static_cast<std::size_t>(rows_per_read);

@@ -32,6 +32,7 @@ struct inbox_event {
   std::string body;            // the verified body, as received
   std::string received_by;     // the instance that stored it
   std::string handed_over_to;  // "" until claimed
+  std::string merchant;        // the merchant whose key verified it ("" with one key)
 };
 
 /// Parses a notification's payload ("<seq> <semantic key>"); nullopt when malformed.
