@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common.hpp"
+#include "merchant_keys.hpp"
 
 namespace cli {
 namespace {
@@ -57,6 +58,7 @@ struct args {
   std::string listen = "127.0.0.1:8080";
   std::string webhook_listen;
   std::string webhook_path;
+  std::string merchant_keys;
   std::string store;
   std::string token_file;
   std::string drain_timeout = "30s";
@@ -108,7 +110,17 @@ int run_serve(context& ctx, const args& a) {
   so.defaults.lease_ttl = std::chrono::seconds(a.lease_ttl);
   if (hook_listen) {
     paystack::webhook_server_options wo;
-    wo.secret_key = ctx.opts.secret_key;
+    if (a.merchant_keys.empty()) {
+      wo.secret_key = ctx.opts.secret_key;
+    } else {
+      std::string why;
+      auto keys = read_merchant_keys(a.merchant_keys, why);
+      if (!keys) {
+        std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
+        return static_cast<int>(exit_usage);
+      }
+      wo.merchant_keys = std::move(*keys);
+    }
     wo.bind_address = hook_listen->first;
     wo.port = hook_listen->second;
     wo.path = a.webhook_path;
@@ -153,6 +165,10 @@ void add_serve_command(CLI::App& app, context& ctx) {
   sub->add_option("--webhook-listen", a->webhook_listen,
                   "HOST:PORT where Paystack's webhooks are received (as `webhooks listen`); "
                   "events reach the charges waiting for them (default: none, verify polling)");
+  sub->add_option("--merchant-keys", a->merchant_keys,
+                  "with --webhook-listen: verify webhooks against every key of this file "
+                  "(several merchants: merchant=sk_test_... lines, chmod 600; doc/cli.md)")
+      ->type_name("FILE");
   sub->add_option("--webhook-path", a->webhook_path, "with --webhook-listen: the path to serve");
   add_store_option(*sub, a->store)->required();
   sub->add_option("--token-file", a->token_file,

@@ -1,11 +1,12 @@
-// webhooks listen --port P [--path /hook] [--bind ADDR] [--count N]: receive, verify and print
-// Paystack webhooks.
+// webhooks listen --port P [--path /hook] [--bind ADDR] [--count N] [--merchant-keys FILE]:
+// receive, verify and print Paystack webhooks (of one merchant, or of several).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <ctime>
 #include <paystack/webhook_server.hpp>
 
 #include "common.hpp"
+#include "merchant_keys.hpp"
 
 namespace cli {
 namespace {
@@ -32,6 +33,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
     std::string bind = "127.0.0.1";
     std::optional<std::size_t> count;
     std::string store;
+    std::string merchant_keys;
   };
   auto a = std::make_shared<args>();
   sub->add_option("--port", a->port, "port to listen on (0: pick one and print it)")
@@ -46,6 +48,11 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
                   "again")
       ->envname("PAYSTACK_CHARGE_STORE")
       ->type_name("PATH");
+  sub->add_option("--merchant-keys", a->merchant_keys,
+                  "several merchants: verify each delivery against every key of this file "
+                  "(merchant=sk_test_... lines, chmod 600; doc/cli.md) and print the merchant "
+                  "it belongs to; the secret key is not used then")
+      ->type_name("FILE");
   sub->add_option("--count", a->count, "exit after N events (default: until Ctrl-C)")
       ->check(positive_integer());
   sub->footer(
@@ -56,19 +63,29 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       "line\n(line breaks in it, which JSON allows only as whitespace, printed as spaces).\n\n"
       "Examples:\n"
       "  PAYSTACK_SECRET_KEY=sk_test_... paystack-terminal webhooks listen --port 8080\n"
-      "  paystack-terminal --json webhooks listen --port 8080 --path /hook --count 1");
+      "  paystack-terminal --json webhooks listen --port 8080 --path /hook --count 1\n"
+      "  paystack-terminal webhooks listen --port 8080 --merchant-keys merchants.keys");
   sub->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
-      if (ctx.opts.secret_key.empty()) {
+      paystack::webhook_server_options o;
+      if (!a->merchant_keys.empty()) {
+        std::string why;
+        auto keys = read_merchant_keys(a->merchant_keys, why);
+        if (!keys) {
+          std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
+          return static_cast<int>(exit_usage);
+        }
+        o.merchant_keys = std::move(*keys);
+      } else if (ctx.opts.secret_key.empty()) {
         std::cerr << "paystack-terminal: webhooks are signed with your secret key; set "
-                     "PAYSTACK_SECRET_KEY (or --secret-key)\n";
+                     "PAYSTACK_SECRET_KEY (or --secret-key), or give --merchant-keys\n";
         return static_cast<int>(exit_usage);
+      } else {
+        o.secret_key = ctx.opts.secret_key;
       }
       if (!a->path.empty() && a->path.front() != '/') a->path.insert(0, "/");
       boost::asio::io_context ioc;
       std::size_t seen = 0;
-      paystack::webhook_server_options o;
-      o.secret_key = ctx.opts.secret_key;
       o.bind_address = a->bind;
       o.port = a->port;
       o.path = a->path;
@@ -78,10 +95,14 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
       }
       const bool json = ctx.opts.json;
       o.on_event = [&](const paystack::webhook_event& e) {
-        if (json) {
+        if (json && e.merchant.empty()) {
           print_json_line(e.raw_body);  // one line per event, always
+        } else if (json) {              // a merchant name is [A-Za-z0-9_.-]: no escaping needed
+          print_json_line("{\"merchant\":\"" + e.merchant + "\",\"event\":" + e.raw_body + "}");
         } else {
-          std::cout << now_hms() << "  " << server_text(describe_webhook(e)) << '\n' << std::flush;
+          const auto who = e.merchant.empty() ? std::string() : "[" + e.merchant + "]  ";
+          std::cout << now_hms() << "  " << who << server_text(describe_webhook(e)) << '\n'
+                    << std::flush;
         }
         if (a->count && ++seen >= *a->count) ioc.stop();
       };
