@@ -67,6 +67,23 @@ struct args {
   unsigned lease_ttl = 10;
 };
 
+/// The webhook receiver's keys: --merchant-keys (several merchants), else the secret key.
+/// False (reported) when the file is refused.
+bool webhook_keys(const context& ctx, const args& a, paystack::webhook_server_options& wo) {
+  if (a.merchant_keys.empty()) {
+    wo.secret_key = ctx.opts.secret_key;
+    return true;
+  }
+  std::string why;
+  auto keys = read_merchant_keys(a.merchant_keys, why);
+  if (!keys) {
+    std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
+    return false;
+  }
+  wo.merchant_keys = std::move(*keys);
+  return true;
+}
+
 int run_serve(context& ctx, const args& a) {
   auto listen = parse_listen(a.listen);
   if (!listen) {
@@ -110,17 +127,7 @@ int run_serve(context& ctx, const args& a) {
   so.defaults.lease_ttl = std::chrono::seconds(a.lease_ttl);
   if (hook_listen) {
     paystack::webhook_server_options wo;
-    if (a.merchant_keys.empty()) {
-      wo.secret_key = ctx.opts.secret_key;
-    } else {
-      std::string why;
-      auto keys = read_merchant_keys(a.merchant_keys, why);
-      if (!keys) {
-        std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
-        return static_cast<int>(exit_usage);
-      }
-      wo.merchant_keys = std::move(*keys);
-    }
+    if (!webhook_keys(ctx, a, wo)) return exit_usage;
     wo.bind_address = hook_listen->first;
     wo.port = hook_listen->second;
     wo.path = a.webhook_path;

@@ -20,6 +20,29 @@ std::string now_hms() {
   return buf;
 }
 
+/// The receiver's keys: `merchant_keys_file` (several merchants), else the secret key. False
+/// (reported) when there is none or the file is refused.
+bool receiver_keys(const context& ctx, const std::string& merchant_keys_file,
+                   paystack::webhook_server_options& o) {
+  if (!merchant_keys_file.empty()) {
+    std::string why;
+    auto keys = read_merchant_keys(merchant_keys_file, why);
+    if (!keys) {
+      std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
+      return false;
+    }
+    o.merchant_keys = std::move(*keys);
+    return true;
+  }
+  if (ctx.opts.secret_key.empty()) {
+    std::cerr << "paystack-terminal: webhooks are signed with your secret key; set "
+                 "PAYSTACK_SECRET_KEY (or --secret-key), or give --merchant-keys\n";
+    return false;
+  }
+  o.secret_key = ctx.opts.secret_key;
+  return true;
+}
+
 }  // namespace
 
 void add_webhooks_command(CLI::App& app, context& ctx) {
@@ -68,21 +91,7 @@ void add_webhooks_command(CLI::App& app, context& ctx) {
   sub->callback([&ctx, a] {
     ctx.action = [&ctx, a] {
       paystack::webhook_server_options o;
-      if (!a->merchant_keys.empty()) {
-        std::string why;
-        auto keys = read_merchant_keys(a->merchant_keys, why);
-        if (!keys) {
-          std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
-          return static_cast<int>(exit_usage);
-        }
-        o.merchant_keys = std::move(*keys);
-      } else if (ctx.opts.secret_key.empty()) {
-        std::cerr << "paystack-terminal: webhooks are signed with your secret key; set "
-                     "PAYSTACK_SECRET_KEY (or --secret-key), or give --merchant-keys\n";
-        return static_cast<int>(exit_usage);
-      } else {
-        o.secret_key = ctx.opts.secret_key;
-      }
+      if (!receiver_keys(ctx, a->merchant_keys, o)) return static_cast<int>(exit_usage);
       if (!a->path.empty() && a->path.front() != '/') a->path.insert(0, "/");
       boost::asio::io_context ioc;
       std::size_t seen = 0;

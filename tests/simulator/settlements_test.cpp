@@ -100,7 +100,7 @@ TEST_F(SimSettlements, a_day_s_successful_payments_less_fees_and_refunds) {
   const auto id = std::to_string(s.at("id").as_int64());
   auto txns = call_json("GET", "/settlement/" + id + "/transactions?perPage=1&page=1");
   ASSERT_EQ(txns.at("data").as_array().size(), 1u);
-  EXPECT_EQ(txns.at("data").at(0).at("reference"), big);
+  EXPECT_EQ(txns.at("data").at(0).at("reference").as_string(), big);
   EXPECT_EQ(txns.at("data").at(0).at("fees"), 14500);
   EXPECT_EQ(txns.at("meta").at("total"), 2);
   EXPECT_EQ(txns.at("meta").at("pageCount"), 2);
