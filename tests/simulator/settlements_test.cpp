@@ -132,9 +132,8 @@ TEST_F(SimSettlements, export_link_serves_the_csv_until_it_expires) {
   auto none = call_json("GET", "/transaction/export?status=failed");
   detail::http_request get_none{"GET", std::string(none.at("data").at("path").as_string()), "", "",
                                 ""};
-  EXPECT_EQ(
-      std::count(eng.handle(get_none, {}).body.begin(), eng.handle(get_none, {}).body.end(), '\n'),
-      1);
+  const auto header_only = eng.handle(get_none, {}).body;
+  EXPECT_EQ(std::count(header_only.begin(), header_only.end(), '\n'), 1);
   detail::http_request unknown{"GET", "/_sim/exports/nosuchtoken.csv", "", "", ""};
   EXPECT_EQ(eng.handle(unknown, {}).status, 404u);
   // A reset forgets the exports.

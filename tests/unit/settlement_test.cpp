@@ -229,14 +229,17 @@ TEST_F(SettlementResponses, garbage_and_wrong_shapes_are_bad_response) {
 }
 
 TEST_F(SettlementResponses, no_reply_reset_and_timeout_are_retried_then_reported) {
-  // Reads are idempotent: a reset or a lost reply is retried (max_attempts 3), then reported.
+  // Reads are idempotent: a reset connection is retried; a timeout is reported.
   fake->push(failure(error::connection_failed, /*sent=*/true));
-  fake->push(failure(error::timeout, /*sent=*/true, /*started=*/true));
   fake->push(json_reply(200, export_reply));
   auto [ec, r] = finish(txc.async_export_transactions({}, token));
   EXPECT_FALSE(ec);
   EXPECT_TRUE(r.ok());
-  EXPECT_EQ(r.attempts, 3u);
+  EXPECT_EQ(r.attempts, 2u);
+  fake->push(failure(error::timeout, /*sent=*/true, /*started=*/true));
+  auto [e1, r1] = finish(txc.async_fetch_transaction_timeline("1", token));
+  EXPECT_EQ(e1, error::timeout);
+  EXPECT_FALSE(r1.data);
   for (int i = 0; i < 3; ++i) fake->push(failure(error::connection_failed, /*sent=*/true));
   auto [e2, r2] = finish(sc.async_list_settlements({}, token));
   EXPECT_EQ(e2, error::connection_failed);
