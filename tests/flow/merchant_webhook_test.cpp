@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <boost/asio/use_future.hpp>
 #include <filesystem>
 #include <mutex>
 #include <paystack/charge_store.hpp>
@@ -77,7 +78,9 @@ TEST(MerchantSignature, the_signing_key_is_found_among_all) {
 }
 
 TEST(MerchantSignature, merchant_names_are_checked) {
-  for (const char* ok : {"a", "ikeja-mall", "lekki.store", "A_9", std::string(64, 'm').c_str()})
+  const std::string longest(64, 'm');
+  for (std::string ok : {std::string("a"), std::string("ikeja-mall"), std::string("lekki.store"),
+                         std::string("A_9"), longest})
     EXPECT_TRUE(valid_merchant_name(ok)) << ok;
   for (std::string bad :
        {std::string(), std::string(65, 'm'), std::string("a b"), std::string("a/b"),
