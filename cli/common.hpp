@@ -326,5 +326,8 @@ void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-requ
 void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
 void add_transaction_command(CLI::App& app, context& ctx);  // transaction list|fetch|verify|totals
 void add_refund_command(CLI::App& app, context& ctx);       // refund create|list|fetch
+void add_settlement_command(CLI::App& app, context& ctx);   // settlement list|transactions
+/// transaction export|timeline (commands/transaction_export.cpp), added to the transaction group.
+void add_transaction_after_sale_commands(CLI::App& transaction, context& ctx);
 
 }  // namespace cli

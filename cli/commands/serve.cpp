@@ -10,6 +10,7 @@
 
 #include "common.hpp"
 #include "log.hpp"
+#include "merchant_keys.hpp"
 
 namespace cli {
 
@@ -85,6 +86,7 @@ struct args {
   std::string listen = "127.0.0.1:8080";
   std::string webhook_listen;
   std::string webhook_path;
+  std::string merchant_keys;
   std::string store;
   std::string token_file;
   std::string drain_timeout = "30s";
@@ -95,10 +97,10 @@ struct args {
   unsigned presence = 0;
 };
 
-/// The service's options from the command's (token, store and drain timeout: the caller's).
+/// The service's options from the command's (token, store, drain timeout and webhook receiver:
+/// the caller's).
 paystack::charge_service_options service_options(
-    const context& ctx, const args& a, const std::pair<std::string, std::uint16_t>& listen,
-    const std::optional<std::pair<std::string, std::uint16_t>>& hook_listen) {
+    const context& ctx, const args& a, const std::pair<std::string, std::uint16_t>& listen) {
   paystack::charge_service_options so;
   so.bind_address = listen.first;
   so.port = listen.second;
@@ -113,14 +115,6 @@ paystack::charge_service_options service_options(
   }
   so.defaults.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
   so.defaults.lease_ttl = std::chrono::seconds(a.lease_ttl);
-  if (hook_listen) {
-    paystack::webhook_server_options wo;
-    wo.secret_key = ctx.opts.secret_key;
-    wo.bind_address = hook_listen->first;
-    wo.port = hook_listen->second;
-    wo.path = a.webhook_path;
-    so.webhooks = std::move(wo);
-  }
   return so;
 }
 
@@ -135,6 +129,23 @@ void log_stopped(const paystack::charge_service_stats& s) {
              {"resumed", resumed, true},
              {"finished", finished, true},
              {"left_journaled", left, true}});
+}
+
+/// The webhook receiver's keys: --merchant-keys (several merchants), else the secret key.
+/// False (reported) when the file is refused.
+bool webhook_keys(const context& ctx, const args& a, paystack::webhook_server_options& wo) {
+  if (a.merchant_keys.empty()) {
+    wo.secret_key = ctx.opts.secret_key;
+    return true;
+  }
+  std::string why;
+  auto keys = read_merchant_keys(a.merchant_keys, why);
+  if (!keys) {
+    std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
+    return false;
+  }
+  wo.merchant_keys = std::move(*keys);
+  return true;
 }
 
 int run_serve(context& ctx, const args& a) {
@@ -168,10 +179,18 @@ int run_serve(context& ctx, const args& a) {
   paystack::terminal_client client(ioc.get_executor(), *options);
   if (!check_configuration(client)) return exit_usage;
 
-  auto so = service_options(ctx, a, *listen, hook_listen);
+  auto so = service_options(ctx, a, *listen);
   so.token = token;
   so.store = store;
   so.drain_timeout = *drain;
+  if (hook_listen) {
+    paystack::webhook_server_options wo;
+    if (!webhook_keys(ctx, a, wo)) return exit_usage;
+    wo.bind_address = hook_listen->first;
+    wo.port = hook_listen->second;
+    wo.path = a.webhook_path;
+    so.webhooks = std::move(wo);
+  }
   std::optional<paystack::metrics_server> metrics;
   if (auto failed = start_metrics(a.metrics_listen, ioc, metrics)) return *failed;
   paystack::charge_service service(ioc.get_executor(), client, std::move(so));
@@ -219,6 +238,10 @@ void add_serve_command(CLI::App& app, context& ctx) {
   sub->add_option("--webhook-listen", a->webhook_listen,
                   "HOST:PORT where Paystack's webhooks are received (as `webhooks listen`); "
                   "events reach the charges waiting for them (default: none, verify polling)");
+  sub->add_option("--merchant-keys", a->merchant_keys,
+                  "with --webhook-listen: verify webhooks against every key of this file "
+                  "(several merchants: merchant=sk_test_... lines, chmod 600; doc/cli.md)")
+      ->type_name("FILE");
   sub->add_option("--webhook-path", a->webhook_path, "with --webhook-listen: the path to serve");
   add_store_option(*sub, a->store)->required();
   sub->add_option("--token-file", a->token_file,

@@ -108,21 +108,23 @@ void charge_store::do_list_leases(boost::asio::any_completion_handler<lease_list
 }
 
 std::string webhook_semantic_key(const webhook_event& e) {
+  // Scoped by merchant (a receiver of several merchants, ADR 0009); webhook_dedup_key is too.
+  const std::string scope = e.merchant.empty() ? std::string() : e.merchant + "/";
   switch (e.type) {
     case webhook_event_type::payment_request_success:
     case webhook_event_type::payment_request_pending: {
       const auto& d = std::get<payment_request>(e.data);
-      return e.event + ":" + (d.id != 0 ? std::to_string(d.id) : d.request_code);
+      return scope + e.event + ":" + (d.id != 0 ? std::to_string(d.id) : d.request_code);
     }
     case webhook_event_type::charge_success: {
       const auto& d = std::get<charge_success_data>(e.data);
-      if (!d.reference.empty()) return e.event + ":" + d.reference;
+      if (!d.reference.empty()) return scope + e.event + ":" + d.reference;
       break;
     }
     case webhook_event_type::invoice_payment_failed: {
       const auto& d = std::get<invoice_payment_failed_data>(e.data);
-      if (d.invoice_code) return e.event + ":" + *d.invoice_code;
-      if (d.request_code) return e.event + ":" + *d.request_code;
+      if (d.invoice_code) return scope + e.event + ":" + *d.invoice_code;
+      if (d.request_code) return scope + e.event + ":" + *d.request_code;
       break;
     }
     case webhook_event_type::refund_pending:

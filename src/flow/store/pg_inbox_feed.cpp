@@ -90,6 +90,7 @@ void pg_inbox_feed::read_more() {
           // Stored by one instance, seen here: both times by the database's clock.
           flow_metrics::get().inbox_lag.observe(static_cast<double>(e.age_ms) / 1000.0);
           auto parsed = parse_webhook_event(e.body);
+          if (parsed) parsed->merchant = e.merchant;
           if (parsed) self->feed_->publish(*parsed);
         }
         const bool more = events.size() == static_cast<std::size_t>(rows_per_read);

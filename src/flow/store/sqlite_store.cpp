@@ -17,7 +17,7 @@ namespace {
 using boost::system::error_code;
 
 /// The schema this library writes. A store whose version is higher is refused.
-constexpr int schema_version = 2;
+constexpr int schema_version = 3;
 
 /// The SQLite header's application_id of a charge store ("PSTC"): set when the store is created
 /// (or first opened by a version that sets it), checked on every open. A file with another id,
@@ -83,6 +83,14 @@ CREATE TABLE lease_tokens (
   last BIGINT NOT NULL
 );
 INSERT INTO lease_tokens (singleton, last) VALUES (1, 0);
+)sql";
+
+// Version 3 (issue 27): several merchants in one receiver. Each recorded webhook names the
+// merchant whose key verified it ('' with one key, as every row before); its semantic key is
+// scoped by it ("<merchant>/<key>", webhook_semantic_key), so two merchants' identical events
+// are two rows.
+constexpr const char* schema_v3_sql = R"sql(
+ALTER TABLE webhook_events ADD COLUMN merchant TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr const char* lease_columns =
@@ -268,12 +276,13 @@ class sqlite_engine final : public store_engine {
 
   error_code record_webhook(const std::string& key, const std::string& body, bool& fresh) override {
     statement st(db_,
-                 "INSERT INTO webhook_events (semantic_key, received_at, body) VALUES (?,?,?) "
-                 "ON CONFLICT (semantic_key) DO NOTHING");
+                 "INSERT INTO webhook_events (semantic_key, received_at, body, merchant) "
+                 "VALUES (?,?,?,?) ON CONFLICT (semantic_key) DO NOTHING");
     if (!st.ok()) return error::store_failed;
     st.bind(1, key);
     st.bind(2, unix_ms());
     st.bind(3, body);
+    st.bind(4, std::string(merchant_of_key(key)));
     if (st.step() != SQLITE_DONE) return error::store_failed;
     fresh = sqlite3_changes(db_) == 1;
     return {};
@@ -442,8 +451,13 @@ class sqlite_engine final : public store_engine {
       exec("ROLLBACK");
       return ec;
     }
+    if (found < 3 && !exec(schema_v3_sql)) {
+      auto ec = fail(why);
+      exec("ROLLBACK");
+      return ec;
+    }
     if (found < schema_version &&
-        !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 2) "
+        !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 3) "
               "ON CONFLICT (component) DO UPDATE SET version = excluded.version")) {
       auto ec = fail(why);
       exec("ROLLBACK");

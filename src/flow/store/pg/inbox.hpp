@@ -33,6 +33,7 @@ struct inbox_event {
   std::string received_by;     // the instance that stored it
   std::string handed_over_to;  // "" until claimed
   std::int64_t age_ms = 0;     // read: how long ago it was stored (the database's clock)
+  std::string merchant;        // the merchant whose key verified it ("" with one key)
 };
 
 /// Parses a notification's payload ("<seq> <semantic key>"); nullopt when malformed.
