@@ -51,6 +51,10 @@ enum class operation_id {
   list_refunds,
   fetch_refund,
   retry_refund,
+  list_settlements,
+  list_settlement_transactions,
+  export_transactions,
+  fetch_transaction_timeline,
 };
 
 /// A row of the table.

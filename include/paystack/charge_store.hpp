@@ -526,6 +526,8 @@ std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor exe
 /// "paymentrequest.pending:{id}", "charge.success:{reference}",
 /// "invoice.payment_failed:{invoice or request code}", else webhook_dedup_key(e) (the event name
 /// and the SHA-256 of the body). A replay of the same fact under another body has the same key.
+/// An event with a merchant (webhook_event::merchant) has "<merchant>/" before that key, so two
+/// merchants' events about the same id never collide in a store's inbox.
 std::string webhook_semantic_key(const webhook_event& e);
 
 }  // namespace v0

@@ -40,10 +40,10 @@ class refund_engine {
 std::unique_ptr<refund_engine> make_memory_refund_engine();
 
 /// The refund tables of the SQLite store on `db` (the engine's connection, created by schema
-/// version 3: sqlite_refund_schema_sql).
+/// version 4: sqlite_refund_schema_sql).
 std::unique_ptr<refund_engine> make_sqlite_refund_engine(sqlite3* db);
 
-/// The SQLite store's schema version 3: the refunds and refund_journal tables.
+/// The SQLite store's schema version 4: the refunds and refund_journal tables.
 extern const char* const sqlite_refund_schema_sql;
 
 }  // namespace detail

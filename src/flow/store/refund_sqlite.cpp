@@ -1,4 +1,4 @@
-// The refund tables of the SQLite store (schema version 3): one row per refund key and its
+// The refund tables of the SQLite store (schema version 4): one row per refund key and its
 // journal, on the engine's own connection and thread (sqlite_store.cpp opens it, migrates the
 // schema and hands the connection here). Every write is BEGIN IMMEDIATE ... COMMIT.
 #include <sqlite3.h>

@@ -18,7 +18,7 @@ namespace {
 using boost::system::error_code;
 
 /// The schema this library writes. A store whose version is higher is refused.
-constexpr int schema_version = 3;
+constexpr int schema_version = 4;
 
 /// The SQLite header's application_id of a charge store ("PSTC"): set when the store is created
 /// (or first opened by a version that sets it), checked on every open. A file with another id,
@@ -84,6 +84,14 @@ CREATE TABLE lease_tokens (
   last BIGINT NOT NULL
 );
 INSERT INTO lease_tokens (singleton, last) VALUES (1, 0);
+)sql";
+
+// Version 3 (issue 27): several merchants in one receiver. Each recorded webhook names the
+// merchant whose key verified it ('' with one key, as every row before); its semantic key is
+// scoped by it ("<merchant>/<key>", webhook_semantic_key), so two merchants' identical events
+// are two rows.
+constexpr const char* schema_v3_sql = R"sql(
+ALTER TABLE webhook_events ADD COLUMN merchant TEXT NOT NULL DEFAULT '';
 )sql";
 
 constexpr const char* lease_columns =
@@ -271,12 +279,13 @@ class sqlite_engine final : public store_engine {
 
   error_code record_webhook(const std::string& key, const std::string& body, bool& fresh) override {
     statement st(db_,
-                 "INSERT INTO webhook_events (semantic_key, received_at, body) VALUES (?,?,?) "
-                 "ON CONFLICT (semantic_key) DO NOTHING");
+                 "INSERT INTO webhook_events (semantic_key, received_at, body, merchant) "
+                 "VALUES (?,?,?,?) ON CONFLICT (semantic_key) DO NOTHING");
     if (!st.ok()) return error::store_failed;
     st.bind(1, key);
     st.bind(2, unix_ms());
     st.bind(3, body);
+    st.bind(4, std::string(merchant_of_key(key)));
     if (st.step() != SQLITE_DONE) return error::store_failed;
     fresh = sqlite3_changes(db_) == 1;
     return {};
@@ -445,15 +454,22 @@ class sqlite_engine final : public store_engine {
       exec("ROLLBACK");
       return ec;
     }
-    // Version 3 (issue 27): keyed refunds and their journal (store/refund_sqlite.cpp).
-    if (found < 3 && !exec(sqlite_refund_schema_sql)) {
+    if (found < 3 && !exec(schema_v3_sql)) {
+      auto ec = fail(why);
+      exec("ROLLBACK");
+      return ec;
+    }
+    // Version 4 (issue 27): keyed refunds and their journal (store/refund_sqlite.cpp).
+    if (found < 4 && !exec(sqlite_refund_schema_sql)) {
       auto ec = fail(why);
       exec("ROLLBACK");
       return ec;
     }
     if (found < schema_version &&
-        !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 3) "
-              "ON CONFLICT (component) DO UPDATE SET version = excluded.version")) {
+        !exec(("INSERT INTO paystack_schema (component, version) VALUES ('charges', " +
+               std::to_string(schema_version) +
+               ") ON CONFLICT (component) DO UPDATE SET version = excluded.version")
+                  .c_str())) {
       auto ec = fail(why);
       exec("ROLLBACK");
       return ec;
