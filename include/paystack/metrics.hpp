@@ -1,4 +1,5 @@
-// paystack/metrics.hpp: the library's metrics (doc/operations.md, doc/adr/ops-0001-metrics-and-tracing.md).
+// paystack/metrics.hpp: the library's metrics (doc/operations.md,
+// doc/adr/ops-0001-metrics-and-tracing.md).
 //
 // One registry per process (default_registry()) holds counters, gauges and histograms, each a
 // family of series told apart by label values. The library feeds it from the one place each

@@ -1,4 +1,5 @@
-// paystack/tracing.hpp: tracing hooks (doc/operations.md "Tracing", doc/adr/ops-0001-metrics-and-tracing.md).
+// paystack/tracing.hpp: tracing hooks (doc/operations.md "Tracing",
+// doc/adr/ops-0001-metrics-and-tracing.md).
 //
 // The library opens a span per HTTP attempt ("paystack.http.attempt": operation, http.method,
 // attempt; at its end http.status_code or error) and per charge stage
