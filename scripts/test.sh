@@ -6,16 +6,18 @@
 #                                  parallel, without sanitizers
 #   bash scripts/test.sh           everything (what CI runs, .ci/run): the format and the lints,
 #                                  clang-tidy on the last commit's C++ files, every ctest under
-#                                  AddressSanitizer + UBSan (the build that also has warnings as
-#                                  errors and the header check, so CI builds no separate dev
-#                                  build), the threaded tests under ThreadSanitizer (not the unit,
-#                                  compile and CLI tests: single-threaded code), the fuzz targets
-#                                  briefly (clang/libFuzzer), and the Debian packages built (with
-#                                  the benchmarks, run once), checked by lintian, installed on
-#                                  this machine and used (check-package.sh --host), and the
-#                                  install check. A sanitizer's tests run in the background while
-#                                  the next build runs (niced: the tests keep their CPU); their
-#                                  output is printed when they end.
+#                                  AddressSanitizer + UBSan (a build with warnings as errors and
+#                                  the header check too) but the chaos test, the threaded tests
+#                                  under ThreadSanitizer (not the unit, compile and CLI tests:
+#                                  single-threaded code), the fuzz targets briefly
+#                                  (clang/libFuzzer), the Debian packages built (with the
+#                                  benchmarks, run once), checked by lintian, installed on this
+#                                  machine and used (check-package.sh --host), the install check,
+#                                  and last the chaos test (~20 processes at once, too slow under a
+#                                  sanitizer) from the dev preset's build of its targets only.
+#                                  A sanitizer's tests run in the background while the next
+#                                  build runs (niced: the tests keep their CPU); their output is
+#                                  printed when they end.
 # Both end with a table of each step's time (doc/performance.md, "Build and test times").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -139,6 +141,12 @@ cmake --build build/install-consumer
 build/asan-ubsan/tests/examples/run_with_sim build/install-consumer/list_terminals
 
 bg_wait
+# The tests registered in builds without sanitizers only (label chaos: issue 15's chaos test, ~20
+# paystack-terminal processes at once): their targets alone in the dev preset, run last, alone.
+step "dev build of the chaos tests' targets only, then the chaos tests"
+cmake --build --preset dev --target fleet_chaos_tests
+ctest --preset dev -L '^chaos$'
+
 # The same in a clean debootstrapped Debian 12 root: about 2.5 min with its cache warm, 8 or so
 # on a fresh machine (debootstrap, tools), so CI leaves it to PAYSTACK_CHECK_CLEAN_ROOT=1.
 if [ "${PAYSTACK_CHECK_CLEAN_ROOT:-0}" = 1 ]; then
