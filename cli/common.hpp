@@ -329,7 +329,7 @@ void add_refund_command(CLI::App& app, context& ctx);       // refund create|lis
 void add_refunds_command(CLI::App& app, context& ctx);      // refunds list|show|resume (a store's)
 /// refund create --key --store: the exactly-once refund (commands/refunds.cpp). Exit code.
 int create_keyed_refund(context& ctx, paystack::refund_params params, const std::string& store);
-void add_settlement_command(CLI::App& app, context& ctx);   // settlement list|transactions
+void add_settlement_command(CLI::App& app, context& ctx);  // settlement list|transactions
 /// transaction export|timeline (commands/transaction_export.cpp), added to the transaction group.
 void add_transaction_after_sale_commands(CLI::App& transaction, context& ctx);
 

@@ -14,7 +14,7 @@
 #include <paystack/sim/server.hpp>
 
 #include "cli_runner.hpp"
-#include "raw_http.hpp"
+#include "sim_sales.hpp"
 
 using namespace std::chrono_literals;
 namespace json = boost::json;
@@ -50,41 +50,13 @@ class RefundCrash : public ::testing::Test {
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(db_ + s);
   }
 
-  json::value call(const std::string& method, const std::string& target,
-                   const std::string& body = {}) const {
-    auto a = paystack::test::raw_http(
-        sim_->port(),
-        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + secret +
-            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-            "\r\nConnection: close\r\n\r\n" + body);
-    auto at = a.raw.find("\r\n\r\n");
-    EXPECT_NE(at, std::string::npos) << a.raw;
-    return json::parse(a.raw.substr(at + 4));
-  }
-
   /// A paid terminal sale of `amount`: its transaction id.
   std::string paid_transaction(std::int64_t amount) const {
-    const auto terminal = sim_->terminal_ids().at(0);
-    auto pr = call("POST", "/paymentrequest",
-                   R"({"customer":"CUS_refundcrash01","amount":)" + std::to_string(amount) + "}")
-                  .at("data");
-    call("POST", "/terminal/" + terminal + "/event",
-         R"({"type":"invoice","action":"process","data":{"id":)" +
-             std::to_string(pr.at("id").as_int64()) + R"(,"reference":")" +
-             std::string(pr.at("offline_reference").as_string()) + R"("}})");
-    auto list = call("GET", "/transaction?terminal_id=" + terminal);
-    for (const auto& t : list.at("data").as_array())
-      if (t.at("amount").as_int64() == amount) return std::to_string(t.at("id").as_int64());
-    ADD_FAILURE() << "no transaction of " << amount << ": " << json::serialize(list);
-    return {};
+    return cli_test::paid_transaction(*sim_, secret, amount);
   }
-
   /// The refunds the simulator holds for `txn`: their amounts.
   std::vector<std::int64_t> refunds_of(const std::string& txn) const {
-    std::vector<std::int64_t> out;
-    auto list = call("GET", "/refund?transaction=" + txn);
-    for (const auto& f : list.at("data").as_array()) out.push_back(f.at("amount").as_int64());
-    return out;
+    return cli_test::refunds_of(*sim_, secret, txn);
   }
 
   std::vector<std::string> env(const std::string& failpoint = {}) const {

@@ -31,9 +31,9 @@ TEST_F(PgSchema, migrate_creates_every_table_then_finds_nothing_to_do) {
   ASSERT_FALSE(ec) << report.message;
   EXPECT_EQ(report.from, 0);
   EXPECT_EQ(report.to, paystack::pg::schema_version);
-  for (const char* t :
-       {"paystack_schema_version", "paystack_charges", "paystack_charge_journal",
-        "paystack_webhook_inbox", "paystack_terminal_leases", "paystack_rate_budget"}) {
+  for (const char* t : {"paystack_schema_version", "paystack_charges", "paystack_charge_journal",
+                        "paystack_webhook_inbox", "paystack_terminal_leases",
+                        "paystack_rate_budget", "paystack_refunds", "paystack_refund_journal"}) {
     EXPECT_TRUE(table_exists(*c, t)) << t;
   }
   auto [ec2, again] = migrate(c);

@@ -313,8 +313,7 @@ TEST_F(RefundRequests, retry_posts_the_customer_s_account_once) {
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].method, http_method::post);
   EXPECT_EQ(reqs[0].target, "/refund/retry_with_customer_details/15581137");
-  EXPECT_EQ(json::parse(reqs[0].body),
-            json::parse(R"({"refund_account_details":{"currency":"NGN",
+  EXPECT_EQ(json::parse(reqs[0].body), json::parse(R"({"refund_account_details":{"currency":"NGN",
                             "account_number":"1234567890","bank_id":"9"}})"));
 
   fake->push(json_reply(503, R"({"status":false,"message":"busy"})"));
@@ -342,8 +341,8 @@ TEST_F(RefundRequests, retry_refuses_bad_accounts_before_sending) {
     auto [ec, r] = finish(rc.async_retry_refund(1, d, token));
     EXPECT_EQ(ec, error::invalid_argument);
   }
-  auto [ec, r] = finish(rc.async_retry_refund(
-      0, {.currency = "NGN", .account_number = "1", .bank_id = "9"}, token));
+  auto [ec, r] = finish(
+      rc.async_retry_refund(0, {.currency = "NGN", .account_number = "1", .bank_id = "9"}, token));
   EXPECT_EQ(ec, error::invalid_argument);
   EXPECT_EQ(fake->request_count(), 0u);
 }

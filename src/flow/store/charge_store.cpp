@@ -406,7 +406,7 @@ class engine_store final : public charge_store {
 
   void do_begin_refund(refund_record record,
                        asio::any_completion_handler<refund_begin_signature> h) override {
-    run(std::move(h), [this, r = std::move(record)]() mutable {
+    run("begin_refund", std::move(h), [this, r = std::move(record)]() mutable {
       bool inserted = false;
       auto* e = engine_->refunds();
       if (r.key.empty() || e == nullptr)
@@ -422,15 +422,16 @@ class engine_store final : public charge_store {
   }
   void do_save_refund(refund_record record, std::string detail,
                       asio::any_completion_handler<refund_save_signature> h) override {
-    run(std::move(h), [this, r = std::move(record), d = std::move(detail)]() mutable {
-      auto* e = engine_->refunds();
-      auto ec = e ? e->save(r, d) : error_code(error::store_failed);
-      return std::tuple(ec, std::move(r));
-    });
+    run("save_refund", std::move(h),
+        [this, r = std::move(record), d = std::move(detail)]() mutable {
+          auto* e = engine_->refunds();
+          auto ec = e ? e->save(r, d) : error_code(error::store_failed);
+          return std::tuple(ec, std::move(r));
+        });
   }
   void do_load_refund(std::string key,
                       asio::any_completion_handler<refund_load_signature> h) override {
-    run(std::move(h), [this, k = std::move(key)] {
+    run("load_refund", std::move(h), [this, k = std::move(key)] {
       std::optional<refund_record> out;
       auto* e = engine_->refunds();
       auto ec = e ? e->load(k, out) : error_code(error::store_failed);
@@ -439,7 +440,7 @@ class engine_store final : public charge_store {
   }
   void do_list_refunds(refund_list_filter filter,
                        asio::any_completion_handler<refund_list_signature> h) override {
-    run(std::move(h), [this, f = std::move(filter)] {
+    run("list_refunds", std::move(h), [this, f = std::move(filter)] {
       std::vector<refund_record> out;
       auto* e = engine_->refunds();
       auto ec = e ? e->list(f, out) : error_code(error::store_failed);
@@ -448,7 +449,7 @@ class engine_store final : public charge_store {
   }
   void do_refund_history(std::string key,
                          asio::any_completion_handler<refund_history_signature> h) override {
-    run(std::move(h), [this, k = std::move(key)] {
+    run("refund_history", std::move(h), [this, k = std::move(key)] {
       std::vector<refund_journal_entry> out;
       auto* e = engine_->refunds();
       auto ec = e ? e->history(k, out) : error_code(error::store_failed);

@@ -34,6 +34,7 @@
 #include "pg/schema.hpp"
 #include "pg_inbox_feed.hpp"
 #include "pg_rate_budget.hpp"
+#include "pg_store_refunds.hpp"
 #include "pg_store_sql.hpp"
 #include "store_engine.hpp"
 
@@ -173,6 +174,34 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     submit("list_leases", std::move(h), [](pg_store& s) { return s.list_leases(); });
   }
 
+  // Keyed refunds (pg_store_refunds.cpp), on the same queue and connection as the charges'.
+  void do_begin_refund(refund_record r,
+                       asio::any_completion_handler<refund_begin_signature> h) override {
+    submit("begin_refund", std::move(h),
+           [r = std::move(r)](pg_store& s) { return pg_refunds::begin(s.refund_table(), r); });
+  }
+  void do_save_refund(refund_record r, std::string detail,
+                      asio::any_completion_handler<refund_save_signature> h) override {
+    submit("save_refund", std::move(h), [r = std::move(r), d = std::move(detail)](pg_store& s) {
+      return pg_refunds::save(s.refund_table(), r, d);
+    });
+  }
+  void do_load_refund(std::string key,
+                      asio::any_completion_handler<refund_load_signature> h) override {
+    submit("load_refund", std::move(h),
+           [k = std::move(key)](pg_store& s) { return pg_refunds::load(s.refund_table(), k); });
+  }
+  void do_list_refunds(refund_list_filter f,
+                       asio::any_completion_handler<refund_list_signature> h) override {
+    submit("list_refunds", std::move(h),
+           [f = std::move(f)](pg_store& s) { return pg_refunds::list(s.refund_table(), f); });
+  }
+  void do_refund_history(std::string key,
+                         asio::any_completion_handler<refund_history_signature> h) override {
+    submit("refund_history", std::move(h),
+           [k = std::move(key)](pg_store& s) { return pg_refunds::history(s.refund_table(), k); });
+  }
+
  public:
   /// Test hook (pg_store_drop_replies): the next `n` answered statements are taken as lost.
   void drop_replies(int n) { drop_replies_.store(n); }
@@ -302,6 +331,18 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
         token);
     auto [ec] = co_await std::move(op);
     co_return ec;
+  }
+
+  /// The refund operations' view of this store: statements through `run`.
+  pg_refunds::table refund_table() {
+    auto runner = [this](
+                      std::string sql, pg::params p,
+                      clock::time_point deadline) -> asio::awaitable<pg_refunds::statement_result> {
+      auto op = run(std::move(sql), std::move(p), deadline);
+      auto [ec, res, resent] = co_await std::move(op);
+      co_return pg_refunds::statement_result{ec, std::move(res), resent};
+    };
+    return {std::move(runner), instance_, timeout_};
   }
 
   /// Runs one statement through retrying, within the store's timeout from now or `deadline`.

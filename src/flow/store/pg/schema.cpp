@@ -141,7 +141,40 @@ ALTER TABLE paystack_webhook_inbox ADD CONSTRAINT paystack_webhook_inbox_semanti
   CHECK (length(semantic_key) BETWEEN 1 AND 300);
 )sql";
 
-const std::vector<std::string_view> all_migrations{v1, v2, v3, v4};
+// Version 5 (issue 27): exactly-once refunds (paystack/refund_flow.hpp). A keyed refund's state
+// (stages started, sending, finished; version for optimistic concurrency) and its write-ahead
+// journal, appended in the transaction that updates the row. The refunds of one transaction go
+// one at a time under a lease of paystack_terminal_leases named "refund:txn:ID".
+constexpr std::string_view v5 = R"sql(
+CREATE TABLE paystack_refunds (
+  refund_key     text PRIMARY KEY CHECK (length(refund_key) BETWEEN 1 AND 200),
+  txn            text NOT NULL CHECK (length(txn) BETWEEN 1 AND 100),
+  amount         bigint NOT NULL CHECK (amount > 0),
+  currency       text NOT NULL DEFAULT '' CHECK (length(currency) <= 10),
+  stage          text NOT NULL CHECK (stage IN ('started', 'sending', 'finished')),
+  transaction_id bigint,
+  refund_id      bigint,
+  refund_status  text NOT NULL DEFAULT '' CHECK (length(refund_status) <= 100),
+  outcome        text CHECK (outcome IN ('refunded', 'refused', 'busy', 'failed')),
+  reason         text NOT NULL DEFAULT '' CHECK (length(reason) <= 1000),
+  version        bigint NOT NULL DEFAULT 1,
+  created_at     timestamptz NOT NULL DEFAULT clock_timestamp(),
+  updated_at     timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX paystack_refunds_unfinished ON paystack_refunds (created_at)
+  WHERE stage <> 'finished';
+CREATE TABLE paystack_refund_journal (
+  id          bigserial PRIMARY KEY,
+  refund_key  text NOT NULL REFERENCES paystack_refunds (refund_key) ON DELETE CASCADE,
+  stage       text NOT NULL CHECK (length(stage) <= 20),
+  detail      text CHECK (length(detail) <= 4000),
+  instance    text CHECK (length(instance) <= 100),
+  recorded_at timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX paystack_refund_journal_key ON paystack_refund_journal (refund_key, id);
+)sql";
+
+const std::vector<std::string_view> all_migrations{v1, v2, v3, v4, v5};
 
 std::string ms_text(std::chrono::milliseconds t) {
   return std::to_string(t.count());
