@@ -158,7 +158,7 @@ class sqlite_engine final : public store_engine {
   std::string describe() const override { return "sqlite:" + path_; }
 
   error_code begin(charge_record& rec, bool& inserted) override {
-    if (!exec("BEGIN IMMEDIATE")) return error::store_failed;
+    if (!open_transaction()) return error::store_failed;
     std::optional<charge_record> existing;
     if (auto ec = load(rec.key, existing)) return rollback(ec);
     if (existing) {
@@ -180,7 +180,7 @@ class sqlite_engine final : public store_engine {
   }
 
   error_code save(charge_record& rec, const std::string& detail) override {
-    if (!exec("BEGIN IMMEDIATE")) return error::store_failed;
+    if (!open_transaction()) return error::store_failed;
     const auto old_version = rec.version;
     charge_record next = rec;
     next.version = old_version + 1;
@@ -284,7 +284,7 @@ class sqlite_engine final : public store_engine {
   error_code acquire_lease(const std::string& terminal_id, const std::string& holder,
                            const std::string& charge_key, std::chrono::milliseconds ttl,
                            terminal_lease& out) override {
-    if (!exec("BEGIN IMMEDIATE")) return error::store_failed;
+    if (!open_transaction()) return error::store_failed;
     const auto now = unix_ms();
     std::optional<terminal_lease> current;
     if (auto ec = find_lease(terminal_id, now, current)) return rollback(ec);
@@ -467,14 +467,40 @@ class sqlite_engine final : public store_engine {
     return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
   }
 
+  bool begin_batch() override {
+    if (batch_ || !exec("BEGIN IMMEDIATE")) return false;
+    batch_ = true;
+    return true;
+  }
+
+  error_code end_batch() override {
+    if (!batch_) return {};
+    batch_ = false;
+    // An I/O error inside the batch may have rolled it back already (autocommit again).
+    if (sqlite3_get_autocommit(db_) == 0 && exec("COMMIT")) return {};
+    exec("ROLLBACK");
+    return error::store_failed;
+  }
+
  private:
+  /// One write's transaction: BEGIN IMMEDIATE, or a savepoint of the batch's transaction.
+  bool open_transaction() { return exec(batch_ ? "SAVEPOINT charge_write" : "BEGIN IMMEDIATE"); }
   error_code commit() {
+    if (batch_) {
+      if (exec("RELEASE charge_write")) return {};
+      return rollback(error::store_failed);
+    }
     if (exec("COMMIT")) return {};
     exec("ROLLBACK");
     return error::store_failed;
   }
   error_code rollback(error_code ec) {
-    exec("ROLLBACK");
+    if (batch_) {
+      exec("ROLLBACK TO charge_write");
+      exec("RELEASE charge_write");
+    } else {
+      exec("ROLLBACK");
+    }
     return ec;
   }
   error_code append(const charge_record& r, const std::string& detail) {
@@ -585,12 +611,15 @@ class sqlite_engine final : public store_engine {
 
   sqlite3* db_;
   std::string path_;
+  bool batch_ = false;  ///< between begin_batch() and end_batch()
 };
 
 }  // namespace
 
-std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int busy_timeout_ms,
-                                                 error_code& ec, std::string& why) {
+namespace {
+
+sqlite3* open_connection(const std::string& path, int busy_timeout_ms, error_code& ec,
+                         std::string& why) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -600,8 +629,24 @@ std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int bu
     ec = error::store_failed;
     return nullptr;
   }
-  auto engine = std::make_unique<sqlite_engine>(db, path);
   sqlite3_busy_timeout(db, busy_timeout_ms);
+  return db;
+}
+
+}  // namespace
+
+std::unique_ptr<store_engine> open_sqlite_reader(const std::string& path, int busy_timeout_ms,
+                                                 error_code& ec, std::string& why) {
+  sqlite3* db = open_connection(path, busy_timeout_ms, ec, why);
+  if (!db) return nullptr;
+  return std::make_unique<sqlite_engine>(db, path);
+}
+
+std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int busy_timeout_ms,
+                                                 error_code& ec, std::string& why) {
+  sqlite3* db = open_connection(path, busy_timeout_ms, ec, why);
+  if (!db) return nullptr;
+  auto engine = std::make_unique<sqlite_engine>(db, path);
   // Before anything is written (journal_mode=WAL changes the file): another program's database
   // is refused untouched.
   ec = engine->check_ours(why);
