@@ -240,6 +240,7 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       rec.offline_reference = found.request->offline_reference;
     }
   }
+  bool decided = false;
   if (!rec.request_code) {
     e.action = "unfinished (" + std::string(to_string(rec.stage)) + "), no request: resume it";
   } else if (rec.stage == charge_journal_stage::archiving) {
@@ -250,8 +251,10 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       rec.open = false;
       rec.reason = "paid (found by the reconciler when archiving " + *rec.request_code + ")";
       e.action = "verified: paid";
+      decided = true;
     } else if (closed.closed) {
       rec.open = false;
+      decided = true;
       rec.reason += "; " + *rec.request_code + " archived by the reconciler (verified unpaid)";
       e.action = "archived, unpaid: closed as " + std::string(to_string(e.outcome));
     } else {
@@ -267,6 +270,7 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       rec.open = false;
       rec.reason = "paid (found by the reconciler: " + *rec.request_code + ")";
       e.action = "verified: paid";
+      decided = true;
     } else {
       e.action = "unfinished (" + std::string(to_string(rec.stage)) + "), " +
                  (now.answered ? "still " + now.status : now.detail) + ": resume it";
@@ -274,7 +278,9 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       out.still_open = rec;
     }
   }
-  if (!rec.open) {
+  // Only a decision is recorded: a charge left to its resume keeps its stage (recording it
+  // finished without an outcome would end it unpaid while its request may still be paid).
+  if (decided) {
     auto recorded = record(store, rec, e);
     auto stored = co_await std::move(recorded);
     (void)stored;

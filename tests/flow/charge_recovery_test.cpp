@@ -331,3 +331,43 @@ TEST_F(ChargeRecovery, a_failed_sweep_leaves_the_charges_open_and_says_why) {
 }
 
 }  // namespace
+
+TEST_F(ChargeRecovery, reconcile_leaves_an_unfinished_charge_it_cannot_decide_for_its_resume) {
+  // Found by the serve fleet test (issue 24): the reconciler recorded such charges finished
+  // without an outcome, ending a sale whose customer could still pay.
+  auto begin = [this](charge_record r) {
+    std::promise<boost::system::error_code> p;
+    store_->async_begin(std::move(r),
+                        [&p](boost::system::error_code e, charge_record, bool) { p.set_value(e); });
+    ASSERT_FALSE(p.get_future().get());
+  };
+  charge_record started{.key = "order-u1",
+                        .terminal_id = sim_->terminal_ids().at(0),
+                        .customer = "CUS_recovery01",
+                        .amount = 5000};
+  begin(started);
+  charge_record created = started;
+  created.key = "order-u2";
+  begin(created);
+  created.stage = charge_journal_stage::created;
+  created.version = 1;
+  created.request_code = "PRQ_neverexisted1";  // Paystack does not know it: nothing decided
+  std::promise<boost::system::error_code> saved;
+  store_->async_save(created, "created",
+                     [&saved](boost::system::error_code e, charge_record) { saved.set_value(e); });
+  ASSERT_FALSE(saved.get_future().get());
+
+  auto [ec, report] = reconcile({.sweep_transactions = false});
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(report.entries.size(), 2u);
+  for (const char* k : {"order-u1", "order-u2"}) {
+    std::promise<std::optional<charge_record>> loaded;
+    store_->async_load(k, [&loaded](boost::system::error_code, std::optional<charge_record> r) {
+      loaded.set_value(std::move(r));
+    });
+    auto rec = loaded.get_future().get();
+    ASSERT_TRUE(rec) << k;
+    EXPECT_NE(rec->stage, charge_journal_stage::finished) << k;
+    EXPECT_FALSE(rec->outcome) << k;
+  }
+}
