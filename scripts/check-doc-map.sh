@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keeps the map honest: fails when a source file under src/, simulator/ or cli/ is not named in
 # doc/architecture.md. A file is named by its path or by a tail of it that starts after a `/`
-# (`src/flow/charge.cpp`, `flow/charge.cpp`, `charge.cpp`), or by such a tail's stem and `.*`
+# (`src/flow/charge/charge.cpp`, `flow/charge.cpp`, `charge.cpp`), or by such a tail's stem and `.*`
 # (`charge_journal.*` names the .cpp and the .hpp), as long as no other source file has the same
 # tail: `charge.cpp` alone would also fit cli/commands/charge.cpp, so the map must say
 # `flow/charge.cpp` and `commands/charge.cpp`.

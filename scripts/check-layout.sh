@@ -26,7 +26,10 @@ while (my $l = <$rf>) {
   my (undef, $from, $deny) = split /\|/, $l;
   my @f = ($from // "") =~ /`([^`]+)`/g;
   my @d = ($deny // "") =~ /`([^`]+)`/g;
-  push @rules, { from => \@f, deny => \@d } if @f && @d;
+  # A from entry written `!PATH` excepts PATH from the other from entries of the row.
+  my @not = map { substr($_, 1) } grep { substr($_, 0, 1) eq "!" } @f;
+  @f = grep { substr($_, 0, 1) ne "!" } @f;
+  push @rules, { from => \@f, not => \@not, deny => \@d } if @f && @d;
 }
 die "check-layout: no rules found in $rules_file\n" unless @rules;
 
@@ -91,7 +94,10 @@ sub resolve {
 my ($bad, $checked) = (0, 0);
 for my $u (@units) {
   my ($as, $name, $lines) = @$u;
-  my @mine = grep { my $r = $_; grep { matches($as, $_) } @{ $r->{from} } } @rules;
+  my @mine = grep {
+    my $r = $_;
+    (grep { matches($as, $_) } @{ $r->{from} }) && !(grep { matches($as, $_) } @{ $r->{not} })
+  } @rules;
   for my $ln (@$lines) {
     my ($no, $text) = @$ln;
     next unless $text =~ /^\s*#\s*include\s*([<"])([^>"]+)[>"]/;

@@ -1,6 +1,6 @@
 // Reading a webhook body (parse_webhook_event): the envelope, then the typed data of the events
 // the charge flow uses (charge.success, paymentrequest.*, invoice.payment_failed) and refund.*.
-// Verifying the signature, de-duplication and the feed are in src/flow/webhook.cpp.
+// Verifying the signature, de-duplication and the feed are in src/flow/webhook/webhook.cpp.
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <paystack/error.hpp>

@@ -7,7 +7,7 @@
 #include <paystack/error.hpp>
 #include <paystack/rate_budget.hpp>
 
-#include "flow/pg_rate_budget.hpp"
+#include "flow/store/pg_rate_budget.hpp"
 #include "pg_test_support.hpp"
 
 namespace fleet_test {

@@ -8,7 +8,7 @@
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
 
-#include "flow/pg_store.hpp"
+#include "flow/store/pg_store.hpp"
 #include "pg_test_support.hpp"
 #include "store_behaviour.hpp"
 

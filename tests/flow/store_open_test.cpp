@@ -12,8 +12,8 @@
 #include <paystack/error.hpp>
 #include <sstream>
 
-#include "flow/pg_store.hpp"
-#include "pg/conninfo.hpp"
+#include "flow/store/pg/conninfo.hpp"
+#include "flow/store/pg_store.hpp"
 #include "running_context.hpp"
 #include "store_behaviour.hpp"
 

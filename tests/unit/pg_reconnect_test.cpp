@@ -1,6 +1,6 @@
-// The PostgreSQL store's reconnect policy (src/pg/reconnect.hpp), every path decided without a
-// server: connect fails, the reply is lost, the server refuses, a timeout, the store closed, no
-// time left, no attempts left.
+// The PostgreSQL store's reconnect policy (src/flow/store/pg/reconnect.hpp), every path decided
+// without a server: connect fails, the reply is lost, the server refuses, a timeout, the store
+// closed, no time left, no attempts left.
 #include <gtest/gtest.h>
 
 #include "pg/connection.hpp"

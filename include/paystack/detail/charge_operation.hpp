@@ -1,5 +1,5 @@
 // paystack/detail/charge_operation.hpp: the compiled entry point of async_charge_on_terminal
-// (src/flow/charge.cpp). Not part of the API; included by paystack/charge.hpp.
+// (src/flow/charge/charge.cpp). Not part of the API; included by paystack/charge.hpp.
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>

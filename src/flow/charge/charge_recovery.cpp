@@ -18,7 +18,7 @@
 
 #include "charge_lookup.hpp"
 #include "recovery.hpp"
-#include "store_engine.hpp"
+#include "store/store_engine.hpp"
 
 namespace paystack {
 inline namespace v0 {

@@ -1,4 +1,5 @@
-// pg_rate_budget: the fleet's shared rate budget (pg_rate_budget.hpp) over src/pg/rate_budget.
+// pg_rate_budget: the fleet's shared rate budget (pg_rate_budget.hpp) over
+// src/flow/store/pg/rate_budget.
 #include "pg_rate_budget.hpp"
 
 #include <boost/asio/append.hpp>

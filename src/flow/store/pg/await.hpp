@@ -1,4 +1,4 @@
-// Awaitable forms of pg::connection's operations, for the coroutines of src/pg. Bind the
+// Awaitable forms of pg::connection's operations, for the coroutines of src/flow/store/pg. Bind the
 // awaitable to a local, then co_await it alone (GCC 12, doc/adr/0002-async-model.md):
 //     auto op = pg::query(conn, "SELECT $1::int", {"1"}, timeout);
 //     auto [ec, r] = co_await std::move(op);

@@ -1,7 +1,7 @@
 // The PostgreSQL store's reconnect policy as an I/O-free state machine (issue 22; as Boost.MySQL
 // decides its connection pool's steps): every path of one statement (connect fails, the reply is
 // lost, the server refuses it, a timeout, the store closed) is decided by one pure function,
-// next_step(); the socket code (src/flow/pg_store.cpp, pg_store::retrying) only carries the
+// next_step(); the socket code (src/flow/store/pg_store.cpp, pg_store::retrying) only carries the
 // decision out. Unit-tested without a server (tests/unit/pg_reconnect_test.cpp).
 #pragma once
 
@@ -32,9 +32,9 @@ struct reconnect_step {
   std::chrono::milliseconds pause{0};  ///< before the retry
 };
 
-/// Decides what follows an attempt that ended with `ec` (errc of src/pg/connection.hpp; clear:
-/// answered), with `left` of the statement's time remaining. Updates `state`. Rules: an answer
-/// is done and a server error (query_failed) final; nothing is sent again once the time is
+/// Decides what follows an attempt that ended with `ec` (errc of src/flow/store/pg/connection.hpp;
+/// clear: answered), with `left` of the statement's time remaining. Updates `state`. Rules: an
+/// answer is done and a server error (query_failed) final; nothing is sent again once the time is
 /// spent, after a timeout
 /// (the statement may still run), or after close(); a statement that met no connection or
 /// could not connect is sent again; one whose connection was lost after it may have reached the

@@ -11,7 +11,7 @@
 
 #include "charge_journal.hpp"
 #include "failpoint.hpp"
-#include "store_engine.hpp"
+#include "store/store_engine.hpp"
 
 namespace paystack {
 inline namespace v0 {

@@ -1,7 +1,7 @@
 // The PostgreSQL engine of paystack::charge_store (doc/fleet.md, doc/adr/fleet-0001-postgresql.md):
-// libpq on Asio through src/pg (no thread per query). One connection per store; the store's
-// operations run one after the other on the connection's strand (a worker coroutine drains a
-// queue), each one statement and so one transaction, one round trip: begin and save change the
+// libpq on Asio through src/flow/store/pg (no thread per query). One connection per store; the
+// store's operations run one after the other on the connection's strand (a worker coroutine drains
+// a queue), each one statement and so one transaction, one round trip: begin and save change the
 // charge row and append the journal row in one statement (data-modifying CTEs). The schema is
 // migrated when the store is opened (pg::async_migrate). A statement that met no connection or a
 // lost one is sent again on a new connection (pg_store::retrying: at most 3 attempts within the
@@ -203,7 +203,8 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
         }
         if (!ec) out.value = std::move(value);
       }
-      // The decision is the pure policy's (src/pg/reconnect.hpp); this only carries it out.
+      // The decision is the pure policy's (src/flow/store/pg/reconnect.hpp); this only carries it
+      // out.
       const auto step = pg::next_step(state, ec, resend_lost, left_until(deadline));
       out.maybe_sent_before = state.maybe_sent_before;
       if (step.what == pg::reconnect_step::action::done) co_return out;
@@ -219,8 +220,8 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     co_return out;
   }
 
-  /// Runs a src/pg operation `start(connection&, handler)` completing with (error_code, T) through
-  /// retrying.
+  /// Runs a src/flow/store/pg operation `start(connection&, handler)` completing with (error_code,
+  /// T) through retrying.
   template <class T, class Start>
   asio::awaitable<retried<T>> call(Start start, bool resend_lost = true) {
     auto attempt = [this, &start](std::chrono::milliseconds) {
@@ -648,8 +649,8 @@ std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std:
   // again, as the store's statements are: the migration is one transaction that checks the
   // schema's version first, so repeating it is safe.
   auto [step, report] = connect_and_migrate(url, timeout);
-  // The same policy as the store's statements (src/pg/reconnect.hpp); a session ended right
-  // after it was made (not_connected) counts as a lost connection here.
+  // The same policy as the store's statements (src/flow/store/pg/reconnect.hpp); a session ended
+  // right after it was made (not_connected) counts as a lost connection here.
   pg::reconnect_state state;
   for (;;) {
     const auto seen =

@@ -22,7 +22,7 @@ inline constexpr const char* record_columns =
     "round(extract(epoch FROM created_at) * 1000)::bigint, "
     "round(extract(epoch FROM updated_at) * 1000)::bigint, version, fencing_token";
 
-// The text columns' caps in the schema (src/pg/schema.cpp): longer explanations are cut.
+// The text columns' caps in the schema (src/flow/store/pg/schema.cpp): longer explanations are cut.
 inline constexpr std::size_t max_reason = 1000;
 inline constexpr std::size_t max_detail = 4000;
 

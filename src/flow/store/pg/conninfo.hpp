@@ -5,7 +5,7 @@
 // reserved character (`@ ? / # :`) is read differently by libpq, by RFC 3986 and by a reader.
 // conninfo_secrets() lists every text that could be the password under any of those readings;
 // redact_secrets() removes them from a message. pg::connection applies both to every message it
-// passes on, so no libpq text leaves src/pg with the password in it.
+// passes on, so no libpq text leaves src/flow/store/pg with the password in it.
 #pragma once
 
 #include <string>
