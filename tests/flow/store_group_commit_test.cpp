@@ -13,7 +13,7 @@
 #include <paystack/error.hpp>
 #include <vector>
 
-#include "flow/store_engine.hpp"
+#include "flow/store/store_engine.hpp"
 #include "running_context.hpp"
 #include "store_behaviour.hpp"
 
