@@ -27,7 +27,7 @@ using std::chrono::steady_clock;
 namespace {
 
 /// How long a drain waits for the charges it stopped to end (see start_drain).
-constexpr std::chrono::seconds drain_stop_grace{5};
+constexpr std::chrono::seconds drain_stop_grace{15};
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
