@@ -6,17 +6,25 @@ $PAYSTACK_TEST_PG_STATE/url) behind nginx (scripts/nginx-test-lb.sh), `paystack-
 as Paystack (no rate limit; the device picks a push up at once, the customer pays after
 --pay-ms). A POS client sends --sales sales through nginx from --tills threads at once, each on
 a terminal of its own; at random it repeats a POST with the same key and body (200, never a
-second charge) or with another amount (409 key_reused). Mid-run one instance is SIGKILLed and
+second charge) or with another amount (409 key_reused). Amounts are whole units (the
+simulator's magic amounts, doc/simulator.md, end in 01, 02, 03: a decline, a walk-away, a late
+payment), but for one sale in DECLINE_EVERY, whose amount ends in 01: its customer declines, and
+its charge must end declined (by its own request's invoice.payment_failed, through the shared
+inbox when another instance receives the webhook). Mid-run one instance is SIGKILLed and
 another gets SIGTERM (it drains and must exit 0) and is restarted on its port; at the end the
 killed one is restarted too. Checks:
 
-  - every sale answered: its charge finished, outcome paid;
-  - one payment request per key (the simulator's GET /paymentrequest, by the key marker the
-    charge writes into the request's description), and none without a key;
+  - every sale answered: its charge finished, outcome paid (declined for the declining ones);
+  - one payment request per key (the simulator's GET /paymentrequest?include_archive=true, by
+    the key marker the charge writes into the request's description; a declined charge archives
+    its request), and none without a key; a declining sale's request never paid;
   - every paid request is reported paid by GET /v1/charges/{key} on every instance;
   - nothing left unfinished (GET /v1/charges, every page, on each instance): no stage but
     finished, nothing open;
   - the drained instance exited 0; no token or secret key in any instance's output.
+
+--check-plan checks the plan against the simulator alone (no PostgreSQL, no nginx, seconds): each
+sale's amount pushed to its terminal ends on the screen the sale expects (paid or declined).
 
 Bounded: every wait has a deadline, the whole run --deadline seconds. Everything started (sim,
 serve instances, nginx, the database) is stopped or dropped at exit. Exit 0 when every check
@@ -43,6 +51,20 @@ import urllib.parse
 SECRET = "sk_test_serve_fleet_" + secrets.token_hex(6)
 TOKEN = "fleet-" + secrets.token_hex(16)
 failures = []
+DECLINE_EVERY = 40  # sale i declines when i % DECLINE_EVERY == 7
+
+
+def declines(i):
+    return i % DECLINE_EVERY == 7
+
+
+def sale_amount(i):
+    """Whole units (not magic), but for the declining sales: ...01, the simulator's decline."""
+    return (10 + i) * 100 + (1 if declines(i) else 0)
+
+
+def expected_outcome(i):
+    return "declined" if declines(i) else "paid"
 
 
 def fail(msg):
@@ -212,6 +234,7 @@ class Pos:
         self.lock = threading.Lock()
         self.next = 0
         self.results = {}  # key -> final document, or None
+        self.expected = {}  # key -> the outcome the sale must end with
         self.repeats = {"same": 0, "other": 0}
         self.deadline = time.monotonic() + args.deadline * 0.6
         self.posted = 0
@@ -227,7 +250,7 @@ class Pos:
 
     def sale(self, i):
         key = f"sale-{i:04d}-{secrets.token_hex(3)}"
-        body = {"key": key, "terminal_id": self.fleet.terminals[i], "amount": 1000 + i,
+        body = {"key": key, "terminal_id": self.fleet.terminals[i], "amount": sale_amount(i),
                 "customer": "CUS_fleet0001", "description": f"sale {i}"}
         status, _ = self.post_until_answered(body)
         if status not in (200, 202):
@@ -243,7 +266,7 @@ class Pos:
             if status != 200:
                 fail(f"{key}: the same request again answered {status}, not 200")
         elif roll < self.args.repeat * 1.5:
-            other = dict(body, amount=body["amount"] + 1)
+            other = dict(body, amount=body["amount"] + 100)
             status, doc = self.post_until_answered(other)
             with self.lock:
                 self.repeats["other"] += 1
@@ -272,6 +295,7 @@ class Pos:
             key, doc = self.sale(i)
             with self.lock:
                 self.results[key] = doc
+                self.expected[key] = expected_outcome(i)
 
 
 def chaos(fleet, pos, args):
@@ -308,7 +332,7 @@ def payment_requests(fleet):
     by_key, unkeyed, page = {}, [], 1
     while page <= 100:
         conn = http.client.HTTPConnection("127.0.0.1", fleet.sim_port, timeout=30)
-        conn.request("GET", f"/paymentrequest?perPage=100&page={page}",
+        conn.request("GET", f"/paymentrequest?perPage=100&page={page}&include_archive=true",
                      headers={"Authorization": "Bearer " + SECRET})
         doc = json.loads(conn.getresponse().read())
         conn.close()
@@ -327,13 +351,15 @@ def payment_requests(fleet):
 def check(fleet, pos):
     answered = {k: d for k, d in pos.results.items() if d is not None}
     paid = [k for k, d in answered.items() if d.get("outcome") == "paid"]
-    log(f"sales answered: {len(answered)} of {args.sales}; paid {len(paid)}; repeats "
+    declined = [k for k, d in answered.items() if d.get("outcome") == "declined"]
+    log(f"sales answered: {len(answered)} of {args.sales}; paid {len(paid)}, declined "
+        f"{len(declined)} (expected {list(pos.expected.values()).count('declined')}); repeats "
         f"{pos.repeats}")
     if len(answered) != args.sales:
         fail(f"{args.sales - len(answered)} sales without an answer")
     for k, d in pos.results.items():
-        if d is None or d.get("outcome") != "paid":
-            fail(f"{k}: outcome {(d or {}).get('outcome')}")
+        if d is None or d.get("outcome") != pos.expected[k]:
+            fail(f"{k}: outcome {(d or {}).get('outcome')}, not {pos.expected[k]}")
             status, doc = call(fleet.instances["c"]["port"], "GET", "/v1/charges/" + k)
             print(f"  now on c: {status} {json.dumps(doc)[:300]}", flush=True)
             code = (doc or {}).get("request_code")
@@ -352,6 +378,9 @@ def check(fleet, pos):
             fail(f"{k}: {n} payment requests")
     if unkeyed:
         fail(f"payment requests without a key: {unkeyed[:5]}")
+    for k in pos.results:
+        if pos.expected[k] == "declined" and any(s == "success" for _, s in by_key.get(k, [])):
+            fail(f"{k}: the customer declined, yet its request is paid")
     paid_requests = [k for k, v in by_key.items() if any(s == "success" for _, s in v)]
     for name, inst in fleet.instances.items():
         wrong = 0
@@ -391,6 +420,64 @@ def no_secrets(fleet):
             text = f.read()
         if TOKEN in text or SECRET in text:
             fail(f"{os.path.basename(path)} shows the token or the secret key")
+
+
+def sim_call(port, method, path, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Authorization": "Bearer " + SECRET, "Content-Type": "application/json"}
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers=headers)
+        r = conn.getresponse()
+        return r.status, json.loads(r.read())
+    finally:
+        conn.close()
+
+
+def check_plan():
+    """Each sale's amount, pushed to its terminal on the simulator (the customer acts at once),
+    ends on the screen the sale expects: paid, or declined for the declining ones."""
+    work = tempfile.mkdtemp(prefix="serve-fleet-plan-")
+    out = os.path.join(work, "sim.out")
+    p = subprocess.Popen([args.bin, "sim", "--port", "0", "--no-ui", "--terminals",
+                          str(args.sales), "--delivery-delay", "0", "--auto-pay-delay", "0"],
+                         env=dict(os.environ, PAYSTACK_SECRET_KEY=SECRET),
+                         stdout=open(out, "w"), stderr=subprocess.STDOUT)
+    try:
+        port = int(wait_line(out, r"http://127\.0\.0\.1:(\d+)", p, 60).group(1))
+        wait_line(out, r"Press Ctrl-C", p, 60)
+        with open(out) as f:
+            terminals = re.findall(r"terminal ([A-Z0-9]+) ", f.read())
+        if len(terminals) != args.sales:
+            raise RuntimeError(f"{len(terminals)} terminals, not {args.sales}")
+        codes = {}
+        for i in range(args.sales):
+            status, doc = sim_call(port, "POST", "/paymentrequest",
+                                   {"customer": "CUS_fleet0001", "amount": sale_amount(i)})
+            pr = doc["data"]
+            status, doc = sim_call(port, "POST", f"/terminal/{terminals[i]}/event",
+                                   {"type": "invoice", "action": "process",
+                                    "data": {"id": pr["id"], "reference": pr["offline_reference"]}})
+            if status != 200:
+                fail(f"sale {i}: the push answered {status} {doc}")
+            codes[terminals[i]] = pr["request_code"]
+        _, state = sim_call(port, "GET", "/_sim/state")
+        state = state["data"]
+        screens = {t["terminal_id"]: t for t in state["terminals"]}
+        for i in range(args.sales):
+            t = screens[terminals[i]]
+            want = "paid" if expected_outcome(i) == "paid" else "declined"
+            if t["screen"] != want or t["screen_request"] != codes[terminals[i]]:
+                fail(f"sale {i} (amount {sale_amount(i)}): the screen shows {t['screen']} for "
+                     f"{t['screen_request']}, not {want}")
+        n = sum(1 for i in range(args.sales) if declines(i))
+        log(f"plan: {args.sales} sales, {n} declining; " +
+            ("every screen as expected" if not failures else f"{len(failures)} failures"))
+    finally:
+        p.terminate()
+        p.wait(timeout=15)
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if not failures else 1
 
 
 def main():
@@ -444,8 +531,10 @@ if __name__ == "__main__":
     ap.add_argument("--repeat", type=float, default=0.2, help="share of sales repeated")
     ap.add_argument("--seed", type=int, default=24)
     ap.add_argument("--deadline", type=float, default=150, help="seconds for the whole run")
+    ap.add_argument("--check-plan", action="store_true",
+                    help="only check each sale's expected outcome against the simulator")
     args = ap.parse_args()
     if not (3 <= args.sales <= 2000 and 1 <= args.tills <= 200 and 0 <= args.pay_ms <= 60000
             and 0 <= args.repeat <= 0.66 and 10 <= args.deadline <= 3600):
         ap.error("a value out of range")
-    sys.exit(main())
+    sys.exit(check_plan() if args.check_plan else main())
