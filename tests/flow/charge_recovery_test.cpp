@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/post.hpp>
 #include <future>
 #include <paystack/charge.hpp>
 #include <paystack/charge_recovery.hpp>
@@ -18,6 +21,7 @@
 
 using namespace paystack;
 using namespace std::chrono_literals;
+namespace asio = boost::asio;
 
 namespace {
 
@@ -369,5 +373,49 @@ TEST_F(ChargeRecovery, reconcile_leaves_an_unfinished_charge_it_cannot_decide_fo
     ASSERT_TRUE(rec) << k;
     EXPECT_NE(rec->stage, charge_journal_stage::finished) << k;
     EXPECT_FALSE(rec->outcome) << k;
+  }
+}
+
+TEST_F(ChargeRecovery, a_resumed_charge_stops_when_its_cancellation_slot_is_emitted) {
+  // Found by serve's drain test (issue 24): async_resume_charge promised "Cancellation: as
+  // async_charge_on_terminal" but dropped its handler's cancellation slot, so a drain or a stop
+  // could not stop a resumed charge (it ran to its deadline).
+  auto run = [this](bool resume, std::shared_ptr<asio::cancellation_signal> sig,
+                    std::shared_ptr<flow_test::recorder<charge_progress>> seen) {
+    charge_params p;
+    p.customer = "CUS_recovery001";
+    p.amount = 4200;
+    p.timeout = 60s;
+    p.delivery_poll_initial = 10ms;
+    p.verify_poll_interval = 50ms;
+    p.key = "order-r1";
+    p.store = store_;
+    p.on_progress = [seen](const charge_progress& pr) { seen->add(pr); };
+    auto done = std::make_shared<std::promise<charge_result>>();
+    auto h = asio::bind_cancellation_slot(
+        sig->slot(),
+        [done, sig](boost::system::error_code, charge_result r) { done->set_value(std::move(r)); });
+    if (resume)
+      async_resume_charge(*client_, store_, "order-r1", p, std::move(h));
+    else
+      async_charge_on_terminal(*client_, sim_->terminal_ids().at(0), p, std::move(h));
+    return done->get_future();
+  };
+  auto waiting = [](const charge_progress& pr) {
+    return pr.stage == charge_stage::awaiting_payment;
+  };
+  for (bool resume : {false, true}) {
+    auto sig = std::make_shared<asio::cancellation_signal>();
+    auto seen = std::make_shared<flow_test::recorder<charge_progress>>();
+    auto done = run(resume, sig, seen);
+    ASSERT_TRUE(seen->wait_for(waiting, 15s)) << "resume=" << resume;
+    asio::post(io_.io(), [sig] { sig->emit(asio::cancellation_type::terminal); });
+    ASSERT_EQ(done.wait_for(10s), std::future_status::ready)
+        << "resume=" << resume << ": the charge did not stop when cancelled";
+    auto r = done.get();
+    EXPECT_EQ(r.outcome, charge_outcome::cancelled) << r.reason;
+    auto rec = load("order-r1");
+    ASSERT_TRUE(rec);
+    EXPECT_EQ(rec->stage, charge_journal_stage::delivered) << "stopped, left for a resume";
   }
 }
