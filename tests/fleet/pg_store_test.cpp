@@ -54,6 +54,13 @@ TEST_F(PgChargeStore, writes_are_fenced_by_the_key_s_live_lease) {
   writes_are_fenced_by_the_key_s_live_lease(*a, *b);
 }
 
+TEST_F(PgChargeStore, keeps_the_request_fingerprint_written_at_begin) {
+  auto a = open(url_);
+  auto b = open(url_);
+  ASSERT_TRUE(a && b);
+  the_request_fingerprint_is_written_once(*a, *b);
+}
+
 TEST_F(PgChargeStore, refuses_a_database_of_a_newer_schema) {
   ASSERT_TRUE(open(url_));
   auto [ec, r] = exec(*admin_, "UPDATE " + schema_ + ".paystack_schema_version SET version = 7");

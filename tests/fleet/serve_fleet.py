@@ -6,10 +6,11 @@ $PAYSTACK_TEST_PG_STATE/url) behind nginx (scripts/nginx-test-lb.sh), `paystack-
 as Paystack (no rate limit; the device picks a push up at once, the customer pays after
 --pay-ms). A POS client sends --sales sales through nginx from --tills threads at once, each on
 a terminal of its own; at random it repeats a POST with the same key and body (200, never a
-second charge) or with another amount (409 key_reused). Amounts are whole units (the
-simulator's magic amounts, doc/simulator.md, end in 01, 02, 03: a decline, a walk-away, a late
-payment), but for one sale in DECLINE_EVERY, whose amount ends in 01: its customer declines, and
-its charge must end declined (by its own request's invoice.payment_failed, through the shared
+second charge) or with another amount or only another description (409 key_reused: the
+request's fingerprint is stored). Amounts are whole units (the simulator's magic amounts,
+doc/simulator.md, end in 01, 02, 03: a decline, a walk-away, a late payment), but for one sale
+in DECLINE_EVERY, whose amount ends in 01: its customer declines, and its charge must end
+declined (by its own request's invoice.payment_failed, through the shared
 inbox when another instance receives the webhook). Mid-run one instance is SIGKILLed and
 another gets SIGTERM (it drains and must exit 0) and is restarted on its port; at the end the
 killed one is restarted too. Checks:
@@ -266,13 +267,17 @@ class Pos:
             if status != 200:
                 fail(f"{key}: the same request again answered {status}, not 200")
         elif roll < self.args.repeat * 1.5:
-            other = dict(body, amount=body["amount"] + 100)
+            # Another amount, or (the stored request fingerprint) only another description.
+            if i % 2:
+                other = dict(body, amount=body["amount"] + 100)
+            else:
+                other = dict(body, description=body["description"] + " (changed)")
             status, doc = self.post_until_answered(other)
             with self.lock:
                 self.repeats["other"] += 1
             code = (doc or {}).get("error", {}).get("code")
             if status != 409 or code != "key_reused":
-                fail(f"{key}: another amount under the key answered {status} {code}")
+                fail(f"{key}: another request under the key answered {status} {code}")
         while time.monotonic() < self.deadline:
             status, doc = call(self.fleet.lb_port, "GET", f"/v1/charges/{key}?wait=20", timeout=30)
             if status == 200 and doc.get("finished"):

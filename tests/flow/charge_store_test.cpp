@@ -90,6 +90,21 @@ TEST(ChargeStore, sqlite_records_versions_journal_and_webhooks) {
   exercise(*store);
 }
 
+TEST(ChargeStore, memory_keeps_the_request_fingerprint_written_at_begin) {
+  test::running_context ctx;
+  auto store = make_memory_charge_store(ctx.io.get_executor());
+  the_request_fingerprint_is_written_once(*store, *store);
+}
+
+TEST(ChargeStore, sqlite_keeps_the_request_fingerprint_written_at_begin) {
+  temp_db db("store-fingerprint");
+  test::running_context ctx;
+  auto a = open_or_fail(ctx.io, db.path());
+  auto b = open_or_fail(ctx.io, db.path());  // another process's store on the same file
+  ASSERT_TRUE(a && b);
+  the_request_fingerprint_is_written_once(*a, *b);
+}
+
 TEST(ChargeStore, sqlite_records_survive_reopening) {
   temp_db db("store-reopen");
   test::running_context ctx;
@@ -195,6 +210,7 @@ TEST(ChargeStore, a_version_1_sqlite_store_is_migrated_to_leases) {
   ASSERT_TRUE(rec);
   EXPECT_EQ(rec->stage, charge_journal_stage::pushed);
   EXPECT_EQ(rec->fencing_token, 0);
+  EXPECT_TRUE(rec->request_fingerprint.empty()) << "begun before fingerprints were stored";
   auto [e2, lease] = wait<lease_acquire_signature>(
       store->async_acquire_lease("T1", "old-1", std::chrono::milliseconds(5000)));
   ASSERT_FALSE(e2);

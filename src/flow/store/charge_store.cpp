@@ -234,6 +234,7 @@ class memory_engine final : public store_engine {
     if (it == records_.end() || it->second.version != rec.version) return error::store_conflict;
     rec.version += 1;
     rec.updated_at_ms = unix_ms();
+    rec.request_fingerprint = it->second.request_fingerprint;  // written by begin only
     it->second = rec;
     append(rec.key, rec.stage, detail);
     return {};

@@ -14,7 +14,7 @@ using boost::system::error_code;
 namespace {
 
 /// The schema this library writes. A store whose version is higher is refused.
-constexpr int schema_version = 2;
+constexpr int schema_version = 3;
 
 /// The SQLite header's application_id of a charge store ("PSTC"): set when the store is created
 /// (or first opened by a version that sets it), checked on every open. A file with another id,
@@ -80,6 +80,13 @@ CREATE TABLE lease_tokens (
   last BIGINT NOT NULL
 );
 INSERT INTO lease_tokens (singleton, last) VALUES (1, 0);
+)sql";
+
+// Version 3 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
+// the charge service tells the same key with another request apart across restarts. NULL for
+// the charges begun before it.
+constexpr const char* schema_v3_sql = R"sql(
+ALTER TABLE charges ADD COLUMN request_fingerprint TEXT;
 )sql";
 
 }  // namespace
@@ -156,9 +163,15 @@ error_code sqlite_engine::migrate(std::string& why) {
     exec("ROLLBACK");
     return ec;
   }
-  if (found < schema_version &&
-      !exec("INSERT INTO paystack_schema (component, version) VALUES ('charges', 2) "
-            "ON CONFLICT (component) DO UPDATE SET version = excluded.version")) {
+  if (found < 3 && !exec(schema_v3_sql)) {
+    auto ec = fail(why);
+    exec("ROLLBACK");
+    return ec;
+  }
+  const auto mark = "INSERT INTO paystack_schema (component, version) VALUES ('charges', " +
+                    std::to_string(schema_version) +
+                    ") ON CONFLICT (component) DO UPDATE SET version = excluded.version";
+  if (found < schema_version && !exec(mark.c_str())) {
     auto ec = fail(why);
     exec("ROLLBACK");
     return ec;

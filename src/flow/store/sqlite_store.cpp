@@ -18,7 +18,7 @@ namespace {
 constexpr const char* columns =
     "charge_key, terminal_id, customer, amount, currency, stage, request_id, request_code, "
     "offline_reference, event_id, pushes, outcome, is_open, reason, transaction_reference, "
-    "created_at, updated_at, version, fencing_token";
+    "created_at, updated_at, version, fencing_token, request_fingerprint";
 
 std::optional<charge_outcome> outcome_from_string(std::string_view s) {
   for (auto o : {charge_outcome::paid, charge_outcome::declined, charge_outcome::terminal_offline,
@@ -41,10 +41,13 @@ error_code sqlite_engine::begin(charge_record& rec, bool& inserted) {
   }
   {
     std::string sql = std::string("INSERT INTO charges (") + columns +
-                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     statement st(db_, sql.c_str());
     if (!st.ok()) return rollback(error::store_failed);
     bind_record(st, rec);
+    st.bind(20, rec.request_fingerprint.empty()
+                    ? std::nullopt
+                    : std::optional<std::string>(rec.request_fingerprint));
     if (st.step() != SQLITE_DONE) return rollback(error::store_failed);
   }
   if (auto ec = append(rec, "started")) return rollback(ec);
@@ -65,6 +68,7 @@ error_code sqlite_engine::save(charge_record& rec, const std::string& detail) {
     if (auto ec = fenced(*stored, rec.fencing_token, fenced_out)) return rollback(ec);
     if (fenced_out) return rollback(error::store_conflict);
     if (rec.fencing_token == 0) next.fencing_token = stored->fencing_token;
+    next.request_fingerprint = stored->request_fingerprint;  // written by begin only
   }
   {
     statement st(db_,
@@ -251,6 +255,7 @@ charge_record sqlite_engine::read_record(const statement& st) {
   r.updated_at_ms = st.integer(16);
   r.version = static_cast<std::uint64_t>(st.integer(17));
   r.fencing_token = st.opt_integer(18).value_or(0);
+  r.request_fingerprint = st.opt_text(19).value_or("");
   return r;
 }
 

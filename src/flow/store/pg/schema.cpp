@@ -129,7 +129,15 @@ ALTER TABLE paystack_charges ADD CONSTRAINT paystack_charges_stage_check CHECK (
 CREATE INDEX paystack_terminal_leases_key ON paystack_terminal_leases (charge_key);
 )sql";
 
-const std::vector<std::string_view> all_migrations{v1, v2, v3};
+// Version 4 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
+// the charge service tells the same key with another request apart on every instance. NULL for
+// the charges begun before it.
+constexpr std::string_view v4 = R"sql(
+ALTER TABLE paystack_charges ADD COLUMN request_fingerprint text
+  CHECK (length(request_fingerprint) <= 128);
+)sql";
+
+const std::vector<std::string_view> all_migrations{v1, v2, v3, v4};
 
 std::string ms_text(std::chrono::milliseconds t) {
   return std::to_string(t.count());
