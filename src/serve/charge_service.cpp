@@ -136,8 +136,10 @@ asio::awaitable<void> charge_service::impl::housekeeping() {
   if (housekeeping_busy || stopped) co_return;
   housekeeping_busy = true;
   auto self = shared_from_this();
-  co_await resume_unfinished();
-  if (!draining && !stopped) {
+  // The reconciler first: it takes the lease of each unfinished charge whose holder is gone to
+  // look at its request. Run after the resumes it would race the charges they just started for
+  // their terminals' leases (a resumed charge finding its terminal held stays unfinished).
+  if (!draining) {
     auto op = async_reconcile_charges(client, options.store, options.reconcile,
                                       asio::as_tuple(asio::use_awaitable));
     auto [ec, report] = co_await std::move(op);
@@ -145,6 +147,7 @@ asio::awaitable<void> charge_service::impl::housekeeping() {
     (void)report;
     ++reconciles;
   }
+  if (!draining && !stopped) co_await resume_unfinished();
   housekeeping_busy = false;
 }
 
