@@ -13,6 +13,8 @@
 #include <sstream>
 #include <variant>
 
+#include "log.hpp"
+
 namespace cli {
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
@@ -205,6 +207,13 @@ bool check_configuration(const paystack::terminal_client& client) {
 
 std::function<void(const paystack::log_record&)> make_logger(bool attempts) {
   return [attempts](const paystack::log_record& r) {
+    if (log::json()) {  // --log-format json: every attempt, one JSON line each
+      if (r.kind == paystack::log_kind::warning)
+        log::write("warn", r.message);
+      else
+        log::attempt(r);
+      return;
+    }
     if (r.kind == paystack::log_kind::warning) {
       std::cerr << "paystack-terminal: warning: " << r.message << '\n' << std::flush;
       return;

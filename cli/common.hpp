@@ -15,6 +15,7 @@
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <paystack/metrics_server.hpp>
 #include <paystack/paystack.hpp>
 #include <string>
 #include <string_view>
@@ -24,6 +25,14 @@
 #include "output_filter.hpp"
 
 namespace cli {
+
+/// "HOST:PORT" or "[V6]:PORT" (an IP address); std::nullopt when ill-formed.
+std::optional<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text);
+
+/// --metrics-listen: starts `server` on `listen` (nothing when empty) and says where. Set: the
+/// exit code (2: not HOST:PORT, 3: cannot listen), said why.
+std::optional<int> start_metrics(const std::string& listen, boost::asio::io_context& ioc,
+                                 std::optional<paystack::metrics_server>& server);
 
 /// Documented exit codes (doc/cli.md).
 enum exit_code : int {
@@ -317,5 +326,8 @@ void add_payment_request_commands(CLI::App& app, context& ctx);  // payment-requ
 void add_virtual_terminal_command(CLI::App& app, context& ctx);  // virtual-terminal ...
 void add_transaction_command(CLI::App& app, context& ctx);  // transaction list|fetch|verify|totals
 void add_refund_command(CLI::App& app, context& ctx);       // refund create|list|fetch
+void add_settlement_command(CLI::App& app, context& ctx);   // settlement list|transactions
+/// transaction export|timeline (commands/transaction_export.cpp), added to the transaction group.
+void add_transaction_after_sale_commands(CLI::App& transaction, context& ctx);
 
 }  // namespace cli

@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   cli::add_virtual_terminal_command(app, ctx);
   cli::add_transaction_command(app, ctx);
   cli::add_refund_command(app, ctx);
+  cli::add_settlement_command(app, ctx);
   cli::add_charges_command(app, ctx);
   cli::add_serve_command(app, ctx);
   cli::add_leases_command(app, ctx);

@@ -13,7 +13,8 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-build=build/release
+# BENCH_BUILD_DIR: another build with the benchmarks (CI: build/package, with BENCH_SKIP_BUILD=1).
+build="${BENCH_BUILD_DIR:-build/release}"
 jobs="${BENCH_JOBS:-2}"
 
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then

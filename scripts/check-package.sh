@@ -22,11 +22,12 @@ src="$PWD"
 debs="$src/build/package/debs"
 
 echo "== packages (cpack -G DEB, preset package)"
-# The same compiler flags as the release preset: with base_dir and no hashed directory, ccache
-# serves the objects scripts/bench.sh's release build compiled.
+# The build also has the benchmarks (not installed, so not packaged): scripts/test.sh runs them
+# from it. With base_dir and no hashed directory, ccache entries serve other checkouts too.
 export CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1
 cmake --preset package >/dev/null
-cmake --build --preset package
+# PACKAGE_NICE=N builds at a lower priority (scripts/test.sh: beside its background tests).
+nice -n "${PACKAGE_NICE:-0}" cmake --build --preset package
 rm -rf "$debs"
 (cd build/package && cpack -B "$debs" >/dev/null)
 rm -rf "$debs/_CPack_Packages"

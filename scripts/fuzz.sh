@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 samples="$PWD/tests/data/paystack-samples"
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target reply_fuzzer http_reply_fuzzer webhook_fuzzer sim_request_fuzzer
+# FUZZ_NICE=N builds at a lower priority (scripts/test.sh: beside its background tests).
+nice -n "${FUZZ_NICE:-0}" cmake --build --preset fuzz --target reply_fuzzer http_reply_fuzzer webhook_fuzzer sim_request_fuzzer
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -23,6 +23,10 @@ packages=(
   # The live page's real-browser test (ctest browser.sim_ui, tests/browser/): headless chromium
   # driven by playwright-core, which `npm ci` installs from tests/browser/package-lock.json.
   chromium nodejs
+  # The metrics tests (ctest metrics.prometheus, tests/metrics/): a real Prometheus 2.42 that
+  # scripts/prometheus-local.sh starts on loopback (not the service the package may start), and
+  # promtool. (Debian 12 has no opentelemetry-cpp: the OpenTelemetry adapter is not built.)
+  prometheus
 )
 # npm: Debian's package, unless the installed Node.js brings its own (NodeSource's nodejs does,
 # and conflicts with Debian's npm).

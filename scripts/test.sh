@@ -4,15 +4,20 @@
 #                                  names, layout) and the dev build (warnings are errors; each
 #                                  public header compiled on its own) with every ctest once, in
 #                                  parallel, without sanitizers
-#   bash scripts/test.sh           everything (what CI runs, .ci/run): the quick run, then
-#                                  clang-tidy on the last commit's C++ files, the install check,
-#                                  the suite under AddressSanitizer + UBSan and under
-#                                  ThreadSanitizer (each without the tests that run no code of
-#                                  this project's under the sanitizer: lints, docs and package
-#                                  metadata; TSan also without the single-threaded unit tests),
-#                                  the fuzz targets briefly (clang/libFuzzer), the benchmarks
-#                                  once, and the Debian packages built, checked by lintian,
-#                                  installed on this machine and used (check-package.sh --host)
+#   bash scripts/test.sh           everything (what CI runs, .ci/run): the format and the lints,
+#                                  clang-tidy on the last commit's C++ files, every ctest under
+#                                  AddressSanitizer + UBSan (a build with warnings as errors and
+#                                  the header check too) but the chaos test, the threaded tests
+#                                  under ThreadSanitizer (not the unit, compile and CLI tests:
+#                                  single-threaded code), the fuzz targets briefly
+#                                  (clang/libFuzzer), the Debian packages built (with the
+#                                  benchmarks, run once), checked by lintian, installed on this
+#                                  machine and used (check-package.sh --host), the install check,
+#                                  and last the chaos test (~20 processes at once, too slow under a
+#                                  sanitizer) from the dev preset's build of its targets only.
+#                                  A sanitizer's tests run in the background while the next
+#                                  build runs (niced: the tests keep their CPU); their output is
+#                                  printed when they end.
 # Both end with a table of each step's time (doc/performance.md, "Build and test times").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +32,7 @@ bash scripts/install-deps.sh
 # the table at the end (also printed when a step fails) gives each step's seconds.
 step_names=()
 step_starts=()
+bg_times=()
 step() {
   step_names+=("$*")
   step_starts+=("$SECONDS")
@@ -42,6 +48,7 @@ step_table() {
     printf '%-84s %8d\n' "${step_names[i]:0:84}" $((end - step_starts[i]))
   done
   printf '%-84s %8d\n' "total" "$SECONDS"
+  for ((i = 0; i < ${#bg_times[@]}; i++)); do echo "background: ${bg_times[i]}"; done
   [ "$rc" -eq 0 ] || echo "(failed in the last step, exit $rc)"
 }
 trap step_table EXIT
@@ -56,55 +63,90 @@ bash scripts/check-test-names.sh
 step "layout: what each part may not include (doc/layout.md)"
 bash scripts/check-layout.sh
 
-step "dev build (and each public header on its own)"
-cmake --preset dev >/dev/null
-cmake --build --preset dev
-
-# The API reference (Doxygen over include/paystack/; an undocumented public name fails) is ctest
-# package.api_reference_has_no_warning; the doc map and doc line lints are ctests too.
-step "dev tests (ctest, in parallel: CMakePresets.json)"
-ctest --preset dev
-
 if [ "$quick" = 1 ]; then
+  step "dev build (and each public header on its own)"
+  cmake --preset dev >/dev/null
+  cmake --build --preset dev
+  # The API reference (Doxygen over include/paystack/; an undocumented public name fails) is ctest
+  # package.api_reference_has_no_warning; the doc map and doc line lints are ctests too.
+  step "dev tests (ctest, in parallel: CMakePresets.json)"
+  ctest --preset dev
   step "quick run passed (the full run, as CI: bash scripts/test.sh)"
   exit 0
 fi
 
-step "clang-tidy (.clang-tidy) on the C++ files of the last commit"
+# A test run in the background, beside the next build: its output goes to a log printed when it
+# is waited for; the step table shows its own seconds.
+bg_pid=""
+bg_name=""
+bg_log=""
+bg_start() {
+  bg_name="$1"
+  shift
+  bg_log="$(mktemp)"
+  step "$bg_name (in the background)"
+  local start=$SECONDS
+  (
+    rc=0
+    "$@" >"$bg_log" 2>&1 || rc=$?
+    echo "== $bg_name took $((SECONDS - start))s, exit $rc" >>"$bg_log"
+    exit "$rc"
+  ) &
+  bg_pid=$!
+}
+bg_wait() {
+  [ -n "$bg_pid" ] || return 0
+  step "waiting for: $bg_name"
+  local rc=0
+  wait "$bg_pid" || rc=$?
+  cat "$bg_log"
+  bg_times+=("$(tail -n 1 "$bg_log" | sed 's/^== //')")
+  rm -f "$bg_log"
+  bg_pid=""
+  if [ "$rc" -ne 0 ]; then echo "$bg_name failed (exit $rc)"; exit "$rc"; fi
+}
+trap 'if [ -n "$bg_pid" ]; then kill "$bg_pid" 2>/dev/null || true; fi' INT TERM
+
+step "clang-tidy (.clang-tidy) on the C++ files of the last commit (dev preset's compile database)"
+cmake --preset dev >/dev/null
 bash scripts/tidy.sh
 
-step "cmake --install, then find_package(paystack) from a separate project"
+step "ASan + UBSan build (warnings are errors; each public header on its own)"
+cmake --preset asan-ubsan >/dev/null
+cmake --build --preset asan-ubsan
+bg_start "ASan + UBSan tests: every ctest" ctest --preset asan-ubsan
+
+step "ThreadSanitizer build (niced, beside the ASan tests)"
+cmake --preset tsan >/dev/null
+nice -n 15 cmake --build --preset tsan
+bg_wait
+bg_start "ThreadSanitizer tests" ctest --preset tsan
+
+step "fuzz targets (bounded; the build niced, beside the TSan tests)"
+FUZZ_NICE=15 bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
+
+# The package build has the benchmarks too (not packaged): one release build serves both.
+step "Debian packages: build (niced), lintian, install on this machine, the two consumers"
+PACKAGE_NICE=15 bash scripts/check-package.sh --host
+
+step "benchmarks, briefly, from the package build (proves they run; no timing asserted)"
+BENCH_SKIP_BUILD=1 BENCH_BUILD_DIR=build/package bash scripts/bench.sh
+
+step "cmake --install of the package build, then find_package(paystack) from a separate project"
 rm -rf build/install-check build/install-consumer
-cmake --install build/dev --prefix build/install-check >/dev/null
+cmake --install build/package --prefix build/install-check >/dev/null
 cmake -S tests/install -B build/install-consumer -G Ninja \
   -DCMAKE_PREFIX_PATH="$PWD/build/install-check" >/dev/null
 cmake --build build/install-consumer
-build/dev/tests/examples/run_with_sim build/install-consumer/list_terminals
+build/asan-ubsan/tests/examples/run_with_sim build/install-consumer/list_terminals
 
-step "ASan + UBSan build"
-cmake --preset asan-ubsan >/dev/null
-cmake --build --preset asan-ubsan
-step "ASan + UBSan tests"
-ctest --preset asan-ubsan
+bg_wait
+# The tests registered in builds without sanitizers only (label chaos: issue 15's chaos test, ~20
+# paystack-terminal processes at once): their targets alone in the dev preset, run last, alone.
+step "dev build of the chaos tests' targets only, then the chaos tests"
+cmake --build --preset dev --target fleet_chaos_tests
+ctest --preset dev -L '^chaos$'
 
-step "ThreadSanitizer build"
-cmake --preset tsan >/dev/null
-cmake --build --preset tsan
-step "ThreadSanitizer tests"
-ctest --preset tsan
-
-step "fuzz targets (bounded)"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
-
-# The release build of the benchmarks and the package build share ccache entries (same flags,
-# paths relative to the source tree).
-export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-
-step "benchmarks, briefly (proves they run; no timing asserted)"
-bash scripts/bench.sh
-
-step "Debian packages: build, lintian, install on this machine, the two consumers"
-bash scripts/check-package.sh --host
 # The same in a clean debootstrapped Debian 12 root: about 2.5 min with its cache warm, 8 or so
 # on a fresh machine (debootstrap, tools), so CI leaves it to PAYSTACK_CHECK_CLEAN_ROOT=1.
 if [ "${PAYSTACK_CHECK_CLEAN_ROOT:-0}" = 1 ]; then

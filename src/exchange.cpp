@@ -8,7 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <vector>
 
+#include "http/rate_budget.hpp"
 #include "http/strand.hpp"
+#include "metrics/library_metrics.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -29,10 +31,30 @@ void log_attempt(core_shared& s, const http_request& req, unsigned attempt, cloc
   rec.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(elapsed);
   rec.error = ec;
   rec.will_retry = will_retry;
+  rec.operation = req.operation;
   try {
     s.logger(rec);
   } catch (...) {
     // A logger must not break the call it describes.
+  }
+}
+
+/// Metrics and the trace of one attempt (paystack/metrics.hpp, paystack/tracing.hpp).
+void observe_attempt(const http_request& req, clock::duration elapsed,
+                     const boost::system::error_code& ec, const http_reply& reply,
+                     std::unique_ptr<tracing::span> span) {
+  // The rate budget's own 429 sent nothing: it is no attempt at Paystack.
+  const bool sent = !(reply.status_code == 429 && reply.error_detail == budget_exhausted_message);
+  library_metrics::http_attempt(req.operation, reply.status_code, sent,
+                                std::chrono::duration<double>(elapsed).count());
+  if (!span) return;
+  try {
+    if (reply.status_code != 0)
+      span->set_attribute({"http.status_code", std::int64_t{reply.status_code}});
+    if (ec) span->set_attribute({"error", std::string_view(ec.message())});
+    span->end(!ec && reply.status_code < 500);
+  } catch (...) {
+    // A tracer must not break the call it traces.
   }
 }
 
@@ -83,6 +105,12 @@ void exchange_op::attempt() {
     return finish(asio::error::operation_aborted);
   }
   if (++attempt_ > 1) t0_ = shared_->time->now();
+  if (tracing::tracing_enabled()) {
+    const tracing::attribute attrs[] = {{"operation", request_.operation},
+                                        {"http.method", to_string(request_.method)},
+                                        {"attempt", std::int64_t{attempt_}}};
+    span_ = tracing::start_span("paystack.http.attempt", attrs);
+  }
   with_strand(shared_->strand, [this](const auto& strand) {
     shared_->transport->async_send(
         request_, deadline_,
@@ -107,6 +135,7 @@ void exchange_op::on_reply(boost::system::error_code ec, http_reply reply) {
   const auto d = decide_retry(cls_, policy_, attempt_, ec, reply, now, deadline_, wall,
                               static_cast<std::uint32_t>(s.rng()));
   log_attempt(s, request_, attempt_, now - t0_, ec, reply, d.retry);
+  observe_attempt(request_, now - t0_, ec, reply, std::move(span_));
   reply_ = std::move(reply);
   if (!d.retry) return finish(ec);
   s.time->async_sleep(

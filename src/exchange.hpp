@@ -7,6 +7,7 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <chrono>
 #include <memory>
+#include <paystack/tracing.hpp>
 #include <paystack/transport.hpp>
 
 #include "client_core.hpp"
@@ -67,7 +68,8 @@ class exchange_op : public in_flight_exchange, public std::enable_shared_from_th
   bool cancelled_ = false;
   std::atomic<bool> cancel_requested_{false};  ///< set from the caller's slot, any thread
   bool done_ = false;
-  http_reply reply_;  ///< the last attempt's reply
+  http_reply reply_;                     ///< the last attempt's reply
+  std::unique_ptr<tracing::span> span_;  ///< the attempt's, when a tracer is set
 };
 
 /// Lifetime token of the public handles: the last one to go stops the exchanges in flight and

@@ -17,7 +17,7 @@ constexpr auto del = http_method::delete_;
 constexpr auto idempotent = retry_class::idempotent;
 constexpr auto unsafe = retry_class::unsafe;
 
-constexpr std::array<operation_spec, 33> table{{
+constexpr std::array<operation_spec, 37> table{{
     {commission_terminal, "commission_terminal", post, "/terminal/commission_device", unsafe},
     {decommission_terminal, "decommission_terminal", post, "/terminal/decommission_device", unsafe},
     {fetch_event_status, "fetch_event_status", get, "/terminal/{terminal_id}/event/{event_id}",
@@ -66,6 +66,12 @@ constexpr std::array<operation_spec, 33> table{{
     {create_refund, "create_refund", post, "/refund", unsafe},
     {list_refunds, "list_refunds", get, "/refund", idempotent},
     {fetch_refund, "fetch_refund", get, "/refund/{id}", idempotent},
+    {list_settlements, "list_settlements", get, "/settlement", idempotent},
+    {list_settlement_transactions, "list_settlement_transactions", get,
+     "/settlement/{id}/transactions", idempotent},
+    {export_transactions, "export_transactions", get, "/transaction/export", idempotent},
+    {fetch_transaction_timeline, "fetch_transaction_timeline", get,
+     "/transaction/timeline/{id_or_reference}", idempotent},
 }};
 
 constexpr bool in_id_order() {
@@ -108,7 +114,9 @@ target_builder operation_target(const client_core& core, const operation_spec& o
 
 http_request operation_request(const client_core& core, const operation_spec& op,
                                std::string target, std::string body) {
-  return core.make_request(op.method, std::move(target), std::move(body));
+  auto request = core.make_request(op.method, std::move(target), std::move(body));
+  request.operation = op.name;
+  return request;
 }
 
 }  // namespace detail

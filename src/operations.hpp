@@ -50,6 +50,10 @@ enum class operation_id {
   create_refund,
   list_refunds,
   fetch_refund,
+  list_settlements,
+  list_settlement_transactions,
+  export_transactions,
+  fetch_transaction_timeline,
 };
 
 /// A row of the table.

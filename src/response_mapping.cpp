@@ -141,6 +141,12 @@ template std::pair<boost::system::error_code, response<refund>> make_response<re
     exchange_result&&);
 template std::pair<boost::system::error_code, response<std::vector<refund>>>
 make_response<std::vector<refund>>(exchange_result&&);
+template std::pair<boost::system::error_code, response<std::vector<settlement>>>
+make_response<std::vector<settlement>>(exchange_result&&);
+template std::pair<boost::system::error_code, response<transaction_export>>
+make_response<transaction_export>(exchange_result&&);
+template std::pair<boost::system::error_code, response<transaction_timeline>>
+make_response<transaction_timeline>(exchange_result&&);
 
 }  // namespace detail
 

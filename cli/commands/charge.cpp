@@ -3,6 +3,7 @@
 #include <paystack/webhook_server.hpp>
 
 #include "charge_view.hpp"
+#include "log.hpp"
 
 namespace cli {
 
@@ -101,8 +102,13 @@ int run_charge_command(context& ctx, const args& a) {
     if (auto failed = start_hooks(ctx, a, ioc, hooks)) return *failed;
     auto p = charge_params_of(ctx, a);
     if (!p) return exit_usage;
-    progress_printer progress(std::cerr, is_tty(2), "");
-    p->on_progress = progress;
+    progress_printer progress(std::cerr, is_tty(2) && !log::json(), "");
+    if (log::json()) {
+      p->on_progress = [t = a.terminal_id, k = a.key.value_or("")](
+                           const paystack::charge_progress& pr) { log::charge_progress(t, k, pr); };
+    } else {
+      p->on_progress = progress;
+    }
     if (hooks) p->webhooks = hooks->feed();
     if (*store) {
       p->store = *store;
@@ -153,6 +159,7 @@ void add_charge_command(CLI::App& app, context& ctx) {
                   "this sale's idempotency key (e.g. the POS order id; A-Z a-z 0-9 . _ : -, at "
                   "most 64): with --store, the same key never creates a second payment request");
   add_store_option(*sub, a->store);
+  log::add_option(*sub);
   add_wait_for_terminal_flag(*sub, a->wait_for_terminal);
   sub->add_flag("--keep-open", a->keep_open,
                 "when the charge ends unpaid, leave its payment request payable (a customer who "

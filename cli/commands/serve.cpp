@@ -5,12 +5,14 @@
 #include <boost/asio/signal_set.hpp>
 #include <fstream>
 #include <paystack/charge_service.hpp>
+#include <paystack/metrics_server.hpp>
 #include <sstream>
 
 #include "common.hpp"
+#include "log.hpp"
+#include "merchant_keys.hpp"
 
 namespace cli {
-namespace {
 
 /// "HOST:PORT" or "[V6]:PORT"; std::nullopt when ill-formed.
 std::optional<std::pair<std::string, std::uint16_t>> parse_listen(const std::string& text) {
@@ -29,6 +31,33 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_listen(const std::str
   if (ec) return std::nullopt;
   return std::pair{host, static_cast<std::uint16_t>(n)};
 }
+
+std::optional<int> start_metrics(const std::string& listen, boost::asio::io_context& ioc,
+                                 std::optional<paystack::metrics_server>& server) {
+  if (listen.empty()) return std::nullopt;
+  auto where = parse_listen(listen);
+  if (!where) {
+    std::cerr << "paystack-terminal: --metrics-listen: not HOST:PORT: " << server_text(listen)
+              << '\n';
+    return static_cast<int>(exit_usage);
+  }
+  paystack::metrics_server_options o;
+  o.bind_address = where->first;
+  o.port = where->second;
+  server.emplace(ioc.get_executor(), std::move(o));
+  try {
+    server->start();
+  } catch (const std::exception& e) {
+    std::cerr << "paystack-terminal: cannot serve metrics on " << server_text(listen) << ": "
+              << e.what() << '\n';
+    return static_cast<int>(exit_network);
+  }
+  const auto url = server->url();
+  log::info("serving metrics", "serving metrics on " + url + "\n", {{"url", url}});
+  return std::nullopt;
+}
+
+namespace {
 
 /// The API token: --token-file (its first line), else PAYSTACK_SERVE_TOKEN. Empty on error
 /// (printed).
@@ -57,13 +86,67 @@ struct args {
   std::string listen = "127.0.0.1:8080";
   std::string webhook_listen;
   std::string webhook_path;
+  std::string merchant_keys;
   std::string store;
   std::string token_file;
   std::string drain_timeout = "30s";
   unsigned housekeeping = 30;
   std::size_t max_in_flight = 1000;
   unsigned lease_ttl = 10;
+  std::string metrics_listen;
+  unsigned presence = 0;
 };
+
+/// The service's options from the command's (token, store, drain timeout and webhook receiver:
+/// the caller's).
+paystack::charge_service_options service_options(
+    const context& ctx, const args& a, const std::pair<std::string, std::uint16_t>& listen) {
+  paystack::charge_service_options so;
+  so.bind_address = listen.first;
+  so.port = listen.second;
+  so.max_in_flight = a.max_in_flight;
+  so.housekeeping_interval = std::chrono::seconds(a.housekeeping);
+  so.presence_interval = std::chrono::seconds(a.presence);
+  if (log::json()) {
+    so.on_progress = [](const std::string& key, const std::string& terminal_id,
+                        const paystack::charge_progress& p) {
+      log::charge_progress(terminal_id, key, p);
+    };
+  }
+  so.defaults.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
+  so.defaults.lease_ttl = std::chrono::seconds(a.lease_ttl);
+  return so;
+}
+
+/// The last line: what the service did.
+void log_stopped(const paystack::charge_service_stats& s) {
+  const auto started = std::to_string(s.started), resumed = std::to_string(s.resumed),
+             finished = std::to_string(s.finished), left = std::to_string(s.in_flight);
+  log::info("stopped",
+            "stopped: " + started + " charges started, " + resumed + " resumed, " + finished +
+                " finished here, " + left + " left journaled\n",
+            {{"started", started, true},
+             {"resumed", resumed, true},
+             {"finished", finished, true},
+             {"left_journaled", left, true}});
+}
+
+/// The webhook receiver's keys: --merchant-keys (several merchants), else the secret key.
+/// False (reported) when the file is refused.
+bool webhook_keys(const context& ctx, const args& a, paystack::webhook_server_options& wo) {
+  if (a.merchant_keys.empty()) {
+    wo.secret_key = ctx.opts.secret_key;
+    return true;
+  }
+  std::string why;
+  auto keys = read_merchant_keys(a.merchant_keys, why);
+  if (!keys) {
+    std::cerr << "paystack-terminal: --merchant-keys: " << why << '\n';
+    return false;
+  }
+  wo.merchant_keys = std::move(*keys);
+  return true;
+}
 
 int run_serve(context& ctx, const args& a) {
   auto listen = parse_listen(a.listen);
@@ -96,24 +179,20 @@ int run_serve(context& ctx, const args& a) {
   paystack::terminal_client client(ioc.get_executor(), *options);
   if (!check_configuration(client)) return exit_usage;
 
-  paystack::charge_service_options so;
-  so.bind_address = listen->first;
-  so.port = listen->second;
+  auto so = service_options(ctx, a, *listen);
   so.token = token;
   so.store = store;
-  so.max_in_flight = a.max_in_flight;
   so.drain_timeout = *drain;
-  so.housekeeping_interval = std::chrono::seconds(a.housekeeping);
-  so.defaults.timeout = ctx.opts.timeout_set ? ctx.opts.timeout : std::chrono::minutes(3);
-  so.defaults.lease_ttl = std::chrono::seconds(a.lease_ttl);
   if (hook_listen) {
     paystack::webhook_server_options wo;
-    wo.secret_key = ctx.opts.secret_key;
+    if (!webhook_keys(ctx, a, wo)) return exit_usage;
     wo.bind_address = hook_listen->first;
     wo.port = hook_listen->second;
     wo.path = a.webhook_path;
     so.webhooks = std::move(wo);
   }
+  std::optional<paystack::metrics_server> metrics;
+  if (auto failed = start_metrics(a.metrics_listen, ioc, metrics)) return *failed;
   paystack::charge_service service(ioc.get_executor(), client, std::move(so));
   try {
     service.start();
@@ -121,22 +200,28 @@ int run_serve(context& ctx, const args& a) {
     std::cerr << "paystack-terminal: cannot serve on " << a.listen << ": " << e.what() << '\n';
     return exit_network;
   }
-  std::cerr << "serving charges on " << service.url() << " (store " << store->describe() << ")\n";
-  if (hook_listen) std::cerr << "receiving webhooks on " << service.webhook_url() << '\n';
+  const auto url = service.url();
+  log::info("serving charges", "serving charges on " + url + " (store " + store->describe() + ")\n",
+            {{"url", url}, {"store", store->describe()}});
+  if (hook_listen) {
+    const auto hooks = service.webhook_url();
+    log::info("receiving webhooks", "receiving webhooks on " + hooks + "\n", {{"url", hooks}});
+  }
   bool drained = false;
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
-    std::cerr << "draining: new charges refused, running ones get " << a.drain_timeout << '\n';
+    log::info("draining",
+              "draining: new charges refused, running ones get " + a.drain_timeout + "\n",
+              {{"drain_timeout", a.drain_timeout}});
     service.async_drain([&](boost::system::error_code) {
       drained = true;
       ioc.stop();
     });
   });
   ioc.run();
-  const auto s = service.stats();
-  std::cerr << "stopped: " << s.started << " charges started, " << s.resumed << " resumed, "
-            << s.finished << " finished here, " << s.in_flight << " left journaled\n";
+  if (metrics) metrics->stop();
+  log_stopped(service.stats());
   return drained ? exit_ok : exit_network;
 }
 
@@ -153,6 +238,10 @@ void add_serve_command(CLI::App& app, context& ctx) {
   sub->add_option("--webhook-listen", a->webhook_listen,
                   "HOST:PORT where Paystack's webhooks are received (as `webhooks listen`); "
                   "events reach the charges waiting for them (default: none, verify polling)");
+  sub->add_option("--merchant-keys", a->merchant_keys,
+                  "with --webhook-listen: verify webhooks against every key of this file "
+                  "(several merchants: merchant=sk_test_... lines, chmod 600; doc/cli.md)")
+      ->type_name("FILE");
   sub->add_option("--webhook-path", a->webhook_path, "with --webhook-listen: the path to serve");
   add_store_option(*sub, a->store)->required();
   sub->add_option("--token-file", a->token_file,
@@ -175,6 +264,16 @@ void add_serve_command(CLI::App& app, context& ctx) {
   sub->add_option("--lease-ttl", a->lease_ttl, "seconds a terminal's lease lasts unless renewed")
       ->check(integer_in(1, 600))
       ->capture_default_str();
+  sub->add_option("--metrics-listen", a->metrics_listen,
+                  "HOST:PORT of a listener of its own answering GET /metrics (Prometheus text "
+                  "format; default: none). No token: keep it on loopback or a private network")
+      ->type_name("HOST:PORT");
+  sub->add_option("--presence-interval", a->presence,
+                  "seconds between checks of the terminals' presence (housekeeping calls of the "
+                  "rate budget; GET /v1/terminals and paystack_terminal_up show them; 0: never)")
+      ->check(integer_in(0, 86400))
+      ->capture_default_str();
+  log::add_option(*sub);
   sub->footer(
       "API: POST /v1/charges, GET /v1/charges/{key}[?wait=S], GET /v1/charges/{key}/events,\n"
       "POST /v1/charges/{key}/cancel, GET /v1/charges, GET /v1/terminals, GET /healthz, /readyz.\n"

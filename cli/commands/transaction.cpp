@@ -1,4 +1,5 @@
-// transaction list|fetch|verify|totals: the Transactions a point of sale reconciles with.
+// transaction list|fetch|verify|totals (export|timeline: transaction_export.cpp): the Transactions
+// a point of sale reconciles with.
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <limits>
@@ -191,7 +192,9 @@ void add_totals(CLI::App& parent, context& ctx) {
 }  // namespace
 
 void add_transaction_command(CLI::App& app, context& ctx) {
-  auto* sub = app.add_subcommand("transaction", "Transactions: list, fetch, verify, totals");
+  auto* sub = app.add_subcommand("transaction",
+                                 "Transactions: list, fetch, verify, totals, export, timeline");
+  sub->alias("transactions");
   sub->group("Transactions");
   sub->require_subcommand(1);
   sub->footer(
@@ -201,6 +204,7 @@ void add_transaction_command(CLI::App& app, context& ctx) {
   add_list(*sub, ctx);
   add_fetch_and_verify(*sub, ctx);
   add_totals(*sub, ctx);
+  add_transaction_after_sale_commands(*sub, ctx);
 }
 
 }  // namespace cli

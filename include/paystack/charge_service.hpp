@@ -35,6 +35,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <paystack/charge.hpp>
@@ -92,11 +93,23 @@ struct charge_service_options {
   /// Resume and reconcile at start and then this often; 0: never (tests drive it with
   /// run_housekeeping()). Default 30 s.
   std::chrono::milliseconds housekeeping_interval{30'000};
+  /// Checks the presence of the integration's terminals (the first 100 of List Terminals, then
+  /// Fetch Terminal Status each) at start and then this often, as housekeeping calls of the
+  /// rate budget (classify_request): GET /v1/terminals and the metrics paystack_terminal_up and
+  /// paystack_terminal_last_seen_timestamp_seconds show what it saw. 0: never (the default;
+  /// charges' own presence checks still update what GET /v1/terminals shows).
+  std::chrono::milliseconds presence_interval{0};
   /// What the reconciler does each round.
   reconcile_params reconcile;
   /// drain(): how long running charges may go on before they are stopped (left journaled for
   /// any instance to resume). Default 30 s.
   std::chrono::milliseconds drain_timeout{30'000};
+  /// Called with each progress of a charge run here (its key, its terminal; stage changes and
+  /// polls, then `done` with "<outcome>: <reason>"), on the charge's strand: for logs. Must not
+  /// throw or block.
+  std::function<void(const std::string& key, const std::string& terminal_id,
+                     const charge_progress& progress)>
+      on_progress;
   /// When set, a webhook_server is started with the service on these options, recording into
   /// `store` (options.store is overwritten) and handing each event to the charges.
   std::optional<webhook_server_options> webhooks;

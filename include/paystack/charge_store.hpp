@@ -87,8 +87,8 @@ struct charge_record {
   /// the fields not stored above: description, wait_for_terminal, keep_open), so that the same
   /// key with another request is told apart across restarts and instances. Written once, by
   /// async_begin when it inserts the record; async_save never changes it. Empty: none was given
-  /// (async_charge_on_terminal gives none), or the record was begun before schema version 3
-  /// (SQLite) / 4 (PostgreSQL). At most 128 bytes.
+  /// (async_charge_on_terminal gives none), or the record was begun before schema version 4
+  /// (SQLite) / 5 (PostgreSQL). At most 128 bytes.
   std::string request_fingerprint;
 };
 
@@ -454,6 +454,8 @@ std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor exe
 /// "paymentrequest.pending:{id}", "charge.success:{reference}",
 /// "invoice.payment_failed:{invoice or request code}", else webhook_dedup_key(e) (the event name
 /// and the SHA-256 of the body). A replay of the same fact under another body has the same key.
+/// An event with a merchant (webhook_event::merchant) has "<merchant>/" before that key, so two
+/// merchants' events about the same id never collide in a store's inbox.
 std::string webhook_semantic_key(const webhook_event& e);
 
 }  // namespace v0

@@ -89,6 +89,7 @@ struct log_record {
   bool will_retry = false;               ///< the retry layer will try again
   log_kind kind = log_kind::attempt;     ///< warning: only `message` is set
   std::string_view message;              ///< warning: what was weakened (plain text)
+  std::string_view operation;            ///< attempt: e.g. "send_event" (the operations table)
 };
 
 /// Configuration of terminal_client (and payment_request_client).

@@ -14,6 +14,8 @@
 #include <paystack/refund.hpp>
 #include <paystack/refund_client.hpp>
 #include <paystack/response.hpp>
+#include <paystack/settlement.hpp>
+#include <paystack/settlement_client.hpp>
 #include <paystack/terminal.hpp>
 #include <paystack/terminal_client.hpp>
 #include <paystack/transaction.hpp>

@@ -79,6 +79,12 @@ class rate_budget {
   /// remains of it (`remaining`; a 429 says 0): the bucket holds no more than that afterwards.
   /// Best effort and asynchronous; never fails.
   virtual void observe(std::int64_t limit, std::int64_t remaining) = 0;
+
+  /// When nothing remains, how long until Paystack's window resets (`x-ratelimit-reset`, or
+  /// `Retry-After`, read by paystack::rate_limit_wait): the bucket gives no token before then and
+  /// is full again after it. The default does nothing (the fleet's shared budget learns the count
+  /// only). Best effort; never fails.
+  virtual void observe_reset(std::chrono::milliseconds until_reset);
 };
 
 /// A budget for this process only (no database): for a single instance, or a fleet's instances

@@ -356,6 +356,7 @@ class terminal_client {
   friend class virtual_terminal_client;
   friend class transaction_client;
   friend class refund_client;
+  friend class settlement_client;
 
   std::shared_ptr<detail::client_handle> handle_;
   std::shared_ptr<detail::client_core> core_;

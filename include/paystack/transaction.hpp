@@ -93,3 +93,47 @@ struct transaction_totals {
 
 }  // namespace v0
 }  // namespace paystack
+
+namespace paystack {
+inline namespace v0 {
+
+/// Parameters of Export Transactions (GET /transaction/export). Every member is optional.
+/// Sent as `from`, `to`, `status`, `customer`, `subaccount_code`, `settlement` (the spec's
+/// names). Refused before sending: a status other than success, failed, abandoned, reversed
+/// or all; a customer or settlement id below 1; an empty or over-long (max_id_length) text.
+struct transaction_export_params {
+  std::optional<std::string> from;             ///< start date, ISO 8601
+  std::optional<std::string> to;               ///< end date, ISO 8601
+  std::optional<std::string> status;           ///< success, failed, abandoned, reversed, all
+  std::optional<std::int64_t> customer;        ///< a customer id
+  std::optional<std::string> subaccount_code;  ///< e.g. "ACCT_dskvlw3y3dMukmt"
+  std::optional<std::int64_t> settlement;      ///< only the transactions of this settlement
+};
+
+/// `data` of Export Transactions: where the CSV file can be downloaded, until when.
+struct transaction_export {
+  std::string path;        ///< the download link (an https URL; the file is a CSV)
+  std::string expires_at;  ///< when the link stops working (`expiresAt`, as Paystack writes it)
+};
+
+/// One step of a transaction's timeline (`data.history[i]`).
+struct transaction_timeline_step {
+  std::string type;       ///< e.g. "action", "success", "error"
+  std::string message;    ///< e.g. "Attempted to pay with card"
+  std::int64_t time = 0;  ///< seconds since the timeline's start_time
+};
+
+/// `data` of Fetch Transaction Timeline: the steps from initiation to completion.
+struct transaction_timeline {
+  std::optional<std::int64_t> start_time;          ///< Unix time (seconds) of the first step
+  std::optional<std::int64_t> time_spent;          ///< seconds from the first step to the last
+  std::optional<std::int64_t> attempts;            ///< payment attempts
+  std::optional<std::int64_t> errors;              ///< failed attempts
+  std::optional<bool> success;                     ///< whether the transaction succeeded
+  std::optional<bool> mobile;                      ///< whether the customer paid on a mobile device
+  std::optional<std::string> channel;              ///< e.g. "card", "pos", when present
+  std::vector<transaction_timeline_step> history;  ///< the steps, in order
+};
+
+}  // namespace v0
+}  // namespace paystack

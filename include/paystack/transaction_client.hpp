@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <paystack/detail/settlement_operations.hpp>
 #include <paystack/detail/transaction_operations.hpp>
 #include <paystack/terminal_client.hpp>
 #include <paystack/transaction.hpp>
@@ -94,6 +95,29 @@ class transaction_client {
                                   CompletionToken&& token = {}) const {
     return detail::initiate<walk_summary>(core_, &detail::start_for_each_transaction, token,
                                           std::move(params), limit, std::move(visit));
+  }
+
+  /// Export Transactions: GET /transaction/export with the filters of `params` (see
+  /// transaction_export_params for what is refused before sending). Completes with
+  /// response<transaction_export>: the link to the CSV file and when it expires (the library
+  /// does not download it). Idempotent (retried).
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_export_transactions(transaction_export_params params = {},
+                                 CompletionToken&& token = {}) const {
+    return detail::initiate<transaction_export>(core_, &detail::start_export_transactions, token,
+                                                std::move(params));
+  }
+
+  /// Fetch Transaction Timeline: GET /transaction/timeline/{id_or_reference} (a transaction id,
+  /// e.g. "3936799950", or its reference, e.g. "pos_wtwyrj7n6x"; Paystack's docs take either,
+  /// its spec types the segment as an integer). Completes with response<transaction_timeline>;
+  /// an unknown transaction gives HTTP 404 (!ok()). An empty or over-long (max_id_length)
+  /// argument is refused before sending. Idempotent (retried).
+  template <class CompletionToken = boost::asio::deferred_t>
+  auto async_fetch_transaction_timeline(std::string id_or_reference,
+                                        CompletionToken&& token = {}) const {
+    return detail::initiate<transaction_timeline>(core_, &detail::start_fetch_transaction_timeline,
+                                                  token, std::move(id_or_reference));
   }
 
  private:

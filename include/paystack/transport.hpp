@@ -27,6 +27,9 @@ struct http_request {
   std::string target;  ///< e.g. "/terminal/2872S934/event"; base URL path prefix included
   std::vector<std::pair<std::string, std::string>> headers;  ///< Authorization included
   std::string body;                                          ///< empty for GET
+  /// The operation's name in the operations table ("send_event", "fetch_terminal", ...; static
+  /// storage), for metrics, logs and traces; empty for a request the library did not build.
+  std::string_view operation;
 
   /// The value of a header (case-insensitive name), or an empty view.
   std::string_view header(std::string_view name) const noexcept;

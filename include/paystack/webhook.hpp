@@ -18,6 +18,7 @@
 #include <optional>
 #include <paystack/payment_request.hpp>
 #include <paystack/refund.hpp>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -32,6 +33,29 @@ inline namespace v0 {
 [[nodiscard]] bool verify_webhook_signature(std::string_view raw_body,
                                             std::string_view signature_header,
                                             std::string_view secret_key) noexcept;
+
+/// One merchant of a receiver that serves several (a POS vendor's merchants, each signing its
+/// webhooks with its own secret key; doc/webhooks.md, "Several merchants", ADR 0009).
+struct merchant_key {
+  /// The merchant's name: 1 to 64 of A-Z a-z 0-9 _ . - (valid_merchant_name). It names the
+  /// merchant in webhook_event::merchant and scopes its de-duplication keys; it is not secret.
+  std::string merchant;
+  /// The merchant's secret key (the HMAC key of its webhooks). Never logged, never in a message.
+  std::string secret_key;
+};
+
+/// Whether `name` is a valid merchant_key::merchant (1 to 64 of A-Z a-z 0-9 _ . -).
+[[nodiscard]] bool valid_merchant_name(std::string_view name) noexcept;
+
+/// The index in `keys` of the key whose HMAC-SHA512 of `raw_body` is `signature_header` (as
+/// verify_webhook_signature reads it), or std::nullopt when none is (or the header is
+/// malformed, or `keys` is empty). Every key is tried, whichever matches, each compared in
+/// constant time, and the index is selected without a branch on the comparison: the time taken
+/// depends on the number of keys (and the body's length), not on which key matched or whether
+/// one did. Two entries with the same key: the first wins. Never throws; never logs anything.
+[[nodiscard]] std::optional<std::size_t> match_webhook_signature(
+    std::string_view raw_body, std::string_view signature_header,
+    std::span<const merchant_key> keys) noexcept;
 
 /// Test helper: the `x-paystack-signature` value Paystack would send with `raw_body`
 /// (lower-case hex HMAC-SHA512 keyed with `secret_key`). Throws std::runtime_error if OpenSSL
@@ -109,6 +133,10 @@ struct webhook_event {
   std::variant<std::monostate, charge_success_data, payment_request, invoice_payment_failed_data,
                refund_event_data>
       data;  ///< the typed `data` (see above)
+  /// The merchant whose key verified the event (merchant_key::merchant) when the receiver
+  /// serves several merchants; empty when it has one secret key. De-duplication and store keys
+  /// (webhook_dedup_key, webhook_semantic_key) are scoped by it.
+  std::string merchant;
 };
 
 /// The wire name of a known type ("charge.success", ...); "" for other.
@@ -123,7 +151,8 @@ boost::system::result<webhook_event> parse_webhook_event(std::string_view raw_bo
                                                          std::string* detail = nullptr);
 
 /// A de-duplication key for a delivery: Paystack retries a delivery with the same body, so the
-/// key is the event name plus the SHA-256 of the raw body (hex).
+/// key is the event name plus the SHA-256 of the raw body (hex), after "<merchant>/" when the
+/// event has a merchant (two merchants' identical deliveries are two keys).
 std::string webhook_dedup_key(const webhook_event& e);
 
 /// Where webhook_server remembers the deliveries it already handed over. Paystack retries

@@ -41,11 +41,23 @@ inline const std::vector<std::string>& paystack_webhook_addresses() {
   return a;
 }
 
+/// The most merchant keys a webhook_server takes: each request costs one HMAC per key.
+inline constexpr std::size_t max_merchant_keys = 1000;
+
 /// Configuration of a webhook_server: key, address, path, and the bounds it enforces.
 struct webhook_server_options {
-  /// HMAC key. Empty: read PAYSTACK_SECRET_KEY; start() throws std::invalid_argument when there
-  /// is none. Never logged, never in an error message.
+  /// HMAC key. Empty (and no merchant_keys): read PAYSTACK_SECRET_KEY; start() throws
+  /// std::invalid_argument when there is none. Never logged, never in an error message.
   std::string secret_key;
+  /// Several merchants in one receiver (doc/webhooks.md, "Several merchants"; ADR 0009): each
+  /// request is verified against every key (match_webhook_signature: constant time each, all
+  /// of them always, so which key matched does not show in the timing), and the event is
+  /// handed over with webhook_event::merchant set to the merchant whose key verified it; its
+  /// de-duplication and store keys are scoped by that merchant. Set it or secret_key, not both:
+  /// start() throws std::invalid_argument for both, for more than max_merchant_keys entries, an
+  /// invalid (valid_merchant_name) or repeated merchant name, an empty or repeated key (the
+  /// message names the merchant, never a key).
+  std::vector<merchant_key> merchant_keys;
   /// Listen address.
   std::string bind_address = "127.0.0.1";
   /// Listen port; 0 picks an ephemeral port (read it with port()).
@@ -129,7 +141,8 @@ class webhook_server {
   webhook_server& operator=(const webhook_server&) = delete;
 
   /// Binds and listens. Throws boost::system::system_error when binding fails,
-  /// std::invalid_argument without a secret key, std::logic_error when called twice.
+  /// std::invalid_argument without a secret key or with merchant_keys it refuses (see
+  /// webhook_server_options::merchant_keys), std::logic_error when called twice.
   void start();
   /// Stops accepting and closes every connection. Idempotent; safe before start().
   void stop() noexcept;

@@ -95,6 +95,7 @@ void engine::reset_locked() {
   refunds_.clear();
   events_.clear();
   event_order_.clear();
+  exports_.clear();
   faults_.clear();
   reset_virtual_terminals_locked();
   webhook_log_.clear();
@@ -295,8 +296,14 @@ http_response engine::route_api(const http_request& req, std::string_view path,
   } else if (n >= 1 && seg[0] == "transaction") {
     if (n == 1 && m == "GET") return list_transactions(query);
     if (n == 2 && m == "GET" && seg[1] == "totals") return transaction_totals(query);
+    if (n == 2 && m == "GET" && seg[1] == "export") return export_transactions(query);
+    if (n == 3 && m == "GET" && seg[1] == "timeline") return transaction_timeline(seg[2]);
     if (n == 3 && m == "GET" && seg[1] == "verify") return verify_transaction(seg[2]);
     if (n == 2 && m == "GET") return fetch_transaction(seg[1]);
+  } else if (n >= 1 && seg[0] == "settlement") {
+    if (n == 1 && m == "GET") return list_settlements(query);
+    if (n == 3 && m == "GET" && seg[2] == "transactions")
+      return settlement_transactions(seg[1], query);
   } else if (n >= 1 && seg[0] == "refund") {
     if (n == 1 && m == "POST") return create_refund(req);
     if (n == 1 && m == "GET") return list_refunds(query);

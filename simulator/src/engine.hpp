@@ -85,6 +85,9 @@ class engine {
   std::vector<webhook_delivery> webhook_log() const;
   bool wait_for_webhooks(std::size_t count, std::chrono::milliseconds timeout) const;
   void reset();
+  /// The server's base URL ("http://127.0.0.1:PORT"), which export links start with (set once
+  /// the port is bound; empty: the links are paths).
+  void set_base_url(std::string url);
 
   /// Called by the webhook sender after each attempt. Ignored when `generation` is stale.
   void record_attempt(std::uint64_t generation, std::uint64_t id, webhook_attempt attempt,
@@ -210,6 +213,27 @@ class engine {
   /// archived, and shown there as an invoice.
   control_result walk_away_locked(payment_request& pr);
 
+  // routes/settlements.cpp: /settlement, /transaction/export (and its download under /_sim),
+  // /transaction/timeline
+  struct settlement_group {
+    std::int64_t id = 0;
+    std::string day, currency;
+    std::int64_t processed = 0, fees = 0, deductions = 0;
+    std::vector<const transaction_record*> transactions;  // oldest first
+  };
+  struct export_filter {
+    std::optional<std::string> from, to, status, subaccount;
+    std::optional<std::int64_t> customer, settlement;
+    std::chrono::system_clock::time_point expires;
+  };
+  std::vector<settlement_group> settlements_locked() const;
+  boost::json::object settlement_json(const settlement_group& g) const;
+  http_response list_settlements(std::string_view query);
+  http_response settlement_transactions(std::string_view id, std::string_view query);
+  http_response export_transactions(std::string_view query);
+  http_response export_download(std::string_view file);
+  http_response transaction_timeline(std::string_view id_or_reference);
+
   // webhooks.cpp
   void emit_locked(std::string_view name, std::string body);
   void drop_oldest_webhook_locked();
@@ -270,6 +294,9 @@ class engine {
   std::unordered_map<std::string, event> events_;
   std::deque<std::string> event_order_;
 
+  std::string base_url_;                          // export links start with it
+  std::map<std::string, export_filter> exports_;  // by token (routes/settlements.cpp)
+
   std::unordered_map<std::string, fault_entry> faults_;  // by fault id
 
   std::deque<webhook_delivery> webhook_log_;
@@ -286,5 +313,9 @@ class engine {
   clock::time_point window_start_{};
   unsigned window_count_ = 0;
 };
+
+/// Paystack's fee on a payment of `amount` subunits (routes/settlements.cpp; doc/simulator.md,
+/// "Settlements"): 1.5% + 100 (main unit), the 100 waived under 2,500, capped at 2,000.
+std::int64_t paystack_fee(std::int64_t amount);
 
 }  // namespace paystack::sim::detail

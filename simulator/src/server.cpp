@@ -46,6 +46,7 @@ void server::start() {
   std::lock_guard lk(impl_->lifecycle);
   if (impl_->started) throw std::logic_error("paystack::sim::server already started");
   impl_->port = impl_->http.start();
+  impl_->eng.set_base_url(base_url());
   impl_->bg.start();
   impl_->started = true;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "http/retry.hpp"
+#include "metrics/library_metrics.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -65,6 +66,8 @@ rate_budget_options resolved(rate_budget_options o) {
   return o;
 }
 
+void rate_budget::observe_reset(std::chrono::milliseconds) {}
+
 namespace {
 
 class local_rate_budget final : public rate_budget {
@@ -85,13 +88,18 @@ class local_rate_budget final : public rate_budget {
       std::lock_guard lock(mutex_);
       refill();
       const double floor = priority == call_priority::payment_critical ? 0 : reserve_;
-      if (tokens_ - 1 >= floor) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now < held_until_) {
+        // Paystack said when its window resets: nothing before then, whatever the refill says.
+        wait = std::max(std::chrono::ceil<milliseconds>(held_until_ - now), milliseconds(1));
+      } else if (tokens_ - 1 >= floor) {
         tokens_ -= 1;
       } else {
         wait = milliseconds(
             static_cast<milliseconds::rep>(std::ceil((floor + 1 - tokens_) / per_ms_)));
         wait = std::max(wait, milliseconds(1));
       }
+      detail::library_metrics::rate_budget_tokens(tokens_);
     }
     // post runs the handler through its associated executor (ex_ when it has none).
     asio::post(ex_, asio::append(std::move(handler), error_code{}, wait));
@@ -103,11 +111,28 @@ class local_rate_budget final : public rate_budget {
     if (limit > 0) capacity_ = static_cast<double>(limit);
     tokens_ =
         std::min({tokens_, capacity_, static_cast<double>(std::max<std::int64_t>(remaining, 0))});
+    detail::library_metrics::rate_budget_tokens(tokens_);
+  }
+
+  void observe_reset(milliseconds until_reset) override {
+    std::lock_guard lock(mutex_);
+    refill();
+    tokens_ = std::min(tokens_, 0.0);
+    detail::library_metrics::rate_budget_tokens(tokens_);
+    held_until_ = std::max(held_until_, std::chrono::steady_clock::now() + until_reset);
   }
 
  private:
   void refill() {
     const auto now = std::chrono::steady_clock::now();
+    if (now < held_until_) {  // Paystack's window has not reset: no refill
+      at_ = now;
+      return;
+    }
+    if (held_until_ != std::chrono::steady_clock::time_point{}) {  // it has: a full window
+      held_until_ = {};
+      tokens_ = capacity_;
+    }
     const double elapsed = std::chrono::duration<double, std::milli>(now - at_).count();
     tokens_ = std::min(capacity_, tokens_ + elapsed * per_ms_);
     at_ = now;
@@ -120,6 +145,7 @@ class local_rate_budget final : public rate_budget {
   double reserve_ = 0;
   double tokens_ = 0;
   std::chrono::steady_clock::time_point at_;
+  std::chrono::steady_clock::time_point held_until_{};  // Paystack's reset (observe_reset)
 };
 
 }  // namespace
@@ -237,6 +263,12 @@ class budgeted_transport final : public transport,
     auto remaining = header_integer(reply.header("x-ratelimit-remaining"));
     if (reply.status_code == 429) remaining = 0;
     if (remaining) budget_->observe(limit.value_or(0), *remaining);
+    // The one reader of the wait headers (rate_limit_wait: Retry-After as seconds or a date,
+    // x-ratelimit-reset as seconds or a Unix time), as the retry layer and the charge read them.
+    if (remaining && *remaining == 0) {
+      if (auto wait = server_requested_delay(reply, std::chrono::system_clock::now()))
+        budget_->observe_reset(*wait);
+    }
   }
 
   static http_reply exhausted(milliseconds wait) {

@@ -8,6 +8,7 @@
 #include <paystack/payment_request.hpp>
 #include <paystack/refund.hpp>
 #include <paystack/response.hpp>
+#include <paystack/settlement.hpp>
 #include <paystack/terminal.hpp>
 #include <paystack/transaction.hpp>
 #include <paystack/virtual_terminal.hpp>
@@ -66,6 +67,14 @@ bool read_model(const boost::json::value& v, refund& out, std::string& detail);
 bool read_model(const boost::json::value& v, std::vector<refund>& out, std::string& detail);
 /// `data` of a refund.* webhook.
 bool read_model(const boost::json::value& v, refund_event_data& out, std::string& detail);
+
+// Settlements, export and timeline (json/settlement_json.cpp): shape::document, then read_model.
+data_binding bind_data(std::vector<settlement>& out);
+data_binding bind_data(transaction_export& out);
+data_binding bind_data(transaction_timeline& out);
+bool read_model(const boost::json::value& v, std::vector<settlement>& out, std::string& detail);
+bool read_model(const boost::json::value& v, transaction_export& out, std::string& detail);
+bool read_model(const boost::json::value& v, transaction_timeline& out, std::string& detail);
 
 }  // namespace detail
 }  // namespace v0

@@ -43,7 +43,8 @@ charge_service::impl::impl(asio::any_io_executor ex, terminal_client c, charge_s
       client(std::move(c)),
       options(std::move(o)),
       housekeeping_timer(strand),
-      drain_timer(strand) {}
+      drain_timer(strand),
+      presence_timer(strand) {}
 
 void charge_service::impl::run_charge(std::string terminal_id, charge_params p, bool resume) {
   auto entry = std::make_shared<running_charge>();
@@ -52,7 +53,8 @@ void charge_service::impl::run_charge(std::string terminal_id, charge_params p, 
   running[key] = entry;
   in_flight = running.size();
   std::weak_ptr<impl> weak = shared_from_this();
-  p.on_progress = [weak, key](const charge_progress&) {
+  p.on_progress = [weak, key, terminal_id, log = options.on_progress](const charge_progress& pr) {
+    if (log) log(key, terminal_id, pr);
     if (auto self = weak.lock())
       asio::post(self->strand, [self, key] {
         if (auto it = self->running.find(key); it != self->running.end()) ++it->second->changes;
@@ -63,7 +65,7 @@ void charge_service::impl::run_charge(std::string terminal_id, charge_params p, 
       entry->cancel.slot(),
       asio::bind_executor(strand, [self = shared_from_this(), key, terminal_id, entry](
                                       boost::system::error_code, charge_result r) {
-        if (r.presence) self->presence[terminal_id] = presence_seen{*r.presence, now_ms()};
+        if (r.presence) self->saw_presence(terminal_id, *r.presence);
         if (auto it = self->running.find(key); it != self->running.end() && it->second == entry)
           self->running.erase(it);
         self->in_flight = self->running.size();
@@ -205,6 +207,7 @@ void charge_service::impl::stop_all() {
   stopped = true;
   housekeeping_timer.cancel();
   drain_timer.cancel();
+  presence_timer.cancel();
   if (http) http->stop();
   if (hooks) hooks->stop();
   for (auto& [key, w] : watchers) w->cancel();
@@ -265,6 +268,12 @@ void charge_service::start() {
   } catch (...) {
     if (i.hooks) i.hooks->stop();
     throw;
+  }
+  if (i.options.presence_interval.count() > 0) {
+    asio::dispatch(i.strand, [self = impl_] {
+      asio::co_spawn(self->strand, self->presence_round(), asio::detached);
+      self->schedule_presence();
+    });
   }
   if (i.options.housekeeping_interval.count() > 0) {
     asio::dispatch(i.strand, [self = impl_] {

@@ -381,7 +381,8 @@ static asio::awaitable<void> list_charges(charge_service::impl& s, const query_m
   co_await reply(res, 200, o);
 }
 
-/// GET /v1/terminals: Paystack's list, with the presence the charges here last saw.
+/// GET /v1/terminals: Paystack's list, with the presence last seen here (by a charge, or by the
+/// presence poll: the same as paystack_terminal_up).
 static asio::awaitable<void> list_terminals(charge_service::impl& s, serve::responder& res) {
   list_terminals_params p;
   p.per_page = 100;
@@ -402,6 +403,8 @@ static asio::awaitable<void> list_terminals(charge_service::impl& s, serve::resp
       o["presence"] = json::object{{"online", it->second.status.online},
                                    {"available", it->second.status.available},
                                    {"checked_at_ms", it->second.at_ms}};
+      o["presence"].as_object()["last_seen_ms"] =
+          it->second.last_seen_ms ? json::value(it->second.last_seen_ms) : json::value(nullptr);
     } else {
       o["presence"] = nullptr;
     }

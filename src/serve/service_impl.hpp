@@ -30,6 +30,7 @@ struct running_charge {
 struct presence_seen {
   terminal_status status;
   std::int64_t at_ms = 0;
+  std::int64_t last_seen_ms = 0;  ///< last seen online (0: not yet)
 };
 
 struct charge_service::impl : std::enable_shared_from_this<impl> {
@@ -44,6 +45,7 @@ struct charge_service::impl : std::enable_shared_from_this<impl> {
   std::shared_ptr<webhook_feed> feed;  ///< what charges get as params.webhooks (may be null)
   boost::asio::steady_timer housekeeping_timer;
   boost::asio::steady_timer drain_timer;
+  boost::asio::steady_timer presence_timer;
   std::map<std::string, std::shared_ptr<running_charge>> running;
   std::multimap<std::string, boost::asio::steady_timer*> watchers;
   std::map<std::string, presence_seen> presence;
@@ -51,6 +53,7 @@ struct charge_service::impl : std::enable_shared_from_this<impl> {
   bool draining = false;
   bool stopped = false;
   bool housekeeping_busy = false;
+  bool presence_busy = false;
   std::atomic<bool> started{false};
   // /readyz's Paystack check, at most once per 15 s.
   std::chrono::steady_clock::time_point paystack_checked{};
@@ -76,6 +79,13 @@ struct charge_service::impl : std::enable_shared_from_this<impl> {
   void start_drain(boost::asio::any_completion_handler<drain_signature> h);
   void finish_drain();
   void stop_all();
+
+  // ---- presence.cpp ----
+  /// Records what a presence check said of `terminal_id` (the map, and the terminal metrics).
+  void saw_presence(const std::string& terminal_id, const terminal_status& status);
+  /// Every presence_interval: the integration's terminals (one page) and each one's presence.
+  void schedule_presence();
+  boost::asio::awaitable<void> presence_round();
 
   // ---- service_api.cpp ----
   /// The HTTP application.

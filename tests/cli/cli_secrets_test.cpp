@@ -115,4 +115,44 @@ TEST(CliSecrets, verbose_and_successful_output_never_show_the_key_given_on_the_c
   EXPECT_NE(r.err.find("> GET /terminal/T1 -> 401"), std::string::npos) << r.err;
 }
 
+TEST(CliSecrets, json_logs_are_one_object_per_line_and_never_hold_the_key) {
+  paystack::test::loopback_server server(hostile);
+  const std::vector<std::string> env{"PATH=/usr/bin:/bin",
+                                     std::string("PAYSTACK_SECRET_KEY=") + key,
+                                     "PAYSTACK_BASE_URL=" + server.base_url()};
+  // The presence check meets the hostile 401 (its message reflects the Authorization header).
+  auto r = cli_test::run(
+      exe, {"charge", "T1", "--amount", "5000", "--customer", "CUS_json", "--log-format", "json"},
+      env);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  expect_clean(r, key);
+  bool attempt = false, ended = false;
+  std::size_t lines = 0;
+  for (std::size_t at = 0, eol; at < r.err.size(); at = eol + 1) {
+    eol = r.err.find('\n', at);
+    ASSERT_NE(eol, std::string::npos) << "a line without its end: " << r.err.substr(at);
+    const auto line = r.err.substr(at, eol - at);
+    boost::system::error_code ec;
+    auto v = boost::json::parse(line, ec);
+    ASSERT_FALSE(ec) << "not JSON: " << line;
+    ASSERT_TRUE(v.is_object()) << line;
+    const auto& o = v.as_object();
+    ++lines;
+    for (const char* member : {"ts", "level", "msg"})
+      EXPECT_TRUE(o.contains(member)) << member << " missing: " << line;
+    for (const char* never : {"authorization", "token", "signature", "secret_key", "body"})
+      EXPECT_FALSE(o.contains(never)) << line;
+    if (o.contains("operation") && o.at("operation") == "fetch_terminal_status" &&
+        o.contains("status") && o.at("status") == 401)
+      attempt = true;
+    if (o.at("msg") == "charge ended" && o.contains("terminal_id") && o.at("terminal_id") == "T1" &&
+        o.contains("status") && o.at("status") == "failed")
+      ended = true;
+  }
+  EXPECT_GE(lines, 2u) << r.err;
+  EXPECT_TRUE(attempt) << "no attempt line with operation and status: " << r.err;
+  EXPECT_TRUE(ended) << "no 'charge ended' line with terminal_id and status: " << r.err;
+  EXPECT_NE(r.err.find("Bearer [redacted]"), std::string::npos) << r.err;
+}
+
 }  // namespace

@@ -58,6 +58,24 @@ TEST_F(PgInbox, the_same_event_at_two_receivers_is_stored_once) {
   EXPECT_TRUE(all[0].handed_over_to.empty());
 }
 
+TEST_F(PgInbox, two_merchants_identical_events_are_two_rows_each_with_its_merchant) {
+  // Several merchants in one receiver (ADR 0009, schema 4): the semantic key is scoped by the
+  // merchant, and the row names it, so the feed hands each event over with its merchant.
+  auto a = event("ikeja/paymentrequest.success:101", "PRQ_1", "receiver-a");
+  a.merchant = "ikeja";
+  auto b = event("lekki/paymentrequest.success:101", "PRQ_1", "receiver-a");
+  b.merchant = "lekki";
+  EXPECT_TRUE(store(*c_, a));
+  EXPECT_TRUE(store(*c_, b));
+  EXPECT_FALSE(store(*c_, b));  // the same merchant's retry
+  EXPECT_TRUE(store(*c_, event("paymentrequest.success:101", "PRQ_1", "receiver-a")));
+  const auto all = read_after(*c_, 0);
+  ASSERT_EQ(all.size(), 3U);
+  EXPECT_EQ(all[0].merchant, "ikeja");
+  EXPECT_EQ(all[1].merchant, "lekki");
+  EXPECT_EQ(all[2].merchant, "");  // one key: no merchant, as every row before schema 4
+}
+
 TEST_F(PgInbox, racing_instances_claim_an_event_once) {
   ASSERT_TRUE(store(*c_, event("charge.success:ref-7", "PRQ_7", "receiver-a")));
   constexpr int n = 6;

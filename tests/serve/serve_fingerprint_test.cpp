@@ -1,8 +1,8 @@
 // The request fingerprint (issue 24): the same key with another description, wait_for_terminal
 // or keep_open is 409 key_reused, as another amount is, on the same instance, after a restart
 // and on another instance (the fingerprint is stored with the record); the same request is
-// still 200. A record begun without a fingerprint (before schema version 3, or by another
-// program such as `paystack-terminal charge --key`) is compared by its columns alone.
+// still 200. A record begun without a fingerprint (before SQLite schema 4 / PostgreSQL 5, or
+// by another program such as `paystack-terminal charge --key`) is compared by its columns alone.
 #include "serve_fixture.hpp"
 
 using namespace serve_test;

@@ -73,3 +73,19 @@ cli refund list --transaction "$ref" --currency NGN --from 2020-01-01 --to 2040-
 cli refund list --all
 cli refund fetch "$refund"
 cli_fails refund fetch 999999999
+
+# After the sale (doc/cli.md "transaction export | timeline; settlement list | transactions"): the
+# payments above make today's settlement.
+sid=$(cli --json settlement list --per-page 1 | json_field 'd["data"][0]["id"]')
+cli settlement list
+cli settlement list --per-page 1 --page 1 --from 2020-01-01 --to 2040-01-01 --status pending
+cli settlement list --all
+cli settlement transactions "$sid" --per-page 1 --page 1
+cli settlement transactions "$sid" --all --from 2020-01-01 --to 2040-01-01
+cli_fails settlement transactions 99
+cli transaction export
+cli transaction export --from 2020-01-01T00:00:00Z --to 2040-01-01T00:00:00Z --status all \
+  --customer 1 --settlement "$sid"
+cli transaction timeline "$txn"
+cli transaction timeline "$ref"
+cli_fails transaction timeline 1

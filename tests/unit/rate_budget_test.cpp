@@ -6,9 +6,13 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
+#include <ctime>
 #include <paystack/error.hpp>
 #include <paystack/rate_budget.hpp>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "client_fixture.hpp"
 #include "samples.hpp"
@@ -76,6 +80,7 @@ class counting_budget : public rate_budget {
   void observe(std::int64_t limit, std::int64_t remaining) override {
     inner_->observe(limit, remaining);
   }
+  void observe_reset(milliseconds until_reset) override { inner_->observe_reset(until_reset); }
   int waits = 0;
 
  private:
@@ -179,6 +184,84 @@ TEST_F(RateBudgetClient, paystacks_headers_and_a_429_shrink_the_bucket) {
   EXPECT_EQ(r2.status_code, 429u);
   EXPECT_NE(r2.message.find("not sent"), std::string::npos) << r2.message;
   EXPECT_EQ(fake->request_count(), 2u) << "the client held the retry back";
+}
+
+/// What a take of `budget` answers now (the wait; zero: taken).
+milliseconds take_now(boost::asio::io_context& io, rate_budget& budget, call_priority p) {
+  milliseconds out{-1};
+  budget.async_take(p, [&](boost::system::error_code, milliseconds wait) { out = wait; });
+  io.restart();
+  io.run();
+  return out;
+}
+
+TEST(RateBudgetLocal, paystacks_reset_holds_the_bucket_until_then_and_fills_it_after) {
+  boost::asio::io_context io;
+  rate_budget_options o;
+  o.per_minute = 6000;  // a token every 10 ms
+  o.capacity = 10;
+  o.housekeeping_reserve = 0;
+  auto held = make_local_rate_budget(io.get_executor(), o);
+  held->observe(10, 0);
+  held->observe_reset(std::chrono::seconds(30));
+  const auto wait = take_now(io, *held, call_priority::payment_critical);
+  EXPECT_GT(wait, std::chrono::seconds(29)) << "held until the reset, not the next refill";
+  EXPECT_LE(wait, std::chrono::seconds(30));
+
+  // A reset that has come: the window is full again (without it, the second take would wait).
+  auto reset = make_local_rate_budget(io.get_executor(), o);
+  reset->observe(10, 0);
+  reset->observe_reset(milliseconds(0));
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(take_now(io, *reset, call_priority::housekeeping), milliseconds(0)) << i;
+  auto empty = make_local_rate_budget(io.get_executor(), o);
+  empty->observe(10, 0);
+  EXPECT_GT(take_now(io, *empty, call_priority::housekeeping), milliseconds(0));
+}
+
+std::string http_date(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+TEST_F(RateBudgetClient, a_429s_reset_in_each_form_holds_the_next_call_back) {
+  const auto later = std::chrono::system_clock::now() + std::chrono::seconds(40);
+  const auto unix_later =
+      std::chrono::duration_cast<std::chrono::seconds>(later.time_since_epoch()).count();
+  const std::vector<std::pair<std::string, std::string>> forms = {
+      {"x-ratelimit-reset", "30"},                        // seconds from now
+      {"x-ratelimit-reset", std::to_string(unix_later)},  // a Unix time
+      {"Retry-After", "30"},                              // seconds
+      {"Retry-After", http_date(later)},                  // an HTTP date
+      {"", ""},                                           // none: the bucket refills at once
+  };
+  for (const auto& [name, value] : forms) {
+    fake = std::make_shared<fake_transport>(io.get_executor());
+    use(bucket(100, 0, 6000));  // without a reset, a token every 10 ms
+    std::vector<std::pair<std::string, std::string>> headers = {{"x-ratelimit-remaining", "0"}};
+    if (!name.empty()) headers.emplace_back(name, value);
+    fake->push(json_reply(429, R"({"status":false,"message":"Rate limit exceeded!"})", headers));
+    answer_ok(1);
+    auto [ec1, r1] = presence();
+    if (name.empty()) {
+      // No reset said: the retry layer's backoff is within the deadline and the bucket refills
+      // meanwhile, so the retry goes out and is answered.
+      EXPECT_EQ(r1.status_code, 200u) << "the refill let the retry through";
+      EXPECT_EQ(fake->request_count(), 2u);
+      continue;
+    }
+    // A reset 30 s or more away: no retry within the 2 s deadline, and the next call is held
+    // back by the bucket (a 429 of the client's own), not sent.
+    EXPECT_EQ(r1.status_code, 429u) << name;
+    auto [ec2, r2] = presence();
+    EXPECT_EQ(r2.status_code, 429u) << name << ": " << value;
+    EXPECT_NE(r2.message.find("not sent"), std::string::npos) << name << ": " << r2.message;
+    EXPECT_EQ(fake->request_count(), 1u) << name << ": held until Paystack's reset";
+  }
 }
 
 TEST_F(RateBudgetClient, a_failing_budget_lets_calls_through) {

@@ -45,6 +45,7 @@ http_response engine::route_control(const http_request& req, std::string_view pa
   };
 
   if (n == 2 && m == "GET" && seg[1] == "health") return ok("Simulator is running");
+  if (n == 3 && m == "GET" && seg[1] == "exports") return export_download(seg[2]);
   if (n >= 2 && n <= 3 && m == "GET" && seg[1] == "ui" && options_.ui) return route_ui(path);
   if (n == 2 && m == "GET" && seg[1] == "state") return ok("State retrieved", state_json_locked());
   if (n == 2 && m == "POST" && seg[1] == "reset") {

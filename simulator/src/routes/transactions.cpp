@@ -82,12 +82,6 @@ transaction_record* engine::find_transaction_locked(std::string_view id_or_refer
 
 namespace {
 
-/// The fee Paystack keeps (an integer, as Fetch Transaction's schema requires): 1.5% of the
-/// amount, at most 2000 in the main unit (Paystack's local card pricing).
-std::int64_t transaction_fees(std::int64_t amount) {
-  return std::min<std::int64_t>(amount * 15 / 1000, 200000);
-}
-
 /// The card a payment was taken with, every member the spec requires as a string (test card
 /// values: Verve at a POS terminal, the Virtual Terminal sample's Visa otherwise). Derived from the
 /// transaction id, so nothing more is stored per transaction.
@@ -139,7 +133,7 @@ json::object engine::transaction_json(const transaction_record& t) const {
     o["offline_reference"] = t.offline_reference;
   }
   o["log"] = nullptr;
-  o["fees"] = transaction_fees(t.amount);
+  o["fees"] = paystack_fee(t.amount);
   o["fees_split"] = nullptr;
   o["fees_breakdown"] = nullptr;
   o["authorization"] = card_authorization(t);

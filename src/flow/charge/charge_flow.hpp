@@ -17,12 +17,14 @@
 #include <optional>
 #include <paystack/charge.hpp>
 #include <paystack/payment_request_client.hpp>
+#include <paystack/tracing.hpp>
 #include <string>
 #include <utility>
 
 #include "charge_journal.hpp"
 #include "charge_lookup.hpp"
 #include "failpoint.hpp"
+#include "flow_metrics.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -106,10 +108,23 @@ class charge_flow {
     if (p_.webhooks) {
       sub = p_.webhooks->subscribe([box = box_](const webhook_event& e) { box->push(e); });
     }
+    // In flight until the outcome (or until the coroutine is destroyed).
+    struct in_flight {
+      metrics::gauge& g = flow_metrics::get().in_flight;
+      in_flight() { g.inc(); }
+      ~in_flight() { g.dec(); }
+    } counted;
     auto out = co_await journaled_steps();
     sub.reset();
     auto& res = out.second;
     res.elapsed = elapsed();
+    end_stage_span(!out.first);
+    if (!res.replayed) {  // a replay ran nothing: the charge was counted when it ended
+      const auto outcome = to_string(res.outcome);
+      flow_metrics::get().charges.with({outcome}).inc();
+      flow_metrics::get().charge_duration.with({outcome}).observe(
+          std::chrono::duration<double>(res.elapsed).count());
+    }
     if (p_.on_progress) {
       charge_progress pr;
       pr.stage = charge_stage::done;
@@ -165,7 +180,40 @@ class charge_flow {
     return client_.with({.timeout = std::max(remaining(), milliseconds(1))});
   }
 
+  /// Ends the current stage's span (tracing), if any.
+  void end_stage_span(bool ok) {
+    if (!stage_span_) return;
+    try {
+      if (r_.stage == charge_stage::done || ok)
+        stage_span_->set_attribute({"outcome", to_string(r_.outcome)});
+      stage_span_->end(ok);
+    } catch (...) {
+      // A tracer must not break the charge it traces.
+    }
+    stage_span_.reset();
+  }
+
+  /// A span per stage (paystack/tracing.hpp): the previous one ends when the next starts.
+  void trace_stage(charge_stage s) {
+    if (s == r_.stage && stage_span_) return;  // another poll of the same stage
+    if (stage_span_) {
+      try {
+        stage_span_->end(true);
+      } catch (...) {
+      }
+      stage_span_.reset();
+    }
+    if (!tracing::tracing_enabled() || s == charge_stage::done) return;
+    static constexpr std::string_view names[] = {
+        "paystack.charge.checking_presence", "paystack.charge.creating_request",
+        "paystack.charge.pushing_event",     "paystack.charge.awaiting_delivery",
+        "paystack.charge.awaiting_payment",  "paystack.charge.done"};
+    const tracing::attribute attrs[] = {{"terminal_id", std::string_view(terminal_id_)}};
+    stage_span_ = tracing::start_span(names[static_cast<int>(s)], attrs);
+  }
+
   void progress(charge_stage s, std::string text, unsigned poll = 0) {
+    trace_stage(s);
     r_.stage = s;
     if (!p_.on_progress) return;
     charge_progress pr;
@@ -324,6 +372,7 @@ class charge_flow {
   asio::awaitable<std::pair<std::optional<charge_outcome_pair>, verify_state>> verify(
       std::string why);
 
+  std::unique_ptr<tracing::span> stage_span_;  ///< the current stage's, when traced
   terminal_client client_;
   std::shared_ptr<time_source> time_;  ///< the client's: deadline, intervals, waits
   std::string terminal_id_;

@@ -21,7 +21,12 @@ namespace detail::charge_impl {
 struct lease_keeper {
   lease_keeper(asio::strand<asio::any_io_executor> strand, std::shared_ptr<charge_store> s,
                std::string terminal, std::int64_t t, milliseconds life)
-      : timer(strand), store(std::move(s)), terminal_id(std::move(terminal)), token(t), ttl(life) {}
+      : timer(strand), store(std::move(s)), terminal_id(std::move(terminal)), token(t), ttl(life) {
+    flow_metrics::get().leases.inc();  // paystack_leases_held: while a keeper holds it
+  }
+  ~lease_keeper() { flow_metrics::get().leases.dec(); }
+  lease_keeper(const lease_keeper&) = delete;
+  lease_keeper& operator=(const lease_keeper&) = delete;
   asio::steady_timer timer;
   std::shared_ptr<charge_store> store;
   std::string terminal_id;

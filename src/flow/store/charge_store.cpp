@@ -21,6 +21,7 @@
 #include <set>
 #include <tuple>
 
+#include "flow_metrics.hpp"
 #include "pg_store.hpp"
 #include "store_engine.hpp"
 
@@ -107,21 +108,23 @@ void charge_store::do_list_leases(boost::asio::any_completion_handler<lease_list
 }
 
 std::string webhook_semantic_key(const webhook_event& e) {
+  // Scoped by merchant (a receiver of several merchants, ADR 0009); webhook_dedup_key is too.
+  const std::string scope = e.merchant.empty() ? std::string() : e.merchant + "/";
   switch (e.type) {
     case webhook_event_type::payment_request_success:
     case webhook_event_type::payment_request_pending: {
       const auto& d = std::get<payment_request>(e.data);
-      return e.event + ":" + (d.id != 0 ? std::to_string(d.id) : d.request_code);
+      return scope + e.event + ":" + (d.id != 0 ? std::to_string(d.id) : d.request_code);
     }
     case webhook_event_type::charge_success: {
       const auto& d = std::get<charge_success_data>(e.data);
-      if (!d.reference.empty()) return e.event + ":" + d.reference;
+      if (!d.reference.empty()) return scope + e.event + ":" + d.reference;
       break;
     }
     case webhook_event_type::invoice_payment_failed: {
       const auto& d = std::get<invoice_payment_failed_data>(e.data);
-      if (d.invoice_code) return e.event + ":" + *d.invoice_code;
-      if (d.request_code) return e.event + ":" + *d.request_code;
+      if (d.invoice_code) return scope + e.event + ":" + *d.invoice_code;
+      if (d.request_code) return scope + e.event + ":" + *d.request_code;
       break;
     }
     case webhook_event_type::refund_pending:
@@ -326,6 +329,7 @@ class engine_store final : public charge_store {
       : ex_(std::move(ex)),
         engine_(std::move(engine)),
         holder_(lease_holder_name()),
+        kind_(engine_->describe().starts_with("sqlite") ? "sqlite" : "memory"),
         reader_(std::move(reader)) {
     if (own_thread) pool_.emplace(1);
     if (reader_) reader_pool_.emplace(1);
@@ -342,7 +346,7 @@ class engine_store final : public charge_store {
  protected:
   void do_begin(charge_record record,
                 asio::any_completion_handler<charge_begin_signature> h) override {
-    run(std::move(h), [this, r = std::move(record)]() mutable {
+    run("begin", std::move(h), [this, r = std::move(record)]() mutable {
       bool inserted = false;
       if (r.key.empty()) return std::tuple(error_code(error::invalid_argument), r, inserted);
       r.version = 1;
@@ -355,13 +359,13 @@ class engine_store final : public charge_store {
   }
   void do_save(charge_record record, std::string detail,
                asio::any_completion_handler<charge_save_signature> h) override {
-    run(std::move(h), [this, r = std::move(record), d = std::move(detail)]() mutable {
+    run("save", std::move(h), [this, r = std::move(record), d = std::move(detail)]() mutable {
       auto ec = engine_->save(r, d);
       return std::tuple(ec, std::move(r));
     });
   }
   void do_load(std::string key, asio::any_completion_handler<charge_load_signature> h) override {
-    read(std::move(h), [k = std::move(key)](store_engine& e) {
+    read("load", std::move(h), [k = std::move(key)](store_engine& e) {
       std::optional<charge_record> out;
       auto ec = e.load(k, out);
       return std::tuple(ec, std::move(out));
@@ -369,7 +373,7 @@ class engine_store final : public charge_store {
   }
   void do_list(charge_list_filter filter,
                asio::any_completion_handler<charge_list_signature> h) override {
-    read(std::move(h), [filter](store_engine& e) {
+    read("list", std::move(h), [filter](store_engine& e) {
       std::vector<charge_record> out;
       auto ec = e.list(filter, out);
       return std::tuple(ec, std::move(out));
@@ -377,7 +381,7 @@ class engine_store final : public charge_store {
   }
   void do_history(std::string key,
                   asio::any_completion_handler<charge_history_signature> h) override {
-    read(std::move(h), [k = std::move(key)](store_engine& e) {
+    read("history", std::move(h), [k = std::move(key)](store_engine& e) {
       std::vector<charge_journal_entry> out;
       auto ec = e.history(k, out);
       return std::tuple(ec, std::move(out));
@@ -385,7 +389,7 @@ class engine_store final : public charge_store {
   }
   void do_record_webhook(std::string key, std::string body,
                          asio::any_completion_handler<webhook_record_signature> h) override {
-    run(std::move(h), [this, k = std::move(key), b = std::move(body)] {
+    run("record_webhook", std::move(h), [this, k = std::move(key), b = std::move(body)] {
       bool fresh = false;
       auto ec = engine_->record_webhook(k, b, fresh);
       return std::tuple(ec, fresh);
@@ -394,15 +398,16 @@ class engine_store final : public charge_store {
   void do_acquire_lease(std::string terminal_id, std::string charge_key,
                         std::chrono::milliseconds ttl,
                         asio::any_completion_handler<lease_acquire_signature> h) override {
-    run(std::move(h), [this, t = std::move(terminal_id), k = std::move(charge_key), ttl] {
-      terminal_lease l;
-      auto ec = engine_->acquire_lease(t, holder_, k, ttl, l);
-      return std::tuple(ec, std::move(l));
-    });
+    run("acquire_lease", std::move(h),
+        [this, t = std::move(terminal_id), k = std::move(charge_key), ttl] {
+          terminal_lease l;
+          auto ec = engine_->acquire_lease(t, holder_, k, ttl, l);
+          return std::tuple(ec, std::move(l));
+        });
   }
   void do_renew_lease(std::string terminal_id, std::int64_t token, std::chrono::milliseconds ttl,
                       asio::any_completion_handler<lease_release_signature> h) override {
-    run(std::move(h), [this, t = std::move(terminal_id), token, ttl] {
+    run("renew_lease", std::move(h), [this, t = std::move(terminal_id), token, ttl] {
       bool done = false;
       auto ec = engine_->extend_lease(t, token, ttl, false, done);
       return std::tuple(ec, done);
@@ -410,7 +415,7 @@ class engine_store final : public charge_store {
   }
   void do_stop_lease(std::string terminal_id, std::int64_t token, std::chrono::milliseconds ttl,
                      asio::any_completion_handler<lease_release_signature> h) override {
-    run(std::move(h), [this, t = std::move(terminal_id), token, ttl] {
+    run("stop_lease", std::move(h), [this, t = std::move(terminal_id), token, ttl] {
       bool done = false;
       auto ec = engine_->extend_lease(t, token, ttl, true, done);
       return std::tuple(ec, done);
@@ -418,14 +423,15 @@ class engine_store final : public charge_store {
   }
   void do_release_lease(std::string terminal_id, std::string holder, std::int64_t token,
                         asio::any_completion_handler<lease_release_signature> h) override {
-    run(std::move(h), [this, t = std::move(terminal_id), who = std::move(holder), token] {
-      bool released = false;
-      auto ec = engine_->release_lease(t, who, token, released);
-      return std::tuple(ec, released);
-    });
+    run("release_lease", std::move(h),
+        [this, t = std::move(terminal_id), who = std::move(holder), token] {
+          bool released = false;
+          auto ec = engine_->release_lease(t, who, token, released);
+          return std::tuple(ec, released);
+        });
   }
   void do_list_leases(asio::any_completion_handler<lease_list_signature> h) override {
-    read(std::move(h), [](store_engine& e) {
+    read("list_leases", std::move(h), [](store_engine& e) {
       std::vector<terminal_lease> out;
       auto ec = e.list_leases(out);
       return std::tuple(ec, std::move(out));
@@ -435,26 +441,40 @@ class engine_store final : public charge_store {
  private:
   /// A read: on the reader thread when there is one, else as a write (in order with them).
   template <class Handler, class Job>
-  void read(Handler h, Job job) {
+  void read(std::string_view operation, Handler h, Job job) {
     if (!reader_) {
-      run(std::move(h), [this, job = std::move(job)]() mutable { return job(*engine_); });
+      run(operation, std::move(h),
+          [this, job = std::move(job)]() mutable { return job(*engine_); });
       return;
     }
     asio::any_io_executor work = asio::prefer(ex_, asio::execution::outstanding_work.tracked);
-    asio::post(*reader_pool_, [this, job = std::move(job), h = std::move(h), work]() mutable {
-      queued_job q(
-          std::move(h), [&] { return job(*reader_); }, work);
-      q.execute();
-      q.complete();
-    });
+    asio::post(*reader_pool_,
+               [this, operation, job = std::move(job), h = std::move(h), work]() mutable {
+                 queued_job q(
+                     std::move(h),
+                     [&] {
+                       flow_metrics::store_timer timed(kind_, operation);
+                       return job(*reader_);
+                     },
+                     work);
+                 q.execute();
+                 q.complete();
+               });
   }
 
+  /// A write (or a read without a reader engine): on the writer thread, with group commit.
+  /// Each call is timed as it runs (in a batch: its own statements, not the batch's commit).
   template <class Handler, class Job>
-  void run(Handler h, Job job) {
+  void run(std::string_view operation, Handler h, Job job) {
     // The store's executor keeps its context busy while the job waits and runs; post() then
     // hands the handler to its own associated executor.
     asio::any_io_executor work = asio::prefer(ex_, asio::execution::outstanding_work.tracked);
-    auto call = std::make_unique<queued_job<Handler, Job>>(std::move(h), std::move(job), work);
+    auto timed_job = [this, operation, job = std::move(job)]() mutable {
+      flow_metrics::store_timer timed(kind_, operation);
+      return job();
+    };
+    auto call = std::make_unique<queued_job<Handler, decltype(timed_job)>>(
+        std::move(h), std::move(timed_job), work);
     if (!pool_) {
       {
         std::lock_guard lk(mutex_);
@@ -498,6 +518,7 @@ class engine_store final : public charge_store {
   asio::any_io_executor ex_;
   std::unique_ptr<store_engine> engine_;
   std::string holder_;                    ///< this store as a lease holder (lease_holder_name)
+  std::string_view kind_;                 ///< "memory" or "sqlite": the store label of its metrics
   std::unique_ptr<store_engine> reader_;  ///< null: reads run as writes
   std::mutex mutex_;                      ///< held while the engine runs a call
   std::mutex queue_mutex_;

@@ -3,6 +3,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "flow_metrics.hpp"
 #include "pg/inbox.hpp"
 
 namespace paystack {
@@ -86,7 +87,10 @@ void pg_inbox_feed::read_more() {
         if (ec) return;  // lost: on_lost reconnects and reads again
         for (auto& e : events) {
           self->last_seq_ = std::max(self->last_seq_, e.seq);
+          // Stored by one instance, seen here: both times by the database's clock.
+          flow_metrics::get().inbox_lag.observe(static_cast<double>(e.age_ms) / 1000.0);
           auto parsed = parse_webhook_event(e.body);
+          if (parsed) parsed->merchant = e.merchant;
           if (parsed) self->feed_->publish(*parsed);
         }
         const bool more = events.size() == static_cast<std::size_t>(rows_per_read);

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "flow_metrics.hpp"
 #include "pg/rate_budget.hpp"
 
 namespace paystack {
@@ -99,6 +100,7 @@ class pg_rate_budget final : public rate_budget,
             if (!self->conn_->is_connected()) self->ready_ = false;  // reconnect next time
             return self->answer(std::move(h), failed(), {});
           }
+          flow_metrics::get().budget_tokens.set(r.available - (r.granted ? 1.0 : 0.0));
           const auto wait = r.granted ? milliseconds(0) : std::max(milliseconds(1), r.retry_after);
           self->answer(std::move(h), {}, wait);
         });

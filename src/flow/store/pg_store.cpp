@@ -25,6 +25,7 @@
 #include <paystack/error.hpp>
 #include <thread>
 
+#include "flow_metrics.hpp"
 #include "pg/await.hpp"
 #include "pg/conninfo.hpp"
 #include "pg/inbox.hpp"
@@ -88,43 +89,49 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
  protected:
   void do_begin(charge_record record,
                 asio::any_completion_handler<charge_begin_signature> h) override {
-    submit(std::move(h), [record = std::move(record)](pg_store& s) { return s.begin(record); });
+    submit("begin", std::move(h),
+           [record = std::move(record)](pg_store& s) { return s.begin(record); });
   }
   void do_save(charge_record record, std::string detail,
                asio::any_completion_handler<charge_save_signature> h) override {
-    submit(std::move(h), [record = std::move(record), detail = std::move(detail)](pg_store& s) {
-      return s.save(record, detail);
-    });
+    submit("save", std::move(h),
+           [record = std::move(record), detail = std::move(detail)](pg_store& s) {
+             return s.save(record, detail);
+           });
   }
   void do_load(std::string key, asio::any_completion_handler<charge_load_signature> h) override {
-    submit(std::move(h), [key = std::move(key)](pg_store& s) { return s.load(key); });
+    submit("load", std::move(h), [key = std::move(key)](pg_store& s) { return s.load(key); });
   }
   void do_list(charge_list_filter filter,
                asio::any_completion_handler<charge_list_signature> h) override {
-    submit(std::move(h), [filter](pg_store& s) { return s.list(filter); });
+    submit("list", std::move(h), [filter](pg_store& s) { return s.list(filter); });
   }
   void do_history(std::string key,
                   asio::any_completion_handler<charge_history_signature> h) override {
-    submit(std::move(h), [key = std::move(key)](pg_store& s) { return s.history(key); });
+    submit("history", std::move(h), [key = std::move(key)](pg_store& s) { return s.history(key); });
   }
   void do_record_webhook(std::string key, std::string body,
                          asio::any_completion_handler<webhook_record_signature> h) override {
-    submit(std::move(h), [key = std::move(key), body = std::move(body)](pg_store& s) {
-      return s.record_webhook(key, body);
-    });
+    submit("record_webhook", std::move(h),
+           [key = std::move(key), body = std::move(body)](pg_store& s) {
+             return s.record_webhook(key, body);
+           });
   }
 
   void do_acquire_lease(std::string terminal_id, std::string charge_key,
                         std::chrono::milliseconds ttl,
                         asio::any_completion_handler<lease_acquire_signature> h) override {
-    submit(std::move(h), [t = std::move(terminal_id), k = std::move(charge_key), ttl](pg_store& s) {
-      return s.acquire_lease(t, k, ttl);
-    });
+    submit("acquire_lease", std::move(h),
+           [t = std::move(terminal_id), k = std::move(charge_key), ttl](pg_store& s) {
+             return s.acquire_lease(t, k, ttl);
+           });
   }
   void do_release_lease(std::string terminal_id, std::string holder, std::int64_t fencing_token,
                         asio::any_completion_handler<lease_release_signature> h) override {
-    submit(std::move(h), [t = std::move(terminal_id), who = std::move(holder), fencing_token](
-                             pg_store& s) { return s.release_lease(t, who, fencing_token); });
+    submit("release_lease", std::move(h),
+           [t = std::move(terminal_id), who = std::move(holder), fencing_token](pg_store& s) {
+             return s.release_lease(t, who, fencing_token);
+           });
   }
   std::shared_ptr<rate_budget> shared_rate_budget(const rate_budget_options& options) override {
     return make_pg_rate_budget(ex_, url_, options, timeout_);
@@ -134,34 +141,36 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
                      std::chrono::milliseconds ttl,
                      asio::any_completion_handler<lease_release_signature> h) override {
     // Marking again what an earlier attempt marked answers true again: safe to send twice.
-    submit(std::move(h), [t = std::move(terminal_id), fencing_token, ttl](pg_store& s) {
-      return s.idempotent<bool>([=](pg::connection& c, auto done) {
-        pg::async_stop_lease(c, t, fencing_token, ttl, std::move(done));
-      });
-    });
+    submit("stop_lease", std::move(h),
+           [t = std::move(terminal_id), fencing_token, ttl](pg_store& s) {
+             return s.idempotent<bool>([=](pg::connection& c, auto done) {
+               pg::async_stop_lease(c, t, fencing_token, ttl, std::move(done));
+             });
+           });
   }
   void do_renew_lease(std::string terminal_id, std::int64_t fencing_token,
                       std::chrono::milliseconds ttl,
                       asio::any_completion_handler<lease_release_signature> h) override {
     // Renewing twice extends twice from now: safe to send again.
-    submit(std::move(h), [t = std::move(terminal_id), fencing_token, ttl](pg_store& s) {
-      return s.idempotent<bool>([=](pg::connection& c, auto done) {
-        pg::async_renew_lease(c, t, fencing_token, ttl, std::move(done));
-      });
-    });
+    submit("renew_lease", std::move(h),
+           [t = std::move(terminal_id), fencing_token, ttl](pg_store& s) {
+             return s.idempotent<bool>([=](pg::connection& c, auto done) {
+               pg::async_renew_lease(c, t, fencing_token, ttl, std::move(done));
+             });
+           });
   }
   void do_claim_webhook(std::string semantic_key,
                         asio::any_completion_handler<webhook_record_signature> h) override {
     // An event not in the inbox (published by this process's own receiver, not stored here)
     // is this process's to act on: true. A claim sent again answers true again for this instance.
-    submit(std::move(h), [k = std::move(semantic_key)](pg_store& s) {
+    submit("claim_webhook", std::move(h), [k = std::move(semantic_key)](pg_store& s) {
       return s.idempotent<bool>([k, who = s.instance_](pg::connection& c, auto done) {
         pg::async_claim_webhook(c, k, who, std::move(done));
       });
     });
   }
   void do_list_leases(asio::any_completion_handler<lease_list_signature> h) override {
-    submit(std::move(h), [](pg_store& s) { return s.list_leases(); });
+    submit("list_leases", std::move(h), [](pg_store& s) { return s.list_leases(); });
   }
 
  public:
@@ -244,12 +253,14 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
 
   /// Queues `body` (pg_store& -> awaitable<tuple<error_code, ...>>); its result goes to `h`,
   /// posted to h's associated executor (default: the store's).
+  /// `operation`: its label in paystack_store_operation_duration_seconds (from queued to done).
   template <class Handler, class Body>
-  void submit(Handler h, Body body) {
+  void submit(std::string_view operation, Handler h, Body body) {
     auto handler = std::make_shared<Handler>(std::move(h));
     auto self = shared_from_this();
-    job j = [self, handler, body = std::move(body)]() {
-      return self->run_one(std::move(*handler), body);
+    auto timed = std::make_shared<flow_metrics::store_timer>("postgres", operation);
+    job j = [self, handler, body = std::move(body), timed = std::move(timed)]() mutable {
+      return self->run_one(std::move(*handler), body, std::move(timed));
     };
     asio::dispatch(conn_->strand(), [self, j = std::move(j)]() mutable {
       self->jobs_.push_back(std::move(j));
@@ -260,9 +271,11 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
   }
 
   template <class Handler, class Body>
-  asio::awaitable<void> run_one(Handler h, Body body) {
+  asio::awaitable<void> run_one(Handler h, Body body,
+                                std::shared_ptr<flow_metrics::store_timer> timed) {
     auto op = body(*this);
     auto result = co_await std::move(op);
+    timed.reset();  // recorded before the handler runs
     std::apply(
         [&](auto&&... args) {
           asio::post(ex_, asio::append(std::move(h), std::forward<decltype(args)>(args)...));

@@ -41,7 +41,8 @@ std::optional<std::int64_t> opt_integer(const pg::result& r, int row, int col) {
 
 /// The first part of a semantic key ("charge.success:ref" -> "charge.success").
 std::string event_of(const std::string& semantic_key) {
-  return semantic_key.substr(0, std::min<std::size_t>(semantic_key.find(':'), 100));
+  const auto bare = unscoped_key(semantic_key);
+  return std::string(bare.substr(0, std::min<std::size_t>(bare.find(':'), 100)));
 }
 
 void describe_request(const webhook_event& w, pg::inbox_event& e) {
@@ -123,6 +124,7 @@ bool same_fields(const charge_record& stored, const charge_record& wanted) {
 pg::inbox_event inbox_event_of(std::string semantic_key, std::string body, std::string instance) {
   pg::inbox_event e;
   e.event = event_of(semantic_key);
+  e.merchant = std::string(merchant_of_key(semantic_key));
   e.semantic_key = std::move(semantic_key);
   e.received_by = std::move(instance);
   if (auto parsed = parse_webhook_event(body)) describe_request(*parsed, e);

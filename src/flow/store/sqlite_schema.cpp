@@ -14,7 +14,7 @@ using boost::system::error_code;
 namespace {
 
 /// The schema this library writes. A store whose version is higher is refused.
-constexpr int schema_version = 3;
+constexpr int schema_version = 4;
 
 /// The SQLite header's application_id of a charge store ("PSTC"): set when the store is created
 /// (or first opened by a version that sets it), checked on every open. A file with another id,
@@ -82,10 +82,18 @@ CREATE TABLE lease_tokens (
 INSERT INTO lease_tokens (singleton, last) VALUES (1, 0);
 )sql";
 
-// Version 3 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
+// Version 3 (issue 27): several merchants in one receiver. Each recorded webhook names the
+// merchant whose key verified it ('' with one key, as every row before); its semantic key is
+// scoped by it ("<merchant>/<key>", webhook_semantic_key), so two merchants' identical events
+// are two rows.
+constexpr const char* schema_v3_sql = R"sql(
+ALTER TABLE webhook_events ADD COLUMN merchant TEXT NOT NULL DEFAULT '';
+)sql";
+
+// Version 4 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
 // the charge service tells the same key with another request apart across restarts. NULL for
 // the charges begun before it.
-constexpr const char* schema_v3_sql = R"sql(
+constexpr const char* schema_v4_sql = R"sql(
 ALTER TABLE charges ADD COLUMN request_fingerprint TEXT;
 )sql";
 
@@ -164,6 +172,11 @@ error_code sqlite_engine::migrate(std::string& why) {
     return ec;
   }
   if (found < 3 && !exec(schema_v3_sql)) {
+    auto ec = fail(why);
+    exec("ROLLBACK");
+    return ec;
+  }
+  if (found < 4 && !exec(schema_v4_sql)) {
     auto ec = fail(why);
     exec("ROLLBACK");
     return ec;

@@ -146,12 +146,13 @@ error_code sqlite_engine::history(const std::string& key, std::vector<charge_jou
 error_code sqlite_engine::record_webhook(const std::string& key, const std::string& body,
                                          bool& fresh) {
   statement st(db_,
-               "INSERT INTO webhook_events (semantic_key, received_at, body) VALUES (?,?,?) "
-               "ON CONFLICT (semantic_key) DO NOTHING");
+               "INSERT INTO webhook_events (semantic_key, received_at, body, merchant) "
+               "VALUES (?,?,?,?) ON CONFLICT (semantic_key) DO NOTHING");
   if (!st.ok()) return error::store_failed;
   st.bind(1, key);
   st.bind(2, unix_ms());
   st.bind(3, body);
+  st.bind(4, std::string(merchant_of_key(key)));
   if (st.step() != SQLITE_DONE) return error::store_failed;
   fresh = sqlite3_changes(db_) == 1;
   return {};

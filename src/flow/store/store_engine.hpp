@@ -14,6 +14,22 @@ namespace paystack {
 inline namespace v0 {
 namespace detail {
 
+/// The merchant a semantic key is scoped by (webhook_semantic_key: "m1/charge.success:pos_1"
+/// gives "m1"), or "" for an unscoped key. A merchant name holds no ':' or '/', and an
+/// unscoped key has a ':' before any '/', so the split is unambiguous.
+inline std::string_view merchant_of_key(std::string_view key) noexcept {
+  const auto slash = key.find('/');
+  if (slash == std::string_view::npos || slash == 0) return {};
+  const auto head = key.substr(0, slash);
+  return head.find(':') == std::string_view::npos ? head : std::string_view{};
+}
+
+/// The key without its merchant scope ("m1/charge.success:pos_1" gives "charge.success:pos_1").
+inline std::string_view unscoped_key(std::string_view key) noexcept {
+  const auto m = merchant_of_key(key);
+  return m.empty() ? key : key.substr(m.size() + 1);
+}
+
 /// One engine: every call is one transaction; not thread-safe (engine_store serialises calls).
 class store_engine {
  public:

@@ -9,8 +9,10 @@
 #include <array>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <paystack/error.hpp>
 #include <paystack/webhook.hpp>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -134,7 +136,49 @@ std::string sign_webhook_payload(std::string_view raw_body, std::string_view sec
 }
 
 std::string webhook_dedup_key(const webhook_event& e) {
-  return e.event + ":" + detail::sha256_hex(e.raw_body);
+  const std::string scope = e.merchant.empty() ? std::string() : e.merchant + "/";
+  return scope + e.event + ":" + detail::sha256_hex(e.raw_body);
+}
+
+bool valid_merchant_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == '-';
+  });
+}
+
+std::optional<std::size_t> match_webhook_signature(std::string_view raw_body,
+                                                   std::string_view signature_header,
+                                                   std::span<const merchant_key> keys) noexcept {
+  // Every key is tried and compared in constant time; the index is chosen with masks, never a
+  // branch on a comparison, so the time depends on keys.size() only (ADR 0009).
+  auto sig = detail::trim(signature_header);
+  std::array<unsigned char, detail::sha512_size> given{};
+  std::size_t well_formed = sig.size() == 2 * detail::sha512_size ? 1 : 0;
+  for (std::size_t i = 0; i < detail::sha512_size; ++i) {
+    const bool in_range = 2 * i + 1 < sig.size();
+    int hi = in_range ? detail::hex_value(sig[2 * i]) : -1;
+    int lo = in_range ? detail::hex_value(sig[2 * i + 1]) : -1;
+    well_formed &= static_cast<std::size_t>((hi >= 0) & (lo >= 0));
+    given[i] = static_cast<unsigned char>(((hi & 0xf) << 4) | (lo & 0xf));
+  }
+  std::size_t found = 0, matched = 0, failed = 0;
+  std::array<unsigned char, detail::sha512_size> expected{};
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const bool hmac_ok = detail::hmac_sha512(keys[i].secret_key, raw_body, expected);
+    const int diff = CRYPTO_memcmp(given.data(), expected.data(), expected.size());
+    failed |= static_cast<std::size_t>(!hmac_ok);
+    const std::size_t hit = static_cast<std::size_t>(diff == 0) &
+                            static_cast<std::size_t>(!keys[i].secret_key.empty()) & well_formed;
+    const std::size_t take = hit & (matched ^ 1);
+    const std::size_t mask = std::size_t{0} - take;
+    found = (found & ~mask) | (i & mask);
+    matched |= hit;
+  }
+  OPENSSL_cleanse(expected.data(), expected.size());
+  if ((matched & (failed ^ 1)) == 0) return std::nullopt;
+  return found;
 }
 
 std::shared_ptr<webhook_dedup_store> make_memory_dedup_store(std::size_t capacity,

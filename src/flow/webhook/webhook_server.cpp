@@ -31,11 +31,16 @@
 #include <cstdlib>
 #include <list>
 #include <map>
+#include <optional>
 #include <paystack/charge_store.hpp>
 #include <paystack/webhook_server.hpp>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <string_view>
+#include <unordered_set>
+
+#include "flow_metrics.hpp"
 
 namespace paystack {
 inline namespace v0 {
@@ -248,6 +253,18 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     return res;
   }
 
+  /// The merchant whose key signed `body` ("" with one secret key), or nullopt: no key did.
+  /// With merchant keys, every key is tried (match_webhook_signature; ADR 0009).
+  std::optional<std::string> verified_merchant(std::string_view body, std::string_view header) {
+    if (options.merchant_keys.empty()) {
+      if (!verify_webhook_signature(body, header, options.secret_key)) return std::nullopt;
+      return std::string();
+    }
+    const auto i = match_webhook_signature(body, header, options.merchant_keys);
+    if (!i) return std::nullopt;
+    return options.merchant_keys[*i].merchant;
+  }
+
   /// Everything after the body was read: signature, parse, de-duplication (with a charge store:
   /// the event recorded under its semantic key before the answer), hand-over.
   asio::awaitable<http::status> handle(const http::request<http::string_body>& req,
@@ -255,17 +272,21 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     const std::string_view body = req.body();
     std::string_view header;
     if (auto it = req.find("x-paystack-signature"); it != req.end()) header = it->value();
-    if (!verify_webhook_signature(body, header, options.secret_key)) {
+    const auto merchant = verified_merchant(body, header);
+    if (!merchant) {
       ++bad_signature;
+      detail::flow_metrics::webhook("unknown", "bad_signature");
       text = "invalid signature";
       co_return http::status::unauthorized;
     }
     auto parsed = parse_webhook_event(body);
     if (!parsed) {
       ++bad_request;
+      detail::flow_metrics::webhook("unknown", "rejected");
       text = "not a webhook event";
       co_return http::status::bad_request;
     }
+    parsed->merchant = *merchant;
     bool fresh = true;
     if (options.store) {
       // Store, then acknowledge: a replay to a restarted receiver is known by its semantic key.
@@ -283,10 +304,12 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     }
     if (!fresh) {
       ++duplicates;
+      detail::flow_metrics::webhook(detail::flow_metrics::event_label(parsed->event), "duplicate");
       text = "duplicate";
       co_return http::status::ok;
     }
     ++accepted;
+    detail::flow_metrics::webhook(detail::flow_metrics::event_label(parsed->event), "accepted");
     asio::post(executor, [self = shared_from_this(), e = std::move(*parsed)] {
       try {
         if (self->options.on_event) self->options.on_event(e);
@@ -352,6 +375,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
         // A header block over the cap, or a Content-Length over max_body_bytes.
         const bool header = rec == http::error::header_limit;
         ++(header ? header_too_large : too_large);
+        detail::flow_metrics::webhook("unknown", "rejected");
         ++requests;
         http::request_header<> h;
         auto res = header ? answer(h, http::status::request_header_fields_too_large,
@@ -393,6 +417,7 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
           bec = http::error::body_limit;  // complete, but over the cap
         if (bec == http::error::body_limit) {
           ++too_large;
+          detail::flow_metrics::webhook("unknown", "rejected");
           st = http::status::payload_too_large;
           text = "payload too large";
           close = true;
@@ -437,10 +462,30 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
 webhook_server::webhook_server(asio::any_io_executor executor, webhook_server_options options)
     : impl_(std::make_shared<impl>(std::move(executor), std::move(options))) {
   if (!impl_->options.dedup) impl_->options.dedup = make_memory_dedup_store();
-  if (impl_->options.secret_key.empty()) {
+  if (impl_->options.secret_key.empty() && impl_->options.merchant_keys.empty()) {
     if (const char* k = std::getenv("PAYSTACK_SECRET_KEY")) impl_->options.secret_key = k;
   }
 }
+
+namespace {
+
+/// Why `keys` cannot be served ("" when they can): names a merchant, never a key.
+std::string check_merchant_keys(const std::vector<merchant_key>& keys) {
+  if (keys.size() > max_merchant_keys)
+    return "more than " + std::to_string(max_merchant_keys) + " merchant keys";
+  std::unordered_set<std::string_view> names, secrets;
+  for (const auto& k : keys) {
+    if (!valid_merchant_name(k.merchant))
+      return "a merchant name must be 1 to 64 of A-Z a-z 0-9 _ . -";
+    if (!names.insert(k.merchant).second) return "merchant " + k.merchant + " is given twice";
+    if (k.secret_key.empty()) return "merchant " + k.merchant + " has an empty secret key";
+    if (!secrets.insert(k.secret_key).second)
+      return "merchant " + k.merchant + " has the same secret key as another merchant";
+  }
+  return {};
+}
+
+}  // namespace
 
 webhook_server::~webhook_server() {
   stop();
@@ -448,7 +493,12 @@ webhook_server::~webhook_server() {
 
 void webhook_server::start() {
   if (impl_->started.exchange(true)) throw std::logic_error("webhook_server: already started");
-  if (impl_->options.secret_key.empty())
+  if (!impl_->options.merchant_keys.empty()) {
+    if (!impl_->options.secret_key.empty())
+      throw std::invalid_argument("webhook_server: give secret_key or merchant_keys, not both");
+    if (auto why = check_merchant_keys(impl_->options.merchant_keys); !why.empty())
+      throw std::invalid_argument("webhook_server: " + why);
+  } else if (impl_->options.secret_key.empty())
     throw std::invalid_argument(
         "webhook_server: no secret key (set webhook_server_options::secret_key or "
         "PAYSTACK_SECRET_KEY)");

@@ -17,7 +17,8 @@ constexpr int max_read = 1000;
 
 constexpr const char* event_columns =
     "seq, semantic_key, event, coalesce(request_code, ''), coalesce(offline_reference, ''),"
-    " payment_request_id, body, coalesce(received_by, ''), coalesce(handed_over_to, '')";
+    " payment_request_id, body, coalesce(received_by, ''), coalesce(handed_over_to, ''),"
+    " merchant, round(extract(epoch FROM clock_timestamp() - received_at) * 1000)::bigint";
 
 std::vector<inbox_event> read_events(const result& r) {
   std::vector<inbox_event> out;
@@ -33,6 +34,8 @@ std::vector<inbox_event> read_events(const result& r) {
     e.body = std::string(r.value(i, 6));
     e.received_by = std::string(r.value(i, 7));
     e.handed_over_to = std::string(r.value(i, 8));
+    e.merchant = std::string(r.value(i, 9));
+    if (!r.is_null(i, 10)) e.age_ms = r.integer(i, 10);
     out.push_back(std::move(e));
   }
   return out;
@@ -73,10 +76,12 @@ void async_store_webhook(connection& c, inbox_event e, stored_handler h) {
       non_empty(std::move(e.offline_reference)),
       e.payment_request_id ? std::optional(std::to_string(*e.payment_request_id)) : std::nullopt,
       std::move(e.body),
-      non_empty(std::move(e.received_by))};
+      non_empty(std::move(e.received_by)),
+      std::move(e.merchant)};
   c.async_query(
       "INSERT INTO paystack_webhook_inbox (semantic_key, event, request_code, offline_reference,"
-      " payment_request_id, body, received_by) VALUES ($1, $2, $3, $4, $5::bigint, $6, $7)"
+      " payment_request_id, body, received_by, merchant)"
+      " VALUES ($1, $2, $3, $4, $5::bigint, $6, $7, $8)"
       " ON CONFLICT (semantic_key) DO NOTHING",
       std::move(p), statement_timeout, changed_one_row(std::move(h)));
 }

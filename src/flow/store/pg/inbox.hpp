@@ -32,6 +32,8 @@ struct inbox_event {
   std::string body;            // the verified body, as received
   std::string received_by;     // the instance that stored it
   std::string handed_over_to;  // "" until claimed
+  std::int64_t age_ms = 0;     // read: how long ago it was stored (the database's clock)
+  std::string merchant;        // the merchant whose key verified it ("" with one key)
 };
 
 /// Parses a notification's payload ("<seq> <semantic key>"); nullopt when malformed.

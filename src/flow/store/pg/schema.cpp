@@ -129,15 +129,27 @@ ALTER TABLE paystack_charges ADD CONSTRAINT paystack_charges_stage_check CHECK (
 CREATE INDEX paystack_terminal_leases_key ON paystack_terminal_leases (charge_key);
 )sql";
 
-// Version 4 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
+// Version 4 (issue 27): several merchants in one receiver. Each inbox row names the merchant
+// whose key verified it ('' for a receiver with one key, as every row before); the semantic key
+// is scoped by it ("<merchant>/<key>"), so two merchants' identical events are two rows, and
+// the longer key is allowed.
+constexpr std::string_view v4 = R"sql(
+ALTER TABLE paystack_webhook_inbox ADD COLUMN merchant text NOT NULL DEFAULT ''
+  CHECK (length(merchant) <= 64);
+ALTER TABLE paystack_webhook_inbox DROP CONSTRAINT paystack_webhook_inbox_semantic_key_check;
+ALTER TABLE paystack_webhook_inbox ADD CONSTRAINT paystack_webhook_inbox_semantic_key_check
+  CHECK (length(semantic_key) BETWEEN 1 AND 300);
+)sql";
+
+// Version 5 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
 // the charge service tells the same key with another request apart on every instance. NULL for
 // the charges begun before it.
-constexpr std::string_view v4 = R"sql(
+constexpr std::string_view v5 = R"sql(
 ALTER TABLE paystack_charges ADD COLUMN request_fingerprint text
   CHECK (length(request_fingerprint) <= 128);
 )sql";
 
-const std::vector<std::string_view> all_migrations{v1, v2, v3, v4};
+const std::vector<std::string_view> all_migrations{v1, v2, v3, v4, v5};
 
 std::string ms_text(std::chrono::milliseconds t) {
   return std::to_string(t.count());
