@@ -1,4 +1,5 @@
-// paystack/metrics.hpp: the library's metrics (doc/operations.md, doc/adr/ops-0001-metrics-and-tracing.md).
+// paystack/metrics.hpp: the library's metrics (doc/operations.md,
+// doc/adr/ops-0001-metrics-and-tracing.md).
 //
 // One registry per process (default_registry()) holds counters, gauges and histograms, each a
 // family of series told apart by label values. The library feeds it from the one place each
@@ -36,6 +37,7 @@ class counter {
   void inc(double by = 1) noexcept {
     if (by >= 0) value_.fetch_add(by, std::memory_order_relaxed);
   }
+  /// The current total.
   double value() const noexcept { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -45,9 +47,13 @@ class counter {
 /// A value that goes up and down.
 class gauge {
  public:
+  /// Sets the value.
   void set(double v) noexcept { value_.store(v, std::memory_order_relaxed); }
+  /// Adds `by`.
   void inc(double by = 1) noexcept { value_.fetch_add(by, std::memory_order_relaxed); }
+  /// Subtracts `by`.
   void dec(double by = 1) noexcept { value_.fetch_sub(by, std::memory_order_relaxed); }
+  /// The current value.
   double value() const noexcept { return value_.load(std::memory_order_relaxed); }
 
  private:
@@ -63,8 +69,11 @@ class histogram {
   void observe(double v) noexcept;
   /// The observations of each bucket (not cumulative), +Inf last.
   std::vector<std::uint64_t> bucket_counts() const;
+  /// The number of observations.
   std::uint64_t count() const noexcept;
+  /// The sum of the observations.
   double sum() const noexcept { return sum_.load(std::memory_order_relaxed); }
+  /// The buckets' upper bounds (without +Inf).
   const std::vector<double>& bounds() const noexcept { return *bounds_; }
 
  private:
@@ -114,6 +123,7 @@ class registry {
   /// std::invalid_argument. `help` is one line of text.
   family<counter>& add_counter(std::string_view name, std::string_view help,
                                std::vector<std::string> labels = {});
+  /// Registers (or finds) a gauge family, as add_counter().
   family<gauge>& add_gauge(std::string_view name, std::string_view help,
                            std::vector<std::string> labels = {});
   /// `buckets`: ascending upper bounds, finite, at least one (+Inf is added).

@@ -15,7 +15,9 @@
 namespace paystack {
 inline namespace v0 {
 
+/// Where metrics_server listens and how many connections it keeps.
 struct metrics_server_options {
+  /// The address to bind (loopback by default: the listener has no token).
   std::string bind_address = "127.0.0.1";
   std::uint16_t port = 0;  ///< 0: an ephemeral port (port() says which)
   /// Open connections at most; more are closed on accept.
@@ -26,6 +28,7 @@ struct metrics_server_options {
 /// executor must outlive the server's work; the destructor calls stop().
 class metrics_server {
  public:
+  /// Makes a server that listens nowhere until start().
   metrics_server(boost::asio::any_io_executor executor, metrics_server_options options);
   ~metrics_server();
   metrics_server(const metrics_server&) = delete;
@@ -34,6 +37,7 @@ class metrics_server {
   void start();
   /// Closes the listener and its connections. Idempotent.
   void stop() noexcept;
+  /// The bound port (0 before start()).
   std::uint16_t port() const noexcept;
   /// `http://<bind_address>:<port>/metrics`.
   std::string url() const;

@@ -1,4 +1,5 @@
-// paystack/tracing.hpp: tracing hooks (doc/operations.md "Tracing", doc/adr/ops-0001-metrics-and-tracing.md).
+// paystack/tracing.hpp: tracing hooks (doc/operations.md "Tracing",
+// doc/adr/ops-0001-metrics-and-tracing.md).
 //
 // The library opens a span per HTTP attempt ("paystack.http.attempt": operation, http.method,
 // attempt; at its end http.status_code or error) and per charge stage
@@ -28,7 +29,8 @@ namespace tracing {
 
 /// One attribute; the views are valid only during the call that receives them.
 struct attribute {
-  std::string_view key;
+  std::string_view key;  ///< The attribute's name (e.g. `operation`).
+  /// Its value.
   std::variant<std::string_view, std::int64_t, double, bool> value;
 };
 
@@ -36,6 +38,7 @@ struct attribute {
 class span {
  public:
   virtual ~span() = default;
+  /// Adds (or replaces) an attribute of the span.
   virtual void set_attribute(const attribute& a) = 0;
   /// Ends the span; `ok` false marks it as an error (no reply, a failed step).
   virtual void end(bool ok) = 0;

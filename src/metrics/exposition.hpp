@@ -1,6 +1,7 @@
-// The Prometheus text exposition format 0.0.4, written by our code (doc/adr/ops-0001-metrics-and-tracing.md):
-// names checked, label values and help text escaped, numbers as Prometheus reads them.
-// Private to the library; tests/unit/metrics_test.cpp holds it to the format.
+// The Prometheus text exposition format 0.0.4, written by our code
+// (doc/adr/ops-0001-metrics-and-tracing.md): names checked, label values and help text escaped,
+// numbers as Prometheus reads them. Private to the library; tests/unit/metrics_test.cpp holds it to
+// the format.
 #pragma once
 
 #include <paystack/metrics.hpp>

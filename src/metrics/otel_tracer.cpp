@@ -17,7 +17,9 @@ namespace {
 
 namespace otel = opentelemetry;
 
-otel::nostd::string_view view(std::string_view s) { return {s.data(), s.size()}; }
+otel::nostd::string_view view(std::string_view s) {
+  return {s.data(), s.size()};
+}
 
 otel::common::AttributeValue value_of(const attribute& a) {
   return std::visit(

@@ -97,12 +97,13 @@ inline void log_reply(const std::string& method, const std::string& target, cons
   std::ofstream(path, std::ios::app) << json::serialize(o) << '\n';
 }
 
-/// Sends one request (Connection: close) and reads the whole answer.
-inline reply http_call(std::uint16_t port, const std::string& method, const std::string& target,
-                       const std::string& body = {},
-                       std::optional<std::string> bearer = std::string(token),
-                       const std::string& content_type = "application/json",
-                       std::chrono::milliseconds timeout = 20s) {
+/// Sends one request (Connection: close) and reads the whole answer; not logged (for listeners
+/// other than the API: GET /metrics is not part of doc/serve-openapi.yaml).
+inline reply http_exchange(std::uint16_t port, const std::string& method, const std::string& target,
+                           const std::string& body = {},
+                           std::optional<std::string> bearer = std::string(token),
+                           const std::string& content_type = "application/json",
+                           std::chrono::milliseconds timeout = 20s) {
   std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   if (bearer) req += "Authorization: Bearer " + *bearer + "\r\n";
   if (!body.empty() || method == "POST")
@@ -112,7 +113,16 @@ inline reply http_call(std::uint16_t port, const std::string& method, const std:
   flow_test::raw_connection c(port, timeout);
   c.send(req);
   c.read_to_end();
-  auto r = parse_reply(c.received());
+  return parse_reply(c.received());
+}
+
+/// http_exchange() with the API's reply logged to $SERVE_REPLY_LOG (serve.openapi_replies).
+inline reply http_call(std::uint16_t port, const std::string& method, const std::string& target,
+                       const std::string& body = {},
+                       std::optional<std::string> bearer = std::string(token),
+                       const std::string& content_type = "application/json",
+                       std::chrono::milliseconds timeout = 20s) {
+  auto r = http_exchange(port, method, target, body, std::move(bearer), content_type, timeout);
   log_reply(method, target, r);
   return r;
 }

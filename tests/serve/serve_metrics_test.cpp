@@ -44,7 +44,7 @@ TEST_F(ServeFixture, metrics_count_charges_attempts_and_presence) {
   auto doc = wait_finished(svc.port(), "metrics-1");
   ASSERT_EQ(doc.str("outcome"), "paid") << doc.body;
 
-  auto r = http_call(metrics.port(), "GET", "/metrics", {}, std::nullopt);
+  auto r = http_exchange(metrics.port(), "GET", "/metrics", {}, std::nullopt);
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_EQ(sample(r.body, R"(paystack_charges_total{outcome="paid"})"), paid_before + 1);
@@ -56,8 +56,8 @@ TEST_F(ServeFixture, metrics_count_charges_attempts_and_presence) {
           R"(paystack_store_operation_duration_seconds_count{store="sqlite",operation="begin"})"),
       0);
   EXPECT_EQ(sample(r.body, "paystack_charges_in_flight"), 0);
-  EXPECT_EQ(http_call(metrics.port(), "POST", "/metrics", "{}", std::nullopt).status, 405);
-  EXPECT_EQ(http_call(metrics.port(), "GET", "/v1/charges", {}, std::nullopt).status, 404);
+  EXPECT_EQ(http_exchange(metrics.port(), "POST", "/metrics", "{}", std::nullopt).status, 405);
+  EXPECT_EQ(http_exchange(metrics.port(), "GET", "/v1/charges", {}, std::nullopt).status, 404);
 
   // Presence, polled: a terminal taken offline turns 0 (bounded: 100 polls of 100 ms).
   const auto t = terminal(1);
