@@ -141,7 +141,15 @@ ALTER TABLE paystack_webhook_inbox ADD CONSTRAINT paystack_webhook_inbox_semanti
   CHECK (length(semantic_key) BETWEEN 1 AND 300);
 )sql";
 
-const std::vector<std::string_view> all_migrations{v1, v2, v3, v4};
+// Version 5 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
+// the charge service tells the same key with another request apart on every instance. NULL for
+// the charges begun before it.
+constexpr std::string_view v5 = R"sql(
+ALTER TABLE paystack_charges ADD COLUMN request_fingerprint text
+  CHECK (length(request_fingerprint) <= 128);
+)sql";
+
+const std::vector<std::string_view> all_migrations{v1, v2, v3, v4, v5};
 
 std::string ms_text(std::chrono::milliseconds t) {
   return std::to_string(t.count());
