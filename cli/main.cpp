@@ -23,16 +23,14 @@ Examples:
   paystack-terminal --json fetch 2872S934 | jq .data.name
 See doc/cli.md for every command.)";
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  // First: everything printed from here on (CLI11's usage errors included) is filtered.
-  cli::output_guard guard;
+/// Everything printed from here on (CLI11's usage errors included) is filtered of the key given
+/// in the arguments or the environment and of a store URL's password (--store
+/// postgres://user:PASSWORD@..., PAYSTACK_CHARGE_STORE), as a second line of defence: the
+/// library's messages never hold it. Pieces shorter than 4 characters are left to the library
+/// (here they would garble every count the CLI prints).
+void add_secrets(cli::output_guard& guard, int argc, char** argv) {
   for (auto& secret : cli::secrets_in_arguments(argc, argv)) guard.add_secret(std::move(secret));
   if (const char* key = std::getenv("PAYSTACK_SECRET_KEY")) guard.add_secret(key);
-  // A store URL's password (--store postgres://user:PASSWORD@..., PAYSTACK_CHARGE_STORE), as a
-  // second line of defence: the library's messages never hold it. Pieces shorter than 4
-  // characters are left to the library (here they would garble every count the CLI prints).
   auto add_store_secrets = [&guard](std::string_view url) {
     for (auto& secret : paystack::charge_store_url_secrets(url))
       if (secret.size() >= 4) guard.add_secret(std::move(secret));
@@ -43,14 +41,10 @@ int main(int argc, char** argv) {
     add_store_secrets(arg);
   }
   if (const char* store = std::getenv("PAYSTACK_CHARGE_STORE")) add_store_secrets(store);
-  cli::context ctx;
-  CLI::App app{"paystack-terminal: Paystack's Terminal API from the command line",
-               "paystack-terminal"};
-  app.footer(footer);
-  app.fallthrough();  // global options are accepted after the subcommand name too
-  app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("paystack-terminal ") + PAYSTACK_VERSION_STRING);
+}
 
+/// The options every command takes (before or after its name).
+void add_global_options(CLI::App& app, cli::context& ctx) {
   app.add_option("--secret-key", ctx.opts.secret_key,
                  "Paystack secret key (sk_test_... / sk_live_...); prefer the environment "
                  "variable, command lines are visible to other users. Never printed")
@@ -75,7 +69,9 @@ int main(int argc, char** argv) {
       ->check(cli::rate_budget_check());
   app.add_flag("-v,--verbose", ctx.opts.verbose,
                "log every HTTP attempt to stderr (method, path, status, attempt, time)");
+}
 
+void add_commands(CLI::App& app, cli::context& ctx) {
   cli::add_commission_commands(app, ctx);
   cli::add_list_command(app, ctx);
   cli::add_fetch_command(app, ctx);
@@ -96,6 +92,23 @@ int main(int argc, char** argv) {
   cli::add_sim_command(app, ctx);
   cli::add_demo_command(app, ctx);
   cli::add_payment_request_commands(app, ctx);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // First: everything printed from here on is filtered.
+  cli::output_guard guard;
+  add_secrets(guard, argc, argv);
+  cli::context ctx;
+  CLI::App app{"paystack-terminal: Paystack's Terminal API from the command line",
+               "paystack-terminal"};
+  app.footer(footer);
+  app.fallthrough();  // global options are accepted after the subcommand name too
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("paystack-terminal ") + PAYSTACK_VERSION_STRING);
+  add_global_options(app, ctx);
+  add_commands(app, ctx);
   cli::make_numbers_strict(app);  // after every option: no number is ever clamped
 
   try {

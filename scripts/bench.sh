@@ -2,7 +2,8 @@
 # Builds the benchmarks (release preset) and runs a short smoke run that proves they work:
 #   1. paystack-bench against an embedded simulator (fetch-terminal, status, list, send-event, walk)
 #   2. paystack-bench against a separately started paystack-sim (fetch-terminal)
-#   3. every micro-benchmark, briefly
+#   3. benchmarks/serve_bench.py: 40 charges through `paystack-terminal serve` (exit 1 unless all paid)
+#   4. every micro-benchmark, briefly
 # No timing is asserted: the script fails only when a tool exits non-zero (paystack-bench exits
 # 1 when any call failed, i.e. errors > 0; the micro-benchmarks exit 1 when a check failed).
 # Full measurements and their commands: doc/performance.md.
@@ -18,7 +19,8 @@ jobs="${BENCH_JOBS:-2}"
 
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   cmake --preset release >/dev/null
-  cmake --build --preset release -j "$jobs" --target paystack-bench paystack-micro-bench paystack-sim
+  cmake --build --preset release -j "$jobs" --target paystack-bench paystack-micro-bench paystack-sim \
+    paystack-terminal
 fi
 
 bench="$build/benchmarks/paystack-bench"
@@ -77,6 +79,10 @@ PAYSTACK_SECRET_KEY=sk_test_bench_smoke run_bench --base-url "$url" --operation 
   --requests 3000 --concurrency 64 --connections 16
 cleanup
 trap - EXIT
+
+echo "== the charge service (benchmarks/serve_bench.py, briefly: doc/performance.md has the figures)"
+python3 benchmarks/serve_bench.py --bin "$build/cli/paystack-terminal" --rate 20 --seconds 2 \
+  --terminals 50 --probe-rate 20
 
 echo "== micro-benchmarks"
 "$micro" --benchmark_min_time=0.05

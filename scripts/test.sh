@@ -13,8 +13,9 @@
 #                                  (clang/libFuzzer), the Debian packages built (with the
 #                                  benchmarks, run once), checked by lintian, installed on this
 #                                  machine and used (check-package.sh --host), the install check,
-#                                  and last the chaos test (~20 processes at once, too slow under a
-#                                  sanitizer) from the dev preset's build of its targets only.
+#                                  and last the chaos tests (label chaos: fleet.chaos and
+#                                  fleet.serve_nginx, many processes at once, too slow under a
+#                                  sanitizer) from the dev preset's build of their targets only.
 #                                  A sanitizer's tests run in the background while the next
 #                                  build runs (niced: the tests keep their CPU); their output is
 #                                  printed when they end.
@@ -142,9 +143,10 @@ build/asan-ubsan/tests/examples/run_with_sim build/install-consumer/list_termina
 
 bg_wait
 # The tests registered in builds without sanitizers only (label chaos: issue 15's chaos test, ~20
-# paystack-terminal processes at once): their targets alone in the dev preset, run last, alone.
+# paystack-terminal processes at once; issue 24's fleet.serve_nginx, 3 serve instances behind
+# nginx): their targets alone in the dev preset, run last, alone.
 step "dev build of the chaos tests' targets only, then the chaos tests"
-cmake --build --preset dev --target fleet_chaos_tests
+cmake --build --preset dev --target fleet_chaos_tests paystack-terminal
 ctest --preset dev -L '^chaos$'
 
 # The same in a clean debootstrapped Debian 12 root: about 2.5 min with its cache warm, 8 or so

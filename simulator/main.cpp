@@ -1,5 +1,8 @@
 // paystack-sim: run the Paystack Terminal API simulator until SIGINT/SIGTERM.
 #include <charconv>
+#include <chrono>
+#include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -44,6 +47,101 @@ std::optional<T> number(std::string_view s) {
   return v;
 }
 
+/// The command line, read one option at a time; a value that is missing or invalid ends the
+/// process with exit status 2.
+class arguments {
+ public:
+  arguments(int argc, char** argv) : argc_(argc), argv_(argv) {}
+
+  /// The next option, or nullopt after the last one.
+  std::optional<std::string_view> next() {
+    if (++i_ >= argc_) return std::nullopt;
+    option_ = argv_[i_];
+    return option_;
+  }
+
+  /// The value of the current option.
+  std::string_view value() {
+    if (i_ + 1 >= argc_) {
+      std::cerr << "paystack-sim: " << option_ << " needs a value\n";
+      std::exit(2);
+    }
+    return argv_[++i_];
+  }
+
+  /// The value of the current option as a T in [min, max].
+  template <typename T>
+  T number_in(T min, T max) {
+    auto v = number<T>(value());
+    if (!v || *v < min || *v > max) bad();
+    return *v;
+  }
+
+  [[noreturn]] void bad() const {
+    std::cerr << "paystack-sim: invalid value for " << option_ << "\n";
+    std::exit(2);
+  }
+
+ private:
+  int argc_;
+  char** argv_;
+  int i_ = 0;
+  std::string_view option_;
+};
+
+/// Applies `arg` if it is an option of the server's identity and capacity (port, address, keys,
+/// seeding, limits); false if it is not one of them.
+bool apply_server_option(std::string_view arg, arguments& in, paystack::sim::server_options& o) {
+  if (arg == "--no-ui") {
+    o.ui = false;
+  } else if (arg == "--port") {
+    o.port = in.number_in<std::uint16_t>(0, UINT16_MAX);
+  } else if (arg == "--bind") {
+    o.bind_address = in.value();
+  } else if (arg == "--secret-key") {
+    o.secret_key = in.value();
+  } else if (arg == "--webhook-url") {
+    o.webhook_url = in.value();
+  } else if (arg == "--seed") {
+    o.seed = in.number_in<std::uint64_t>(0, UINT64_MAX);
+  } else if (arg == "--terminals") {
+    o.seed_terminals = in.number_in<std::size_t>(0, 1000000);
+  } else if (arg == "--devices") {
+    o.seed_devices = in.number_in<std::size_t>(0, 1000000);
+  } else if (arg == "--max-connections-per-source") {
+    o.max_connections_per_source = in.number_in<std::size_t>(1, 1000000);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+/// Applies `arg` if it is an option of timing (latency, rate limit, the simulated delays, the
+/// webhook retry scale); false if it is not one of them.
+bool apply_timing_option(std::string_view arg, arguments& in, paystack::sim::server_options& o) {
+  if (arg == "--latency") {
+    o.latency = std::chrono::milliseconds{
+        in.number_in<std::int64_t>(0, paystack::sim::max_option_delay.count())};
+  } else if (arg == "--rate-limit") {
+    o.rate_limit = in.number_in<unsigned>(1, UINT_MAX);
+  } else if (arg == "--delivery-delay") {
+    if (!paystack::sim::parse_delay_option(in.value(), o.delivery_delay)) in.bad();
+  } else if (arg == "--auto-pay-delay") {
+    if (!paystack::sim::parse_delay_option(in.value(), o.auto_pay_delay)) in.bad();
+  } else if (arg == "--refund-delay") {
+    if (!paystack::sim::parse_delay_option(in.value(), o.refund_delay)) in.bad();
+  } else if (arg == "--webhook-time-scale") {
+    auto v = std::string(in.value());
+    char* end = nullptr;
+    double d = std::strtod(v.c_str(), &end);
+    if (end == v.c_str() || *end != '\0' || !(d > 0)) in.bad();
+    o.webhook_time_scale = d;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -52,75 +150,19 @@ int main(int argc, char** argv) {
   if (const char* key = std::getenv("PAYSTACK_SIM_SECRET_KEY"); key != nullptr && *key != '\0') {
     o.secret_key = key;
   }
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    auto value = [&]() -> std::string_view {
-      if (i + 1 >= argc) {
-        std::cerr << "paystack-sim: " << arg << " needs a value\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    auto bad = [&](std::string_view what) {
-      std::cerr << "paystack-sim: invalid value for " << what << "\n";
-      std::exit(2);
-    };
+  arguments in(argc, argv);
+  while (auto next = in.next()) {
+    const std::string_view arg = *next;
     if (arg == "-h" || arg == "--help") {
       std::cout << usage;
       return 0;
-    } else if (arg == "--version") {
+    }
+    if (arg == "--version") {
       // The project version (CMakeLists.txt), passed in by simulator/CMakeLists.txt.
       std::cout << "paystack-sim " << PAYSTACK_SIM_VERSION << '\n';
       return 0;
-    } else if (arg == "--no-ui") {
-      o.ui = false;
-    } else if (arg == "--port") {
-      auto v = number<std::uint16_t>(value());
-      if (!v) bad(arg);
-      o.port = *v;
-    } else if (arg == "--bind") {
-      o.bind_address = value();
-    } else if (arg == "--secret-key") {
-      o.secret_key = value();
-    } else if (arg == "--webhook-url") {
-      o.webhook_url = value();
-    } else if (arg == "--seed") {
-      auto v = number<std::uint64_t>(value());
-      if (!v) bad(arg);
-      o.seed = *v;
-    } else if (arg == "--terminals") {
-      auto v = number<std::size_t>(value());
-      if (!v || *v > 1000000) bad(arg);
-      o.seed_terminals = *v;
-    } else if (arg == "--devices") {
-      auto v = number<std::size_t>(value());
-      if (!v || *v > 1000000) bad(arg);
-      o.seed_devices = *v;
-    } else if (arg == "--latency") {
-      auto v = number<std::int64_t>(value());
-      if (!v || *v < 0 || *v > paystack::sim::max_option_delay.count()) bad(arg);
-      o.latency = std::chrono::milliseconds{*v};
-    } else if (arg == "--rate-limit") {
-      auto v = number<unsigned>(value());
-      if (!v || *v == 0) bad(arg);
-      o.rate_limit = *v;
-    } else if (arg == "--delivery-delay") {
-      if (!paystack::sim::parse_delay_option(value(), o.delivery_delay)) bad(arg);
-    } else if (arg == "--auto-pay-delay") {
-      if (!paystack::sim::parse_delay_option(value(), o.auto_pay_delay)) bad(arg);
-    } else if (arg == "--refund-delay") {
-      if (!paystack::sim::parse_delay_option(value(), o.refund_delay)) bad(arg);
-    } else if (arg == "--max-connections-per-source") {
-      auto v = number<std::size_t>(value());
-      if (!v || *v == 0 || *v > 1000000) bad(arg);
-      o.max_connections_per_source = *v;
-    } else if (arg == "--webhook-time-scale") {
-      auto v = std::string(value());
-      char* end = nullptr;
-      double d = std::strtod(v.c_str(), &end);
-      if (end == v.c_str() || *end != '\0' || !(d > 0)) bad(arg);
-      o.webhook_time_scale = d;
-    } else {
+    }
+    if (!apply_server_option(arg, in, o) && !apply_timing_option(arg, in, o)) {
       std::cerr << "paystack-sim: unknown option " << arg << " (see --help)\n";
       return 2;
     }

@@ -18,16 +18,129 @@ struct demo_args {
   std::uint64_t seed = 1;
 };
 
-int run_demo(const global_options& g, const demo_args& a) {
-  namespace asio = boost::asio;
+/// The simulator of the demo: three online terminals, webhooks to `webhook_url`, the customer
+/// paying after a second unless they decline or are a person on the live page.
+paystack::sim::server_options demo_sim_options(const demo_args& a, const std::string& webhook_url) {
+  paystack::sim::server_options so;
+  so.secret_key = demo_key;
+  so.seed = a.seed;
+  so.webhook_url = webhook_url;
+  so.delivery_delay = std::chrono::milliseconds{400};
+  so.auto_pay_delay = a.decline || a.ui
+                          ? std::nullopt
+                          : std::optional<std::chrono::milliseconds>(std::chrono::seconds(1));
+  return so;
+}
+
+void print_started(std::ostream& out, paystack::sim::server& sim, const std::string& hooks_url,
+                   bool ui) {
+  out << "1. Simulator running at " << sim.base_url() << " with " << sim.terminal_ids().size()
+      << " terminals; webhook receiver at " << hooks_url << "\n";
+  if (ui) {
+    out << "   Live page: " << sim.base_url()
+        << "/_sim/ui\n   Open it in a browser: you are the customer. When the terminal shows "
+           "the invoice,\n   pay by card, decline, walk away or pay later by the offline "
+           "reference.\n";
+  }
+  out << '\n';
+}
+
+/// Step 2 (List Terminals): prints them and gives the first one's id; on failure, reports it
+/// and sets `code`.
+std::optional<std::string> list_step(const global_options& g, boost::asio::io_context& ioc,
+                                     paystack::terminal_client& client, bool& interrupted,
+                                     int& code) {
   std::ostream& out = std::cout;
-  const bool live = is_tty(1) && !g.json;
+  auto [lec, list] = run_cancellable<paystack::response<std::vector<paystack::terminal>>>(
+      ioc, [&](auto handler) { client.async_list_terminals({.per_page = 10}, std::move(handler)); },
+      interrupted);
+  if (lec || !list.ok() || list.data->empty()) {
+    code = report_failure(g, lec, list.status_code, list.message, list.code, list.type,
+                          list.next_step, list.error_detail, list.raw_body, interrupted);
+    return std::nullopt;
+  }
+  out << "2. The integration's terminals (GET /terminal):\n";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& t : *list.data) {
+    rows.push_back({"  " + t.terminal_id, or_dash(t.name), or_dash(t.serial_number), t.status});
+  }
+  print_table(out, {"  TERMINAL ID", "NAME", "SERIAL NUMBER", "STATUS"}, rows);
+  return list.data->front().terminal_id;
+}
+
+/// What the charge step works with.
+struct demo_charge {
+  const global_options& g;
+  const demo_args& a;
+  boost::asio::io_context& ioc;
+  paystack::terminal_client& client;
+  paystack::sim::server& sim;
+  paystack::webhook_server& hooks;
+};
+
+/// Step 3: the charge on `terminal_id`, its progress and result printed; the exit code.
+int charge_step(const demo_charge& d, const std::string& terminal_id, bool& interrupted) {
+  std::ostream& out = std::cout;
+  const auto& a = d.a;
+  out << "\n3. Charging " << format_amount(a.amount, "NGN") << " to customer " << demo_customer
+      << " on terminal " << terminal_id
+      << (a.decline ? " (the customer will decline)"
+          : a.ui    ? " (the customer is you, on the live page)"
+                    : "")
+      << ":\n";
+  paystack::charge_params p;
+  p.customer = demo_customer;
+  p.amount = a.amount;
+  p.description = "paystack-terminal demo";
+  // On the live page a person decides: more time, and walking away ends at the timeout.
+  p.timeout = d.g.timeout_set ? d.g.timeout : std::chrono::seconds(a.ui ? 120 : 60);
+  p.delivery_poll_initial = std::chrono::milliseconds{250};
+  p.webhooks = d.hooks.feed();
+  progress_printer progress(out, is_tty(1) && !d.g.json, "   ");
+  boost::asio::steady_timer decline_timer(d.ioc);
+  p.on_progress = [&, progress](const paystack::charge_progress& pr) {
+    progress(pr);
+    if (a.decline && pr.stage == paystack::charge_stage::awaiting_payment && pr.poll == 0 &&
+        pr.request_code) {
+      // The "customer" declines on the device a moment after it shows the request.
+      decline_timer.expires_after(std::chrono::milliseconds{800});
+      decline_timer.async_wait(
+          [&sim = d.sim, code = *pr.request_code](boost::system::error_code ec) {
+            if (!ec) (void)sim.decline_payment(code);
+          });
+    }
+  };
+  auto [ec, r] = run_charge(d.ioc, d.client, terminal_id, std::move(p), interrupted);
+  progress.finish();
+  decline_timer.cancel();
+  out << '\n';
+  print_charge_result(out, terminal_id, ec, r, "   ");
+  return charge_exit_code(ec, r, interrupted);
+}
+
+/// Step 4: the webhooks, once every one the simulator sent has been answered (bounded wait).
+void webhooks_step(boost::asio::io_context& ioc, paystack::sim::server& sim,
+                   const std::vector<std::string>& received, bool interrupted) {
+  std::ostream& out = std::cout;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (!interrupted && received.size() < sim.webhook_log().size() &&
+         std::chrono::steady_clock::now() < deadline) {
+    ioc.restart();
+    ioc.run_for(std::chrono::milliseconds{50});
+  }
+  out << "\n4. Webhooks received (signature verified, duplicates dropped):\n";
+  for (const auto& line : received) out << "   " << line << '\n';
+  if (received.empty()) out << "   (none)\n";
+}
+
+int run_demo(const global_options& g, const demo_args& a) {
+  std::ostream& out = std::cout;
   boost::asio::io_context ioc;
 
   out << "paystack-terminal demo: an in-person payment, start to finish, against a built-in\n"
          "Paystack simulator (no account, no key, no network needed).\n\n";
 
-  // 1. A webhook receiver, so that the simulator's signed webhooks decide the outcome.
+  // A webhook receiver, so that the simulator's signed webhooks decide the outcome.
   std::vector<std::string> received;
   paystack::webhook_server_options wo;
   wo.secret_key = demo_key;
@@ -35,26 +148,9 @@ int run_demo(const global_options& g, const demo_args& a) {
   paystack::webhook_server hooks(ioc.get_executor(), std::move(wo));
   hooks.start();
 
-  // 2. The simulator: three online terminals, webhooks to the receiver.
-  paystack::sim::server_options so;
-  so.secret_key = demo_key;
-  so.seed = a.seed;
-  so.webhook_url = hooks.url();
-  so.delivery_delay = std::chrono::milliseconds{400};
-  so.auto_pay_delay = a.decline || a.ui
-                          ? std::nullopt
-                          : std::optional<std::chrono::milliseconds>(std::chrono::seconds(1));
-  paystack::sim::server sim(so);
+  paystack::sim::server sim(demo_sim_options(a, hooks.url()));
   sim.start();
-  out << "1. Simulator running at " << sim.base_url() << " with " << sim.terminal_ids().size()
-      << " terminals; webhook receiver at " << hooks.url() << "\n";
-  if (a.ui) {
-    out << "   Live page: " << sim.base_url()
-        << "/_sim/ui\n   Open it in a browser: you are the customer. When the terminal shows "
-           "the invoice,\n   pay by card, decline, walk away or pay later by the offline "
-           "reference.\n";
-  }
-  out << '\n';
+  print_started(out, sim, hooks.url(), a.ui);
 
   paystack::client_options co;
   co.secret_key = demo_key;
@@ -64,70 +160,11 @@ int run_demo(const global_options& g, const demo_args& a) {
   int code = exit_ok;
   {
     paystack::terminal_client client(ioc.get_executor(), co);
-
-    // 3. List the terminals (List Terminals).
     bool interrupted = false;
-    auto [lec, list] = run_cancellable<paystack::response<std::vector<paystack::terminal>>>(
-        ioc,
-        [&](auto handler) { client.async_list_terminals({.per_page = 10}, std::move(handler)); },
-        interrupted);
-    if (lec || !list.ok() || list.data->empty()) {
-      return report_failure(g, lec, list.status_code, list.message, list.code, list.type,
-                            list.next_step, list.error_detail, list.raw_body, interrupted);
-    }
-    out << "2. The integration's terminals (GET /terminal):\n";
-    std::vector<std::vector<std::string>> rows;
-    for (const auto& t : *list.data) {
-      rows.push_back({"  " + t.terminal_id, or_dash(t.name), or_dash(t.serial_number), t.status});
-    }
-    print_table(out, {"  TERMINAL ID", "NAME", "SERIAL NUMBER", "STATUS"}, rows);
-    const std::string terminal_id = list.data->front().terminal_id;
-
-    // 4. Charge on the first one.
-    out << "\n3. Charging " << format_amount(a.amount, "NGN") << " to customer " << demo_customer
-        << " on terminal " << terminal_id
-        << (a.decline ? " (the customer will decline)"
-            : a.ui    ? " (the customer is you, on the live page)"
-                      : "")
-        << ":\n";
-    paystack::charge_params p;
-    p.customer = demo_customer;
-    p.amount = a.amount;
-    p.description = "paystack-terminal demo";
-    // On the live page a person decides: more time, and walking away ends at the timeout.
-    p.timeout = g.timeout_set ? g.timeout : std::chrono::seconds(a.ui ? 120 : 60);
-    p.delivery_poll_initial = std::chrono::milliseconds{250};
-    p.webhooks = hooks.feed();
-    progress_printer progress(out, live, "   ");
-    asio::steady_timer decline_timer(ioc);
-    p.on_progress = [&, progress](const paystack::charge_progress& pr) {
-      progress(pr);
-      if (a.decline && pr.stage == paystack::charge_stage::awaiting_payment && pr.poll == 0 &&
-          pr.request_code) {
-        // The "customer" declines on the device a moment after it shows the request.
-        decline_timer.expires_after(std::chrono::milliseconds{800});
-        decline_timer.async_wait([&sim, code = *pr.request_code](boost::system::error_code ec) {
-          if (!ec) (void)sim.decline_payment(code);
-        });
-      }
-    };
-    auto [ec, r] = run_charge(ioc, client, terminal_id, std::move(p), interrupted);
-    progress.finish();
-    decline_timer.cancel();
-    out << '\n';
-    print_charge_result(out, terminal_id, ec, r, "   ");
-    code = charge_exit_code(ec, r, interrupted);
-
-    // 5. The webhooks, once every one the simulator sent has been answered (bounded wait).
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-    while (!interrupted && received.size() < sim.webhook_log().size() &&
-           std::chrono::steady_clock::now() < deadline) {
-      ioc.restart();
-      ioc.run_for(std::chrono::milliseconds{50});
-    }
-    out << "\n4. Webhooks received (signature verified, duplicates dropped):\n";
-    for (const auto& line : received) out << "   " << line << '\n';
-    if (received.empty()) out << "   (none)\n";
+    auto terminal_id = list_step(g, ioc, client, interrupted, code);
+    if (!terminal_id) return code;
+    code = charge_step({g, a, ioc, client, sim, hooks}, *terminal_id, interrupted);
+    webhooks_step(ioc, sim, received, interrupted);
   }
   hooks.stop();
   ioc.restart();

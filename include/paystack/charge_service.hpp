@@ -164,10 +164,12 @@ class charge_service {
   void stop() noexcept;
 
   /// Drains: /readyz answers 503 and new charges 503 draining at once; running charges go on
-  /// for options.drain_timeout, then the rest are stopped (journaled, left for resume); then the
-  /// listeners close. Completion: void(error_code), always success; the handler runs on its
-  /// associated executor (default: the service's) and never from within this function.
-  /// Cancellation: not supported.
+  /// for options.drain_timeout, then the rest are stopped (journaled, left for resume); a charge
+  /// still not ended 15 s after being stopped (a call that answers nothing) is left as after a
+  /// crash (its records are durable: any instance resumes it); then the listeners close, so a
+  /// drain ends within drain_timeout + 15 s. Completion: void(error_code), always success; the
+  /// handler runs on its associated executor (default: the service's) and never from within this
+  /// function. Cancellation: not supported.
   template <class CompletionToken = boost::asio::deferred_t>
   auto async_drain(CompletionToken&& token = {}) {
     return boost::asio::async_initiate<CompletionToken, drain_signature>(

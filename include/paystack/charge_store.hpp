@@ -84,6 +84,13 @@ struct charge_record {
   /// refused while a live lease (not expired, not stopped) is held for the charge's key (its
   /// holder runs it). The memory store ignores it.
   std::int64_t fencing_token = 0;
+  /// What the caller asked for, as a digest (charge_service: SHA-256 of the whole request, also
+  /// the fields not stored above: description, wait_for_terminal, keep_open), so that the same
+  /// key with another request is told apart across restarts and instances. Written once, by
+  /// async_begin when it inserts the record; async_save never changes it. Empty: none was given
+  /// (async_charge_on_terminal gives none), or the record was begun before schema version 4
+  /// (SQLite) / 5 (PostgreSQL). At most 128 bytes.
+  std::string request_fingerprint;
 };
 
 /// One entry of a charge's journal (charge_store::async_history).

@@ -154,6 +154,12 @@ std::int64_t engine::customer_for_locked(std::int64_t id, std::string code) {
   return cid;
 }
 
+std::int64_t engine::customer_filter_locked(std::string_view id_or_code) const {
+  if (auto id = parse_uint(id_or_code)) return *id;
+  auto it = by_customer_code_.find(std::string(id_or_code));
+  return it == by_customer_code_.end() ? -1 : it->second;
+}
+
 json::object engine::customer_json(std::int64_t id, bool full) const {
   json::object o;
   auto it = customers_.find(id);

@@ -116,6 +116,9 @@ class engine {
   device* find_terminal_locked(std::string_view terminal_id);
   payment_request* find_request_locked(std::string_view id_or_code);
   std::int64_t customer_for_locked(std::int64_t id, std::string code);
+  /// The customer a list filter names (an id, or a known code); -1, which matches nothing, for
+  /// an unknown code.
+  std::int64_t customer_filter_locked(std::string_view id_or_code) const;
   boost::json::object customer_json(std::int64_t id, bool full) const;
   http_response route_api(const http_request& req, std::string_view path, std::string_view query);
 
@@ -248,8 +251,19 @@ class engine {
   std::string add_terminal_locked(std::string name);
   bool devices_full_locked() const;
 
-  // routes/sim_control.cpp: /_sim
+  // routes/sim_control.cpp: /_sim, its routes in groups (each answers nullopt for a route not
+  // its own)
   http_response route_control(const http_request& req, std::string_view path);
+  std::optional<http_response> control_state_route(const http_request& req,
+                                                   std::span<const std::string_view> seg,
+                                                   std::string_view path);
+  std::optional<http_response> control_device_route(std::string_view method,
+                                                    std::span<const std::string_view> seg,
+                                                    const boost::json::object& body);
+  std::optional<http_response> control_payment_route(std::string_view method,
+                                                     std::span<const std::string_view> seg,
+                                                     const boost::json::object& body);
+  http_response register_fault_locked(const boost::json::object& body);
   // routes/sim_control_pages.cpp: GET /_sim/state, /_sim/webhooks pages and /_sim/stats.
   boost::json::value state_json_locked() const;
   std::optional<boost::json::object> webhook_page_locked(std::string_view query,

@@ -70,6 +70,12 @@ std::size_t header_count(const parser_t& p) {
   return static_cast<std::size_t>(std::distance(m.begin(), m.end()));
 }
 
+/// The answer to a request with more header fields than `o` allows, if it has more.
+std::optional<http_response> too_many_headers(const parser_t& p, const server_options& o) {
+  if (header_count(p) <= o.max_header_count) return std::nullopt;
+  return plain_error(431, "Too many header fields");
+}
+
 http_request to_request(const http::request<http::string_body>& m) {
   http_request r;
   r.method = std::string(m.method_string());
@@ -324,89 +330,122 @@ class http_server::impl {
     }
   }
 
+  /// Answers a request that could not be read, when it deserves an answer (see
+  /// read_error_response), before the connection closes.
+  asio::awaitable<void> refuse_unread(beast::tcp_stream& stream, beast::error_code ec) {
+    if (auto r = read_error_response(ec))
+      co_await write_all(stream, serialize_response(*r, false), ec);
+  }
+
+  /// Reads one request into `parser`: its head (idle until it starts), its fault plan into
+  /// `plan`, then its body (after `100 Continue` when the client expects it). False when the
+  /// connection is done: closed, refused with an answer, or reset before reading as planned.
+  asio::awaitable<bool> read_request(beast::tcp_stream& stream, std::uint64_t id,
+                                     beast::flat_buffer& buffer, parser_t& parser,
+                                     fault_plan& plan) {
+    beast::error_code ec;
+    set_idle(id, true);
+    stream.expires_after(options_.idle_timeout);
+    co_await http::async_read_header(stream, buffer, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    set_idle(id, false);
+    if (ec) {
+      co_await refuse_unread(stream, ec);
+      co_return false;
+    }
+    if (auto refusal = too_many_headers(parser, options_)) {
+      co_await write_all(stream, serialize_response(*refusal, false), ec);
+      co_return false;
+    }
+    const auto& msg = parser.get();
+    plan = fault_for(engine_, msg);
+    if (plan.reset == reset_mode::before_read) {
+      hard_reset(stream);
+      co_return false;
+    }
+    if (parser.is_done()) co_return true;
+    if (iequals(msg[http::field::expect], "100-continue")) {
+      co_await write_all(stream, "HTTP/1.1 100 Continue\r\n\r\n", ec);
+      if (ec) co_return false;
+    }
+    stream.expires_after(options_.read_timeout);
+    co_await http::async_read(stream, buffer, parser,
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      co_await refuse_unread(stream, ec);
+      co_return false;
+    }
+    co_return true;
+  }
+
+  /// Writes `raw` whole, or `trickle` apart in chunks of 16 bytes when `trickle` is set.
+  asio::awaitable<void> write_trickled(beast::tcp_stream& stream, std::string_view raw,
+                                       std::chrono::milliseconds trickle, asio::steady_timer& timer,
+                                       beast::error_code& ec) {
+    if (trickle.count() <= 0) {
+      co_await write_all(stream, raw, ec);
+      co_return;
+    }
+    constexpr std::size_t chunk = 16;
+    std::string_view rest(raw);
+    while (!rest.empty() && !ec) {
+      co_await write_all(stream, rest.substr(0, chunk), ec);
+      rest.remove_prefix(std::min(chunk, rest.size()));
+      if (!rest.empty() && !ec) {
+        timer.expires_after(trickle);
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
+  }
+
+  /// Sends `answer` as `plan` says (after its delay and the configured latency; reset,
+  /// truncated, trickled, or as an event stream). True when the connection stays open for the
+  /// next request.
+  asio::awaitable<bool> send_answer(beast::tcp_stream& stream, std::uint64_t id,
+                                    const reply& answer, const fault_plan& plan,
+                                    asio::steady_timer& timer) {
+    beast::error_code ec;
+    auto delay = options_.latency + plan.delay;
+    if (delay.count() > 0) {
+      timer.expires_after(delay);
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (answer.reset) {
+      hard_reset(stream);
+      co_return false;
+    }
+    if (answer.response.event_stream && !answer.truncate) {
+      co_await stream_events(stream, id, answer.response, timer);
+      co_return false;
+    }
+    bool keep_alive = answer.keep_alive && !stopping_;
+    auto raw = wire_form(answer, keep_alive);
+    if (answer.truncate) {
+      co_await write_all(stream, raw, ec);
+      co_return false;
+    }
+    co_await write_trickled(stream, raw, plan.trickle, timer, ec);
+    if (ec) co_return false;
+    if (!keep_alive) {
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return false;
+    }
+    co_return true;
+  }
+
+  /// The requests of one connection, one after the other, until it closes or the server stops.
   asio::awaitable<void> serve(beast::tcp_stream& stream, std::uint64_t id) {
     beast::flat_buffer buffer(options_.max_header_bytes + options_.max_body_bytes + 4096);
     asio::steady_timer timer(*ioc_);
-    for (;;) {
+    while (!stopping_) {
       parser_t parser;
       configure(parser, options_);
-      beast::error_code ec;
-      if (stopping_) co_return;
-      set_idle(id, true);
-      stream.expires_after(options_.idle_timeout);
-      co_await http::async_read_header(stream, buffer, parser,
-                                       asio::redirect_error(asio::use_awaitable, ec));
-      set_idle(id, false);
-      if (ec) {
-        if (auto r = read_error_response(ec))
-          co_await write_all(stream, serialize_response(*r, false), ec);
-        co_return;
-      }
-      if (header_count(parser) > options_.max_header_count) {
-        co_await write_all(
-            stream, serialize_response(plain_error(431, "Too many header fields"), false), ec);
-        co_return;
-      }
-      const auto& msg = parser.get();
-      auto plan = fault_for(engine_, msg);
-      if (plan.reset == reset_mode::before_read) {
-        hard_reset(stream);
-        co_return;
-      }
-      if (!parser.is_done()) {
-        if (iequals(msg[http::field::expect], "100-continue")) {
-          co_await write_all(stream, "HTTP/1.1 100 Continue\r\n\r\n", ec);
-          if (ec) co_return;
-        }
-        stream.expires_after(options_.read_timeout);
-        co_await http::async_read(stream, buffer, parser,
-                                  asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) {
-          if (auto r = read_error_response(ec))
-            co_await write_all(stream, serialize_response(*r, false), ec);
-          co_return;
-        }
-      }
-      auto answer = respond(engine_, msg, plan);
-
-      auto delay = options_.latency + plan.delay;
-      if (delay.count() > 0) {
-        timer.expires_after(delay);
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (answer.reset) {
-        hard_reset(stream);
-        co_return;
-      }
-      if (answer.response.event_stream && !answer.truncate) {
-        co_await stream_events(stream, id, answer.response, timer);
-        co_return;
-      }
-      bool keep_alive = answer.keep_alive && !stopping_;
-      auto raw = wire_form(answer, keep_alive);
-      if (answer.truncate) {
-        co_await write_all(stream, raw, ec);
-        co_return;
-      }
-      if (plan.trickle.count() > 0) {
-        constexpr std::size_t chunk = 16;
-        std::string_view rest(raw);
-        while (!rest.empty() && !ec) {
-          co_await write_all(stream, rest.substr(0, chunk), ec);
-          rest.remove_prefix(std::min(chunk, rest.size()));
-          if (!rest.empty() && !ec) {
-            timer.expires_after(plan.trickle);
-            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-          }
-        }
-      } else {
-        co_await write_all(stream, raw, ec);
-      }
-      if (ec) co_return;
-      if (!keep_alive) {
-        stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-        co_return;
-      }
+      fault_plan plan;
+      const bool read = co_await read_request(stream, id, buffer, parser, plan);
+      if (!read) co_return;
+      auto answer = respond(engine_, parser.get(), plan);
+      const bool open = co_await send_answer(stream, id, answer, plan, timer);
+      if (!open) co_return;
     }
   }
 
@@ -474,8 +513,8 @@ std::string process_raw(engine& eng, const server_options& options, std::string_
       }
       break;
     }
-    if (header_count(parser) > options.max_header_count) {
-      out += serialize_response(plain_error(431, "Too many header fields"), false);
+    if (auto refusal = too_many_headers(parser, options)) {
+      out += serialize_response(*refusal, false);
       break;
     }
     const auto& msg = parser.get();

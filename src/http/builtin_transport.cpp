@@ -457,36 +457,41 @@ class builtin_transport final : public transport,
       co_return fail(op, error::connection_failed,
                      "could not connect to " + ep_.host_header + ": " + cec.message());
     c.socket().set_option(tcp::no_delay(true), ec);
+    if (!c.tls) co_return error_code{};
+    auto hec = co_await handshake(op, c);
+    co_return hec;
+  }
 
-    if (c.tls) {
-      SSL* ssl_handle = c.tls->native_handle();
-      error_code addr_ec;
-      asio::ip::make_address(ep_.host, addr_ec);
-      if (addr_ec) {
-        // Host name: SNI and RFC 6125 name check by OpenSSL, on subjectAltName only (a
-        // certificate naming the host in its CN alone is refused, as browsers do).
-        SSL_set_tlsext_host_name(ssl_handle, ep_.host.c_str());
-        SSL_set_hostflags(ssl_handle, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
-        SSL_set1_host(ssl_handle, ep_.host.c_str());
-      } else {
-        X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_handle), ep_.host.c_str());
-      }
-      op.step = phase::handshaking;
-      auto [hec] = co_await c.tls->async_handshake(ssl::stream_base::client, use_tuple);
-      if (op.cancelled) co_return fail(op, asio::error::operation_aborted, "cancelled");
-      if (op.timed_out) co_return fail(op, error::timeout, "timed out in the TLS handshake");
-      if (hec) {
-        const long verify = SSL_get_verify_result(ssl_handle);
-        // A connection that breaks during the handshake is a connection failure (retryable);
-        // only a refused certificate or protocol is a TLS failure.
-        if (verify == X509_V_OK && hec.category() != asio::error::get_ssl_category())
-          co_return fail(op, error::connection_failed,
-                         "connection to " + ep_.host_header +
-                             " broke during the TLS handshake: " + hec.message());
-        std::string why = hec.message();
-        if (verify != X509_V_OK) why = X509_verify_cert_error_string(verify);
-        co_return fail(op, error::tls_failed, "TLS with " + ep_.host_header + " failed: " + why);
-      }
+  /// The TLS handshake of a connected socket: SNI and the name (or address) check set, then
+  /// the handshake within the step's deadline.
+  asio::awaitable<error_code> handshake(send_op& op, connection& c) {
+    SSL* ssl_handle = c.tls->native_handle();
+    error_code addr_ec;
+    asio::ip::make_address(ep_.host, addr_ec);
+    if (addr_ec) {
+      // Host name: SNI and RFC 6125 name check by OpenSSL, on subjectAltName only (a
+      // certificate naming the host in its CN alone is refused, as browsers do).
+      SSL_set_tlsext_host_name(ssl_handle, ep_.host.c_str());
+      SSL_set_hostflags(ssl_handle, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT);
+      SSL_set1_host(ssl_handle, ep_.host.c_str());
+    } else {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_handle), ep_.host.c_str());
+    }
+    op.step = phase::handshaking;
+    auto [hec] = co_await c.tls->async_handshake(ssl::stream_base::client, use_tuple);
+    if (op.cancelled) co_return fail(op, asio::error::operation_aborted, "cancelled");
+    if (op.timed_out) co_return fail(op, error::timeout, "timed out in the TLS handshake");
+    if (hec) {
+      const long verify = SSL_get_verify_result(ssl_handle);
+      // A connection that breaks during the handshake is a connection failure (retryable);
+      // only a refused certificate or protocol is a TLS failure.
+      if (verify == X509_V_OK && hec.category() != asio::error::get_ssl_category())
+        co_return fail(op, error::connection_failed,
+                       "connection to " + ep_.host_header +
+                           " broke during the TLS handshake: " + hec.message());
+      std::string why = hec.message();
+      if (verify != X509_V_OK) why = X509_verify_cert_error_string(verify);
+      co_return fail(op, error::tls_failed, "TLS with " + ep_.host_header + " failed: " + why);
     }
     co_return error_code{};
   }

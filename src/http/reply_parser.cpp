@@ -89,6 +89,27 @@ bool reply_parser::append_body(std::string_view s, boost::system::error_code& ec
   return true;
 }
 
+namespace {
+
+/// `HTTP/1.x SSS[ reason]`: nullptr and the status, or why it is malformed.
+const char* parse_status_line(std::string_view line, unsigned& status) {
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || (line[7] != '0' && line[7] != '1') ||
+      line[8] != ' ' || (line.size() > 12 && line[12] != ' '))
+    return "bad status line";
+  status = 0;
+  for (std::size_t i = 9; i < 12; ++i) {
+    const char c = line[i];
+    if (c < '0' || c > '9') return "bad status code";
+    status = status * 10 + static_cast<unsigned>(c - '0');
+  }
+  if (status < 100) return "bad status code";
+  for (char c : line)
+    if (c == '\0' || c == '\n' || c == '\r') return "bad status line";
+  return nullptr;
+}
+
+}  // namespace
+
 reply_parser::result reply_parser::parse_head(std::string_view data, std::size_t& used,
                                               boost::system::error_code& ec, std::string& detail) {
   used = 0;
@@ -102,44 +123,42 @@ reply_parser::result reply_parser::parse_head(std::string_view data, std::size_t
   if (head_size > max_header_) return fail(ec, detail, true, "header limit exceeded");
   scanned_ = 0;
 
-  // Status line: HTTP/1.x SSS[ reason]
   std::string_view head = data.substr(0, end + 2);  // every line ends with CRLF
   const auto line_end = head.find(crlf);
   const auto status_line = head.substr(0, line_end);
-  if (status_line.size() < 12 || status_line.substr(0, 7) != "HTTP/1." ||
-      (status_line[7] != '0' && status_line[7] != '1') || status_line[8] != ' ' ||
-      (status_line.size() > 12 && status_line[12] != ' '))
-    return fail(ec, detail, false, "bad status line");
   unsigned status = 0;
-  for (std::size_t i = 9; i < 12; ++i) {
-    const char c = status_line[i];
-    if (c < '0' || c > '9') return fail(ec, detail, false, "bad status code");
-    status = status * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (status < 100) return fail(ec, detail, false, "bad status code");
-  for (char c : status_line)
-    if (c == '\0' || c == '\n' || c == '\r') return fail(ec, detail, false, "bad status line");
+  if (const char* why = parse_status_line(status_line, status)) return fail(ec, detail, false, why);
   version_minor_ = status_line[7] - '0';
   close_ = false;
   keep_alive_ = false;
   out_.headers.clear();
 
-  bool chunked = false, has_transfer_encoding = false, has_length = false;
-  std::uint64_t length = 0;
+  framing f;
   head.remove_prefix(line_end + 2);
+  if (const char* why = parse_fields(head, f)) return fail(ec, detail, false, why);
+  used = head_size;
+
+  if (status < 200) {  // interim reply (100 Continue, 103 Early Hints): the real one follows
+    if (status == 101) return fail(ec, detail, false, "unexpected protocol switch");
+    out_.headers.clear();
+    return result::done;  // state_ stays head
+  }
+  return start_body(status, f, ec, detail);
+}
+
+const char* reply_parser::parse_fields(std::string_view head, framing& f) {
   while (!head.empty()) {
     const auto le = head.find(crlf);
     const auto line = head.substr(0, le);
     head.remove_prefix(le + 2);
-    if (is_ows(line.front())) return fail(ec, detail, false, "obsolete line folding");
+    if (is_ows(line.front())) return "obsolete line folding";
     // The name: up to the colon, no spaces or control characters (one pass).
     std::size_t colon = 0;
     for (; colon < line.size() && line[colon] != ':'; ++colon) {
       const auto c = static_cast<unsigned char>(line[colon]);
-      if (c <= 0x20 || c == 0x7f) return fail(ec, detail, false, "bad header name");
+      if (c <= 0x20 || c == 0x7f) return "bad header name";
     }
-    if (colon == line.size() || colon == 0)
-      return fail(ec, detail, false, "header line without a name");
+    if (colon == line.size() || colon == 0) return "header line without a name";
     const auto name = line.substr(0, colon);
     // Only the headers this parser reads start with c, t, r or x; the others (Date, Server,
     // ...) are skipped without looking at their values.
@@ -147,21 +166,20 @@ reply_parser::result reply_parser::parse_head(std::string_view data, std::size_t
     if (first != 'c' && first != 't' && first != 'r' && first != 'x') continue;
     const auto value = trim(line.substr(colon + 1));
     for (char c : value)
-      if (c == '\0' || c == '\r' || c == '\n') return fail(ec, detail, false, "bad header value");
+      if (c == '\0' || c == '\r' || c == '\n') return "bad header value";
 
     if (iequals(name, "content-length")) {
       std::uint64_t n = 0;
-      if (!parse_decimal(value, n) || (has_length && n != length))
-        return fail(ec, detail, false, "bad Content-Length");
-      has_length = true;
-      length = n;
+      if (!parse_decimal(value, n) || (f.has_length && n != f.length)) return "bad Content-Length";
+      f.has_length = true;
+      f.length = n;
     } else if (iequals(name, "transfer-encoding")) {
-      has_transfer_encoding = true;
+      f.has_transfer_encoding = true;
       std::string_view last;
       for_each_token(value, [&](std::string_view t) {
         if (!t.empty()) last = t;
       });
-      chunked = iequals(last, "chunked");
+      f.chunked = iequals(last, "chunked");
     } else if (iequals(name, "connection")) {
       for_each_token(value, [&](std::string_view t) {
         if (iequals(t, "close")) close_ = true;
@@ -172,25 +190,23 @@ reply_parser::result reply_parser::parse_head(std::string_view data, std::size_t
       out_.headers.emplace_back(std::string(name), std::string(value));
     }
   }
-  used = head_size;
+  return nullptr;
+}
 
-  if (status < 200) {  // interim reply (100 Continue, 103 Early Hints): the real one follows
-    if (status == 101) return fail(ec, detail, false, "unexpected protocol switch");
-    out_.headers.clear();
-    return result::done;  // state_ stays head
-  }
+reply_parser::result reply_parser::start_body(unsigned status, const framing& f,
+                                              boost::system::error_code& ec, std::string& detail) {
   out_.status_code = status;
   if (status == 204 || status == 304) {
     state_ = state::done;
-  } else if (has_transfer_encoding) {
+  } else if (f.has_transfer_encoding) {
     // Transfer-Encoding overrides Content-Length (RFC 9112 6.3); a coding other than chunked
     // last means the body ends with the connection.
-    state_ = chunked ? state::chunk_size : state::body_until_close;
-  } else if (has_length) {
-    if (length > max_body_) return fail(ec, detail, true, "body limit exceeded");
-    out_.body.reserve(static_cast<std::size_t>(length));
-    remaining_ = length;
-    state_ = length ? state::body_length : state::done;
+    state_ = f.chunked ? state::chunk_size : state::body_until_close;
+  } else if (f.has_length) {
+    if (f.length > max_body_) return fail(ec, detail, true, "body limit exceeded");
+    out_.body.reserve(static_cast<std::size_t>(f.length));
+    remaining_ = f.length;
+    state_ = f.length ? state::body_length : state::done;
   } else {
     state_ = state::body_until_close;
   }

@@ -54,7 +54,21 @@ class reply_parser {
     done
   };
 
+  /// What the header fields say about the body.
+  struct framing {
+    bool chunked = false;
+    bool has_transfer_encoding = false;
+    bool has_length = false;
+    std::uint64_t length = 0;
+  };
+
   result parse_head(std::string_view data, std::size_t& used, boost::system::error_code& ec,
+                    std::string& detail);
+  /// The header fields (each line ending with CRLF): the ones this parser reads are kept or
+  /// noted in `f`; nullptr, or why they are malformed.
+  const char* parse_fields(std::string_view fields, framing& f);
+  /// After the head of a final reply: the state its body starts in.
+  result start_body(unsigned status, const framing& f, boost::system::error_code& ec,
                     std::string& detail);
   result fail(boost::system::error_code& ec, std::string& detail, bool too_large,
               std::string_view why);

@@ -26,6 +26,9 @@ using std::chrono::steady_clock;
 
 namespace {
 
+/// How long a drain waits for the charges it stopped to end (see start_drain).
+constexpr std::chrono::seconds drain_stop_grace{15};
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -135,8 +138,10 @@ asio::awaitable<void> charge_service::impl::housekeeping() {
   if (housekeeping_busy || stopped) co_return;
   housekeeping_busy = true;
   auto self = shared_from_this();
-  co_await resume_unfinished();
-  if (!draining && !stopped) {
+  // The reconciler first: it takes the lease of each unfinished charge whose holder is gone to
+  // look at its request. Run after the resumes it would race the charges they just started for
+  // their terminals' leases (a resumed charge finding its terminal held stays unfinished).
+  if (!draining) {
     auto op = async_reconcile_charges(client, options.store, options.reconcile,
                                       asio::as_tuple(asio::use_awaitable));
     auto [ec, report] = co_await std::move(op);
@@ -144,6 +149,7 @@ asio::awaitable<void> charge_service::impl::housekeeping() {
     (void)report;
     ++reconciles;
   }
+  if (!draining && !stopped) co_await resume_unfinished();
   housekeeping_busy = false;
 }
 
@@ -170,7 +176,16 @@ void charge_service::impl::start_drain(asio::any_completion_handler<drain_signat
   drain_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (ec || self->stopped) return;
     // Still running: stopped here, journaled for any instance to resume.
-    for (auto& [key, entry] : self->running) entry->cancel.emit(asio::cancellation_type::terminal);
+    auto still = self->running;  // completion handlers erase from `running`
+    for (auto& [key, entry] : still) entry->cancel.emit(asio::cancellation_type::terminal);
+    if (self->running.empty()) return;  // finish_drain ran
+    // A charge that does not end within drain_stop_grace of being stopped (a store or Paystack
+    // call that answers nothing) is left as it is: every record it wrote is durable, so it is
+    // resumed elsewhere as after a crash. The drain ends, the process exits.
+    self->drain_timer.expires_after(drain_stop_grace);
+    self->drain_timer.async_wait([self](boost::system::error_code ec2) {
+      if (!ec2 && !self->stopped) self->finish_drain();
+    });
   });
 }
 

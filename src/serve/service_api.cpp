@@ -159,7 +159,7 @@ static asio::awaitable<void> create_charge(charge_service::impl& s, serve::http_
     co_await fail(res, 409, "key_reused",
                   "key " + r.key + " is already the charge of " + std::to_string(existing->amount) +
                       " to " + existing->customer + " on terminal " + existing->terminal_id +
-                      "; a key is one sale",
+                      ", asked with another request; a key is one sale",
                   "key");
     co_return;
   }

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
 
@@ -140,9 +141,30 @@ std::optional<charge_request> parse_charge_request(std::string_view body, input_
   return r;
 }
 
+std::string request_fingerprint(const charge_request& req) {
+  auto opt = [](const std::optional<std::string>& s) {
+    return s ? json::value(*s) : json::value(nullptr);
+  };
+  // Version 1 of the form; a later form gets another prefix inside the digest.
+  const auto text = json::serialize(
+      json::array{"charge-request/1", req.key, req.terminal_id, req.amount, req.customer,
+                  opt(req.currency), opt(req.description), req.wait_for_terminal, req.keep_open});
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int n = 0;
+  if (EVP_Digest(text.data(), text.size(), md.data(), &n, EVP_sha256(), nullptr) != 1) return {};
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out = "sha256:";
+  for (unsigned int i = 0; i < n; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 0xF];
+  }
+  return out;
+}
+
 bool same_charge(const charge_record& rec, const charge_request& req) {
   return rec.terminal_id == req.terminal_id && rec.amount == req.amount &&
-         rec.customer == req.customer && rec.currency == req.currency.value_or("");
+         rec.customer == req.customer && rec.currency == req.currency.value_or("") &&
+         (rec.request_fingerprint.empty() || rec.request_fingerprint == request_fingerprint(req));
 }
 
 charge_record record_of(const charge_request& req) {
@@ -152,6 +174,7 @@ charge_record record_of(const charge_request& req) {
   r.customer = req.customer;
   r.amount = req.amount;
   r.currency = req.currency.value_or("");
+  r.request_fingerprint = request_fingerprint(req);
   return r;
 }
 

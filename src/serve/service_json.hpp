@@ -40,8 +40,13 @@ std::optional<charge_request> parse_charge_request(std::string_view body, input_
 /// Why `key` is not a charge key ("" when it is one): 1 to 64 of A-Z a-z 0-9 . _ : -.
 std::string check_key(std::string_view key);
 
-/// Whether a stored record is the charge `req` asks for (same terminal, amount, customer and
-/// currency).
+/// The request's fingerprint (charge_record::request_fingerprint): "sha256:" and the hex SHA-256
+/// of every field of `req` in a fixed order, absent ones told apart from empty ones.
+std::string request_fingerprint(const charge_request& req);
+
+/// Whether a stored record is the charge `req` asks for: the same terminal, amount, customer and
+/// currency, and the same fingerprint when the record has one (a record begun before
+/// fingerprints were stored, or by another program, is compared by those columns alone).
 bool same_charge(const charge_record& rec, const charge_request& req);
 
 /// The record the service inserts for `req` (charge_store::async_begin).

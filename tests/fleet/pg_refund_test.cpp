@@ -1,8 +1,8 @@
-// Keyed refunds in the PostgreSQL charge store (schema version 5, src/flow/store/
+// Keyed refunds in the PostgreSQL charge store (schema version 6, src/flow/store/
 // pg_store_refunds.cpp): the behaviour every engine shares (tests/support/
 // refund_store_behaviour.hpp), two stores on one database (one record per key, one transaction's
 // refunds one at a time), a cut connection, a begin and a save whose replies were lost, a
-// version 4 database migrated with its charges kept.
+// version 5 database (main's: the request fingerprint) migrated with its charges kept.
 #include <gtest/gtest.h>
 
 #include <paystack/charge_store.hpp>
@@ -129,15 +129,16 @@ TEST_F(PgRefundStore, a_begin_and_a_save_whose_replies_were_lost_are_their_own_w
   EXPECT_EQ(final_one->outcome, refund_outcome::refused) << "the other store's write stands";
 }
 
-TEST_F(PgRefundStore, a_version_4_database_gains_the_refund_tables_and_keeps_its_charges) {
+TEST_F(PgRefundStore, a_version_5_database_gains_the_refund_tables_and_keeps_its_charges) {
   auto c = connected();
-  std::string v4;
-  for (int i = 0; i < 4; ++i) v4 += std::string(paystack::pg::migrations().at(i)) + ";";
-  auto [ec1, r1] = exec(*c, v4 + " CREATE TABLE paystack_schema_version (singleton boolean"
+  // What main wrote before the refund tables: migrations 1 to 5 (5: the request fingerprint).
+  std::string v5;
+  for (int i = 0; i < 5; ++i) v5 += std::string(paystack::pg::migrations().at(i)) + ";";
+  auto [ec1, r1] = exec(*c, v5 + " CREATE TABLE paystack_schema_version (singleton boolean"
                                  " PRIMARY KEY DEFAULT true CHECK (singleton), version integer"
                                  " NOT NULL, applied_at timestamptz NOT NULL DEFAULT"
                                  " clock_timestamp()); INSERT INTO paystack_schema_version"
-                                 " (version) VALUES (4); INSERT INTO paystack_charges (charge_key,"
+                                 " (version) VALUES (5); INSERT INTO paystack_charges (charge_key,"
                                  " terminal_id, customer, amount, stage) VALUES ('old-1',"
                                  " 'T0000001', 'CUS_old', 5000, 'started')");
   ASSERT_FALSE(ec1) << r1.message();
@@ -145,15 +146,15 @@ TEST_F(PgRefundStore, a_version_4_database_gains_the_refund_tables_and_keeps_its
   ASSERT_TRUE(store);
   auto [ec2, old] = wait<charge_load_signature>(store->async_load("old-1"));
   ASSERT_FALSE(ec2);
-  ASSERT_TRUE(old) << "the charge of version 4 is gone";
+  ASSERT_TRUE(old) << "the charge of version 5 is gone";
   EXPECT_EQ(old->amount, 5000);
   auto [ec3, rec, inserted] =
-      wait<refund_begin_signature>(store->async_begin_refund(refund_sample("after-4")));
+      wait<refund_begin_signature>(store->async_begin_refund(refund_sample("after-5")));
   ASSERT_FALSE(ec3) << ec3.message();
   EXPECT_TRUE(inserted);
   auto [ec4, v] = query(*c, "SELECT version FROM paystack_schema_version");
   ASSERT_FALSE(ec4) << v.message();
-  EXPECT_EQ(v.integer(0, 0), 5);
+  EXPECT_EQ(v.integer(0, 0), 6);
 }
 
 }  // namespace

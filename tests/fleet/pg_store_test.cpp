@@ -6,6 +6,7 @@
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
 
+#include "pg/schema.hpp"
 #include "pg_test_support.hpp"
 #include "store_behaviour.hpp"
 
@@ -54,6 +55,13 @@ TEST_F(PgChargeStore, writes_are_fenced_by_the_key_s_live_lease) {
   writes_are_fenced_by_the_key_s_live_lease(*a, *b);
 }
 
+TEST_F(PgChargeStore, keeps_the_request_fingerprint_written_at_begin) {
+  auto a = open(url_);
+  auto b = open(url_);
+  ASSERT_TRUE(a && b);
+  the_request_fingerprint_is_written_once(*a, *b);
+}
+
 TEST_F(PgChargeStore, refuses_a_database_of_a_newer_schema) {
   ASSERT_TRUE(open(url_));
   auto [ec, r] = exec(*admin_, "UPDATE " + schema_ + ".paystack_schema_version SET version = 7");
@@ -64,6 +72,50 @@ TEST_F(PgChargeStore, refuses_a_database_of_a_newer_schema) {
   EXPECT_FALSE(store);
   EXPECT_EQ(oec, make_error_code(error::store_too_new));
   EXPECT_NE(why.find("version 7"), std::string::npos) << why;
+}
+
+TEST_F(PgChargeStore, a_version_4_database_gets_the_fingerprint_and_keeps_its_rows) {
+  // What main wrote before issue 24 (migrations 1 to 4: the inbox's merchant, no request
+  // fingerprint), with a charge under lease and one merchant's webhook.
+  auto c = connected();
+  std::string v4 =
+      "CREATE TABLE paystack_schema_version (singleton boolean PRIMARY KEY DEFAULT"
+      " true CHECK (singleton), version integer NOT NULL, applied_at timestamptz"
+      " NOT NULL DEFAULT clock_timestamp()); INSERT INTO paystack_schema_version"
+      " (version) VALUES (4);";
+  for (int i = 0; i < 4; ++i) v4 += std::string(paystack::pg::migrations().at(i)) + ";";
+  v4 +=
+      "INSERT INTO paystack_charges (charge_key, terminal_id, customer, amount, currency, stage,"
+      " request_code, pushes, fencing_token, version) VALUES ('old-4', 'T4', 'CUS_x', 400, 'NGN',"
+      " 'pushed', 'PRQ_old4', 1, 9, 4);"
+      "INSERT INTO paystack_webhook_inbox (semantic_key, event, body, merchant) VALUES"
+      " ('m1/charge.success:ref4', 'charge.success', '{}', 'm1')";
+  auto [ec1, r1] = exec(*c, v4);
+  ASSERT_FALSE(ec1) << r1.message();
+  auto store = open(url_);
+  ASSERT_TRUE(store);
+  auto [ec, rec] = wait<charge_load_signature>(store->async_load("old-4"));
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->request_code, "PRQ_old4");
+  EXPECT_EQ(rec->fencing_token, 9);
+  EXPECT_TRUE(rec->request_fingerprint.empty()) << "begun before fingerprints were stored";
+  auto [e2, fresh] =
+      wait<webhook_record_signature>(store->async_record_webhook("m1/charge.success:ref4", "{}"));
+  ASSERT_FALSE(e2);
+  EXPECT_FALSE(fresh) << "the merchant's inbox row is still there";
+  auto next = sample("new-5");
+  next.request_fingerprint = "sha256:new";
+  auto [e3, begun, inserted] = wait<charge_begin_signature>(store->async_begin(next));
+  ASSERT_FALSE(e3);
+  EXPECT_TRUE(inserted);
+  auto [e4, loaded] = wait<charge_load_signature>(store->async_load("new-5"));
+  ASSERT_FALSE(e4);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->request_fingerprint, "sha256:new");
+  auto [e5, r5] = query(*c, "SELECT version FROM paystack_schema_version");
+  ASSERT_FALSE(e5) << r5.message();
+  EXPECT_EQ(r5.integer(0, 0), paystack::pg::schema_version) << "and on to the refund tables (6)";
 }
 
 TEST_F(PgChargeStore, a_database_that_is_gone_is_a_clear_error_without_the_password) {

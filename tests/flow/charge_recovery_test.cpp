@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/post.hpp>
 #include <future>
 #include <paystack/charge.hpp>
 #include <paystack/charge_recovery.hpp>
@@ -18,6 +21,7 @@
 
 using namespace paystack;
 using namespace std::chrono_literals;
+namespace asio = boost::asio;
 
 namespace {
 
@@ -331,3 +335,87 @@ TEST_F(ChargeRecovery, a_failed_sweep_leaves_the_charges_open_and_says_why) {
 }
 
 }  // namespace
+
+TEST_F(ChargeRecovery, reconcile_leaves_an_unfinished_charge_it_cannot_decide_for_its_resume) {
+  // Found by the serve fleet test (issue 24): the reconciler recorded such charges finished
+  // without an outcome, ending a sale whose customer could still pay.
+  auto begin = [this](charge_record r) {
+    std::promise<boost::system::error_code> p;
+    store_->async_begin(std::move(r),
+                        [&p](boost::system::error_code e, charge_record, bool) { p.set_value(e); });
+    ASSERT_FALSE(p.get_future().get());
+  };
+  charge_record started{.key = "order-u1",
+                        .terminal_id = sim_->terminal_ids().at(0),
+                        .customer = "CUS_recovery01",
+                        .amount = 5000};
+  begin(started);
+  charge_record created = started;
+  created.key = "order-u2";
+  begin(created);
+  created.stage = charge_journal_stage::created;
+  created.version = 1;
+  created.request_code = "PRQ_neverexisted1";  // Paystack does not know it: nothing decided
+  std::promise<boost::system::error_code> saved;
+  store_->async_save(created, "created",
+                     [&saved](boost::system::error_code e, charge_record) { saved.set_value(e); });
+  ASSERT_FALSE(saved.get_future().get());
+
+  auto [ec, report] = reconcile({.sweep_transactions = false});
+  ASSERT_FALSE(ec);
+  EXPECT_EQ(report.entries.size(), 2u);
+  for (const char* k : {"order-u1", "order-u2"}) {
+    std::promise<std::optional<charge_record>> loaded;
+    store_->async_load(k, [&loaded](boost::system::error_code, std::optional<charge_record> r) {
+      loaded.set_value(std::move(r));
+    });
+    auto rec = loaded.get_future().get();
+    ASSERT_TRUE(rec) << k;
+    EXPECT_NE(rec->stage, charge_journal_stage::finished) << k;
+    EXPECT_FALSE(rec->outcome) << k;
+  }
+}
+
+TEST_F(ChargeRecovery, a_resumed_charge_stops_when_its_cancellation_slot_is_emitted) {
+  // Found by serve's drain test (issue 24): async_resume_charge promised "Cancellation: as
+  // async_charge_on_terminal" but dropped its handler's cancellation slot, so a drain or a stop
+  // could not stop a resumed charge (it ran to its deadline).
+  auto run = [this](bool resume, std::shared_ptr<asio::cancellation_signal> sig,
+                    std::shared_ptr<flow_test::recorder<charge_progress>> seen) {
+    charge_params p;
+    p.customer = "CUS_recovery001";
+    p.amount = 4200;
+    p.timeout = 60s;
+    p.delivery_poll_initial = 10ms;
+    p.verify_poll_interval = 50ms;
+    p.key = "order-r1";
+    p.store = store_;
+    p.on_progress = [seen](const charge_progress& pr) { seen->add(pr); };
+    auto done = std::make_shared<std::promise<charge_result>>();
+    auto h = asio::bind_cancellation_slot(
+        sig->slot(),
+        [done, sig](boost::system::error_code, charge_result r) { done->set_value(std::move(r)); });
+    if (resume)
+      async_resume_charge(*client_, store_, "order-r1", p, std::move(h));
+    else
+      async_charge_on_terminal(*client_, sim_->terminal_ids().at(0), p, std::move(h));
+    return done->get_future();
+  };
+  auto waiting = [](const charge_progress& pr) {
+    return pr.stage == charge_stage::awaiting_payment;
+  };
+  for (bool resume : {false, true}) {
+    auto sig = std::make_shared<asio::cancellation_signal>();
+    auto seen = std::make_shared<flow_test::recorder<charge_progress>>();
+    auto done = run(resume, sig, seen);
+    ASSERT_TRUE(seen->wait_for(waiting, 15s)) << "resume=" << resume;
+    asio::post(io_.io(), [sig] { sig->emit(asio::cancellation_type::terminal); });
+    ASSERT_EQ(done.wait_for(10s), std::future_status::ready)
+        << "resume=" << resume << ": the charge did not stop when cancelled";
+    auto r = done.get();
+    EXPECT_EQ(r.outcome, charge_outcome::cancelled) << r.reason;
+    auto rec = load("order-r1");
+    ASSERT_TRUE(rec);
+    EXPECT_EQ(rec->stage, charge_journal_stage::delivered) << "stopped, left for a resume";
+  }
+}

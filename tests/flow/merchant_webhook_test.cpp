@@ -1,6 +1,6 @@
 // Several merchants in one receiver (ADR 0009): match_webhook_signature finds the key that
 // signed a body among all of them; webhook_server hands each event over with its merchant; the
-// de-duplication keys (memory) and the inbox (SQLite, schema 3, migrated from 2) keep two
+// de-duplication keys (memory) and the inbox (SQLite schema 3 on, migrated from 2) keep two
 // merchants' identical events apart; what the server refuses to start with.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -221,8 +221,10 @@ TEST(MerchantWebhooks, a_schema_2_sqlite_store_is_migrated_and_keeps_its_rows) {
     return fresh;
   };
   EXPECT_TRUE(record("charge.success:pos_1"));
-  // Make it the file a schema-2 library wrote: no merchant column, no refund tables, version 2.
-  run("ALTER TABLE webhook_events DROP COLUMN merchant; DROP TABLE refund_journal;"
+  // Make it the file a schema-2 library wrote: no merchant column, no request fingerprint
+  // (schema 4), no refund tables (schema 5), version 2.
+  run("ALTER TABLE webhook_events DROP COLUMN merchant;"
+      "ALTER TABLE charges DROP COLUMN request_fingerprint; DROP TABLE refund_journal;"
       "DROP TABLE refunds; UPDATE paystack_schema SET version = 2 WHERE component = 'charges';");
   EXPECT_FALSE(record("charge.success:pos_1"));    // migrated; the old row is still there
   EXPECT_TRUE(record("m1/charge.success:pos_1"));  // another merchant's: a new row
@@ -235,7 +237,7 @@ TEST(MerchantWebhooks, a_schema_2_sqlite_store_is_migrated_and_keeps_its_rows) {
   ASSERT_EQ(sqlite3_prepare_v2(h, "SELECT v, bare, m1 FROM check_result", -1, &st, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(st, 0), 4);  // migrated to the current version
+  EXPECT_EQ(sqlite3_column_int(st, 0), 5);  // and on to the refund tables' version
   EXPECT_EQ(sqlite3_column_int(st, 1), 1);
   EXPECT_EQ(sqlite3_column_int(st, 2), 1);
   sqlite3_finalize(st);

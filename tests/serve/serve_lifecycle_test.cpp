@@ -15,6 +15,16 @@ std::string wait_stage(std::uint16_t port, const std::string& key, const std::st
   return http_call(port, "GET", "/v1/charges/" + key).str("request_code");
 }
 
+/// Whether the instance on `port` comes to run `key` (its housekeeping resumes it) within 20
+/// GETs, each waiting for a change of the charge there (1 s at most).
+bool running_here(std::uint16_t port, const std::string& key) {
+  for (int i = 0; i < 20; ++i) {
+    auto r = http_call(port, "GET", "/v1/charges/" + key + "?wait=1");
+    if (r.obj().contains("running_here") && r.obj().at("running_here").as_bool()) return true;
+  }
+  return false;
+}
+
 std::uint16_t port_of(const std::string& url) {
   auto colon = url.rfind(':');
   return static_cast<std::uint16_t>(std::stoi(url.substr(colon + 1)));
@@ -49,12 +59,49 @@ TEST_F(ServeManualPay, drain_refuses_new_charges_and_another_instance_resumes_th
   auto& s2 = start_service(o2);
   auto left = http_call(s2.port(), "GET", "/v1/charges/drain-1");
   EXPECT_FALSE(left.obj().at("finished").as_bool()) << left.body;
+  ASSERT_TRUE(running_here(s2.port(), "drain-1")) << "not resumed";
   EXPECT_EQ(sim_->approve_payment(code), paystack::sim::control_result::ok);
   auto done = wait_finished(s2.port(), "drain-1");
   EXPECT_EQ(done.str("outcome"), "paid") << done.body;
   EXPECT_GE(s2.stats().resumed, 1u);
   EXPECT_EQ(creates_, 1u);
   EXPECT_EQ(http_call(s2.port(), "GET", "/v1/charges/drain-2").status, 404);
+}
+
+TEST_F(ServeManualPay, a_drain_stops_a_resumed_charge_within_the_drain_timeout) {
+  // Before the fix a resumed charge ignored the drain's stop (async_resume_charge dropped its
+  // cancellation slot): the drain waited its 15 s grace, and the charge ran to its deadline.
+  auto o = service_options();
+  o.drain_timeout = 0ms;
+  auto& s = start_service(o);
+  ASSERT_EQ(http_call(s.port(), "POST", "/v1/charges", charge_body("drain-r", terminal())).status,
+            202);
+  ASSERT_FALSE(wait_stage(s.port(), "drain-r", "delivered").empty());
+  auto first = std::make_shared<std::promise<void>>();
+  s.async_drain([first](boost::system::error_code) { first->set_value(); });
+  ASSERT_EQ(first->get_future().wait_for(15s), std::future_status::ready);
+
+  auto o2 = service_options();
+  o2.store = open_store();
+  o2.drain_timeout = 200ms;
+  o2.housekeeping_interval = 200ms;  // resumes drain-r once its record is two lease lifetimes old
+  auto& s2 = start_service(o2);
+  ASSERT_TRUE(running_here(s2.port(), "drain-r")) << "not resumed";
+  const auto t0 = std::chrono::steady_clock::now();
+  auto second = std::make_shared<std::promise<void>>();
+  s2.async_drain([second](boost::system::error_code) { second->set_value(); });
+  ASSERT_EQ(second->get_future().wait_for(10s), std::future_status::ready);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 5s) << "the resumed charge was not stopped";
+  EXPECT_EQ(s2.stats().in_flight, 0u);
+  std::promise<std::optional<paystack::charge_record>> loaded;
+  store_->async_load(
+      "drain-r", [&loaded](boost::system::error_code, std::optional<paystack::charge_record> r) {
+        loaded.set_value(std::move(r));
+      });
+  auto rec = loaded.get_future().get();
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->stage, paystack::charge_journal_stage::delivered) << "left for a resume";
+  EXPECT_EQ(creates_, 1u);
 }
 
 TEST_F(ServeFixture, drain_with_nothing_running_completes_at_once) {

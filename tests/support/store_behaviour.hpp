@@ -114,6 +114,42 @@ inline void exercise(charge_store& store) {
   EXPECT_FALSE(fresh2) << "a replay is not new";
 }
 
+/// The request fingerprint (charge_record::request_fingerprint) is written by the begin that
+/// inserts the record, seen through another store on the same database, and never changed by a
+/// later begin or a save; a record begun without one has none.
+inline void the_request_fingerprint_is_written_once(charge_store& a, charge_store& b) {
+  auto first = sample("fp-1");
+  first.request_fingerprint = "sha256:first";
+  auto [ec, rec, inserted] = wait<charge_begin_signature>(a.async_begin(first));
+  ASSERT_FALSE(ec);
+  ASSERT_TRUE(inserted);
+  EXPECT_EQ(rec.request_fingerprint, "sha256:first");
+  auto other = sample("fp-1");
+  other.request_fingerprint = "sha256:other";
+  auto [ec2, stored, inserted2] = wait<charge_begin_signature>(b.async_begin(other));
+  ASSERT_FALSE(ec2);
+  EXPECT_FALSE(inserted2);
+  EXPECT_EQ(stored.request_fingerprint, "sha256:first") << "the stored request, not this one";
+  auto next = rec;
+  next.stage = charge_journal_stage::creating;
+  next.request_fingerprint = "sha256:changed";
+  auto [ec3, saved] = wait<charge_save_signature>(a.async_save(next, "creating"));
+  ASSERT_FALSE(ec3);
+  EXPECT_EQ(saved.request_fingerprint, "sha256:first");
+  auto [ec4, loaded] = wait<charge_load_signature>(b.async_load("fp-1"));
+  ASSERT_FALSE(ec4);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->request_fingerprint, "sha256:first") << "a save never changes it";
+  EXPECT_EQ(loaded->stage, charge_journal_stage::creating);
+  auto [ec5, none, inserted5] = wait<charge_begin_signature>(a.async_begin(sample("fp-2")));
+  ASSERT_FALSE(ec5);
+  ASSERT_TRUE(inserted5);
+  auto [ec6, none_loaded] = wait<charge_load_signature>(b.async_load("fp-2"));
+  ASSERT_FALSE(ec6);
+  ASSERT_TRUE(none_loaded);
+  EXPECT_TRUE(none_loaded->request_fingerprint.empty());
+}
+
 /// Two stores on one database (two processes' connections): both begin the same keys at once,
 /// each key is inserted exactly once; a write through one makes the other's copy stale.
 inline void two_writers_one_charge_per_key(charge_store& a, charge_store& b) {

@@ -45,12 +45,7 @@ http_response engine::list_requests(std::string_view query) {
   std::optional<std::int64_t> customer;
   if (auto c = query_param(query, "customer")) {
     if (c->empty() || c->size() > field_limit::customer) return invalid("Invalid customer");
-    if (auto id = parse_uint(*c)) {
-      customer = *id;
-    } else {
-      auto it = by_customer_code_.find(*c);
-      customer = it == by_customer_code_.end() ? -1 : it->second;  // -1: matches nothing
-    }
+    customer = customer_filter_locked(*c);
   }
   auto archive = query_param(query, "include_archive");
   const bool include_archive = archive && (*archive == "true" || *archive == "1");

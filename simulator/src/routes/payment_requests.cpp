@@ -140,30 +140,37 @@ std::size_t stored_bytes(const payment_request& pr) {
   return n;
 }
 
-}  // namespace
+/// The `customer` of a body: an id, or a code (one the request does not know yet is created when
+/// the request is stored).
+struct customer_ref {
+  bool given = false;
+  std::int64_t id = 0;
+  std::string code;
+};
 
-/// Applies the members of a create (`create`: customer and an amount or items required) or an
-/// update body to `pr`, each checked and bounded; nothing is applied when one is refused.
-std::optional<http_response> engine::apply_request_fields(const json::object& body,
-                                                          payment_request& pr, bool create) {
-  payment_request next = pr;
+/// Reads `customer` (required on create) into `out`.
+std::optional<http_response> read_customer(const json::object& body, bool create,
+                                           customer_ref& out) {
   const auto* cust = member(body, "customer");
   if (create && (cust == nullptr || cust->is_null())) return missing("customer");
-  std::int64_t customer_id = 0;
-  std::string customer_code;
-  const bool customer_given = cust != nullptr && !cust->is_null();
-  if (customer_given) {
-    if (auto id = to_int(*cust)) {
-      if (*id <= 0) return invalid("\"customer\" must be a customer id or code");
-      customer_id = *id;
-    } else if (cust->is_string() && !cust->get_string().empty() &&
-               cust->get_string().size() <= field_limit::customer) {
-      customer_code = std::string(cust->get_string());
-    } else {
-      return invalid("\"customer\" must be a customer id or code");
-    }
+  out.given = cust != nullptr && !cust->is_null();
+  if (!out.given) return std::nullopt;
+  if (auto id = to_int(*cust)) {
+    if (*id <= 0) return invalid("\"customer\" must be a customer id or code");
+    out.id = *id;
+  } else if (cust->is_string() && !cust->get_string().empty() &&
+             cust->get_string().size() <= field_limit::customer) {
+    out.code = std::string(cust->get_string());
+  } else {
+    return invalid("\"customer\" must be a customer id or code");
   }
+  return std::nullopt;
+}
 
+/// Applies `line_items`, `tax` and `amount` to `next`: an amount given wins; else the items'
+/// sum when items are given (those not given are kept); a create needs one or the other.
+std::optional<http_response> apply_amount_fields(const json::object& body, bool create,
+                                                 payment_request& next) {
   json::array line_items;
   json::array tax;
   std::int64_t total = 0;
@@ -190,7 +197,11 @@ std::optional<http_response> engine::apply_request_fields(const json::object& bo
     next.amount = sum;
   }
   if (next.amount <= 0) return invalid("\"amount\" must be a positive integer");
+  return std::nullopt;
+}
 
+/// Applies the descriptive members to `next`: `currency`, `description`, `due_date`, `metadata`.
+std::optional<http_response> apply_text_fields(const json::object& body, payment_request& next) {
   if (const auto* v = member(body, "currency"); v != nullptr && !v->is_null()) {
     const auto c = v->is_string() ? std::string(v->get_string()) : std::string();
     if (c != "NGN" && c != "GHS" && c != "ZAR" && c != "USD") {
@@ -217,12 +228,27 @@ std::optional<http_response> engine::apply_request_fields(const json::object& bo
     }
     next.metadata = *v;
   }
-  if (create) next.has_invoice = !line_items.empty();
+  return std::nullopt;
+}
+
+}  // namespace
+
+/// Applies the members of a create (`create`: customer and an amount or items required) or an
+/// update body to `pr`, each checked and bounded; nothing is applied when one is refused.
+std::optional<http_response> engine::apply_request_fields(const json::object& body,
+                                                          payment_request& pr, bool create) {
+  payment_request next = pr;
+  customer_ref customer;
+  if (auto err = read_customer(body, create, customer)) return err;
+  if (auto err = apply_amount_fields(body, create, next)) return err;
+  if (auto err = apply_text_fields(body, next)) return err;
+  // On create, next.line_items are the body's.
+  if (create) next.has_invoice = non_empty(next.line_items);
   if (const auto* v = member(body, "has_invoice"); v != nullptr && v->is_bool()) {
     next.has_invoice = v->get_bool();
   }
   // Everything is checked: from here on the request changes.
-  if (customer_given) next.customer_id = customer_for_locked(customer_id, customer_code);
+  if (customer.given) next.customer_id = customer_for_locked(customer.id, customer.code);
   if (next.has_invoice) {
     if (const auto* v = member(body, "invoice_number"); v != nullptr && to_int(*v)) {
       next.invoice_number = *to_int(*v);

@@ -158,98 +158,121 @@ json::object engine::transaction_json(const transaction_record& t) const {
 // ---------------------------------------------------------------------------------------------
 // Routes
 
-http_response engine::list_transactions(std::string_view query) {
-  std::int64_t per_page = default_per_page;
-  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
-  std::optional<std::string> from, to;
-  if (auto err = read_period(query, from, to)) return std::move(*err);
-  auto terminal = query_param(query, "terminal_id");
-  auto channel = query_param(query, "channel");
-  auto status = query_param(query, "status");
-  auto cust = query_param(query, "customer_code");
-  if (!cust) cust = query_param(query, "customer");
+namespace {
+
+/// The filters of List Transactions: terminal, channel, status, customer (an id or a code; an
+/// unknown code matches nothing) and the period.
+struct transaction_filter {
+  std::optional<std::string> terminal, channel, status, from, to;
   std::optional<std::int64_t> customer_id;
-  if (cust) {  // an id or a code; an unknown code matches nothing
-    customer_id = parse_uint(*cust);
-    if (!customer_id) {
-      auto it = by_customer_code_.find(*cust);
-      customer_id = it == by_customer_code_.end() ? -1 : it->second;
-    }
-  }
-  auto matches = [&](const transaction_record& t) {
+
+  bool matches(const transaction_record& t) const {
     return (!terminal || t.terminal_id == *terminal) && (!channel || t.channel == *channel) &&
            (!status || t.status == *status) && (!customer_id || t.customer_id == *customer_id) &&
            in_period(t.created_at, from, to);
-  };
-  const auto use_cursor = query_param(query, "use_cursor");
-  json::array data;
-  json::object meta;
-  if (use_cursor && *use_cursor == "true") {
-    // Cursors: base64("txn:next:<id>") lists the ids below <id>, "txn:prev:<id>" the ones above.
-    std::optional<std::int64_t> below, above;
-    auto decode = [](const std::string& c, std::string_view prefix) {
-      std::optional<std::int64_t> id;
-      auto raw = base64_decode(c);
-      if (raw && starts_with(*raw, prefix))
-        id = parse_uint(std::string_view(*raw).substr(prefix.size()));
-      return id;
-    };
-    if (auto n = query_param(query, "next"); n && !n->empty() && *n != "null") {
-      if (!(below = decode(*n, "txn:next:"))) return invalid("Invalid cursor");
-    } else if (auto p = query_param(query, "previous"); p && !p->empty() && *p != "null") {
-      if (!(above = decode(*p, "txn:prev:"))) return invalid("Invalid cursor");
-    }
-    std::vector<const transaction_record*> page;
-    bool more = false;  // matches beyond the page, in the direction walked
-    auto take = [&](const transaction_record& t) {
-      if (!matches(t)) return true;
-      if (static_cast<std::int64_t>(page.size()) == per_page) {
-        more = true;
-        return false;
-      }
-      page.push_back(&t);
-      return true;
-    };
-    if (above) {  // the closest ids above, then newest first
-      for (auto it = transactions_.upper_bound(*above); it != transactions_.end(); ++it)
-        if (!take(it->second)) break;
-      std::reverse(page.begin(), page.end());
-    } else {
-      auto it = below ? transactions_.lower_bound(*below) : transactions_.end();
-      while (it != transactions_.begin())
-        if (!take((--it)->second)) break;
-    }
-    for (const auto* t : page) data.push_back(transaction_json(*t));
-    auto cursor = [](std::string_view kind, std::int64_t id) {
-      return json::value(base64_encode("txn:" + std::string(kind) + ":" + std::to_string(id)));
-    };
-    const bool has_next = above ? true : more;
-    const bool has_prev = above ? more : below.has_value();
-    meta["next"] = !page.empty() && has_next ? cursor("next", page.back()->id) : nullptr;
-    meta["previous"] = !page.empty() && has_prev ? cursor("prev", page.front()->id) : nullptr;
-    meta["perPage"] = per_page;
-  } else {
-    std::int64_t page_no = 1;
-    if (auto err = read_page_number(query, page_no)) return std::move(*err);
-    std::int64_t total = 0, volume = 0;
-    const std::int64_t skip = (page_no - 1) * per_page;
-    for (auto it = transactions_.rbegin(); it != transactions_.rend(); ++it) {
-      if (!matches(it->second)) continue;
-      if (total >= skip && total < skip + per_page) data.push_back(transaction_json(it->second));
-      ++total;
-      volume += it->second.amount;
-    }
-    meta["total"] = total;
-    meta["total_volume"] = volume;
-    meta["skipped"] = skip;
-    meta["perPage"] = per_page;
-    meta["page"] = page_no;
-    meta["pageCount"] = (total + per_page - 1) / per_page;
   }
+};
+
+/// The transactions of one page, newest first, and the list's meta.
+struct transaction_page {
+  std::vector<const transaction_record*> items;
+  json::object meta;
+};
+
+using transaction_map = std::map<std::int64_t, transaction_record>;
+
+/// A page by cursor (`use_cursor=true`): base64("txn:next:<id>") lists the ids below <id>,
+/// "txn:prev:<id>" the ones above; without a cursor, the newest.
+std::optional<http_response> page_by_cursor(const transaction_map& all,
+                                            const transaction_filter& filter,
+                                            std::string_view query, std::int64_t per_page,
+                                            transaction_page& out) {
+  cursor_page paging;
+  paging.per_page = per_page;
+  if (auto err = read_cursor_page(query, max_per_page, "txn:next:", "txn:prev:", paging))
+    return err;
+  const auto& below = paging.next;
+  const auto& above = paging.previous;
+  auto& page = out.items;
+  bool more = false;  // matches beyond the page, in the direction walked
+  auto take = [&](const transaction_record& t) {
+    if (!filter.matches(t)) return true;
+    if (static_cast<std::int64_t>(page.size()) == per_page) {
+      more = true;
+      return false;
+    }
+    page.push_back(&t);
+    return true;
+  };
+  if (above) {  // the closest ids above, then newest first
+    for (auto it = all.upper_bound(*above); it != all.end(); ++it)
+      if (!take(it->second)) break;
+    std::reverse(page.begin(), page.end());
+  } else {
+    auto it = below ? all.lower_bound(*below) : all.end();
+    while (it != all.begin())
+      if (!take((--it)->second)) break;
+  }
+  auto cursor = [](std::string_view kind, std::int64_t id) {
+    return json::value(base64_encode("txn:" + std::string(kind) + ":" + std::to_string(id)));
+  };
+  const bool has_next = above ? true : more;
+  const bool has_prev = above ? more : below.has_value();
+  out.meta["next"] = !page.empty() && has_next ? cursor("next", page.back()->id) : nullptr;
+  out.meta["previous"] = !page.empty() && has_prev ? cursor("prev", page.front()->id) : nullptr;
+  out.meta["perPage"] = per_page;
+  return std::nullopt;
+}
+
+/// A page by number (`page`, from 1), with the count and volume of all the matches.
+std::optional<http_response> page_by_number(const transaction_map& all,
+                                            const transaction_filter& filter,
+                                            std::string_view query, std::int64_t per_page,
+                                            transaction_page& out) {
+  std::int64_t page_no = 1;
+  if (auto err = read_page_number(query, page_no)) return err;
+  std::int64_t total = 0, volume = 0;
+  const std::int64_t skip = (page_no - 1) * per_page;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (!filter.matches(it->second)) continue;
+    if (total >= skip && total < skip + per_page) out.items.push_back(&it->second);
+    ++total;
+    volume += it->second.amount;
+  }
+  out.meta["total"] = total;
+  out.meta["total_volume"] = volume;
+  out.meta["skipped"] = skip;
+  out.meta["perPage"] = per_page;
+  out.meta["page"] = page_no;
+  out.meta["pageCount"] = (total + per_page - 1) / per_page;
+  return std::nullopt;
+}
+
+}  // namespace
+
+http_response engine::list_transactions(std::string_view query) {
+  std::int64_t per_page = default_per_page;
+  if (auto err = read_per_page(query, max_per_page, per_page)) return std::move(*err);
+  transaction_filter filter;
+  if (auto err = read_period(query, filter.from, filter.to)) return std::move(*err);
+  filter.terminal = query_param(query, "terminal_id");
+  filter.channel = query_param(query, "channel");
+  filter.status = query_param(query, "status");
+  auto cust = query_param(query, "customer_code");
+  if (!cust) cust = query_param(query, "customer");
+  if (cust) filter.customer_id = customer_filter_locked(*cust);
+  const auto use_cursor = query_param(query, "use_cursor");
+  transaction_page page;
+  auto err = use_cursor && *use_cursor == "true"
+                 ? page_by_cursor(transactions_, filter, query, per_page, page)
+                 : page_by_number(transactions_, filter, query, per_page, page);
+  if (err) return std::move(*err);
+  json::array data;
+  for (const auto* t : page.items) data.push_back(transaction_json(*t));
   return make_json(200, json::object{{"status", true},
                                      {"message", "Transactions retrieved"},
                                      {"data", std::move(data)},
-                                     {"meta", std::move(meta)}});
+                                     {"meta", std::move(page.meta)}});
 }
 
 http_response engine::fetch_transaction(std::string_view id) {

@@ -8,6 +8,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <map>
 
 #include "engine.hpp"
 #include "util.hpp"
@@ -73,6 +74,12 @@ std::optional<http_response> read_destinations(const json::object& body, std::si
     out.push_back(std::move(d));
   }
   return std::nullopt;
+}
+
+std::string ascii_lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
 }
 
 bool has_target(const virtual_terminal& vt, std::string_view target) {
@@ -238,92 +245,125 @@ http_response engine::create_virtual_terminal(const http_request& req) {
   return ok("Virtual Terminal created", std::move(data));
 }
 
-http_response engine::list_virtual_terminals(std::string_view query) {
-  cursor_page paging;
-  if (auto err = read_cursor_page(query, max_per_page, "vt:below:", "vt:above:", paging))
-    return std::move(*err);
-  const auto per_page = paging.per_page;
-  auto status = query_param(query, "status");
-  if (status && *status != "active" && *status != "inactive")
+namespace {
+
+/// The filters of List Virtual Terminals: `status` (active or inactive) and `search` (in the
+/// name or the code, any case).
+struct vt_filter {
+  std::optional<std::string> status;
+  std::string needle;  // lower case; empty: any
+
+  bool matches(const virtual_terminal& vt) const {
+    if (status && vt.active != (*status == "active")) return false;
+    return needle.empty() || ascii_lower(vt.name).find(needle) != std::string::npos ||
+           ascii_lower(vt.code).find(needle) != std::string::npos;
+  }
+};
+
+std::optional<http_response> read_vt_filter(std::string_view query, vt_filter& out) {
+  out.status = query_param(query, "status");
+  if (out.status && *out.status != "active" && *out.status != "inactive")
     return invalid("status must be one of [active, inactive]");
   auto search = query_param(query, "search");
   if (search && search->size() > field_limit::name)
     return invalid(too_long("search", field_limit::name));
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-  };
-  const std::string needle = search ? lower(*search) : std::string();
-  auto matches = [&](const virtual_terminal& vt) {
-    if (status && vt.active != (*status == "active")) return false;
-    return needle.empty() || lower(vt.name).find(needle) != std::string::npos ||
-           lower(vt.code).find(needle) != std::string::npos;
-  };
+  if (search) out.needle = ascii_lower(*search);
+  return std::nullopt;
+}
 
-  // Newest first, as the sample. Page numbers (the spec) when `page` is given, else cursors
-  // (the docs): `next` holds the id the next page starts below.
-  const auto limit = static_cast<std::size_t>(per_page);
-  json::array data;
+using vt_map = std::map<std::int64_t, virtual_terminal>;
+
+/// The Virtual Terminals of one page, newest first, and the list's meta.
+struct vt_page {
+  std::vector<const virtual_terminal*> items;
   json::object meta;
-  if (auto page_text = query_param(query, "page")) {
-    auto page = parse_uint(*page_text);
-    if (!page || *page < 1) return invalid("page must be a positive integer");
-    std::int64_t total = 0;
-    const std::int64_t skip = (*page - 1) * per_page;
-    for (auto it = virtual_terminals_.rbegin(); it != virtual_terminals_.rend(); ++it) {
-      if (!matches(it->second)) continue;
-      if (total >= skip && data.size() < limit)
-        data.push_back(virtual_terminal_json(it->second, false));
-      ++total;
-    }
-    meta = json::object{{"total", total},
-                        {"skipped", skip},
-                        {"perPage", per_page},
-                        {"page", *page},
-                        {"pageCount", (total + per_page - 1) / per_page}};
-  } else {
-    const auto& below = paging.next;
-    const auto& above = paging.previous;
-    std::vector<const virtual_terminal*> page;
-    bool more_after = false;
-    if (above) {  // the page before: the `limit` matches just above, newest first
-      for (auto it = virtual_terminals_.upper_bound(*above); it != virtual_terminals_.end(); ++it) {
-        if (!matches(it->second)) continue;
-        if (page.size() == limit) break;
-        page.push_back(&it->second);
-      }
-      std::reverse(page.begin(), page.end());
-      more_after = true;
-    } else {
-      auto it = below ? std::make_reverse_iterator(virtual_terminals_.lower_bound(*below))
-                      : virtual_terminals_.rbegin();
-      for (; it != virtual_terminals_.rend(); ++it) {
-        if (!matches(it->second)) continue;
-        if (page.size() == limit) {
-          more_after = true;
-          break;
-        }
-        page.push_back(&it->second);
-      }
-    }
-    for (const auto* vt : page) data.push_back(virtual_terminal_json(*vt, false));
-    const bool more_before =
-        !page.empty() &&
-        std::any_of(virtual_terminals_.upper_bound(page.front()->id), virtual_terminals_.end(),
-                    [&](const auto& kv) { return matches(kv.second); });
-    meta["next"] = more_after && !page.empty()
-                       ? json::value(base64_encode("vt:below:" + std::to_string(page.back()->id)))
-                       : json::value(nullptr);
-    meta["previous"] =
-        more_before ? json::value(base64_encode("vt:above:" + std::to_string(page.front()->id)))
-                    : json::value(nullptr);
-    meta["perPage"] = per_page;
+};
+
+/// A page by number (the spec's `page`, from 1).
+std::optional<http_response> vt_page_by_number(const vt_map& all, const vt_filter& filter,
+                                               std::string_view page_text, std::int64_t per_page,
+                                               vt_page& out) {
+  auto page = parse_uint(page_text);
+  if (!page || *page < 1) return invalid("page must be a positive integer");
+  const auto limit = static_cast<std::size_t>(per_page);
+  std::int64_t total = 0;
+  const std::int64_t skip = (*page - 1) * per_page;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (!filter.matches(it->second)) continue;
+    if (total >= skip && out.items.size() < limit) out.items.push_back(&it->second);
+    ++total;
   }
+  out.meta = json::object{{"total", total},
+                          {"skipped", skip},
+                          {"perPage", per_page},
+                          {"page", *page},
+                          {"pageCount", (total + per_page - 1) / per_page}};
+  return std::nullopt;
+}
+
+/// A page by cursor (the docs): `next` holds the id the next page starts below, `previous` the
+/// id the page before starts above.
+void vt_page_by_cursor(const vt_map& all, const vt_filter& filter, const cursor_page& paging,
+                       vt_page& out) {
+  const auto limit = static_cast<std::size_t>(paging.per_page);
+  const auto& below = paging.next;
+  const auto& above = paging.previous;
+  auto& page = out.items;
+  bool more_after = false;
+  if (above) {  // the page before: the `limit` matches just above, newest first
+    for (auto it = all.upper_bound(*above); it != all.end(); ++it) {
+      if (!filter.matches(it->second)) continue;
+      if (page.size() == limit) break;
+      page.push_back(&it->second);
+    }
+    std::reverse(page.begin(), page.end());
+    more_after = true;
+  } else {
+    auto it = below ? std::make_reverse_iterator(all.lower_bound(*below)) : all.rbegin();
+    for (; it != all.rend(); ++it) {
+      if (!filter.matches(it->second)) continue;
+      if (page.size() == limit) {
+        more_after = true;
+        break;
+      }
+      page.push_back(&it->second);
+    }
+  }
+  const bool more_before =
+      !page.empty() && std::any_of(all.upper_bound(page.front()->id), all.end(),
+                                   [&](const auto& kv) { return filter.matches(kv.second); });
+  out.meta["next"] = more_after && !page.empty()
+                         ? json::value(base64_encode("vt:below:" + std::to_string(page.back()->id)))
+                         : json::value(nullptr);
+  out.meta["previous"] =
+      more_before ? json::value(base64_encode("vt:above:" + std::to_string(page.front()->id)))
+                  : json::value(nullptr);
+  out.meta["perPage"] = paging.per_page;
+}
+
+}  // namespace
+
+http_response engine::list_virtual_terminals(std::string_view query) {
+  cursor_page paging;
+  if (auto err = read_cursor_page(query, max_per_page, "vt:below:", "vt:above:", paging))
+    return std::move(*err);
+  vt_filter filter;
+  if (auto err = read_vt_filter(query, filter)) return std::move(*err);
+  // Newest first, as the sample. Page numbers (the spec) when `page` is given, else cursors
+  // (the docs).
+  vt_page page;
+  if (auto page_text = query_param(query, "page")) {
+    auto err = vt_page_by_number(virtual_terminals_, filter, *page_text, paging.per_page, page);
+    if (err) return std::move(*err);
+  } else {
+    vt_page_by_cursor(virtual_terminals_, filter, paging, page);
+  }
+  json::array data;
+  for (const auto* vt : page.items) data.push_back(virtual_terminal_json(*vt, false));
   return make_json(200, json::object{{"status", true},
                                      {"message", "Virtual Terminals retrieved"},
                                      {"data", std::move(data)},
-                                     {"meta", std::move(meta)}});
+                                     {"meta", std::move(page.meta)}});
 }
 
 http_response engine::update_virtual_terminal(virtual_terminal& vt, const http_request& req) {
@@ -425,6 +465,70 @@ http_response engine::split_code_route(virtual_terminal& vt, const http_request&
 // ---------------------------------------------------------------------------------------------
 // A customer pays a Virtual Terminal (POST /_sim/virtual_terminals/{code}/pay {amount, email?}).
 
+namespace {
+
+/// The test card a Virtual Terminal payment is made with (the guide's sample: a reusable Visa).
+json::object vt_card_authorization(std::string authorization_code, std::string signature) {
+  return json::object{{"authorization_code", std::move(authorization_code)},
+                      {"bin", "408408"},
+                      {"last4", "4081"},
+                      {"exp_month", "12"},
+                      {"exp_year", "2030"},
+                      {"channel", "card"},
+                      {"card_type", "visa "},
+                      {"bank", "TEST BANK"},
+                      {"country_code", "NG"},
+                      {"brand", "visa"},
+                      {"reusable", true},
+                      {"signature", std::move(signature)},
+                      {"account_name", nullptr},
+                      {"receiver_bank_account_number", nullptr},
+                      {"receiver_bank", nullptr}};
+}
+
+/// The data of the charge.success webhook of payment `t` to `vt` at `now`, as the guide's
+/// sample shows it.
+json::object vt_charge_json(const virtual_terminal& vt, const transaction_record& t,
+                            const std::string& now, std::string domain, json::object customer,
+                            json::object authorization) {
+  json::object charge;
+  charge["id"] = t.id;
+  charge["domain"] = std::move(domain);
+  charge["status"] = "success";
+  charge["reference"] = t.reference;
+  charge["amount"] = t.amount;  // an integer in the Virtual Terminal sample
+  charge["message"] = nullptr;
+  charge["gateway_response"] = "Successful";
+  charge["paid_at"] = now;
+  charge["created_at"] = now;
+  charge["channel"] = "card";
+  charge["currency"] = vt.currency;
+  charge["ip_address"] = "127.0.0.1";
+  charge["metadata"] =
+      json::object{{"virtual_terminal", json::object{{"code", vt.code}}},
+                   {"referrer", "https://paystack.shop/pay/" + ascii_lower(vt.code)}};
+  charge["fees_breakdown"] = nullptr;
+  charge["log"] = nullptr;
+  charge["fees"] = t.amount * 29 / 1000;
+  charge["fees_split"] = nullptr;
+  charge["authorization"] = std::move(authorization);
+  charge["customer"] = std::move(customer);
+  charge["plan"] = json::object{};
+  charge["subaccount"] = json::object{};
+  charge["split"] = json::object{};
+  charge["order_id"] = nullptr;
+  charge["paidAt"] = now;
+  charge["requested_amount"] = t.amount;
+  charge["pos_transaction_data"] = nullptr;
+  charge["source"] = json::object{{"type", "offline"},
+                                  {"source", "virtual_terminal"},
+                                  {"entry_point", "request_inline"},
+                                  {"identifier", vt.code}};
+  return charge;
+}
+
+}  // namespace
+
 http_response engine::pay_virtual_terminal_locked(std::string_view code, const json::object& body) {
   auto* vt = find_virtual_terminal_locked(code);
   if (vt == nullptr) return fail_plain(404, "Virtual Terminal not found");
@@ -435,9 +539,6 @@ http_response engine::pay_virtual_terminal_locked(std::string_view code, const j
     return invalid("\"amount\" must be a positive integer (subunits)");
   std::optional<std::string> email;
   if (auto err = read_text(body, "email", field_limit::customer, email)) return std::move(*err);
-  std::string lower_code = vt->code;
-  std::transform(lower_code.begin(), lower_code.end(), lower_code.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const auto now = now_iso();
   const auto customer_id = customer_for_locked(0, "CUS_" + random_string(alnum_lower, 15));
   json::object customer = customer_json(customer_id, false);
@@ -460,53 +561,12 @@ http_response engine::pay_virtual_terminal_locked(std::string_view code, const j
   const auto transaction_id = recorded.id;
   const auto reference = recorded.reference;
 
-  json::object charge;
-  charge["id"] = transaction_id;
-  charge["domain"] = domain();
-  charge["status"] = "success";
-  charge["reference"] = reference;
-  charge["amount"] = *amount;  // an integer in the Virtual Terminal sample
-  charge["message"] = nullptr;
-  charge["gateway_response"] = "Successful";
-  charge["paid_at"] = now;
-  charge["created_at"] = now;
-  charge["channel"] = "card";
-  charge["currency"] = vt->currency;
-  charge["ip_address"] = "127.0.0.1";
-  charge["metadata"] = json::object{{"virtual_terminal", json::object{{"code", vt->code}}},
-                                    {"referrer", "https://paystack.shop/pay/" + lower_code}};
-  charge["fees_breakdown"] = nullptr;
-  charge["log"] = nullptr;
-  charge["fees"] = *amount * 29 / 1000;
-  charge["fees_split"] = nullptr;
-  charge["authorization"] =
-      json::object{{"authorization_code", "AUTH_" + random_string(alnum_lower, 10)},
-                   {"bin", "408408"},
-                   {"last4", "4081"},
-                   {"exp_month", "12"},
-                   {"exp_year", "2030"},
-                   {"channel", "card"},
-                   {"card_type", "visa "},
-                   {"bank", "TEST BANK"},
-                   {"country_code", "NG"},
-                   {"brand", "visa"},
-                   {"reusable", true},
-                   {"signature", "SIG_" + random_string(alnum_upper, 20)},
-                   {"account_name", nullptr},
-                   {"receiver_bank_account_number", nullptr},
-                   {"receiver_bank", nullptr}};
-  charge["customer"] = std::move(customer);
-  charge["plan"] = json::object{};
-  charge["subaccount"] = json::object{};
-  charge["split"] = json::object{};
-  charge["order_id"] = nullptr;
-  charge["paidAt"] = now;
-  charge["requested_amount"] = *amount;
-  charge["pos_transaction_data"] = nullptr;
-  charge["source"] = json::object{{"type", "offline"},
-                                  {"source", "virtual_terminal"},
-                                  {"entry_point", "request_inline"},
-                                  {"identifier", vt->code}};
+  // Drawn in this order, so that a seed gives the same ids.
+  auto authorization_code = "AUTH_" + random_string(alnum_lower, 10);
+  auto signature = "SIG_" + random_string(alnum_upper, 20);
+  auto charge =
+      vt_charge_json(*vt, recorded, now, domain(), std::move(customer),
+                     vt_card_authorization(std::move(authorization_code), std::move(signature)));
   emit_locked("charge.success",
               json::serialize(json::object{{"event", "charge.success"}, {"data", charge}}));
   return ok("Virtual Terminal paid", json::object{{"reference", reference},

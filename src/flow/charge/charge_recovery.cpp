@@ -4,6 +4,7 @@
 // recovery step: charge_cancel.cpp (recovery.hpp).
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -240,6 +241,7 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       rec.offline_reference = found.request->offline_reference;
     }
   }
+  bool decided = false;
   if (!rec.request_code) {
     e.action = "unfinished (" + std::string(to_string(rec.stage)) + "), no request: resume it";
   } else if (rec.stage == charge_journal_stage::archiving) {
@@ -250,8 +252,10 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       rec.open = false;
       rec.reason = "paid (found by the reconciler when archiving " + *rec.request_code + ")";
       e.action = "verified: paid";
+      decided = true;
     } else if (closed.closed) {
       rec.open = false;
+      decided = true;
       rec.reason += "; " + *rec.request_code + " archived by the reconciler (verified unpaid)";
       e.action = "archived, unpaid: closed as " + std::string(to_string(e.outcome));
     } else {
@@ -267,6 +271,7 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       rec.open = false;
       rec.reason = "paid (found by the reconciler: " + *rec.request_code + ")";
       e.action = "verified: paid";
+      decided = true;
     } else {
       e.action = "unfinished (" + std::string(to_string(rec.stage)) + "), " +
                  (now.answered ? "still " + now.status : now.detail) + ": resume it";
@@ -274,7 +279,9 @@ asio::awaitable<reconciled> reconcile_unfinished(terminal_client client,
       out.still_open = rec;
     }
   }
-  if (!rec.open) {
+  // Only a decision is recorded: a charge left to its resume keeps its stage (recording it
+  // finished without an outcome would end it unpaid while its request may still be paid).
+  if (decided) {
     auto recorded = record(store, rec, e);
     auto stored = co_await std::move(recorded);
     (void)stored;
@@ -386,17 +393,30 @@ asio::awaitable<std::pair<error_code, reconcile_report>> reconcile(
   co_return std::pair{error_code{}, std::move(report)};
 }
 
-/// Runs `coro` on the client's executor and completes `handler` with its pair.
-template <class Signature, class Awaitable>
-void spawn(const terminal_client& client, Awaitable coro,
-           asio::any_completion_handler<Signature> handler) {
+/// `coro`, with cancellation never thrown (an operation it cancels completes with its error).
+template <class T>
+asio::awaitable<T> unthrown(asio::awaitable<T> coro) {
+  co_await asio::this_coro::throw_if_cancelled(false);
+  auto out = co_await std::move(coro);
+  co_return out;
+}
+
+/// Runs `coro` on the client's executor and completes `handler` with its pair. With
+/// `cancellable`, the handler's cancellation slot reaches the coroutine (and the charge it
+/// awaits: a drain or a stop must be able to stop a resumed charge); otherwise it is not used.
+template <class Signature, class T>
+void spawn(const terminal_client& client, asio::awaitable<T> coro,
+           asio::any_completion_handler<Signature> handler, bool cancellable = false) {
   auto ex = asio::get_associated_executor(handler, client.get_executor());
-  asio::co_spawn(
-      client.get_executor(), std::move(coro),
-      asio::bind_executor(ex, [h = std::move(handler)](std::exception_ptr ep, auto result) mutable {
-        if (ep) std::rethrow_exception(ep);
-        std::move(h)(result.first, std::move(result.second));
-      }));
+  auto slot =
+      cancellable ? asio::get_associated_cancellation_slot(handler) : asio::cancellation_slot();
+  asio::co_spawn(client.get_executor(), unthrown(std::move(coro)),
+                 asio::bind_cancellation_slot(
+                     slot, asio::bind_executor(ex, [h = std::move(handler)](std::exception_ptr ep,
+                                                                            auto result) mutable {
+                       if (ep) std::rethrow_exception(ep);
+                       std::move(h)(result.first, std::move(result.second));
+                     })));
 }
 
 /// Completes `handler` (posted, never from within the initiating function) with
@@ -420,14 +440,14 @@ void start_resume_charge(terminal_client client, std::shared_ptr<charge_store> s
     return refuse(client, std::move(handler), std::move(r));
   }
   auto coro = resume_one(client, std::move(store), std::move(key), std::move(settings));
-  spawn<charge_signature>(client, std::move(coro), std::move(handler));
+  spawn<charge_signature>(client, std::move(coro), std::move(handler), /*cancellable=*/true);
 }
 
 void start_resume_all_charges(terminal_client client, std::shared_ptr<charge_store> store,
                               charge_params settings,
                               asio::any_completion_handler<resume_all_signature> handler) {
   auto coro = resume_all(client, std::move(store), std::move(settings));
-  spawn<resume_all_signature>(client, std::move(coro), std::move(handler));
+  spawn<resume_all_signature>(client, std::move(coro), std::move(handler), /*cancellable=*/true);
 }
 
 void start_reconcile_charges(terminal_client client, std::shared_ptr<charge_store> store,

@@ -239,6 +239,7 @@ class memory_engine final : public store_engine {
     if (it == records_.end() || it->second.version != rec.version) return error::store_conflict;
     rec.version += 1;
     rec.updated_at_ms = unix_ms();
+    rec.request_fingerprint = it->second.request_fingerprint;  // written by begin only
     it->second = rec;
     append(rec.key, rec.stage, detail);
     return {};
@@ -290,18 +291,55 @@ class memory_engine final : public store_engine {
   std::unique_ptr<refund_engine> refunds_ = make_memory_refund_engine();
 };
 
-/// An engine made asynchronous: with a thread, every call runs on it (in order); without, calls
-/// run inline under a mutex. Either way the handler is posted to its associated executor.
+/// A call queued for the writer thread: run (inside a batch or alone), then completed.
+struct queued_call {
+  virtual ~queued_call() = default;
+  virtual void execute() = 0;
+  /// The batch it ran in was not committed: its result becomes `ec`.
+  virtual void fail(boost::system::error_code ec) = 0;
+  /// Posts the handler with the result.
+  virtual void complete() = 0;
+};
+
+template <class Handler, class Job>
+struct queued_job final : queued_call {
+  queued_job(Handler h, Job j, asio::any_io_executor w)
+      : handler(std::move(h)), job(std::move(j)), work(std::move(w)) {}
+  void execute() override { result.emplace(job()); }
+  void fail(boost::system::error_code ec) override { std::get<0>(*result) = ec; }
+  void complete() override {
+    std::apply(
+        [&](auto&&... args) {
+          asio::post(work, asio::append(std::move(handler), std::forward<decltype(args)>(args)...));
+        },
+        std::move(*result));
+  }
+  Handler handler;
+  Job job;
+  asio::any_io_executor work;  ///< keeps the store's context busy until the handler is posted
+  std::optional<std::invoke_result_t<Job&>> result;
+};
+
+/// An engine made asynchronous. Without a thread (memory), calls run inline under a mutex. With
+/// one (SQLite), writes run on the writer thread, in order, with group commit: the calls queued
+/// while a batch commits run next as one batch (one transaction, one fsync; engine begin_batch),
+/// and their handlers are posted only after its commit, so a write is durable when its handler
+/// runs. With a reader engine, reads run on a reader thread of their own (they never wait for a
+/// commit). Either way the handler is posted to its associated executor.
 class engine_store final : public charge_store {
  public:
-  engine_store(asio::any_io_executor ex, std::unique_ptr<store_engine> engine, bool own_thread)
+  engine_store(asio::any_io_executor ex, std::unique_ptr<store_engine> engine, bool own_thread,
+               std::unique_ptr<store_engine> reader = nullptr)
       : ex_(std::move(ex)),
         engine_(std::move(engine)),
         holder_(lease_holder_name()),
-        kind_(engine_->describe().starts_with("sqlite") ? "sqlite" : "memory") {
+        kind_(engine_->describe().starts_with("sqlite") ? "sqlite" : "memory"),
+        reader_(std::move(reader)) {
     if (own_thread) pool_.emplace(1);
+    if (reader_) reader_pool_.emplace(1);
   }
   ~engine_store() override {
+    if (reader_pool_) reader_pool_->join();
     if (pool_) pool_->join();
   }
 
@@ -331,25 +369,25 @@ class engine_store final : public charge_store {
     });
   }
   void do_load(std::string key, asio::any_completion_handler<charge_load_signature> h) override {
-    run("load", std::move(h), [this, k = std::move(key)] {
+    read("load", std::move(h), [k = std::move(key)](store_engine& e) {
       std::optional<charge_record> out;
-      auto ec = engine_->load(k, out);
+      auto ec = e.load(k, out);
       return std::tuple(ec, std::move(out));
     });
   }
   void do_list(charge_list_filter filter,
                asio::any_completion_handler<charge_list_signature> h) override {
-    run("list", std::move(h), [this, filter] {
+    read("list", std::move(h), [filter](store_engine& e) {
       std::vector<charge_record> out;
-      auto ec = engine_->list(filter, out);
+      auto ec = e.list(filter, out);
       return std::tuple(ec, std::move(out));
     });
   }
   void do_history(std::string key,
                   asio::any_completion_handler<charge_history_signature> h) override {
-    run("history", std::move(h), [this, k = std::move(key)] {
+    read("history", std::move(h), [k = std::move(key)](store_engine& e) {
       std::vector<charge_journal_entry> out;
-      auto ec = engine_->history(k, out);
+      auto ec = e.history(k, out);
       return std::tuple(ec, std::move(out));
     });
   }
@@ -397,9 +435,9 @@ class engine_store final : public charge_store {
         });
   }
   void do_list_leases(asio::any_completion_handler<lease_list_signature> h) override {
-    run("list_leases", std::move(h), [this] {
+    read("list_leases", std::move(h), [](store_engine& e) {
       std::vector<terminal_lease> out;
-      auto ec = engine_->list_leases(out);
+      auto ec = e.list_leases(out);
       return std::tuple(ec, std::move(out));
     });
   }
@@ -431,62 +469,120 @@ class engine_store final : public charge_store {
   }
   void do_load_refund(std::string key,
                       asio::any_completion_handler<refund_load_signature> h) override {
-    run("load_refund", std::move(h), [this, k = std::move(key)] {
+    read("load_refund", std::move(h), [k = std::move(key)](store_engine& engine) {
       std::optional<refund_record> out;
-      auto* e = engine_->refunds();
+      auto* e = engine.refunds();
       auto ec = e ? e->load(k, out) : error_code(error::store_failed);
       return std::tuple(ec, std::move(out));
     });
   }
   void do_list_refunds(refund_list_filter filter,
                        asio::any_completion_handler<refund_list_signature> h) override {
-    run("list_refunds", std::move(h), [this, f = std::move(filter)] {
+    read("list_refunds", std::move(h), [f = std::move(filter)](store_engine& engine) {
       std::vector<refund_record> out;
-      auto* e = engine_->refunds();
+      auto* e = engine.refunds();
       auto ec = e ? e->list(f, out) : error_code(error::store_failed);
       return std::tuple(ec, std::move(out));
     });
   }
   void do_refund_history(std::string key,
                          asio::any_completion_handler<refund_history_signature> h) override {
-    run("refund_history", std::move(h), [this, k = std::move(key)] {
+    read("refund_history", std::move(h), [k = std::move(key)](store_engine& engine) {
       std::vector<refund_journal_entry> out;
-      auto* e = engine_->refunds();
+      auto* e = engine.refunds();
       auto ec = e ? e->history(k, out) : error_code(error::store_failed);
       return std::tuple(ec, std::move(out));
     });
   }
 
  private:
+  /// A read: on the reader thread when there is one, else as a write (in order with them).
+  template <class Handler, class Job>
+  void read(std::string_view operation, Handler h, Job job) {
+    if (!reader_) {
+      run(operation, std::move(h),
+          [this, job = std::move(job)]() mutable { return job(*engine_); });
+      return;
+    }
+    asio::any_io_executor work = asio::prefer(ex_, asio::execution::outstanding_work.tracked);
+    asio::post(*reader_pool_,
+               [this, operation, job = std::move(job), h = std::move(h), work]() mutable {
+                 queued_job q(
+                     std::move(h),
+                     [&] {
+                       flow_metrics::store_timer timed(kind_, operation);
+                       return job(*reader_);
+                     },
+                     work);
+                 q.execute();
+                 q.complete();
+               });
+  }
+
+  /// A write (or a read without a reader engine): on the writer thread, with group commit.
+  /// Each call is timed as it runs (in a batch: its own statements, not the batch's commit).
   template <class Handler, class Job>
   void run(std::string_view operation, Handler h, Job job) {
-    // The store's executor keeps its context busy while the job runs on the store's thread;
-    // post() then hands the handler to its own associated executor.
+    // The store's executor keeps its context busy while the job waits and runs; post() then
+    // hands the handler to its own associated executor.
     asio::any_io_executor work = asio::prefer(ex_, asio::execution::outstanding_work.tracked);
-    auto task = [this, operation, job = std::move(job), h = std::move(h), work]() mutable {
-      auto result = [&] {
-        std::lock_guard lk(mutex_);
-        flow_metrics::store_timer timed(kind_, operation);
-        return job();
-      }();
-      std::apply(
-          [&](auto&&... args) {
-            asio::post(work, asio::append(std::move(h), std::forward<decltype(args)>(args)...));
-          },
-          std::move(result));
+    auto timed_job = [this, operation, job = std::move(job)]() mutable {
+      flow_metrics::store_timer timed(kind_, operation);
+      return job();
     };
-    if (pool_)
-      asio::post(*pool_, std::move(task));
-    else
-      task();
+    auto call = std::make_unique<queued_job<Handler, decltype(timed_job)>>(
+        std::move(h), std::move(timed_job), work);
+    if (!pool_) {
+      {
+        std::lock_guard lk(mutex_);
+        call->execute();
+      }
+      call->complete();
+      return;
+    }
+    {
+      std::lock_guard lk(queue_mutex_);
+      queue_.push_back(std::move(call));
+      if (draining_) return;  // the writer thread takes it with the next batch
+      draining_ = true;
+    }
+    asio::post(*pool_, [this] { drain(); });
+  }
+
+  /// On the writer thread: runs what is queued, batch after batch, until the queue is empty.
+  void drain() {
+    for (;;) {
+      std::vector<std::unique_ptr<queued_call>> batch;
+      {
+        std::lock_guard lk(queue_mutex_);
+        if (queue_.empty()) {
+          draining_ = false;
+          return;
+        }
+        batch.swap(queue_);
+      }
+      std::lock_guard lk(mutex_);
+      const bool grouped = batch.size() > 1 && engine_->begin_batch();
+      for (auto& c : batch) c->execute();
+      if (grouped) {
+        if (auto ec = engine_->end_batch())
+          for (auto& c : batch) c->fail(ec);
+      }
+      for (auto& c : batch) c->complete();
+    }
   }
 
   asio::any_io_executor ex_;
   std::unique_ptr<store_engine> engine_;
-  std::string holder_;     ///< this store as a lease holder (lease_holder_name)
-  std::string_view kind_;  ///< "memory" or "sqlite": the store label of its metrics
-  std::mutex mutex_;
-  std::optional<asio::thread_pool> pool_;  // last: joined before the engine goes
+  std::string holder_;                    ///< this store as a lease holder (lease_holder_name)
+  std::string_view kind_;                 ///< "memory" or "sqlite": the store label of its metrics
+  std::unique_ptr<store_engine> reader_;  ///< null: reads run as writes
+  std::mutex mutex_;                      ///< held while the engine runs a call
+  std::mutex queue_mutex_;
+  std::vector<std::unique_ptr<queued_call>> queue_;  ///< calls for the writer thread
+  bool draining_ = false;                            ///< the writer thread has a drain() queued
+  std::optional<asio::thread_pool> reader_pool_;
+  std::optional<asio::thread_pool> pool_;  // last: joined before the engines go
 };
 
 }  // namespace
@@ -517,7 +613,10 @@ std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor exe
     return detail::open_pg_store(std::move(executor), where->path, busy_timeout_ms, ec, why);
   auto engine = detail::open_sqlite_engine(where->path, busy_timeout_ms, ec, why);
   if (!engine) return nullptr;
-  return std::make_shared<detail::engine_store>(std::move(executor), std::move(engine), true);
+  auto reader = detail::open_sqlite_reader(where->path, busy_timeout_ms, ec, why);
+  if (!reader) return nullptr;
+  return std::make_shared<detail::engine_store>(std::move(executor), std::move(engine), true,
+                                                std::move(reader));
 }
 
 }  // namespace v0

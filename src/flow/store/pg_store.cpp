@@ -361,14 +361,15 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     if (r.created_at_ms == 0) r.created_at_ms = unix_ms();
     r.stage = charge_journal_stage::started;
     const std::string select = std::string(" SELECT ") + record_columns;
-    // Column 20 of an existing row: the instance that inserted it (its "started" journal row).
+    // Column 21 of an existing row: the instance that inserted it (its "started" journal row).
     const std::string sql =
         "WITH ins AS (INSERT INTO paystack_charges (charge_key, terminal_id, customer, amount,"
         " currency, stage, request_id, request_code, offline_reference, event_id, pushes, outcome,"
-        " open, reason, transaction_reference, fencing_token, version, created_at, updated_at)"
+        " open, reason, transaction_reference, fencing_token, version, created_at, updated_at,"
+        " request_fingerprint)"
         " VALUES ($1, $2, $3, $4::bigint, $5, $6, $7::bigint, $8, $9, $10, $11::int, $12,"
         " $13::boolean, $14, $15, $16::bigint, 1, to_timestamp($17::bigint / 1000.0),"
-        " to_timestamp($17::bigint / 1000.0))"
+        " to_timestamp($17::bigint / 1000.0), $19)"
         " ON CONFLICT (charge_key) DO NOTHING RETURNING *),"
         " j AS (INSERT INTO paystack_charge_journal (charge_key, stage, detail, fencing_token,"
         " instance) SELECT charge_key, stage, 'started', fencing_token, $18 FROM ins)" +
@@ -378,6 +379,8 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     auto p = record_params(r);
     p.push_back(std::to_string(r.created_at_ms));
     p.push_back(instance_);
+    p.push_back(r.request_fingerprint.empty() ? std::nullopt
+                                              : std::optional<std::string>(r.request_fingerprint));
     const auto deadline = clock::now() + timeout_;
     bool maybe_ours = false;
     // A key inserted by another writer after this statement's snapshot was taken shows as no
@@ -389,10 +392,10 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
       maybe_ours = maybe_ours || resent;
       if (res.rows() != 1) continue;
       auto stored = read_record(res, 0);
-      bool inserted = res.value(0, 19) == "t";
+      bool inserted = res.value(0, 20) == "t";
       // An earlier attempt that committed with its reply lost: the row is this call's when this
       // instance inserted it with this call's creation time and fields.
-      if (!inserted && maybe_ours && res.value(0, 20) == instance_ &&
+      if (!inserted && maybe_ours && res.value(0, 21) == instance_ &&
           stored.created_at_ms == r.created_at_ms && stored.terminal_id == r.terminal_id &&
           stored.customer == r.customer && stored.amount == r.amount &&
           stored.currency == r.currency)
@@ -462,8 +465,8 @@ class pg_store final : public charge_store, public std::enable_shared_from_this<
     auto stored = read_record(res, 0);
     const bool ours = stored.version == r.version + 1 && same_fields(stored, r) &&
                       (r.fencing_token == 0 || stored.fencing_token == r.fencing_token) &&
-                      res.value(0, 19) == to_string(r.stage) && res.value(0, 20) == detail &&
-                      res.integer(0, 21) == stored.fencing_token && res.value(0, 22) == instance_;
+                      res.value(0, 20) == to_string(r.stage) && res.value(0, 21) == detail &&
+                      res.integer(0, 22) == stored.fencing_token && res.value(0, 23) == instance_;
     if (ours) own = std::move(stored);
     co_return std::tuple(error_code{}, std::move(own));
   }

@@ -25,7 +25,7 @@ constexpr const char* refund_columns =
     "round(extract(epoch FROM updated_at) * 1000)::bigint, version";
 constexpr int refund_column_count = 13;
 
-// The text columns' caps in the schema (src/flow/store/pg/schema.cpp, version 5).
+// The text columns' caps in the schema (src/flow/store/pg/schema.cpp, version 6).
 constexpr std::size_t max_status = 100;
 
 std::optional<std::string> opt(const std::optional<std::int64_t>& v) {

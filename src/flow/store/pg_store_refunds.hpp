@@ -1,5 +1,5 @@
 // Keyed refunds in the PostgreSQL charge store (paystack/refund_flow.hpp, doc/refunds.md): the
-// rows of paystack_refunds and paystack_refund_journal (schema version 5), each operation one
+// rows of paystack_refunds and paystack_refund_journal (schema version 6), each operation one
 // statement run through the store's retries (pg_store.cpp hands its runner over). The refunds of
 // one transaction are serialised by the store's leases ("refund:txn:ID", pg/leases.hpp), as in
 // the other stores; these tables keep the records. Private to paystack::flow.

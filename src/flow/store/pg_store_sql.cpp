@@ -105,6 +105,7 @@ charge_record read_record(const pg::result& r, int row) {
   c.updated_at_ms = r.integer(row, 16);
   c.version = static_cast<std::uint64_t>(r.integer(row, 17));
   c.fencing_token = r.integer(row, 18);
+  c.request_fingerprint = r.optional(row, 19).value_or("");
   return c;
 }
 

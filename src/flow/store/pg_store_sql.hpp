@@ -20,7 +20,8 @@ inline constexpr const char* record_columns =
     "charge_key, terminal_id, customer, amount, currency, stage, request_id, request_code, "
     "offline_reference, event_id, pushes, outcome, open, reason, transaction_reference, "
     "round(extract(epoch FROM created_at) * 1000)::bigint, "
-    "round(extract(epoch FROM updated_at) * 1000)::bigint, version, fencing_token";
+    "round(extract(epoch FROM updated_at) * 1000)::bigint, version, fencing_token, "
+    "request_fingerprint";
 
 // The text columns' caps in the schema (src/flow/store/pg/schema.cpp): longer explanations are cut.
 inline constexpr std::size_t max_reason = 1000;

@@ -39,11 +39,26 @@ class refund_engine {
 /// The in-memory refund tables.
 std::unique_ptr<refund_engine> make_memory_refund_engine();
 
-/// The refund tables of the SQLite store on `db` (the engine's connection, created by schema
-/// version 4: sqlite_refund_schema_sql).
-std::unique_ptr<refund_engine> make_sqlite_refund_engine(sqlite3* db);
+/// How a write of the SQLite refund tables opens and ends its transaction: the SQLite engine's
+/// own way (BEGIN IMMEDIATE ... COMMIT, or a savepoint of a group commit's batch), so that a
+/// refund write queued with charge writes shares their batch (sqlite_engine.hpp).
+class sqlite_write_transactions {
+ public:
+  virtual ~sqlite_write_transactions() = default;
+  /// Opens the write's transaction; false when it cannot.
+  virtual bool open_transaction() = 0;
+  /// Commits it (or releases its savepoint); on failure rolls it back: error::store_failed.
+  virtual boost::system::error_code commit() = 0;
+  /// Rolls it back and returns `ec`.
+  virtual boost::system::error_code rollback(boost::system::error_code ec) = 0;
+};
 
-/// The SQLite store's schema version 4: the refunds and refund_journal tables.
+/// The refund tables of the SQLite store on `db` (the engine's connection, created by schema
+/// version 5: sqlite_refund_schema_sql); its writes' transactions are `tx`'s.
+std::unique_ptr<refund_engine> make_sqlite_refund_engine(sqlite3* db,
+                                                         sqlite_write_transactions& tx);
+
+/// The SQLite store's schema version 5: the refunds and refund_journal tables.
 extern const char* const sqlite_refund_schema_sql;
 
 }  // namespace detail

@@ -1,6 +1,7 @@
-// The refund tables of the SQLite store (schema version 4): one row per refund key and its
-// journal, on the engine's own connection and thread (sqlite_store.cpp opens it, migrates the
-// schema and hands the connection here). Every write is BEGIN IMMEDIATE ... COMMIT.
+// The refund tables of the SQLite store (schema version 5): one row per refund key and its
+// journal, on the engine's own connection and thread (sqlite_schema.cpp opens it and migrates
+// the schema; sqlite_engine hands its connection here). Every write is one transaction of the
+// engine's (sqlite_write_transactions): alone, or a savepoint of a group commit's batch.
 #include <sqlite3.h>
 
 #include <paystack/error.hpp>
@@ -120,31 +121,31 @@ void bind_refund(stmt& st, const refund_record& r) {
 
 class sqlite_refund_engine final : public refund_engine {
  public:
-  explicit sqlite_refund_engine(sqlite3* db) : db_(db) {}
+  sqlite_refund_engine(sqlite3* db, sqlite_write_transactions& tx) : db_(db), tx_(tx) {}
 
   error_code begin(refund_record& rec, bool& inserted) override {
-    if (!exec("BEGIN IMMEDIATE")) return error::store_failed;
+    if (!tx_.open_transaction()) return error::store_failed;
     std::optional<refund_record> existing;
-    if (auto ec = read(rec.key, existing)) return rollback(ec);
+    if (auto ec = read(rec.key, existing)) return tx_.rollback(ec);
     inserted = !existing;
     if (existing) {
       rec = std::move(*existing);
-      return commit();
+      return tx_.commit();
     }
     stmt st(db_, std::string("INSERT INTO refunds (") + refund_columns +
                      ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    if (!st.ok()) return rollback(error::store_failed);
+    if (!st.ok()) return tx_.rollback(error::store_failed);
     bind_refund(st, rec);
-    if (st.step() != SQLITE_DONE) return rollback(error::store_failed);
-    if (auto ec = append(rec, "started")) return rollback(ec);
-    return commit();
+    if (st.step() != SQLITE_DONE) return tx_.rollback(error::store_failed);
+    if (auto ec = append(rec, "started")) return tx_.rollback(ec);
+    return tx_.commit();
   }
 
   error_code save(refund_record& rec, const std::string& detail) override {
-    if (!exec("BEGIN IMMEDIATE")) return error::store_failed;
+    if (!tx_.open_transaction()) return error::store_failed;
     std::optional<refund_record> stored;
-    if (auto ec = read(rec.key, stored)) return rollback(ec);
-    if (!stored || stored->version != rec.version) return rollback(error::store_conflict);
+    if (auto ec = read(rec.key, stored)) return tx_.rollback(ec);
+    if (!stored || stored->version != rec.version) return tx_.rollback(error::store_conflict);
     auto next = rec;
     next.version += 1;
     next.updated_at_ms = unix_ms();
@@ -152,11 +153,11 @@ class sqlite_refund_engine final : public refund_engine {
             "UPDATE refunds SET txn = ?2, amount = ?3, currency = ?4, stage = ?5, "
             "transaction_id = ?6, refund_id = ?7, refund_status = ?8, outcome = ?9, reason = ?10, "
             "created_at = ?11, updated_at = ?12, version = ?13 WHERE refund_key = ?1");
-    if (!st.ok()) return rollback(error::store_failed);
+    if (!st.ok()) return tx_.rollback(error::store_failed);
     bind_refund(st, next);
-    if (st.step() != SQLITE_DONE) return rollback(error::store_failed);
-    if (auto ec = append(next, detail)) return rollback(ec);
-    if (auto ec = commit()) return ec;
+    if (st.step() != SQLITE_DONE) return tx_.rollback(error::store_failed);
+    if (auto ec = append(next, detail)) return tx_.rollback(ec);
+    if (auto ec = tx_.commit()) return ec;
     rec = std::move(next);
     return {};
   }
@@ -216,22 +217,15 @@ class sqlite_refund_engine final : public refund_engine {
     st.bind(4, detail);
     return st.step() == SQLITE_DONE ? error_code{} : error_code(error::store_failed);
   }
-  bool exec(const char* sql) {
-    return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) == SQLITE_OK;
-  }
-  error_code commit() { return exec("COMMIT") ? error_code{} : rollback(error::store_failed); }
-  error_code rollback(error_code ec) {
-    exec("ROLLBACK");
-    return ec;
-  }
-
   sqlite3* db_;
+  sqlite_write_transactions& tx_;
 };
 
 }  // namespace
 
-std::unique_ptr<refund_engine> make_sqlite_refund_engine(sqlite3* db) {
-  return std::make_unique<sqlite_refund_engine>(db);
+std::unique_ptr<refund_engine> make_sqlite_refund_engine(sqlite3* db,
+                                                         sqlite_write_transactions& tx) {
+  return std::make_unique<sqlite_refund_engine>(db, tx);
 }
 
 }  // namespace detail

@@ -76,6 +76,14 @@ class store_engine {
   /// The leases, by terminal (at most 1,000).
   virtual boost::system::error_code list_leases(std::vector<terminal_lease>& out);
 
+  // Group commit (SQLite): the calls between begin_batch() and end_batch() share one
+  // transaction, each write a savepoint of it (a write that fails rolls back only itself).
+  /// Opens the batch's transaction; false when the engine does not batch or cannot open it (the
+  /// calls then run one transaction each).
+  virtual bool begin_batch() { return false; }
+  /// Commits the batch: an error means nothing of it was committed.
+  virtual boost::system::error_code end_batch() { return {}; }
+
   /// The engine's keyed refunds (store/refund_engine.hpp); null: it keeps none.
   virtual refund_engine* refunds() { return nullptr; }
 };
@@ -85,6 +93,12 @@ std::unique_ptr<store_engine> make_memory_engine();
 
 /// The SQLite engine on `path` (created if needed). Null with `ec`/`why` on failure.
 std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int busy_timeout_ms,
+                                                 boost::system::error_code& ec, std::string& why);
+
+/// A second connection to the SQLite file of an engine opened by open_sqlite_engine, for reads
+/// (load, list, history, list_leases) while the writer commits (WAL: readers see the last
+/// commit and never wait for the writer). Null with `ec`/`why` on failure.
+std::unique_ptr<store_engine> open_sqlite_reader(const std::string& path, int busy_timeout_ms,
                                                  boost::system::error_code& ec, std::string& why);
 
 /// Unix time in milliseconds (the system clock: records are read by other processes).

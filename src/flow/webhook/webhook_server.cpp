@@ -337,6 +337,131 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     return h.version() >= 11 && it != h.end() && beast::iequals(it->value(), "100-continue");
   }
 
+  /// Refuses a complete chunk-size line over the cap (an incomplete one: read_request). The
+  /// parser keeps a reference to it: it lives as long as the session.
+  struct chunk_line_cap {
+    std::size_t max_bytes;
+    void operator()(std::uint64_t size, beast::string_view ext,
+                    boost::system::error_code& cec) const {
+      std::size_t digits = 1;
+      for (; size >= 16; size /= 16) ++digits;
+      if (digits + ext.size() > max_bytes) cec = http::error::body_limit;
+    }
+  };
+
+  /// A parser for the next request on a connection, with the receiver's caps.
+  void configure(parser_type& parser, chunk_line_cap& cap) const {
+    parser.on_chunk_header(cap);
+    parser.header_limit(
+        static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
+    parser.body_limit(options.max_body_bytes);
+    parser.eager(false);  // stop after the header block
+  }
+
+  /// 431 for a header block over the cap, 413 for a Content-Length over max_body_bytes; the
+  /// connection closes after it.
+  asio::awaitable<void> refuse_oversize(beast::tcp_stream& stream, bool header) {
+    ++(header ? header_too_large : too_large);
+    detail::flow_metrics::webhook("unknown", "rejected");
+    ++requests;
+    http::request_header<> h;
+    auto res = header ? answer(h, http::status::request_header_fields_too_large,
+                               "request header too large")
+                      : answer(h, http::status::payload_too_large, "payload too large");
+    res.keep_alive(false);
+    stream.expires_after(options.io_timeout);
+    co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+  }
+
+  /// 405 for a method other than POST, 404 for another path than options.path; else 200.
+  http::status route(const http::request_header<>& hdr, std::string_view& text) {
+    auto target = std::string_view(hdr.target());
+    if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
+    if (hdr.method() != http::verb::post) {
+      ++bad_request;
+      text = "method not allowed";
+      return http::status::method_not_allowed;
+    }
+    if (!options.path.empty() && target != options.path) {
+      ++bad_request;
+      text = "not found";
+      return http::status::not_found;
+    }
+    return http::status::ok;
+  }
+
+  /// Reads an accepted request's body (after a 100 Continue when the client waits for one) and
+  /// hands it over: the status to answer, or nullopt when the connection broke.
+  asio::awaitable<std::optional<http::status>> read_and_handle(beast::tcp_stream& stream,
+                                                               beast::flat_buffer& buffer,
+                                                               parser_type& parser,
+                                                               std::string_view& text,
+                                                               bool& close) {
+    const auto& hdr = parser.get();
+    const auto header_fields = static_cast<std::size_t>(std::distance(hdr.begin(), hdr.end()));
+    if (!parser.is_done() && expects_continue(hdr)) {
+      static constexpr std::string_view continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
+      auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(continue_100),
+                                                  asio::as_tuple(asio::use_awaitable));
+      if (cec) co_return std::nullopt;
+    }
+    auto bec = co_await read_request(stream, buffer, parser, false);
+    if (!bec && trailer_bytes(parser.get(), header_fields) > options.max_trailer_bytes)
+      bec = http::error::body_limit;  // complete, but over the cap
+    if (bec == http::error::body_limit) {
+      ++too_large;
+      detail::flow_metrics::webhook("unknown", "rejected");
+      text = "payload too large";
+      close = true;
+      co_return http::status::payload_too_large;
+    }
+    if (bec) co_return std::nullopt;
+    auto handled = co_await handle(parser.get(), text);
+    co_return handled;
+  }
+
+  /// A refused request's body: a small one is read and dropped so the connection stays usable;
+  /// big ones, chunked ones and ones the client holds back until a 100 Continue set `close`.
+  /// False when the connection broke.
+  asio::awaitable<bool> drop_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                  parser_type& parser, bool& close) {
+    auto cl = parser.content_length();
+    if (parser.chunked() || (cl && *cl > 64 * 1024) || expects_continue(parser.get())) {
+      close = true;
+      co_return true;
+    }
+    if (parser.is_done()) co_return true;
+    const auto bec = co_await read_request(stream, buffer, parser, false);
+    co_return !bec;
+  }
+
+  /// One request whose header block was read: routed, its body read, answered. False: the
+  /// connection is done (closed by either side, broken, or to be closed after this answer).
+  asio::awaitable<bool> serve_request(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                      parser_type& parser) {
+    const auto& hdr = parser.get();
+    std::string_view text;
+    bool close = false;
+    http::status st = route(hdr, text);
+    parser.eager(true);
+    stream.expires_after(options.io_timeout);
+    if (st == http::status::ok) {
+      auto handled = co_await read_and_handle(stream, buffer, parser, text, close);
+      if (!handled) co_return false;
+      st = *handled;
+    } else {
+      const bool read = co_await drop_body(stream, buffer, parser, close);
+      if (!read) co_return false;
+    }
+    ++requests;
+    auto res = answer(hdr, st, text);
+    const bool keep = !close && hdr.keep_alive() && !stopped;
+    res.keep_alive(keep);
+    stream.expires_after(options.io_timeout);
+    auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    co_return !wec && keep;
+  }
+
   asio::awaitable<void> session(std::shared_ptr<impl> self,
                                 std::shared_ptr<webhook_connection> conn) {
     auto& stream = conn->stream;
@@ -348,22 +473,12 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
     boost::system::error_code ec;
     beast::flat_buffer buffer;
     buffer.max_size(read_buffer_bytes());
-    // Refuses a complete chunk-size line over the cap (an incomplete one: read_request).
-    auto on_chunk_header = [this](std::uint64_t size, beast::string_view ext,
-                                  boost::system::error_code& cec) {
-      std::size_t digits = 1;
-      for (; size >= 16; size /= 16) ++digits;
-      if (digits + ext.size() > options.max_chunk_line_bytes) cec = http::error::body_limit;
-    };
+    chunk_line_cap cap{options.max_chunk_line_bytes};
     for (;;) {
       if (stopped || !conn->registered) break;
       start_waiting(*conn);
       parser_type parser;
-      parser.on_chunk_header(on_chunk_header);
-      parser.header_limit(
-          static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
-      parser.body_limit(options.max_body_bytes);
-      parser.eager(false);  // stop after the header block
+      configure(parser, cap);
       stream.expires_after(options.header_timeout);
       const auto rec = co_await read_request(stream, buffer, parser, true);
       stop_waiting(*conn);
@@ -372,79 +487,12 @@ struct webhook_server::impl : std::enable_shared_from_this<impl> {
         break;
       }
       if (rec == http::error::header_limit || rec == http::error::body_limit) {
-        // A header block over the cap, or a Content-Length over max_body_bytes.
-        const bool header = rec == http::error::header_limit;
-        ++(header ? header_too_large : too_large);
-        detail::flow_metrics::webhook("unknown", "rejected");
-        ++requests;
-        http::request_header<> h;
-        auto res = header ? answer(h, http::status::request_header_fields_too_large,
-                                   "request header too large")
-                          : answer(h, http::status::payload_too_large, "payload too large");
-        res.keep_alive(false);
-        stream.expires_after(options.io_timeout);
-        co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+        co_await refuse_oversize(stream, rec == http::error::header_limit);
         break;
       }
       if (rec) break;
-      const auto& hdr = parser.get();
-      const auto header_fields = static_cast<std::size_t>(std::distance(hdr.begin(), hdr.end()));
-      std::string_view text;
-      http::status st = http::status::ok;
-      bool close = false;
-      auto target = std::string_view(hdr.target());
-      if (auto q = target.find('?'); q != std::string_view::npos) target = target.substr(0, q);
-      if (hdr.method() != http::verb::post) {
-        ++bad_request;
-        st = http::status::method_not_allowed;
-        text = "method not allowed";
-      } else if (!options.path.empty() && target != options.path) {
-        ++bad_request;
-        st = http::status::not_found;
-        text = "not found";
-      }
-      parser.eager(true);
-      stream.expires_after(options.io_timeout);
-      if (st == http::status::ok) {
-        if (!parser.is_done() && expects_continue(hdr)) {
-          static constexpr std::string_view continue_100 = "HTTP/1.1 100 Continue\r\n\r\n";
-          auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(continue_100),
-                                                      asio::as_tuple(asio::use_awaitable));
-          if (cec) break;
-        }
-        auto bec = co_await read_request(stream, buffer, parser, false);
-        if (!bec && trailer_bytes(parser.get(), header_fields) > options.max_trailer_bytes)
-          bec = http::error::body_limit;  // complete, but over the cap
-        if (bec == http::error::body_limit) {
-          ++too_large;
-          detail::flow_metrics::webhook("unknown", "rejected");
-          st = http::status::payload_too_large;
-          text = "payload too large";
-          close = true;
-        } else if (bec) {
-          break;
-        } else {
-          auto handled = co_await handle(parser.get(), text);
-          st = handled;
-        }
-      } else {
-        // Read (and drop) a small body so the connection stays usable; big ones, chunked ones
-        // and ones the client holds back until a 100 Continue: answer now and close.
-        auto cl = parser.content_length();
-        if (parser.chunked() || (cl && *cl > 64 * 1024) || expects_continue(hdr)) {
-          close = true;
-        } else if (!parser.is_done()) {
-          const auto bec = co_await read_request(stream, buffer, parser, false);
-          if (bec) break;
-        }
-      }
-      ++requests;
-      auto res = answer(hdr, st, text);
-      const bool keep = !close && hdr.keep_alive() && !stopped;
-      res.keep_alive(keep);
-      stream.expires_after(options.io_timeout);
-      auto [wec, wn] = co_await http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
-      if (wec || !keep) break;
+      const bool more = co_await serve_request(stream, buffer, parser);
+      if (!more) break;
     }
     forget(*conn);
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);

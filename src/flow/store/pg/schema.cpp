@@ -141,11 +141,19 @@ ALTER TABLE paystack_webhook_inbox ADD CONSTRAINT paystack_webhook_inbox_semanti
   CHECK (length(semantic_key) BETWEEN 1 AND 300);
 )sql";
 
-// Version 5 (issue 27): exactly-once refunds (paystack/refund_flow.hpp). A keyed refund's state
+// Version 5 (issue 24): the request's fingerprint (charge_record::request_fingerprint), so that
+// the charge service tells the same key with another request apart on every instance. NULL for
+// the charges begun before it.
+constexpr std::string_view v5 = R"sql(
+ALTER TABLE paystack_charges ADD COLUMN request_fingerprint text
+  CHECK (length(request_fingerprint) <= 128);
+)sql";
+
+// Version 6 (issue 27): exactly-once refunds (paystack/refund_flow.hpp). A keyed refund's state
 // (stages started, sending, finished; version for optimistic concurrency) and its write-ahead
 // journal, appended in the transaction that updates the row. The refunds of one transaction go
 // one at a time under a lease of paystack_terminal_leases named "refund:txn:ID".
-constexpr std::string_view v5 = R"sql(
+constexpr std::string_view v6 = R"sql(
 CREATE TABLE paystack_refunds (
   refund_key     text PRIMARY KEY CHECK (length(refund_key) BETWEEN 1 AND 200),
   txn            text NOT NULL CHECK (length(txn) BETWEEN 1 AND 100),
@@ -174,7 +182,7 @@ CREATE TABLE paystack_refund_journal (
 CREATE INDEX paystack_refund_journal_key ON paystack_refund_journal (refund_key, id);
 )sql";
 
-const std::vector<std::string_view> all_migrations{v1, v2, v3, v4, v5};
+const std::vector<std::string_view> all_migrations{v1, v2, v3, v4, v5, v6};
 
 std::string ms_text(std::chrono::milliseconds t) {
   return std::to_string(t.count());

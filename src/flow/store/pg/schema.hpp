@@ -21,7 +21,7 @@ inline namespace v0 {
 namespace pg {
 
 /// The schema version this code writes and reads.
-inline constexpr int schema_version = 5;
+inline constexpr int schema_version = 6;
 
 /// The SQL of each migration: element i brings the schema from version i to i + 1.
 const std::vector<std::string_view>& migrations();
