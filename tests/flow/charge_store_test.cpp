@@ -227,7 +227,7 @@ void write_version_3_store(const std::string& path) {
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
   const char* v3 =
-      "PRAGMA application_id = 1347637315;"
+      "PRAGMA application_id = 1347638339;"  // 0x50535443, "PSTC"
       "CREATE TABLE paystack_schema (component TEXT PRIMARY KEY, version INTEGER NOT NULL);"
       "INSERT INTO paystack_schema VALUES ('charges', 3);"
       "CREATE TABLE charges (charge_key TEXT PRIMARY KEY, terminal_id TEXT NOT NULL, customer "
