@@ -17,6 +17,7 @@
 #include <paystack/sim/server.hpp>
 #include <paystack/webhook_server.hpp>
 
+#include "charge_harness.hpp"
 #include "pg_test_support.hpp"
 #include "raw_http.hpp"
 #include "store_behaviour.hpp"
@@ -29,7 +30,7 @@ using namespace paystack;
 using store_behaviour::wait;
 
 constexpr const char* key = "sk_test_fleet_5d0c2e71a9b4";
-using charge_outcome_pair = std::pair<error_code, charge_result>;
+using paystack::test::charge_outcome_pair;
 
 class PgFleet : public PgTest {
  protected:
@@ -72,25 +73,12 @@ class PgFleet : public PgTest {
   }
 
   std::future<charge_outcome_pair> charge(charge_params p) {
-    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
-    auto fut = promise->get_future();
-    async_charge_on_terminal(*client_, terminal_, std::move(p),
-                             [promise](error_code ec, charge_result r) {
-                               promise->set_value({ec, std::move(r)});
-                             });
-    return fut;
+    return paystack::test::start_charge(*client_, terminal_, std::move(p));
   }
 
   /// A charge that cancel() cancels (one at a time: the signal has one slot).
   std::future<charge_outcome_pair> cancellable_charge(charge_params p) {
-    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
-    auto fut = promise->get_future();
-    async_charge_on_terminal(*client_, terminal_, std::move(p),
-                             boost::asio::bind_cancellation_slot(
-                                 cancel_.slot(), [promise](error_code ec, charge_result r) {
-                                   promise->set_value({ec, std::move(r)});
-                                 }));
-    return fut;
+    return paystack::test::start_charge(*client_, terminal_, std::move(p), cancel_.slot());
   }
 
   /// Cancels the cancellable charge (as a POS closing its sale screen).
@@ -101,21 +89,11 @@ class PgFleet : public PgTest {
   /// Resumes `k` with instance `store` (charges resume KEY).
   std::future<charge_outcome_pair> resume(const std::string& k,
                                           const std::shared_ptr<charge_store>& store) {
-    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
-    auto fut = promise->get_future();
-    async_resume_charge(*client_, store, k, params(k, store),
-                        [promise](error_code ec, charge_result r) {
-                          promise->set_value({ec, std::move(r)});
-                        });
-    return fut;
+    return paystack::test::start_resume(*client_, store, k, params(k, store));
   }
 
   static charge_outcome_pair get(std::future<charge_outcome_pair>& f) {
-    if (f.wait_for(20s) != std::future_status::ready) {
-      ADD_FAILURE() << "the charge did not complete";
-      return {};
-    }
-    return f.get();
+    return paystack::test::wait_charge(f, std::chrono::seconds(20));
   }
 
   /// on_progress that records the pushed request's code; pushed() waits (bounded) for it.

@@ -17,6 +17,7 @@
 #include <paystack/error.hpp>
 #include <paystack/sim/server.hpp>
 
+#include "charge_harness.hpp"
 #include "fake_time.hpp"
 #include "http/builtin_transport.hpp"  // the built-in transport (tests see src/)
 #include "test_support.hpp"
@@ -194,7 +195,7 @@ std::string case_name(const ::testing::TestParamInfo<matrix_case>& info) {
          (info.param.persistent ? "_always" : "");
 }
 
-using charge_outcome_pair = std::pair<boost::system::error_code, charge_result>;
+using test::charge_outcome_pair;
 
 class ChargeFailure : public ::testing::TestWithParam<matrix_case> {
  protected:
@@ -256,17 +257,8 @@ class ChargeFailure : public ::testing::TestWithParam<matrix_case> {
     p.delivery_poll_initial = simulated ? 100ms : 10ms;
     p.delivery_poll_max = simulated ? 400ms : 40ms;
     p.verify_poll_interval = simulated ? 200ms : 20ms;
-    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
-    auto fut = promise->get_future();
-    async_charge_on_terminal(*client_, sim_->terminal_ids().at(0), std::move(p),
-                             [promise](boost::system::error_code ec, charge_result r) {
-                               promise->set_value({ec, std::move(r)});
-                             });
-    if (fut.wait_for(30s) != std::future_status::ready) {
-      ADD_FAILURE() << "the charge did not complete";
-      return {};
-    }
-    return fut.get();
+    auto fut = test::start_charge(*client_, sim_->terminal_ids().at(0), std::move(p));
+    return test::wait_charge(fut, 30s);
   }
 
   flow_test::io_thread io_;

@@ -15,6 +15,7 @@
 #include <paystack/sim/server.hpp>
 #include <paystack/webhook_server.hpp>
 
+#include "charge_harness.hpp"
 #include "test_support.hpp"
 
 using namespace paystack;
@@ -25,7 +26,7 @@ namespace {
 
 constexpr const char* key = "sk_test_7c1d0e5a93b24f68a1c0";
 
-using charge_outcome_pair = std::pair<boost::system::error_code, charge_result>;
+using test::charge_outcome_pair;
 
 class ChargeJournal : public ::testing::Test {
  protected:
@@ -90,21 +91,11 @@ class ChargeJournal : public ::testing::Test {
   }
 
   std::future<charge_outcome_pair> charge(charge_params p) {
-    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
-    auto fut = promise->get_future();
-    async_charge_on_terminal(*client_, terminal_, std::move(p),
-                             [promise](boost::system::error_code ec, charge_result r) {
-                               promise->set_value({ec, std::move(r)});
-                             });
-    return fut;
+    return test::start_charge(*client_, terminal_, std::move(p));
   }
 
   static charge_outcome_pair get(std::future<charge_outcome_pair>& f) {
-    if (f.wait_for(15s) != std::future_status::ready) {
-      ADD_FAILURE() << "the charge did not complete";
-      return {};
-    }
-    return f.get();
+    return test::wait_charge(f);
   }
 
   /// Waits (bounded) until the flow reported the push, then the customer pays.

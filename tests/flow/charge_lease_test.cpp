@@ -15,6 +15,7 @@
 #include <paystack/payment_request_client.hpp>
 #include <paystack/sim/server.hpp>
 
+#include "charge_harness.hpp"
 #include "test_support.hpp"
 
 using namespace paystack;
@@ -23,7 +24,7 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr const char* key = "sk_test_leases_7f31c2a9e0";
-using outcome_pair = std::pair<boost::system::error_code, charge_result>;
+using outcome_pair = test::charge_outcome_pair;
 
 class ChargeLease : public ::testing::Test {
  protected:
@@ -88,21 +89,9 @@ class ChargeLease : public ::testing::Test {
         if (pr.stage == charge_stage::awaiting_payment && pr.request_code)
           std::call_once(*once, [&] { waiting->set_value(*pr.request_code); });
       };
-    auto done = std::make_shared<std::promise<outcome_pair>>();
-    auto f = done->get_future();
-    async_charge_on_terminal(*client_, terminal_, std::move(p),
-                             [done](boost::system::error_code ec, charge_result r) {
-                               done->set_value({ec, std::move(r)});
-                             });
-    return f;
+    return test::start_charge(*client_, terminal_, std::move(p));
   }
-  static outcome_pair get(std::future<outcome_pair>& f) {
-    if (f.wait_for(30s) != std::future_status::ready) {
-      ADD_FAILURE() << "the charge did not complete";
-      return {};
-    }
-    return f.get();
-  }
+  static outcome_pair get(std::future<outcome_pair>& f) { return test::wait_charge(f, 30s); }
   std::optional<charge_record> load(const std::string& k) {
     std::promise<std::optional<charge_record>> p;
     a_->async_load(k, [&p](boost::system::error_code, std::optional<charge_record> r) {

@@ -16,6 +16,7 @@
 #include <paystack/payment_request_client.hpp>
 #include <paystack/sim/server.hpp>
 
+#include "charge_harness.hpp"
 #include "fault_headers.hpp"
 #include "test_support.hpp"
 
@@ -94,13 +95,8 @@ class ChargeRecovery : public ::testing::Test {
     p.verify_poll_interval = 50ms;
     p.key = k;
     p.store = store_;
-    auto done = std::make_shared<std::promise<charge_result>>();
-    auto f = done->get_future();
-    async_charge_on_terminal(
-        *client_, sim_->terminal_ids().at(terminal), p,
-        [done](boost::system::error_code, charge_result r) { done->set_value(std::move(r)); });
-    EXPECT_EQ(f.wait_for(15s), std::future_status::ready);
-    auto r = f.get();
+    auto f = test::start_charge(*client_, sim_->terminal_ids().at(terminal), p);
+    auto r = test::wait_charge(f).second;
     EXPECT_EQ(r.outcome, charge_outcome::timed_out) << r.reason;
     auto rec = load(k);
     EXPECT_TRUE(rec && rec->open && rec->request_code);

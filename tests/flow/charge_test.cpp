@@ -13,6 +13,7 @@
 #include <paystack/sim/server.hpp>
 #include <paystack/webhook_server.hpp>
 
+#include "charge_harness.hpp"
 #include "fake_time.hpp"
 #include "manual_time.hpp"
 #include "test_support.hpp"
@@ -27,7 +28,7 @@ namespace {
 
 constexpr const char* key = "sk_test_9d2c41f07ab35e6c18f2";
 
-using charge_outcome_pair = std::pair<boost::system::error_code, charge_result>;
+using test::charge_outcome_pair;
 
 class Charge : public ::testing::Test {
  protected:
@@ -102,23 +103,11 @@ class Charge : public ::testing::Test {
 
   /// Starts a charge; the future is ready when the handler ran.
   std::future<charge_outcome_pair> charge(charge_params p) {
-    auto promise = std::make_shared<std::promise<charge_outcome_pair>>();
-    auto fut = promise->get_future();
-    async_charge_on_terminal(
-        *client_, terminal_, std::move(p),
-        asio::bind_cancellation_slot(cancel_.slot(),
-                                     [promise](boost::system::error_code ec, charge_result r) {
-                                       promise->set_value({ec, std::move(r)});
-                                     }));
-    return fut;
+    return test::start_charge(*client_, terminal_, std::move(p), cancel_.slot());
   }
 
   static charge_outcome_pair get(std::future<charge_outcome_pair>& f) {
-    if (f.wait_for(15s) != std::future_status::ready) {
-      ADD_FAILURE() << "the charge did not complete";
-      return {};
-    }
-    return f.get();
+    return test::wait_charge(f);
   }
 
   /// With a manual_time clock: completes the flow's sleeps one after the other (simulated time)
