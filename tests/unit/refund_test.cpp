@@ -134,7 +134,7 @@ TEST_F(RefundRequests, bad_arguments_are_refused_before_sending) {
 
 // ---- replies -----------------------------------------------------------------------------------
 
-using RefundResponses = RefundRequests;
+class RefundResponses : public RefundRequests {};
 
 TEST_F(RefundResponses, create_reply_expands_the_transaction) {
   fake->push(json_reply(200, created_refund));

@@ -126,7 +126,7 @@ TEST_F(SettlementRequests, bad_arguments_are_refused_before_sending) {
 
 // ---- replies -----------------------------------------------------------------------------------
 
-using SettlementResponses = SettlementRequests;
+class SettlementResponses : public SettlementRequests {};
 
 TEST_F(SettlementResponses, settlement_list_reads_every_member) {
   fake->push(json_reply(200, page(settlement_item, 1, 1)));

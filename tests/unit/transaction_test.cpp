@@ -142,7 +142,7 @@ TEST_F(TransactionRequests, reads_are_retried) {
 
 // ---- replies -----------------------------------------------------------------------------------
 
-using TransactionResponses = TransactionRequests;
+class TransactionResponses : public TransactionRequests {};
 
 TEST_F(TransactionResponses, pos_transaction_reads_amount_string_and_terminal) {
   fake->push(json_reply(200, R"({"status":true,"message":"Verification successful","data":)" +
