@@ -90,12 +90,13 @@ TEST_F(SettlementRequests, every_operation_sends_its_path_and_query) {
           .ok());
   EXPECT_TRUE(std::get<1>(finish(txc.async_fetch_transaction_timeline("3936799950", token))).ok());
   EXPECT_TRUE(std::get<1>(finish(txc.async_fetch_transaction_timeline("pos_a/b", token))).ok());
+  const std::string export_target =
+      std::string("/transaction/export?from=2024-06-01T00%3A00%3A01Z&to=2024-06-30&status=all") +
+      "&customer=123172416&subaccount_code=ACCT_dskvlw3y3dMukmt&settlement=5687910";
   EXPECT_EQ(targets(),
             (std::vector<std::string>{
                 "/settlement?perPage=1&page=2&from=2022-10-01&to=2022-10-31&status=success",
-                "/settlement/3090024/transactions?perPage=20&page=1",
-                "/transaction/export?from=2024-06-01T00%3A00%3A01Z&to=2024-06-30&status=all"
-                "&customer=123172416&subaccount_code=ACCT_dskvlw3y3dMukmt&settlement=5687910",
+                "/settlement/3090024/transactions?perPage=20&page=1", export_target,
                 "/transaction/timeline/3936799950", "/transaction/timeline/pos_a%2Fb"}));
 }
 
@@ -253,7 +254,7 @@ TEST_F(SettlementResponses, no_reply_reset_and_timeout_are_retried_then_reported
 
 // ---- the walks ---------------------------------------------------------------------------------
 
-using SettlementWalk = SettlementRequests;
+class SettlementWalk : public SettlementRequests {};
 
 TEST_F(SettlementWalk, walks_pages_up_to_page_count) {
   fake->push(json_reply(200, page(settlement_item, 1, 2)));

@@ -267,7 +267,7 @@ std::string item(int id) {
          R"(","status":"success","amount":1})";
 }
 
-using TransactionWalk = TransactionRequests;
+class TransactionWalk : public TransactionRequests {};
 
 /// A visitor that counts the transactions it sees.
 std::function<bool(const transaction&)> count(std::size_t& n) {
