@@ -151,6 +151,7 @@ asio::awaitable<void> charge_service::impl::housekeeping() {
   }
   if (!draining && !stopped) co_await resume_unfinished();
   housekeeping_busy = false;
+  if (stopped && !drain_waiters.empty()) complete_drain();  // the drain waited for this round
 }
 
 void charge_service::impl::schedule_housekeeping() {
@@ -192,6 +193,22 @@ void charge_service::impl::start_drain(asio::any_completion_handler<drain_signat
 void charge_service::impl::finish_drain() {
   drain_timer.cancel();
   stop_all();
+  // A housekeeping round still in flight (a store read on the store's own thread) ends before
+  // the drain does: the process destroys its io_context once drained, and the store's thread
+  // would post the read's completion to it (ServeCli under ASan: a heap-use-after-free at exit).
+  // Waited for at most drain_stop_grace.
+  if (housekeeping_busy) {
+    drain_timer.expires_after(drain_stop_grace);
+    drain_timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+      if (!ec) self->complete_drain();
+    });
+    return;
+  }
+  complete_drain();
+}
+
+void charge_service::impl::complete_drain() {
+  drain_timer.cancel();
   auto waiters = std::move(drain_waiters);
   drain_waiters.clear();
   for (auto& h : waiters) {

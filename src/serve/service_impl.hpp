@@ -78,6 +78,7 @@ struct charge_service::impl : std::enable_shared_from_this<impl> {
   void schedule_housekeeping();
   void start_drain(boost::asio::any_completion_handler<drain_signature> h);
   void finish_drain();
+  void complete_drain();
   void stop_all();
 
   // ---- presence.cpp ----
