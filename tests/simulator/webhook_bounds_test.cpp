@@ -111,14 +111,18 @@ TEST(WebhookBounds, queue_for_a_silent_receiver_is_capped) {
   EXPECT_LE(number_at(s, {"webhook_queue", "length"}), 4);
   EXPECT_GE(number_at(s, {"webhook_queue", "dropped"}), 15);
   std::int64_t marked = 0;
+  std::int64_t pending = 0;
   for (const auto& w : sim.webhook_log()) {
     if (w.status == paystack::sim::webhook_status::failed && !w.attempts.empty() &&
         w.attempts.back().error == "dropped: webhook queue full") {
       ++marked;
     }
+    if (w.status == paystack::sim::webhook_status::pending) ++pending;
   }
   EXPECT_EQ(marked, number_at(s, {"webhook_queue", "dropped"}));
-  EXPECT_EQ(sim.webhook_log().front().status, paystack::sim::webhook_status::pending);  // in flight
+  // The waiting ones and the one in flight. Which one the sender took first depends on when its
+  // thread ran: on a loaded machine the first webhooks can be dropped before it takes any.
+  EXPECT_EQ(pending, number_at(s, {"webhook_queue", "length"}) + 1);
 }
 
 TEST(WebhookBounds, silent_receiver_times_out) {
