@@ -9,8 +9,10 @@ namespace paystack {
 inline namespace v0 {
 namespace detail::library_metrics {
 
-/// One HTTP attempt of `operation` (the operations table's name; empty: "other"): its status
-/// (0: no reply, counted as code "error") and how long it took. Every 429 counts in
+/// One HTTP attempt of `operation` (the operations table's name, in static storage as
+/// http_request::operation is: the series are cached by its address; empty or off the table:
+/// "other"): its status (0: no reply, counted as code "error") and how long it took. Lock-free
+/// once this thread has met the (operation, status) pair. Every 429 counts in
 /// paystack_rate_limited_total, also the one the rate budget makes without sending (`sent`
 /// false), which counts nowhere else.
 void http_attempt(std::string_view operation, unsigned status, bool sent, double seconds);

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "metrics/clear_generation.hpp"
 #include "metrics/exposition.hpp"
 
 namespace paystack {
@@ -42,6 +43,8 @@ std::uint64_t histogram::count() const noexcept {
 }
 
 namespace detail {
+
+std::atomic<std::uint64_t> clear_generation{1};
 
 /// Orders label-value lists; finds them by a list of views without building strings.
 struct values_less {
@@ -100,6 +103,7 @@ Metric& family<Metric>::with(std::initializer_list<std::string_view> label_value
 template <class Metric>
 void family<Metric>::clear() {
   std::lock_guard lock(d_->mutex);
+  detail::clear_generation.fetch_add(1, std::memory_order_release);
   d_->by_values.clear();
 }
 
