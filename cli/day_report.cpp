@@ -282,7 +282,8 @@ void builder::refund_line(const paystack::refund& f, const refund_record* r) {
       return add(std::move(line),
                  "Paystack needs the customer's account: paystack-terminal "
                  "refund retry " +
-                     line.reference + " --account-number N --bank-id B");
+                     line.reference + " --account-number N --bank-id B --currency " +
+                     (f.currency.empty() ? "C" : f.currency));
     case refund_status::failed:
       line.kind = report_kind::refund_failed;
       return add(std::move(line), "the refund failed: the customer is still owed" + of);

@@ -36,6 +36,7 @@ std::optional<int> walk(boost::asio::io_context& ioc, const global_options& g, c
     return true;
   };
   bool interrupted = false;
+  if (ioc.stopped()) ioc.restart();  // the previous walk's poll ran out of work
   auto [ec, r] = run_cancellable<paystack::response<paystack::walk_summary>>(
       ioc, [&](auto handler) { start(visit, std::move(handler)); }, interrupted);
   if (ec || !r.ok())

@@ -223,7 +223,7 @@ TEST(DayReport, each_refund_status_has_its_line) {
   EXPECT_EQ(line_of(r, "13").kind, report_kind::refund_needs_attention);
   EXPECT_EQ(line_of(r, "13").why,
             "Paystack needs the customer's account: paystack-terminal refund retry 13 "
-            "--account-number N --bank-id B");
+            "--account-number N --bank-id B --currency NGN");
   EXPECT_EQ(line_of(r, "14").kind, report_kind::refund_failed);
   EXPECT_EQ(line_of(r, "14").why, "the refund failed: the customer is still owed (transaction 1)");
   EXPECT_EQ(line_of(r, "15").kind, report_kind::refund_not_recorded);

@@ -121,7 +121,9 @@ class CliReport : public ::testing::Test {
         EXPECT_FALSE(ec) << ec.message();
         began.set_value(std::move(r));
       });
-      rec.version = began.get_future().get().version;
+      const auto stored = began.get_future().get();
+      rec.version = stored.version;
+      rec.created_at_ms = stored.created_at_ms;  // now: the store's clock
       std::promise<void> saved;
       s.async_save(rec, "seeded", [&](boost::system::error_code ec, paystack::charge_record) {
         EXPECT_FALSE(ec) << ec.message();
@@ -137,7 +139,9 @@ class CliReport : public ::testing::Test {
         EXPECT_FALSE(ec) << ec.message();
         began.set_value(std::move(r));
       });
-      rec.version = began.get_future().get().version;
+      const auto stored = began.get_future().get();
+      rec.version = stored.version;
+      rec.created_at_ms = stored.created_at_ms;
       std::promise<void> saved;
       s.async_save_refund(rec, "seeded",
                           [&](boost::system::error_code ec, paystack::refund_record) {
