@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <paystack/charge_store.hpp>
 #include <paystack/refund_flow.hpp>
@@ -277,6 +278,11 @@ TEST_F(CliReport, bad_input_exits_2_and_creates_nothing) {
   EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
   EXPECT_FALSE(fs::exists(db_)) << "the store was created";
   EXPECT_EQ(run({"report", "--date", "2026-12-07", "--store", "redis://x"}).exit_code, 2);
+  const auto text = db_ + ".txt";
+  std::ofstream(text) << "not a store\n";
+  EXPECT_EQ(run({"report", "--date", "2026-12-07", "--store", text}).exit_code, 2);
+  EXPECT_EQ(cli_test::read_file(text), "not a store\n");
+  fs::remove(text);
   put(charge("k1", sale{}, 5000, paystack::charge_outcome::paid));
   auto both = run({"report", "--date", "2026-12-07", "--store", db_, "--csv", "--json"});
   EXPECT_EQ(both.exit_code, 2);
@@ -284,3 +290,16 @@ TEST_F(CliReport, bad_input_exits_2_and_creates_nothing) {
 }
 
 }  // namespace
+
+TEST_F(CliReport, a_refused_key_exits_1_and_no_reply_exits_3_without_a_report) {
+  put(charge("k1", sale{}, 5000, paystack::charge_outcome::paid));
+  auto refused = cli_test::run_cli({"report", "--date", today(), "--store", db_},
+                                   "sk_test_not_the_simulators_key", sim_->base_url());
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_EQ(refused.out, "");
+  EXPECT_NE(refused.err.find("HTTP 401"), std::string::npos) << refused.err;
+  auto closed = cli_test::run_cli({"report", "--date", today(), "--store", db_, "--timeout", "2s"},
+                                  key, "http://127.0.0.1:1");
+  EXPECT_EQ(closed.exit_code, 3) << closed.err;
+  EXPECT_EQ(closed.out, "");
+}
