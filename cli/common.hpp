@@ -332,5 +332,7 @@ int create_keyed_refund(context& ctx, paystack::refund_params params, const std:
 void add_settlement_command(CLI::App& app, context& ctx);  // settlement list|transactions
 /// transaction export|timeline (commands/transaction_export.cpp), added to the transaction group.
 void add_transaction_after_sale_commands(CLI::App& transaction, context& ctx);
+/// report --date --store: the end-of-day report (commands/report.cpp, day_report.hpp).
+void add_report_command(CLI::App& app, context& ctx);
 
 }  // namespace cli

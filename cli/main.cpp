@@ -86,6 +86,7 @@ void add_commands(CLI::App& app, cli::context& ctx) {
   cli::add_refund_command(app, ctx);
   cli::add_refunds_command(app, ctx);
   cli::add_settlement_command(app, ctx);
+  cli::add_report_command(app, ctx);
   cli::add_charges_command(app, ctx);
   cli::add_serve_command(app, ctx);
   cli::add_leases_command(app, ctx);
