@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "charge_view.hpp"
+#include "store_view.hpp"
 
 namespace cli {
 namespace {
@@ -107,13 +108,7 @@ int show_charge(context& ctx, const args& a) {
   if (ec2) return store_failed(ec2);
   if (ctx.opts.json) {
     auto o = record_json(*rec);
-    json::array h;
-    for (auto& e : history)
-      h.push_back(json::object{{"sequence", e.sequence},
-                               {"stage", std::string(paystack::to_string(e.stage))},
-                               {"at_ms", e.at_ms},
-                               {"detail", e.detail}});
-    o["journal"] = std::move(h);
+    o["journal"] = journal_json(history);
     std::cout << json::serialize(o) << '\n';
     return exit_ok;
   }
@@ -130,10 +125,7 @@ int show_charge(context& ctx, const args& a) {
                            {"offline reference", opt(rec->offline_reference)},
                            {"event id", opt(rec->event_id)},
                            {"pushes", std::to_string(rec->pushes)}});
-  std::cout << "journal:\n";
-  for (auto& e : history)
-    std::cout << "  " << e.sequence << "  " << to_string(e.stage)
-              << (e.detail.empty() ? "" : "  " + server_text(e.detail)) << '\n';
+  print_journal(std::cout, history);
   return exit_ok;
 }
 
@@ -146,32 +138,9 @@ paystack::charge_params resume_settings(const context& ctx, const args& a,
   return p;
 }
 
-/// Opens the store and a client on one io_context and runs `body(ioc, client, store)`; a bad
-/// configuration or store exits 2 before anything is sent.
-/// With --rate-budget, the client's calls are of `priority` (else classify_request's).
-template <class Body>
-int with_store_client(const context& ctx, const args& a, Body body,
-                      std::optional<paystack::call_priority> priority = std::nullopt) {
-  auto options = make_client_options(ctx.opts);
-  if (!options) return exit_usage;
-  boost::asio::io_context ioc;
-  int code = exit_ok;
-  {
-    auto store = open_store(ioc, a.store);
-    if (!store) return exit_usage;
-    use_rate_budget(ctx.opts, *options, ioc.get_executor(), store, priority);
-    paystack::terminal_client client(ioc.get_executor(), *options);
-    if (!check_configuration(client)) return exit_usage;
-    code = body(ioc, client, store);
-  }
-  ioc.restart();
-  ioc.poll();
-  return code;
-}
-
 int resume_charges(context& ctx, const args& a) {
   return with_store_client(
-      ctx, a,
+      ctx, a.store, false,
       [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
           const std::shared_ptr<paystack::charge_store>& store) {
         int code = exit_ok;
@@ -226,7 +195,7 @@ int resume_charges(context& ctx, const args& a) {
 
 int reconcile_charges(context& ctx, const args& a) {
   return with_store_client(
-      ctx, a,
+      ctx, a.store, false,
       [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
           const std::shared_ptr<paystack::charge_store>& store) {
         int code = exit_ok;
@@ -270,7 +239,7 @@ int reconcile_charges(context& ctx, const args& a) {
 
 int cancel_charge(context& ctx, const args& a) {
   return with_store_client(
-      ctx, a,
+      ctx, a.store, false,
       [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
           const std::shared_ptr<paystack::charge_store>& store) {
         bool interrupted = false;

@@ -5,6 +5,7 @@
 #include <paystack/refund_flow.hpp>
 
 #include "common.hpp"
+#include "store_view.hpp"
 
 namespace cli {
 namespace {
@@ -80,25 +81,6 @@ struct args {
   bool unfinished = false;
 };
 
-/// Runs `body(ioc, client, store)` with a client and the store; exit 2 when either is unusable.
-template <class Body>
-int with_client(const context& ctx, const std::string& url, bool create, Body body) {
-  auto options = make_client_options(ctx.opts);
-  if (!options) return exit_usage;
-  boost::asio::io_context ioc;
-  int code = exit_ok;
-  {
-    auto store = open_store(ioc, url, create);
-    if (!store) return exit_usage;
-    paystack::terminal_client client(ioc.get_executor(), *options);
-    if (!check_configuration(client)) return exit_usage;
-    code = body(ioc, client, store);
-  }
-  ioc.restart();
-  ioc.poll();
-  return code;
-}
-
 int report(const context& ctx, boost::system::error_code ec, const paystack::refund_result& r) {
   if (ctx.opts.json)
     std::cout << result_json(ec, r) << '\n';
@@ -108,30 +90,29 @@ int report(const context& ctx, boost::system::error_code ec, const paystack::ref
 }
 
 int resume_refunds(context& ctx, const args& a) {
-  return with_client(ctx, a.store, false,
-                     [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
-                         const std::shared_ptr<paystack::charge_store>& store) {
-                       std::vector<std::string> keys{a.key};
-                       if (a.all) {
-                         auto [ec, left] =
-                             run_store<std::vector<paystack::refund_record>>(ioc, [&](auto h) {
-                               store->async_list_refunds({.unfinished_only = true}, std::move(h));
-                             });
-                         if (ec) return store_failed(ec);
-                         keys.clear();
-                         for (auto& r : left) keys.push_back(r.key);
-                       }
-                       int code = exit_ok;
-                       for (auto& key : keys) {
-                         auto [ec, r] = run_store<paystack::refund_result>(ioc, [&](auto h) {
-                           paystack::async_resume_refund(client, store, key, std::move(h));
-                         });
-                         code = std::max(code, report(ctx, ec, r));
-                       }
-                       if (a.all && !ctx.opts.json)
-                         std::cout << keys.size() << " refund(s) resumed\n";
-                       return code;
-                     });
+  return with_store_client(
+      ctx, a.store, false,
+      [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
+          const std::shared_ptr<paystack::charge_store>& store) {
+        std::vector<std::string> keys{a.key};
+        if (a.all) {
+          auto [ec, left] = run_store<std::vector<paystack::refund_record>>(ioc, [&](auto h) {
+            store->async_list_refunds({.unfinished_only = true}, std::move(h));
+          });
+          if (ec) return store_failed(ec);
+          keys.clear();
+          for (auto& r : left) keys.push_back(r.key);
+        }
+        int code = exit_ok;
+        for (auto& key : keys) {
+          auto [ec, r] = run_store<paystack::refund_result>(ioc, [&](auto h) {
+            paystack::async_resume_refund(client, store, key, std::move(h));
+          });
+          code = std::max(code, report(ctx, ec, r));
+        }
+        if (a.all && !ctx.opts.json) std::cout << keys.size() << " refund(s) resumed\n";
+        return code;
+      });
 }
 
 int list_refunds(context& ctx, const args& a) {
@@ -173,13 +154,7 @@ int show_refund(context& ctx, const args& a) {
   if (ec2) return store_failed(ec2);
   if (ctx.opts.json) {
     auto o = record_json(*rec);
-    json::array h;
-    for (auto& e : history)
-      h.push_back(json::object{{"sequence", e.sequence},
-                               {"stage", std::string(paystack::to_string(e.stage))},
-                               {"at_ms", e.at_ms},
-                               {"detail", e.detail}});
-    o["journal"] = std::move(h);
+    o["journal"] = journal_json(history);
     std::cout << json::serialize(o) << '\n';
     return exit_ok;
   }
@@ -192,28 +167,25 @@ int show_refund(context& ctx, const args& a) {
                            {"refund", rec->refund_id ? std::to_string(*rec->refund_id) : "-"},
                            {"refund status", rec->refund_status.empty() ? "-" : rec->refund_status},
                            {"reason", rec->reason.empty() ? "-" : rec->reason}});
-  std::cout << "journal:\n";
-  for (auto& e : history)
-    std::cout << "  " << e.sequence << "  " << to_string(e.stage)
-              << (e.detail.empty() ? "" : "  " + server_text(e.detail)) << '\n';
+  print_journal(std::cout, history);
   return exit_ok;
 }
 
 }  // namespace
 
 int create_keyed_refund(context& ctx, paystack::refund_params params, const std::string& store) {
-  return with_client(ctx, store, true,
-                     [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
-                         const std::shared_ptr<paystack::charge_store>& s) {
-                       // The store goes with the refund only: it must be gone (its thread
-                       // joined) before the io_context is, and `params` outlives both.
-                       auto p = params;
-                       p.store = s;
-                       auto [ec, r] = run_store<paystack::refund_result>(ioc, [&](auto h) {
-                         paystack::async_refund(client, std::move(p), std::move(h));
-                       });
-                       return report(ctx, ec, r);
-                     });
+  return with_store_client(
+      ctx, store, true,
+      [&](boost::asio::io_context& ioc, const paystack::terminal_client& client,
+          const std::shared_ptr<paystack::charge_store>& s) {
+        // The store goes with the refund only: it must be gone (its thread
+        // joined) before the io_context is, and `params` outlives both.
+        auto p = params;
+        p.store = s;
+        auto [ec, r] = run_store<paystack::refund_result>(
+            ioc, [&](auto h) { paystack::async_refund(client, std::move(p), std::move(h)); });
+        return report(ctx, ec, r);
+      });
 }
 
 void add_refunds_command(CLI::App& app, context& ctx) {

@@ -7,6 +7,7 @@
 #include <paystack/error.hpp>
 
 #include "store/refund_engine.hpp"
+#include "store/sqlite_engine.hpp"
 #include "store/store_engine.hpp"
 
 namespace paystack {
@@ -47,45 +48,7 @@ constexpr const char* refund_columns =
     "refund_key, txn, amount, currency, stage, transaction_id, refund_id, refund_status, "
     "outcome, reason, created_at, updated_at, version";
 
-/// A prepared statement, finalized on destruction.
-class stmt {
- public:
-  stmt(sqlite3* db, const std::string& sql) {
-    ok_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) == SQLITE_OK;
-  }
-  ~stmt() { sqlite3_finalize(st_); }
-  stmt(const stmt&) = delete;
-  stmt& operator=(const stmt&) = delete;
-  bool ok() const { return ok_; }
-  void bind(int i, const std::string& s) {
-    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-  }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(st_, i, v); }
-  void bind(int i, const std::optional<std::int64_t>& v) {
-    if (v)
-      bind(i, *v);
-    else
-      sqlite3_bind_null(st_, i);
-  }
-  int step() { return sqlite3_step(st_); }
-  std::string text(int i) const {
-    auto* p = sqlite3_column_text(st_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(st_, i)))
-             : std::string();
-  }
-  std::int64_t integer(int i) const { return sqlite3_column_int64(st_, i); }
-  std::optional<std::int64_t> opt_integer(int i) const {
-    if (sqlite3_column_type(st_, i) == SQLITE_NULL) return std::nullopt;
-    return integer(i);
-  }
-
- private:
-  sqlite3_stmt* st_ = nullptr;
-  bool ok_ = false;
-};
-
-refund_record read_refund(const stmt& st) {
+refund_record read_refund(const statement& st) {
   refund_record r;
   r.key = st.text(0);
   r.transaction = st.text(1);
@@ -103,7 +66,7 @@ refund_record read_refund(const stmt& st) {
   return r;
 }
 
-void bind_refund(stmt& st, const refund_record& r) {
+void bind_refund(statement& st, const refund_record& r) {
   st.bind(1, r.key);
   st.bind(2, r.transaction);
   st.bind(3, r.amount);
@@ -132,8 +95,9 @@ class sqlite_refund_engine final : public refund_engine {
       rec = std::move(*existing);
       return tx_.commit();
     }
-    stmt st(db_, std::string("INSERT INTO refunds (") + refund_columns +
-                     ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    const std::string insert = std::string("INSERT INTO refunds (") + refund_columns +
+                               ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    statement st(db_, insert.c_str());
     if (!st.ok()) return tx_.rollback(error::store_failed);
     bind_refund(st, rec);
     if (st.step() != SQLITE_DONE) return tx_.rollback(error::store_failed);
@@ -149,10 +113,11 @@ class sqlite_refund_engine final : public refund_engine {
     auto next = rec;
     next.version += 1;
     next.updated_at_ms = unix_ms();
-    stmt st(db_,
-            "UPDATE refunds SET txn = ?2, amount = ?3, currency = ?4, stage = ?5, "
-            "transaction_id = ?6, refund_id = ?7, refund_status = ?8, outcome = ?9, reason = ?10, "
-            "created_at = ?11, updated_at = ?12, version = ?13 WHERE refund_key = ?1");
+    statement st(
+        db_,
+        "UPDATE refunds SET txn = ?2, amount = ?3, currency = ?4, stage = ?5, "
+        "transaction_id = ?6, refund_id = ?7, refund_status = ?8, outcome = ?9, reason = ?10, "
+        "created_at = ?11, updated_at = ?12, version = ?13 WHERE refund_key = ?1");
     if (!st.ok()) return tx_.rollback(error::store_failed);
     bind_refund(st, next);
     if (st.step() != SQLITE_DONE) return tx_.rollback(error::store_failed);
@@ -175,7 +140,7 @@ class sqlite_refund_engine final : public refund_engine {
           "refund_key = ?1)";
     sql += " ORDER BY created_at, refund_key LIMIT " +
            std::to_string(std::min(f.limit, max_charge_list));
-    stmt st(db_, sql);
+    statement st(db_, sql.c_str());
     if (!st.ok()) return error::store_failed;
     if (!f.after.empty()) st.bind(1, f.after);
     int rc = 0;
@@ -184,9 +149,9 @@ class sqlite_refund_engine final : public refund_engine {
   }
 
   error_code history(const std::string& key, std::vector<refund_journal_entry>& out) override {
-    stmt st(db_,
-            "SELECT sequence, stage, at, detail FROM refund_journal WHERE refund_key = ? "
-            "ORDER BY sequence");
+    statement st(db_,
+                 "SELECT sequence, stage, at, detail FROM refund_journal WHERE refund_key = ? "
+                 "ORDER BY sequence");
     if (!st.ok()) return error::store_failed;
     st.bind(1, key);
     int rc = 0;
@@ -201,7 +166,9 @@ class sqlite_refund_engine final : public refund_engine {
 
  private:
   error_code read(const std::string& key, std::optional<refund_record>& out) {
-    stmt st(db_, std::string("SELECT ") + refund_columns + " FROM refunds WHERE refund_key = ?");
+    const std::string select =
+        std::string("SELECT ") + refund_columns + " FROM refunds WHERE refund_key = ?";
+    statement st(db_, select.c_str());
     if (!st.ok()) return error::store_failed;
     st.bind(1, key);
     const int rc = st.step();
@@ -209,7 +176,8 @@ class sqlite_refund_engine final : public refund_engine {
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? error_code{} : error_code(error::store_failed);
   }
   error_code append(const refund_record& r, const std::string& detail) {
-    stmt st(db_, "INSERT INTO refund_journal (refund_key, stage, at, detail) VALUES (?,?,?,?)");
+    statement st(db_,
+                 "INSERT INTO refund_journal (refund_key, stage, at, detail) VALUES (?,?,?,?)");
     if (!st.ok()) return error::store_failed;
     st.bind(1, r.key);
     st.bind(2, std::string(to_string(r.stage)));
