@@ -277,13 +277,14 @@ void builder::refund_line(const paystack::refund& f, const refund_record* r) {
     case refund_status::processed:
       line.kind = report_kind::refund_processed;
       return add(std::move(line), "");
-    case refund_status::needs_attention:
+    case refund_status::needs_attention: {
       line.kind = report_kind::refund_needs_attention;
-      return add(std::move(line),
-                 "Paystack needs the customer's account: paystack-terminal "
-                 "refund retry " +
-                     line.reference + " --account-number N --bank-id B --currency " +
-                     (f.currency.empty() ? "C" : f.currency));
+      // Built before `line` is moved: argument order is unspecified.
+      std::string hint = "Paystack needs the customer's account: paystack-terminal refund retry " +
+                         line.reference + " --account-number N --bank-id B --currency " +
+                         (f.currency.empty() ? "C" : f.currency);
+      return add(std::move(line), std::move(hint));
+    }
     case refund_status::failed:
       line.kind = report_kind::refund_failed;
       return add(std::move(line), "the refund failed: the customer is still owed" + of);

@@ -71,8 +71,9 @@ int list_charges(context& ctx, const args& a) {
   if (ec) return store_failed(ec);
   const bool more = records.size() > a.limit;
   if (more) records.resize(a.limit);
-  auto say_more = [&](std::ostream& os) {
-    if (more) os << "more charges: --after " << records.back().key << '\n';
+  const std::string last = records.empty() ? std::string() : records.back().key;
+  auto say_more = [more, &last](std::ostream& os) {
+    if (more) os << "more charges: --after " << last << '\n';
   };
   if (ctx.opts.json) {
     json::array arr;
