@@ -7,7 +7,7 @@
 
 #include <boost/json.hpp>
 
-#include "engine.hpp"
+#include "engine_fixture.hpp"
 #include "sim_test_support.hpp"
 
 namespace detail = paystack::sim::detail;
@@ -18,37 +18,13 @@ namespace {
 
 constexpr const char* key = "sk_test_refund_attention";
 
-class SimRefundAttention : public ::testing::Test {
+class SimRefundAttention : public simtest::engine_fixture {
  protected:
-  static paystack::sim::server_options options() {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.delivery_delay = 0ms;
-    o.auto_pay_delay = 0ms;
-    o.refund_delay = std::nullopt;  // steps only through the control API
-    return o;
-  }
-  detail::http_response call(std::string method, std::string target, std::string body = {}) {
-    detail::http_request r{std::move(method), std::move(target), std::string("Bearer ") + key,
-                           "application/json", std::move(body)};
-    return eng.handle(r, {});
-  }
-  json::value call_json(std::string method, std::string target, std::string body = {},
-                        unsigned expected = 200) {
-    auto r = call(std::move(method), std::move(target), std::move(body));
-    EXPECT_EQ(r.status, expected) << r.body;
-    return json::parse(r.body);
-  }
+  SimRefundAttention() : engine_fixture(key, std::nullopt) {}  // steps only through the control API
+
   /// A paid sale of `amount` and a refund of `refund_amount` of it: the refund id.
   std::string refund(std::int64_t amount, std::int64_t refund_amount) {
-    auto pr =
-        call_json("POST", "/paymentrequest",
-                  R"({"customer":"CUS_txnsimtest0001","amount":)" + std::to_string(amount) + "}")
-            .at("data");
-    call_json("POST", "/terminal/" + terminals.at(0) + "/event",
-              R"({"type":"invoice","action":"process","data":{"id":)" +
-                  std::to_string(pr.at("id").as_int64()) + R"(,"reference":")" +
-                  std::string(pr.at("offline_reference").as_string()) + R"("}})");
+    pay(terminals.at(0), amount, "CUS_txnsimtest0001");
     auto tx = call_json("GET", "/transaction").at("data").at(0);
     auto created = call_json("POST", "/refund",
                              R"({"transaction":)" + std::to_string(tx.at("id").as_int64()) +
@@ -63,10 +39,6 @@ class SimRefundAttention : public ::testing::Test {
     return R"({"refund_account_details":{"currency":")" + currency + R"(","account_number":")" +
            number + R"(","bank_id":"9"}})";
   }
-
-  paystack::sim::server_options opts = options();
-  detail::engine eng{opts, {}};
-  std::vector<std::string> terminals = eng.terminal_ids();
 };
 
 TEST_F(SimRefundAttention, the_magic_amount_needs_attention_until_retried_with_an_account) {

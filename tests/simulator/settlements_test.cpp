@@ -6,7 +6,7 @@
 
 #include <boost/json.hpp>
 
-#include "engine.hpp"
+#include "engine_fixture.hpp"
 #include "sim_test_support.hpp"
 
 namespace detail = paystack::sim::detail;
@@ -17,44 +17,16 @@ namespace {
 
 constexpr const char* key = "sk_test_settle";
 
-class SimSettlements : public ::testing::Test {
+class SimSettlements : public simtest::engine_fixture {
  protected:
-  static paystack::sim::server_options options() {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.delivery_delay = 0ms;
-    o.auto_pay_delay = 0ms;
-    o.refund_delay = 0ms;
-    return o;
-  }
+  SimSettlements() : engine_fixture(key, 0ms) {}
 
-  detail::http_response call(std::string method, std::string target, std::string body = {}) {
-    detail::http_request r{std::move(method), std::move(target), std::string("Bearer ") + key,
-                           "application/json", std::move(body)};
-    return eng.handle(r, {});
-  }
-  json::value call_json(std::string method, std::string target, std::string body = {},
-                        unsigned expected = 200) {
-    auto r = call(std::move(method), std::move(target), std::move(body));
-    EXPECT_EQ(r.status, expected) << r.body;
-    return json::parse(r.body);
-  }
   /// A terminal payment of `amount`; its transaction's reference.
   std::string pay(std::int64_t amount) {
-    auto pr =
-        call_json("POST", "/paymentrequest",
-                  R"({"customer":"CUS_settlesim0001","amount":)" + std::to_string(amount) + "}");
-    auto id = pr.at("data").at("id").as_int64();
-    auto ref = std::string(pr.at("data").at("offline_reference").as_string());
-    call_json("POST", "/terminal/" + eng.terminal_ids().at(0) + "/event",
-              R"({"type":"invoice","action":"process","data":{"id":)" + std::to_string(id) +
-                  R"(,"reference":")" + ref + R"("}})");
+    engine_fixture::pay(terminals.at(0), amount, "CUS_settlesim0001");
     auto list = call_json("GET", "/transaction?perPage=1");
     return std::string(list.at("data").at(0).at("reference").as_string());
   }
-
-  paystack::sim::server_options opts = options();
-  detail::engine eng{opts, {}};
 };
 
 TEST_F(SimSettlements, the_fee_rule) {

@@ -7,7 +7,7 @@
 
 #include <boost/json.hpp>
 
-#include "engine.hpp"
+#include "engine_fixture.hpp"
 #include "sim_test_support.hpp"
 
 namespace detail = paystack::sim::detail;
@@ -18,53 +18,15 @@ namespace {
 
 constexpr const char* key = "sk_test_txn";
 
-class SimTransactions : public ::testing::Test {
+class SimTransactions : public simtest::engine_fixture {
  protected:
-  static paystack::sim::server_options options() {
-    paystack::sim::server_options o;
-    o.secret_key = key;
-    o.delivery_delay = 0ms;
-    o.auto_pay_delay = 0ms;
-    o.refund_delay = std::nullopt;  // steps only through /_sim/refunds/{id}/advance
-    return o;
-  }
+  SimTransactions() : engine_fixture(key, std::nullopt) {}  // refunds step only when advanced
 
-  detail::http_response call(std::string method, std::string target, std::string body = {}) {
-    detail::http_request r{std::move(method), std::move(target), std::string("Bearer ") + key,
-                           "application/json", std::move(body)};
-    return eng.handle(r, {});
-  }
-  json::value call_json(std::string method, std::string target, std::string body = {},
-                        unsigned expected = 200) {
-    auto r = call(std::move(method), std::move(target), std::move(body));
-    EXPECT_EQ(r.status, expected) << r.body;
-    return json::parse(r.body);
-  }
-
-  /// A payment of `amount` by `customer` on `terminal` (create, push, paid at once); returns the
-  /// payment request.
+  /// A payment of `amount` by `customer` on `terminal`: the payment request.
   json::value pay(const std::string& terminal, std::int64_t amount,
                   const std::string& customer = "CUS_txnsimtest0001") {
-    auto pr =
-        call_json("POST", "/paymentrequest",
-                  R"({"customer":")" + customer + R"(","amount":)" + std::to_string(amount) + "}");
-    auto id = pr.at("data").at("id").as_int64();
-    auto ref = std::string(pr.at("data").at("offline_reference").as_string());
-    call_json("POST", "/terminal/" + terminal + "/event",
-              R"({"type":"invoice","action":"process","data":{"id":)" + std::to_string(id) +
-                  R"(,"reference":")" + ref + R"("}})");
-    return pr.at("data");
+    return engine_fixture::pay(terminal, amount, customer);
   }
-
-  std::vector<std::string> events() {
-    std::vector<std::string> out;
-    for (const auto& w : eng.webhook_log()) out.push_back(w.event);
-    return out;
-  }
-
-  paystack::sim::server_options opts = options();
-  detail::engine eng{opts, {}};
-  std::vector<std::string> terminals = eng.terminal_ids();
 };
 
 TEST_F(SimTransactions, terminal_payment_records_a_pos_transaction) {
