@@ -14,8 +14,10 @@
 namespace cli {
 namespace {
 
-/// The most of each list a report reads: a day beyond it is refused as incomplete (exit 1).
+/// The most of each list a report reads: a day beyond it is refused as incomplete (exit 1). The
+/// walks read one more (walk_limit) to tell a list of exactly max_items from a longer one.
 constexpr std::size_t max_items = 10000;
+constexpr std::size_t walk_limit = max_items + 1;
 /// The most store records (charges, refunds) read, each.
 constexpr std::size_t max_records = 100000;
 /// The store's page.
@@ -42,7 +44,7 @@ std::optional<int> walk(boost::asio::io_context& ioc, const global_options& g, c
   if (ec || !r.ok())
     return report_failure(g, ec, r.status_code, r.message, r.code, r.type, r.next_step,
                           r.error_detail, r.raw_body, interrupted);
-  if (out.size() >= max_items) {
+  if (out.size() > max_items) {
     std::cerr << "paystack-terminal: more than " << max_items << ' ' << what
               << " on that day: the report would be incomplete\n";
     return exit_api;
@@ -50,24 +52,26 @@ std::optional<int> walk(boost::asio::io_context& ioc, const global_options& g, c
   return std::nullopt;
 }
 
-/// Every record of the store (pages of 10,000 by key); an exit code when it failed or was cut.
+/// Every record of the store (pages of 10,000 by key, the last one record more, to tell exactly
+/// max_records from more); an exit code when it failed or was cut.
 template <class Record, class List>
 std::optional<int> read_all(boost::asio::io_context& ioc, std::vector<Record>& out, List list) {
   std::string after;
   for (;;) {
+    const auto want = std::min(store_page, max_records + 1 - out.size());
     auto [ec, page] =
-        run_store<std::vector<Record>>(ioc, [&](auto h) { list(after, store_page, std::move(h)); });
+        run_store<std::vector<Record>>(ioc, [&](auto h) { list(after, want, std::move(h)); });
     if (ec) return store_failed(ec);
-    const bool last = page.size() < store_page;
+    const bool last = page.size() < want;
     if (!page.empty()) after = page.back().key;
     out.insert(out.end(), std::make_move_iterator(page.begin()),
                std::make_move_iterator(page.end()));
-    if (last) return std::nullopt;
-    if (out.size() >= max_records) {
+    if (out.size() > max_records) {
       std::cerr << "paystack-terminal: the store holds more than " << max_records
                 << " records: the report would be incomplete\n";
       return exit_api;
     }
+    if (last) return std::nullopt;
   }
 }
 
@@ -91,19 +95,19 @@ std::optional<int> read_paystack(boost::asio::io_context& ioc, const global_opti
   paystack::transaction_client transactions(client);
   if (auto code = walk(ioc, g, "transactions", in.transactions, [&](auto visit, auto h) {
         transactions.async_for_each_transaction(
-            {.from = d.date, .to = d.next_date, .per_page = 100}, max_items, visit, std::move(h));
+            {.from = d.date, .to = d.next_date, .per_page = 100}, walk_limit, visit, std::move(h));
       }))
     return code;
   paystack::refund_client refunds(client);
   if (auto code = walk(ioc, g, "refunds", in.paystack_refunds, [&](auto visit, auto h) {
         refunds.async_for_each_refund({.from = d.date, .to = d.next_date, .per_page = 100},
-                                      max_items, visit, std::move(h));
+                                      walk_limit, visit, std::move(h));
       }))
     return code;
   paystack::settlement_client settlements(client);
   return walk(ioc, g, "settlements", in.settlements, [&](auto visit, auto h) {
     settlements.async_for_each_settlement({.per_page = 100, .from = d.date, .to = d.date},
-                                          max_items, visit, std::move(h));
+                                          walk_limit, visit, std::move(h));
   });
 }
 

@@ -1,6 +1,7 @@
 // Exactly-once refunds end to end (issue 27 item 1): `paystack-terminal refund create TXN
 // --amount N --key K --store DB` is killed with SIGKILL at each failpoint of the refund
-// (PAYSTACK_FAILPOINT, compiled in with PAYSTACK_TEST_FAILPOINTS) and run again with the key: the
+// (PAYSTACK_FAILPOINT, compiled in with PAYSTACK_TEST_FAILPOINTS: after the key's first record,
+// inside each journal write before its commit, around the send) and run again with the key: the
 // simulator holds exactly one refund of the right amount. And the race: two processes refund one
 // transaction at once with different keys, more than it holds together; the store's refund lease
 // makes the second see the first's refund and refuse before sending (the refunds never add up
@@ -104,8 +105,14 @@ TEST_P(RefundCrashMatrix, the_rerun_with_the_key_leaves_one_refund_of_the_right_
   EXPECT_EQ(rec.at("outcome"), "refunded");
 }
 
+// refund_after_begin: the key's first record (stage started) committed, nothing else done;
+// refund_journal_write:STAGE: inside the SQLite store's write of that stage, the record and its
+// journal entry written and not committed (started: the key was never recorded; sending: the
+// record stays started; finished: the refund was made and the record stays sending).
 INSTANTIATE_TEST_SUITE_P(EveryPoint, RefundCrashMatrix,
-                         ::testing::Values("refund_before_send", "refund_after_send",
+                         ::testing::Values("refund_after_begin", "refund_journal_write:started",
+                                           "refund_journal_write:sending", "refund_before_send",
+                                           "refund_after_send", "refund_journal_write:finished",
                                            "refund_after_record"));
 
 TEST_F(RefundCrash, a_crash_before_sending_is_finished_by_refunds_resume) {

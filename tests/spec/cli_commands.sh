@@ -74,6 +74,39 @@ cli refund list --all
 cli refund fetch "$refund"
 cli_fails refund fetch 999999999
 
+# Keyed refunds (doc/cli.md "refund create ... --key", "refunds"): exactly once through a store,
+# on a sale of their own ($ref is fully refunded above). Subunits 14 make the simulator's refund
+# need attention (doc/simulator.md; with --refund-delay 0 at once) for `refund retry`.
+store="$work/refunds.db"
+cli charge "$TERMINAL" --amount 5000 --customer CUS_spec_check --timeout 20
+keyed_txn=$(cli --json transaction list --terminal "$TERMINAL" --per-page 1 | json_field 'd["data"][0]["id"]')
+test "$keyed_txn" != "$txn"
+cli refund create "$keyed_txn" --amount 1000 --key spec-1 --customer-note "sorry" --store "$store"
+cli refund create "$keyed_txn" --amount 1000 --key spec-1 --store "$store"
+cli_fails refund create "$keyed_txn" --amount 9000 --key spec-over --store "$store"
+cli_fails refund create "$keyed_txn" --amount 600 --key spec-1 --store "$store"
+cli_fails refund create 999999999 --amount 100 --key spec-no-txn --store "$store"
+attention=$(cli --json refund create "$keyed_txn" --amount 1014 --key spec-attention \
+              --store "$store" | json_field 'd["refund_id"]')
+test "$(cli --json refund fetch "$attention" | json_field 'd["data"]["status"]')" = needs-attention
+cli refund retry "$attention" --account-number 1234567890 --bank-id 9 --currency NGN
+cli_fails refund retry "$attention" --account-number 1234567890 --bank-id 9 --currency NGN
+cli_fails refund retry 999999999 --account-number 1234567890 --bank-id 9 --currency NGN
+# An unfinished keyed refund for `refunds resume` (set up, not recorded: nothing listens on port
+# 9, so the transaction is not read and the key stays at stage started, exit 3).
+if timeout 60 "$cli_bin" --base-url http://127.0.0.1:9 refund create "$keyed_txn" --amount 500 \
+     --key spec-unfinished --store "$store" >"$work/last.out" 2>&1; then
+  echo "run_spec_check: a refund through a closed port succeeded" >&2
+  exit 1
+fi
+test "$(cli --json refunds list --unfinished --store "$store" | json_field 'd[0]["key"]')" = spec-unfinished
+cli refunds list --store "$store"
+cli refunds show spec-1 --store "$store"
+cli_fails refunds show spec-none --store "$store"
+cli refunds resume spec-unfinished --store "$store"
+cli refunds resume --all --store "$store"
+cli_fails refunds resume spec-none --store "$store"
+
 # After the sale (doc/cli.md "transaction export | timeline; settlement list | transactions"): the
 # payments above make today's settlement.
 sid=$(cli --json settlement list --per-page 1 | json_field 'd["data"][0]["id"]')

@@ -8,7 +8,8 @@
 # COMMANDS is a bash fragment; it calls `cli ARGS...` (paystack-terminal through the proxy,
 # must exit 0), `cli_fails ARGS...` (must exit non-zero: an error reply is recorded too),
 # `sim_control METHOD PATH [JSON]` (a /_sim control route, to set up state; not checked) and may
-# read $TERMINAL (a seeded terminal id) and $SERIAL (a device waiting to be commissioned).
+# read $TERMINAL (a seeded terminal id) and $SERIAL (a device waiting to be commissioned); it
+# may keep files in $work (deleted at exit) and run $cli_bin itself to set up state unrecorded.
 set -euo pipefail
 sim_bin=$1 cli_bin=$2 openapi=$3 commands=$4 allowed=$5
 here=$(cd "$(dirname "$0")" && pwd)

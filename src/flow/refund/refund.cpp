@@ -138,6 +138,7 @@ class refund_run : public std::enable_shared_from_this<refund_run> {
       auto begin = p_.store->async_begin_refund(std::move(initial), use);
       auto [ec, rec, inserted] = co_await std::move(begin);
       if (ec) co_return fail(ec, "the store could not record the refund");
+      if (inserted) failpoint("refund_after_begin");  // the key's first record, stage started
       rec_ = std::move(rec);
       if (!inserted && (rec_.transaction != p_.transaction || rec_.amount != p_.amount))
         co_return fail(error::invalid_argument, "the key is recorded for another refund (" +

@@ -6,6 +6,7 @@
 
 #include <paystack/error.hpp>
 
+#include "failpoint.hpp"
 #include "store/refund_engine.hpp"
 #include "store/sqlite_engine.hpp"
 #include "store/store_engine.hpp"
@@ -175,6 +176,9 @@ class sqlite_refund_engine final : public refund_engine {
     if (rc == SQLITE_ROW) out = read_refund(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? error_code{} : error_code(error::store_failed);
   }
+  /// Appends the journal entry of `r`, the last write of begin and save before their commit:
+  /// the failpoint refund_journal_write:STAGE (tests) kills the process with the record and its
+  /// entry written and not committed.
   error_code append(const refund_record& r, const std::string& detail) {
     statement st(db_,
                  "INSERT INTO refund_journal (refund_key, stage, at, detail) VALUES (?,?,?,?)");
@@ -183,7 +187,9 @@ class sqlite_refund_engine final : public refund_engine {
     st.bind(2, std::string(to_string(r.stage)));
     st.bind(3, r.updated_at_ms);
     st.bind(4, detail);
-    return st.step() == SQLITE_DONE ? error_code{} : error_code(error::store_failed);
+    if (st.step() != SQLITE_DONE) return error::store_failed;
+    failpoint(std::string("refund_journal_write:").append(to_string(r.stage)));
+    return {};
   }
   sqlite3* db_;
   sqlite_write_transactions& tx_;
