@@ -25,6 +25,7 @@
 #include "loopback_server.hpp"
 #include "running_context.hpp"
 #include "sim_sales.hpp"
+#include "utc_today.hpp"
 
 namespace {
 
@@ -36,15 +37,7 @@ constexpr const char* key = "sk_test_cli_report_bounds_8d2f";
 constexpr std::int64_t max_items = 10000;     // each of Paystack's lists
 constexpr std::int64_t max_records = 100000;  // each of the store's tables
 
-/// Today (UTC), "YYYY-MM-DD": the simulator's items are made now.
-std::string today() {
-  const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{days};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
-}
+using test_support::utc_today;
 
 /// The page number a list request asks for (1 without one).
 std::int64_t page_of(const std::string& target) {
@@ -113,7 +106,7 @@ class CliReportBounds : public ::testing::Test {
   }
 
   run_result report(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args{"report", "--date", today(), "--store", db_};
+    std::vector<std::string> args{"report", "--date", utc_today(), "--store", db_};
     args.insert(args.end(), extra.begin(), extra.end());
     // A report of 30,000 lines takes seconds, more on a loaded machine or under the sanitizers:
     // a deadline of its own (run_cli's is 30 s), within ctest's 120 s.

@@ -19,6 +19,7 @@
 #include "golden.hpp"
 #include "running_context.hpp"
 #include "sim_sales.hpp"
+#include "utc_today.hpp"
 
 namespace {
 
@@ -28,15 +29,7 @@ using cli_test::sim_call;
 
 constexpr const char* key = "sk_test_cli_report_5b1e";
 
-/// Today (UTC) as "YYYY-MM-DD": the simulator's transactions are made now.
-std::string today() {
-  const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{days};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
-}
+using test_support::utc_today;
 
 /// A payment request made in the simulator.
 struct sale {
@@ -67,7 +60,7 @@ class CliReport : public ::testing::Test {
   /// The run, with today's date and the settlement id (the day) made stable.
   run_result cli(const std::vector<std::string>& args) const {
     auto r = cli_test::run_cli(args, key, sim_->base_url());
-    auto date = today();
+    auto date = utc_today();
     auto compact = date.substr(0, 4) + date.substr(5, 2) + date.substr(8, 2);
     for (auto* s : {&r.out, &r.err}) {
       *s = std::regex_replace(*s, std::regex(compact + R"(\d\d)"), "<SETTLEMENT_ID>");
@@ -76,7 +69,7 @@ class CliReport : public ::testing::Test {
     return r;
   }
   run_result report(std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args{"report", "--date", today(), "--store", db_};
+    std::vector<std::string> args{"report", "--date", utc_today(), "--store", db_};
     args.insert(args.end(), extra.begin(), extra.end());
     return cli(args);
   }
@@ -293,13 +286,14 @@ TEST_F(CliReport, bad_input_exits_2_and_creates_nothing) {
 
 TEST_F(CliReport, a_refused_key_exits_1_and_no_reply_exits_3_without_a_report) {
   put(charge("k1", sale{}, 5000, paystack::charge_outcome::paid));
-  auto refused = cli_test::run_cli({"report", "--date", today(), "--store", db_},
+  auto refused = cli_test::run_cli({"report", "--date", utc_today(), "--store", db_},
                                    "sk_test_not_the_simulators_key", sim_->base_url());
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
   EXPECT_EQ(refused.out, "");
   EXPECT_NE(refused.err.find("HTTP 401"), std::string::npos) << refused.err;
-  auto closed = cli_test::run_cli({"report", "--date", today(), "--store", db_, "--timeout", "2s"},
-                                  key, "http://127.0.0.1:1");
+  auto closed =
+      cli_test::run_cli({"report", "--date", utc_today(), "--store", db_, "--timeout", "2s"}, key,
+                        "http://127.0.0.1:1");
   EXPECT_EQ(closed.exit_code, 3) << closed.err;
   EXPECT_EQ(closed.out, "");
 }

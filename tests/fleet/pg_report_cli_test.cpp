@@ -12,6 +12,7 @@
 #include "cli_runner.hpp"
 #include "pg_test_support.hpp"
 #include "sim_sales.hpp"
+#include "utc_today.hpp"
 
 namespace fleet_test {
 namespace {
@@ -21,15 +22,7 @@ using namespace std::chrono_literals;
 constexpr const char* key = "sk_test_fleet_report_61b0e2";
 constexpr const char* exe = PAYSTACK_TERMINAL_EXE;
 
-/// Today (UTC), "YYYY-MM-DD": the simulator's sales are made now.
-std::string today() {
-  const auto days = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{days};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return text;
-}
+using test_support::utc_today;
 
 class PgReportCli : public PgTest {
  protected:
@@ -61,7 +54,7 @@ class PgReportCli : public PgTest {
   }
   /// The report's JSON document: its exit code and each kind of line counted.
   std::pair<int, std::map<std::string, int>> report(boost::json::value& doc) const {
-    auto r = cli({"--json", "report", "--date", today(), "--store", url_});
+    auto r = cli({"--json", "report", "--date", utc_today(), "--store", url_});
     EXPECT_EQ(r.err, "");
     std::map<std::string, int> kinds;
     doc = boost::json::parse(r.out);
@@ -107,7 +100,7 @@ TEST_F(PgReportCli, the_day_of_a_postgres_store_is_matched_with_paystacks) {
 }
 
 TEST_F(PgReportCli, an_unreachable_postgres_store_is_a_usage_error_and_no_report) {
-  auto r = cli({"report", "--date", today(), "--store",
+  auto r = cli({"report", "--date", utc_today(), "--store",
                 "postgres://pos:hunter2pw@127.0.0.1:1/pos?connect_timeout=2"});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_EQ(r.out, "");
