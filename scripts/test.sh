@@ -11,8 +11,10 @@
 #                                  under ThreadSanitizer (not the unit, compile and CLI tests:
 #                                  single-threaded code), the fuzz targets briefly
 #                                  (clang/libFuzzer), the Debian packages built (with the
-#                                  benchmarks, run once), checked by lintian, installed on this
-#                                  machine and used (check-package.sh --host), the install check,
+#                                  benchmarks, run once), the shared library's exports and ABI,
+#                                  lintian, installed on this machine and used (check-package.sh
+#                                  --host), the add_subdirectory and FetchContent consumers, the
+#                                  install check,
 #                                  and last the chaos tests (label chaos: fleet.chaos and
 #                                  fleet.serve_nginx, many processes at once, too slow under a
 #                                  sanitizer) from the dev preset's build of their targets only.
@@ -127,8 +129,11 @@ step "fuzz targets (bounded; the build niced, beside the TSan tests)"
 FUZZ_NICE=15 bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 
 # The package build has the benchmarks too (not packaged): one release build serves both.
-step "Debian packages: build (niced), lintian, install on this machine, the two consumers"
+step "Debian packages: build (niced), ABI check, lintian, install on this machine, the consumers"
 PACKAGE_NICE=15 bash scripts/check-package.sh --host
+
+step "paystack-cpp from source: add_subdirectory and FetchContent consumers (niced)"
+PACKAGE_NICE=15 bash tests/package/source_consumers.sh . build/source-consumers build/package/simulator/paystack-sim
 
 step "benchmarks, briefly, from the package build (proves they run; no timing asserted)"
 BENCH_SKIP_BUILD=1 BENCH_BUILD_DIR=build/package bash scripts/bench.sh
