@@ -104,8 +104,8 @@ cp "$debs"/*.deb "$root/debs/"
 in_root() {
   chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 PAYSTACK_DEBS=/debs "$@"
 }
-install_in_root() {  # apt-get: the dependencies the packages declare come from the root's cache
-  in_root sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends "$@" >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; grep -c "^Setting up" /tmp/apt.log | sed "s/$/ packages set up/"' sh "$@"
+install_in_root() {  # apt-get: the dependencies come from the root's cache; the root's shell expands the patterns
+  in_root sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends $* >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; grep -c '^Setting up' /tmp/apt.log | sed 's/\$/ packages set up/'"
 }
 echo "== install the runtime, the core's -dev package and the programs into it"
 install_in_root /debs/libpaystack0_*.deb /debs/libpaystack-dev_*.deb /debs/paystack-sim_*.deb /debs/paystack-terminal_*.deb
