@@ -1,0 +1,34 @@
+#include <abifixture/abifixture.hpp>
+
+namespace abifixture {
+inline namespace v0 {
+namespace {
+
+// A type of the implementation, defined outside the public headers: it is not part of the ABI
+// (check-abi.sh --headers with abidw --drop-private-types leaves it out).
+struct private_state {
+  int calls = 0;
+};
+
+private_state state;
+
+}  // namespace
+
+int total(const options& o) {
+  ++state.calls;
+  return o.timeout_ms + o.port;
+}
+
+std::string describe(const options& o) {
+  ++state.calls;
+  return "timeout_ms=" + std::to_string(o.timeout_ms) + " port=" + std::to_string(o.port);
+}
+
+#ifdef ABIFIXTURE_ADDED_FUNCTION
+int twice(int x) {
+  return 2 * x;
+}
+#endif
+
+}  // namespace v0
+}  // namespace abifixture
