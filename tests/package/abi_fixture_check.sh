@@ -9,6 +9,8 @@
 #   v2: options gains a member before the others, .so.0   -> check FAILS (exit 1), names options
 #   v3: the same change with SONAME libabifixture.so.1    -> check passes, says the SONAME changed
 #   v4: v1 plus a function twice(int), .so.0              -> check passes, a compatible addition
+#   v5: only counter's private impl (in the .cpp) changes -> check passes with --headers, and
+#       fails without it (why check-abi.sh is given the public headers)
 # and: v1 built with -g1 is refused (exit 2); the baseline made from another build folder is
 # byte-identical; v1 built from a copy of the sources elsewhere matches the baseline.
 set -euo pipefail
@@ -48,6 +50,7 @@ build "$work/v1" "$src" libabifixture.so.0 -g
 build "$work/v2" "$src" libabifixture.so.0 -g -DABIFIXTURE_PLANTED_CHANGE
 build "$work/v3" "$src" libabifixture.so.1 -g -DABIFIXTURE_PLANTED_CHANGE
 build "$work/v4" "$src" libabifixture.so.0 -g -DABIFIXTURE_ADDED_FUNCTION
+build "$work/v5" "$src" libabifixture.so.0 -g -DABIFIXTURE_PRIVATE_CHANGE
 build "$work/v1-g1" "$src" libabifixture.so.0 -g1
 build "$work/another/build/folder" "$src" libabifixture.so.0 -g
 cp -r "$src" "$work/sources-elsewhere"
@@ -74,6 +77,18 @@ run_check v4 "$work/v4/libabifixture.so"
 [ "$rc" -eq 0 ] || fail "v4 (an added function) exited $rc, not 0"
 grep -q "abifixture::v0::twice(int)" "$work/v4.out" || fail "v4: the report does not name twice(int)"
 grep -q "compatible ABI change (additions only)" "$work/v4.out" || fail "v4: no note that it is compatible"
+
+run_check v5 "$work/v5/libabifixture.so"
+[ "$rc" -eq 0 ] || fail "v5 (a change of a private impl) exited $rc with --headers, not 0"
+grep -q 'no ABI change' "$work/v5.out" || fail "v5: no 'no ABI change' with --headers"
+rc=0
+bash "$check_abi" update "$work/v1/libabifixture.so" "$work/baseline-all-types.abi" >/dev/null
+bash "$check_abi" check "$work/v5/libabifixture.so" "$work/baseline-all-types.abi" \
+  >"$work/v5-all-types.out" 2>&1 || rc=$?
+echo "--- v5 without --headers: check-abi.sh check exited $rc (counter::impl counts then)"
+[ "$rc" -eq 1 ] || fail "v5 without --headers exited $rc, not 1"
+grep -q "struct abifixture::v0::counter::impl" "$work/v5-all-types.out" ||
+  fail "v5 without --headers: the report does not name counter::impl"
 
 run_check v1-g1 "$work/v1-g1/libabifixture.so"
 [ "$rc" -eq 2 ] || fail "v1 built with -g1 exited $rc, not 2 (refused)"
@@ -102,4 +117,4 @@ if [ "$failures" -ne 0 ]; then
   echo "abi_fixture_check: $failures failure(s)" >&2
   exit 1
 fi
-echo "abi_fixture_check: all passed (v1 no change, v2 fails, v3 SONAME change passes, v4 addition passes, -g1 refused, baseline stable)"
+echo "abi_fixture_check: all passed (v1 no change, v2 fails, v3 SONAME change passes, v4 addition passes, v5 private change passes, -g1 refused, baseline stable)"

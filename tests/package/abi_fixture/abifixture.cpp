@@ -24,6 +24,21 @@ std::string describe(const options& o) {
   return "timeout_ms=" + std::to_string(o.timeout_ms) + " port=" + std::to_string(o.port);
 }
 
+struct counter::impl {
+#ifdef ABIFIXTURE_PRIVATE_CHANGE
+  long long started = 0;
+#endif
+  int count = 0;
+};
+
+counter::counter() : impl_(std::make_unique<impl>()) {}
+
+counter::~counter() = default;
+
+int counter::next() {
+  return ++impl_->count;
+}
+
 #ifdef ABIFIXTURE_ADDED_FUNCTION
 int twice(int x) {
   return 2 * x;

@@ -2,8 +2,11 @@
 // versions differ only by the switches below, so that check-abi.sh can be shown to fail.
 //   ABIFIXTURE_PLANTED_CHANGE: options gains a member before timeout_ms (incompatible).
 //   ABIFIXTURE_ADDED_FUNCTION: a new function, twice (compatible).
+//   ABIFIXTURE_PRIVATE_CHANGE: counter's impl (defined in abifixture.cpp) gains a member; not
+//     part of the ABI when only the public headers' types count (check-abi.sh --headers).
 #pragma once
 
+#include <memory>
 #include <string>
 
 #define ABIFIXTURE_EXPORT __attribute__((visibility("default")))
@@ -25,6 +28,19 @@ ABIFIXTURE_EXPORT int total(const options& o);
 
 /// The options as text.
 ABIFIXTURE_EXPORT std::string describe(const options& o);
+
+/// A counter behind a pointer to its implementation, as paystack's classes are.
+class ABIFIXTURE_EXPORT counter {
+ public:
+  counter();
+  ~counter();
+  /// Adds one; returns the count.
+  int next();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
 
 #ifdef ABIFIXTURE_ADDED_FUNCTION
 /// Twice x.
