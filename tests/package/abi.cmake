@@ -9,7 +9,7 @@ set(paystack_check_abi ${CMAKE_CURRENT_LIST_DIR}/../../scripts/check-abi.sh)
 add_test(NAME package.abi_check_catches_a_planted_change
          COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/abi_fixture_check.sh ${CMAKE_CURRENT_LIST_DIR}/abi_fixture
                  ${CMAKE_CURRENT_BINARY_DIR})
-set_tests_properties(package.abi_check_catches_a_planted_change PROPERTIES LABELS package TIMEOUT 120)
+set_tests_properties(package.abi_check_catches_a_planted_change PROPERTIES LABELS package TIMEOUT 300)
 
 # libpaystack.so.0 against the committed baseline; only the types of the public headers count.
 # The library must carry full DWARF (-g): check-abi.sh refuses one compiled with -g1 (exit 2).
