@@ -18,7 +18,8 @@
 namespace asio = boost::asio;
 
 asio::awaitable<int> run(paystack::terminal_client client) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(1));
+  auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer timer(executor, std::chrono::milliseconds(1));
   co_await timer.async_wait(asio::use_awaitable);
   auto [ec, page] = co_await client.async_list_terminals(paystack::list_terminals_params{},
                                                          asio::as_tuple(asio::use_awaitable));
