@@ -10,7 +10,7 @@
 # A program that runs needs libpaystack0 only; one that builds against the core needs neither
 # libsqlite3-dev nor libpq-dev (doc/adr/pkg-0002-optional-stores.md); a machine that runs the
 # CLI needs no compiler, Boost headers or libssl-dev. The SONAME follows the major version and
-# the ABI is checked against abi/libpaystack.so.0.abi (doc/api-policy.md). The versions come
+# the ABI is checked against abi/libpaystack.so.0.abi.xz (doc/api-policy.md). The versions come
 # from project(... VERSION) in CMakeLists.txt.
 set(PAYSTACK_PACKAGE_MAINTAINER "paystack-cpp maintainers <maintainers@users.noreply.r-seed-9e9daeed.example>"
   CACHE STRING "Maintainer field of the Debian packages")

@@ -100,11 +100,16 @@ if ! abidw "${abidw_opts[@]}" --out-file "$work/current.abi" "$lib" 2>"$work/abi
 fi
 current_soname=$(soname_of "$work/current.abi")
 
+# A baseline named *.xz is kept compressed (libpaystack's description is about 40 MB of XML,
+# 1 MB compressed): written with xz, read through a decompressed copy.
 if [ "$mode" = update ]; then
   mkdir -p "$(dirname "$baseline")"
-  cp "$work/current.abi" "$baseline.tmp"
+  case "$baseline" in
+    *.xz) xz -9 -c "$work/current.abi" >"$baseline.tmp" ;;
+    *) cp "$work/current.abi" "$baseline.tmp" ;;
+  esac
   mv "$baseline.tmp" "$baseline"
-  functions=$(grep -c '<function-decl .*elf-symbol-id=' "$baseline" || true)
+  functions=$(grep -c '<function-decl .*elf-symbol-id=' "$work/current.abi" || true)
   echo "check-abi: wrote $baseline (SONAME ${current_soname:-none}, $functions exported functions described)"
   exit 0
 fi
@@ -113,10 +118,17 @@ if [ ! -f "$baseline" ]; then
   echo "check-abi: no baseline $baseline: write it with check-abi.sh update" >&2
   exit 2
 fi
-baseline_soname=$(soname_of "$baseline")
+baseline_file="$baseline"
+case "$baseline" in
+  *.xz)
+    baseline_file="$work/baseline.abi"
+    xz -dc "$baseline" >"$baseline_file" || { echo "check-abi: cannot decompress $baseline" >&2; exit 2; }
+    ;;
+esac
+baseline_soname=$(soname_of "$baseline_file")
 
 status=0
-abidiff "$baseline" "$work/current.abi" >"$work/report" 2>&1 || status=$?
+abidiff "$baseline_file" "$work/current.abi" >"$work/report" 2>&1 || status=$?
 if [ $((status & 3)) -ne 0 ]; then
   echo "check-abi: abidiff failed (exit $status):" >&2
   cat "$work/report" >&2
@@ -140,7 +152,7 @@ fi
 # type). Additions are the only changes that pass: run it again without them.
 if [ $((status & 8)) -eq 0 ]; then
   again=0
-  abidiff --no-added-syms "$baseline" "$work/current.abi" >/dev/null 2>&1 || again=$?
+  abidiff --no-added-syms "$baseline_file" "$work/current.abi" >/dev/null 2>&1 || again=$?
   if [ $((again & 3)) -ne 0 ]; then
     echo "check-abi: abidiff --no-added-syms failed (exit $again)" >&2
     exit 2

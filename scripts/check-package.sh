@@ -39,11 +39,11 @@ for deb in "$debs"/*.deb; do
   test "$(dpkg-deb -f "$deb" Version)" = "$version" || { echo "$deb: not version $version" >&2; exit 1; }
 done
 
-echo "== the shared library: SONAME, exports, ABI against abi/libpaystack.so.0.abi"
+echo "== the shared library: SONAME, exports, ABI against abi/libpaystack.so.0.abi.xz"
 lib=$(readlink -f build/package/src/libpaystack.so.0)
 readelf -d "$lib" | grep SONAME
 bash tests/package/exports_check.sh "$lib"
-bash scripts/check-abi.sh check "$lib" abi/libpaystack.so.0.abi --headers include
+bash scripts/check-abi.sh check "$lib" abi/libpaystack.so.0.abi.xz --headers include
 
 echo "== lintian (errors fail)"
 lintian --fail-on error --tag-display-limit 0 "$debs"/*.deb

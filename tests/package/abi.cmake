@@ -16,6 +16,6 @@ set_tests_properties(package.abi_check_catches_a_planted_change PROPERTIES LABEL
 if(TARGET paystack AND BUILD_SHARED_LIBS)
   add_test(NAME package.abi_matches_baseline
            COMMAND bash ${paystack_check_abi} check $<TARGET_FILE:paystack>
-                   ${PROJECT_SOURCE_DIR}/abi/libpaystack.so.0.abi --headers-dir ${PROJECT_SOURCE_DIR}/include)
+                   ${PROJECT_SOURCE_DIR}/abi/libpaystack.so.0.abi.xz --headers-dir ${PROJECT_SOURCE_DIR}/include)
   set_tests_properties(package.abi_matches_baseline PROPERTIES LABELS package TIMEOUT 600)
 endif()
