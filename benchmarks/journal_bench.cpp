@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <future>
 #include <paystack/charge_store.hpp>
+#include <paystack/store_url.hpp>
 #include <string>
 #include <thread>
 

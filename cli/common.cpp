@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <limits>
+#include <paystack/store_url.hpp>
 #include <sstream>
 #include <variant>
 

@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <paystack/store_url.hpp>
 
 #include "common.hpp"
 

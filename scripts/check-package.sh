@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Debian packages (CPack, the `package` preset), checks them with lintian, and
-# proves them where a user would install them (tests/package/consumers.sh: a find_package
-# consumer and a pkg-config consumer against the installed library and paystack-sim,
-# `paystack-terminal demo`, `man paystack-terminal`):
+# proves them where a user would install them (tests/package/consumers.sh: find_package and
+# pkg-config consumers, one with its own compiled Asio, against the installed libpaystack.so.0
+# and paystack-sim, `paystack-terminal demo`, the man pages; then the store libraries):
 #
 #   bash scripts/check-package.sh            # in a clean Debian 12 root (debootstrap, cached)
 #   bash scripts/check-package.sh --host     # on this machine (apt-get install of the .debs)
@@ -39,6 +39,12 @@ for deb in "$debs"/*.deb; do
   test "$(dpkg-deb -f "$deb" Version)" = "$version" || { echo "$deb: not version $version" >&2; exit 1; }
 done
 
+echo "== the shared library: SONAME, exports, ABI against abi/libpaystack.so.0.abi.xz"
+lib=$(readlink -f build/package/src/libpaystack.so.0)
+readelf -d "$lib" | grep SONAME
+bash tests/package/exports_check.sh "$lib"
+bash scripts/check-abi.sh check "$lib" abi/libpaystack.so.0.abi.xz --headers include
+
 echo "== lintian (errors fail)"
 lintian --fail-on error --tag-display-limit 0 "$debs"/*.deb
 echo "lintian: no error"
@@ -47,9 +53,8 @@ if [ "$mode" = --build ]; then exit 0; fi
 
 if [ "$mode" = --host ]; then
   echo "== install on this machine and use"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-    "$debs"/libpaystack-dev_*.deb "$debs"/paystack-sim_*.deb "$debs"/paystack-terminal_*.deb >/dev/null
-  PAYSTACK_DEBS="$debs" bash tests/package/consumers.sh "$src" "$src/build/package/consumers"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$debs"/*.deb >/dev/null
+  PAYSTACK_DEBS="$debs" bash tests/package/consumers.sh "$src" "$src/build/package/consumers" all
   exit 0
 fi
 
@@ -65,8 +70,8 @@ mirror="${mirror:-http://deb.debian.org/debian}"
 # What the consumers need besides the packages (compiler, CMake, pkg-config, man), and the
 # packages' own dependencies, downloaded but not installed: the packages' Depends install them.
 tools=(build-essential cmake pkgconf man-db)
-deps=(libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev ca-certificates
-  libboost-json1.81.0 libboost-url1.81.0 libssl3)
+deps=(libboost1.81-dev libssl-dev ca-certificates libboost-json1.81.0 libboost-url1.81.0 libssl3
+  libsqlite3-0 libpq5 libsqlite3-dev libpq-dev)
 if [ ! -x "$cache/usr/bin/cmake" ]; then
   echo "making $cache (debootstrap --variant=minbase bookworm $mirror; once)"
   rm -rf "$cache.tmp"
@@ -96,8 +101,17 @@ mkdir -p "$root/src/tests"
 cp -a tests/install tests/package "$root/src/tests/"
 cp -a examples "$root/src/"
 cp "$debs"/*.deb "$root/debs/"
-echo "== install the packages into it (apt-get: the dependencies they declare come from its cache)"
-chroot "$root" sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends /debs/*.deb >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; grep -c "^Setting up" /tmp/apt.log | sed "s/$/ packages set up/"; dpkg -l "*paystack*" | tail -n 3'
-echo "== use them in it"
-chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-  bash /src/tests/package/consumers.sh /src /tmp/consumers
+in_root() {
+  chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 PAYSTACK_DEBS=/debs "$@"
+}
+install_in_root() {  # apt-get: the dependencies come from the root's cache; the root's shell expands the patterns
+  in_root sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q --no-install-recommends $* >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }; grep -c '^Setting up' /tmp/apt.log | sed 's/\$/ packages set up/'"
+}
+echo "== install the runtime, the core's -dev package and the programs into it"
+install_in_root /debs/libpaystack0_*.deb /debs/libpaystack-dev_*.deb /debs/paystack-sim_*.deb /debs/paystack-terminal_*.deb
+echo "== use them in it, without libsqlite3-dev and libpq-dev"
+in_root bash /src/tests/package/consumers.sh /src /tmp/consumers core --no-store-dev
+echo "== install the store libraries' packages too, and use them"
+install_in_root /debs/libpaystack-sqlite-dev_*.deb /debs/libpaystack-postgresql-dev_*.deb
+in_root bash /src/tests/package/consumers.sh /src /tmp/consumers stores
+in_root dpkg -l "*paystack*" | tail -n 6

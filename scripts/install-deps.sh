@@ -20,6 +20,9 @@ packages=(
   # Packaging and the API reference (scripts/check-package.sh, the docs target): lintian checks
   # the .debs, debootstrap makes the clean Debian 12 root, man-db reads the man pages.
   doxygen lintian debootstrap man-db
+  # The ABI check of libpaystack.so.0 against abi/libpaystack.so.0.abi.xz (scripts/check-abi.sh,
+  # ctest package.abi_matches_baseline): abidw and abidiff.
+  abigail-tools
   # The live page's real-browser test (ctest browser.sim_ui, tests/browser/): headless chromium
   # driven by playwright-core, which `npm ci` installs from tests/browser/package-lock.json.
   chromium nodejs

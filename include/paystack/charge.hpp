@@ -26,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <paystack/detail/charge_operation.hpp>
+#include <paystack/export.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/terminal.hpp>
 #include <paystack/terminal_client.hpp>
@@ -34,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -240,3 +242,4 @@ auto async_charge_on_terminal(const terminal_client& client, std::string termina
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -12,10 +12,12 @@
 #include <memory>
 #include <paystack/charge.hpp>
 #include <paystack/charge_store.hpp>
+#include <paystack/export.hpp>
 #include <paystack/terminal_client.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -179,3 +181,4 @@ auto async_cancel_charge(const terminal_client& client, std::shared_ptr<charge_s
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

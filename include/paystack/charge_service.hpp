@@ -41,10 +41,12 @@
 #include <paystack/charge.hpp>
 #include <paystack/charge_recovery.hpp>
 #include <paystack/charge_store.hpp>
+#include <paystack/export.hpp>
 #include <paystack/terminal_client.hpp>
 #include <paystack/webhook_server.hpp>
 #include <string>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -202,3 +204,4 @@ class charge_service {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -5,10 +5,11 @@
 // A charge_store keeps one charge_record per charge key and the journal of its stages. It is an
 // asynchronous interface like the clients (completion tokens; the handler is never invoked from
 // within the initiating function) with three implementations: in memory
-// (make_memory_charge_store), SQLite (open_charge_store with a path or "sqlite:PATH") and
-// PostgreSQL (open_charge_store with "postgres://user@host:port/db", shared by a fleet of
-// instances: doc/fleet.md). The interface names no engine type: another engine implements the
-// protected do_* functions.
+// (make_memory_charge_store, in the core library paystack::paystack), SQLite
+// (paystack/sqlite_store.hpp, library paystack::sqlite) and PostgreSQL
+// (paystack/postgresql_store.hpp, library paystack::postgresql, shared by a fleet of instances:
+// doc/fleet.md); paystack/store_url.hpp opens any of them from a URL. The interface names no
+// engine type: another engine implements the protected do_* functions.
 #pragma once
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -21,6 +22,7 @@
 #include <memory>
 #include <optional>
 #include <paystack/charge.hpp>
+#include <paystack/export.hpp>
 #include <paystack/rate_budget.hpp>
 #include <paystack/refund_flow.hpp>
 #include <paystack/webhook.hpp>
@@ -28,6 +30,7 @@
 #include <string_view>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -503,31 +506,9 @@ struct charge_store_location {
 std::optional<charge_store_location> parse_charge_store_url(std::string_view url,
                                                             std::string* why = nullptr);
 
-/// The secrets a store URL holds: for a postgres:// URL (or a libpq connection string), every
-/// text that is or may be its password (pg conninfo parsing: raw, percent-decoded, `password=`
-/// parameters, the pieces of a password holding `@ ? / # :`); empty for SQLite and memory:. For
-/// a program that prints text which may contain the URL (a CLI's output filter): redact each.
-std::vector<std::string> charge_store_url_secrets(std::string_view url);
-
 /// A store in memory: today's behaviour (nothing survives the process). Handlers without an
 /// executor of their own run on `executor`.
 std::shared_ptr<charge_store> make_memory_charge_store(boost::asio::any_io_executor executor);
-
-/// Opens (creating if needed) the store `url` names (parse_charge_store_url). SQLite: the file is
-/// created with the current schema, journal_mode=WAL, synchronous=FULL and a busy timeout of
-/// `busy_timeout_ms`, so several processes can share it; its calls run on a thread of the store
-/// (doc/adr/0007-charge-store.md). PostgreSQL: connects and migrates the schema now (blocking
-/// the caller up to a few times `busy_timeout_ms`, which also bounds every later statement),
-/// then the store runs libpq on `executor` (no thread; one connection: a statement that met a
-/// lost connection is sent again on a new one, up to 3 attempts within `busy_timeout_ms`, and a
-/// write whose reply was lost is recognised as its own, doc/fleet.md; describe() and `why`
-/// never show the password). Null, with `ec` and
-/// `why` set, when it cannot be opened: error::invalid_argument (a bad URL),
-/// error::store_too_new (written by a newer schema; `why` names both versions),
-/// error::store_failed (the engine's message in `why`: e.g. the database cannot be reached).
-std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor executor,
-                                                std::string_view url, boost::system::error_code& ec,
-                                                std::string& why, int busy_timeout_ms = 5000);
 
 /// The semantic de-duplication key of a verified webhook: "paymentrequest.success:{id}",
 /// "paymentrequest.pending:{id}", "charge.success:{reference}",
@@ -539,3 +520,4 @@ std::string webhook_semantic_key(const webhook_event& e);
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

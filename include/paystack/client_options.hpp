@@ -9,10 +9,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <paystack/export.hpp>
 #include <paystack/rate_budget.hpp>
 #include <string>
 #include <string_view>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -168,3 +170,4 @@ struct call_options {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

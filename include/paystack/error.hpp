@@ -6,8 +6,10 @@
 #pragma once
 
 #include <boost/system/error_code.hpp>
+#include <paystack/export.hpp>
 #include <type_traits>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -38,6 +40,7 @@ boost::system::error_code make_error_code(error e) noexcept;
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END
 
 namespace boost::system {
 /// Makes paystack::error convert implicitly to boost::system::error_code.

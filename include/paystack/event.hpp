@@ -8,9 +8,11 @@
 #include <boost/system/result.hpp>
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <string>
 #include <string_view>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -80,3 +82,4 @@ class terminal_event {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

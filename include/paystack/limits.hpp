@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <paystack/export.hpp>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -17,3 +19,4 @@ inline constexpr std::size_t max_cursor_length = 1024;
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -22,10 +22,12 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <paystack/export.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 namespace metrics {
@@ -157,3 +159,4 @@ inline constexpr std::string_view content_type = "text/plain; version=0.0.4; cha
 }  // namespace metrics
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -10,8 +10,10 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <cstdint>
 #include <memory>
+#include <paystack/export.hpp>
 #include <string>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -49,3 +51,4 @@ class metrics_server {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

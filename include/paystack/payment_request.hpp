@@ -4,9 +4,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -125,3 +127,4 @@ struct payment_request_totals {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -18,10 +18,12 @@
 #include <cstddef>
 #include <functional>
 #include <paystack/detail/payment_request_operations.hpp>
+#include <paystack/export.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/terminal_client.hpp>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -171,3 +173,4 @@ class payment_request_client {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

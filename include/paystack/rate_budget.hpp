@@ -18,8 +18,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <paystack/export.hpp>
 #include <string>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -95,3 +97,4 @@ std::shared_ptr<rate_budget> make_local_rate_budget(boost::asio::any_io_executor
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -5,9 +5,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <string>
 #include <string_view>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -110,3 +112,4 @@ struct refund_event_data {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

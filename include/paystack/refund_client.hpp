@@ -15,10 +15,12 @@
 #include <functional>
 #include <memory>
 #include <paystack/detail/transaction_operations.hpp>
+#include <paystack/export.hpp>
 #include <paystack/refund.hpp>
 #include <paystack/terminal_client.hpp>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -103,3 +105,4 @@ class refund_client {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

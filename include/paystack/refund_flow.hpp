@@ -27,11 +27,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <paystack/export.hpp>
 #include <paystack/refund.hpp>
 #include <paystack/terminal_client.hpp>
 #include <string>
 #include <string_view>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -219,3 +221,4 @@ auto async_resume_refund(const terminal_client& client, std::shared_ptr<charge_s
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

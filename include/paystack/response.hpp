@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <string>
 #include <string_view>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -88,3 +90,4 @@ struct response {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <string>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -56,3 +58,4 @@ struct settlement_transactions_params {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

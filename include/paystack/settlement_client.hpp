@@ -18,11 +18,13 @@
 #include <functional>
 #include <memory>
 #include <paystack/detail/settlement_operations.hpp>
+#include <paystack/export.hpp>
 #include <paystack/settlement.hpp>
 #include <paystack/terminal_client.hpp>
 #include <paystack/transaction.hpp>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -98,3 +100,4 @@ class settlement_client {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

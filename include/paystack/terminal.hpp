@@ -3,9 +3,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <paystack/limits.hpp>
 #include <string>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -62,3 +64,4 @@ struct update_terminal_params {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -41,11 +41,13 @@
 #include <paystack/detail/initiate.hpp>
 #include <paystack/detail/terminal_operations.hpp>
 #include <paystack/event.hpp>
+#include <paystack/export.hpp>
 #include <paystack/response.hpp>
 #include <paystack/terminal.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -364,3 +366,4 @@ class terminal_client {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -19,10 +19,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <paystack/export.hpp>
 #include <span>
 #include <string_view>
 #include <variant>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 namespace tracing {
@@ -70,3 +72,4 @@ bool tracing_enabled() noexcept;
 }  // namespace tracing
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

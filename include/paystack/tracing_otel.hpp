@@ -11,9 +11,11 @@
 #pragma once
 
 #include <memory>
+#include <paystack/export.hpp>
 #include <paystack/tracing.hpp>
 #include <string_view>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 namespace tracing {
@@ -24,3 +26,4 @@ std::shared_ptr<tracer> make_opentelemetry_tracer(std::string_view scope = "pays
 }  // namespace tracing
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

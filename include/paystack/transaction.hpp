@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <paystack/payment_request.hpp>  // currency_amount
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -137,3 +139,4 @@ struct transaction_timeline {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -17,11 +17,13 @@
 #include <memory>
 #include <paystack/detail/settlement_operations.hpp>
 #include <paystack/detail/transaction_operations.hpp>
+#include <paystack/export.hpp>
 #include <paystack/terminal_client.hpp>
 #include <paystack/transaction.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -127,3 +129,4 @@ class transaction_client {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -6,11 +6,13 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
+#include <paystack/export.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -83,3 +85,4 @@ class transport {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

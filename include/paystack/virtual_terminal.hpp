@@ -8,11 +8,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <paystack/export.hpp>
 #include <paystack/limits.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -133,3 +135,4 @@ struct update_virtual_terminal_params {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -11,11 +11,13 @@
 #include <functional>
 #include <memory>
 #include <paystack/detail/virtual_terminal_operations.hpp>
+#include <paystack/export.hpp>
 #include <paystack/terminal_client.hpp>
 #include <paystack/virtual_terminal.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -160,3 +162,4 @@ class virtual_terminal_client {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <paystack/export.hpp>
 #include <paystack/payment_request.hpp>
 #include <paystack/refund.hpp>
 #include <span>
@@ -23,6 +24,7 @@
 #include <string_view>
 #include <variant>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -232,3 +234,4 @@ class webhook_feed {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -26,10 +26,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <paystack/export.hpp>
 #include <paystack/webhook.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -163,3 +165,4 @@ class webhook_server {
 
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -26,7 +26,9 @@
 #include <map>
 #include <set>
 
-namespace paystack::serve {
+namespace paystack {
+inline namespace v0 {
+namespace serve {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -265,4 +267,6 @@ const http_server_counts& http_server::counts() const noexcept {
   return impl_->counts;
 }
 
-}  // namespace paystack::serve
+}  // namespace serve
+}  // namespace v0
+}  // namespace paystack

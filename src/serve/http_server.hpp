@@ -17,7 +17,9 @@
 #include <utility>
 #include <vector>
 
-namespace paystack::serve {
+namespace paystack {
+inline namespace v0 {
+namespace serve {
 
 /// What the server enforces.
 struct http_limits {
@@ -87,4 +89,6 @@ class http_server {
 std::string error_body(std::string_view code, std::string_view message,
                        std::string_view field = {});
 
-}  // namespace paystack::serve
+}  // namespace serve
+}  // namespace v0
+}  // namespace paystack

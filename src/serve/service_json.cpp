@@ -10,7 +10,9 @@
 #include <boost/json/value.hpp>
 #include <charconv>
 
-namespace paystack::serve {
+namespace paystack {
+inline namespace v0 {
+namespace serve {
 
 namespace json = boost::json;
 
@@ -265,4 +267,6 @@ bool bearer_matches(std::string_view authorization, std::string_view token) {
   return has_scheme && !token.empty() && same;
 }
 
-}  // namespace paystack::serve
+}  // namespace serve
+}  // namespace v0
+}  // namespace paystack

@@ -10,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
-namespace paystack::serve {
+namespace paystack {
+inline namespace v0 {
+namespace serve {
 
 /// A refused input: the field it names (may be empty) and why.
 struct input_error {
@@ -71,4 +73,6 @@ std::optional<std::int64_t> query_integer(std::string_view text, std::int64_t lo
 /// Constant-time comparison of an Authorization header with `Bearer <token>`.
 bool bearer_matches(std::string_view authorization, std::string_view token);
 
-}  // namespace paystack::serve
+}  // namespace serve
+}  // namespace v0
+}  // namespace paystack

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <paystack/charge_store.hpp>
+#include <paystack/store_url.hpp>
 
 #include "cli_runner.hpp"
 #include "golden.hpp"

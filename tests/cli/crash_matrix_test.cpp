@@ -14,6 +14,7 @@
 #include <future>
 #include <paystack/charge_store.hpp>
 #include <paystack/sim/server.hpp>
+#include <paystack/store_url.hpp>
 
 #include "cli_runner.hpp"
 #include "golden.hpp"

@@ -18,6 +18,7 @@
 #include <paystack/charge_store.hpp>
 #include <paystack/refund_flow.hpp>
 #include <paystack/sim/server.hpp>
+#include <paystack/store_url.hpp>
 #include <tuple>
 
 #include "cli_runner.hpp"

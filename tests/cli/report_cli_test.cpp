@@ -13,6 +13,7 @@
 #include <paystack/charge_store.hpp>
 #include <paystack/refund_flow.hpp>
 #include <paystack/sim/server.hpp>
+#include <paystack/store_url.hpp>
 #include <regex>
 
 #include "cli_runner.hpp"

@@ -27,6 +27,7 @@
 #include <map>
 #include <paystack/charge_store.hpp>
 #include <paystack/sim/server.hpp>
+#include <paystack/store_url.hpp>
 #include <set>
 #include <thread>
 

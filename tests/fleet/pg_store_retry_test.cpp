@@ -7,6 +7,7 @@
 
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
+#include <paystack/store_url.hpp>
 
 #include "flow/store/pg_store.hpp"
 #include "pg_test_support.hpp"

@@ -5,6 +5,7 @@
 
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
+#include <paystack/store_url.hpp>
 
 #include "pg/schema.hpp"
 #include "pg_test_support.hpp"

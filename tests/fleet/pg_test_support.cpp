@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <paystack/store_url.hpp>
 
 namespace fleet_test {
 

@@ -9,6 +9,7 @@
 #include <future>
 #include <memory>
 #include <paystack/charge_store.hpp>
+#include <paystack/store_url.hpp>
 #include <stdexcept>
 #include <string>
 #include <tuple>

@@ -13,6 +13,7 @@
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
 #include <paystack/sim/server.hpp>
+#include <paystack/store_url.hpp>
 #include <paystack/webhook_server.hpp>
 
 #include "charge_harness.hpp"

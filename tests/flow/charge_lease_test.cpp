@@ -14,6 +14,7 @@
 #include <paystack/error.hpp>
 #include <paystack/payment_request_client.hpp>
 #include <paystack/sim/server.hpp>
+#include <paystack/store_url.hpp>
 
 #include "charge_harness.hpp"
 #include "test_support.hpp"

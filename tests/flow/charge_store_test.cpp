@@ -9,6 +9,7 @@
 #include <future>
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
+#include <paystack/store_url.hpp>
 #include <thread>
 
 #include "running_context.hpp"

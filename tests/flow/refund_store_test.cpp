@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <paystack/charge_store.hpp>
+#include <paystack/store_url.hpp>
 
 #include "refund_store_behaviour.hpp"
 #include "running_context.hpp"

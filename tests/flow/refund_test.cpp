@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <mutex>
 #include <paystack/paystack.hpp>
+#include <paystack/store_url.hpp>
 
 #include "loopback_server.hpp"
 

@@ -12,6 +12,7 @@
 #include <future>
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
+#include <paystack/store_url.hpp>
 #include <vector>
 
 #include "flow/store/refund_engine.hpp"

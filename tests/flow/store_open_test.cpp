@@ -10,6 +10,7 @@
 #include <fstream>
 #include <paystack/charge_store.hpp>
 #include <paystack/error.hpp>
+#include <paystack/store_url.hpp>
 #include <sstream>
 
 #include "flow/store/pg/conninfo.hpp"

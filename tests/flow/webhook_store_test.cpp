@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <paystack/charge_store.hpp>
+#include <paystack/store_url.hpp>
 #include <paystack/webhook_server.hpp>
 
 #include "test_support.hpp"

@@ -9,8 +9,14 @@ include_dir="$1"
 shift
 status=0
 # The headers: `namespace paystack {` is always followed by `inline namespace v0 {`;
-# `namespace paystack::detail {` (which would skip it) is never written.
+# `namespace paystack::detail {` (which would skip it) is never written; and it is opened between
+# PAYSTACK_API_BEGIN and PAYSTACK_API_END (paystack/export.hpp), so that the shared library
+# exports what it declares.
 bad=$(find "$include_dir" -name '*.hpp' -exec awk '
+  FNR == 1 { api = 0 }
+  /^PAYSTACK_API_BEGIN$/ { api = 1 }
+  /^PAYSTACK_API_END$/ { api = 0 }
+  $0 == "namespace paystack {" && !api { print FILENAME ":" FNR ": namespace paystack outside PAYSTACK_API_BEGIN/PAYSTACK_API_END" }
   open && $0 != "inline namespace v0 {" { print FILENAME ":" FNR ": namespace paystack without inline namespace v0" }
   { open = ($0 == "namespace paystack {") }
   /^namespace paystack::/ { print FILENAME ":" FNR ": " $0 " skips inline namespace v0" }' {} +)

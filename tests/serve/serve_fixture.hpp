@@ -16,6 +16,7 @@
 #include <mutex>
 #include <paystack/charge_service.hpp>
 #include <paystack/sim/server.hpp>
+#include <paystack/store_url.hpp>
 #include <random>
 
 #include "test_support.hpp"

@@ -4,8 +4,10 @@
 
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/system/error_code.hpp>
+#include <paystack/export.hpp>
 #include <string>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -22,3 +24,4 @@ void start_charge_on_terminal(
 }  // namespace detail
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -7,9 +7,11 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/system/error_code.hpp>
 #include <memory>
+#include <paystack/export.hpp>
 #include <paystack/response.hpp>
 #include <utility>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -40,3 +42,4 @@ auto initiate(const std::shared_ptr<client_core>& core, Start start, CompletionT
 }  // namespace detail
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -7,10 +7,12 @@
 #include <functional>
 #include <memory>
 #include <paystack/detail/initiate.hpp>
+#include <paystack/export.hpp>
 #include <paystack/payment_request.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -42,3 +44,4 @@ void start_fetch_payment_request_totals(std::shared_ptr<client_core>,
 }  // namespace detail
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

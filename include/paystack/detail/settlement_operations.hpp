@@ -7,11 +7,13 @@
 #include <functional>
 #include <memory>
 #include <paystack/detail/initiate.hpp>
+#include <paystack/export.hpp>
 #include <paystack/settlement.hpp>
 #include <paystack/transaction.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -38,3 +40,4 @@ void start_fetch_transaction_timeline(std::shared_ptr<client_core>, std::string,
 }  // namespace detail
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

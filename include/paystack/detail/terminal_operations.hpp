@@ -7,10 +7,12 @@
 #include <memory>
 #include <paystack/detail/initiate.hpp>
 #include <paystack/event.hpp>
+#include <paystack/export.hpp>
 #include <paystack/terminal.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -37,3 +39,4 @@ void start_for_each_terminal(std::shared_ptr<client_core>, list_terminals_params
 }  // namespace detail
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -8,11 +8,13 @@
 #include <functional>
 #include <memory>
 #include <paystack/detail/initiate.hpp>
+#include <paystack/export.hpp>
 #include <paystack/refund.hpp>
 #include <paystack/transaction.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -41,3 +43,4 @@ void start_for_each_refund(std::shared_ptr<client_core>, list_refunds_params, st
 }  // namespace detail
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

@@ -6,10 +6,12 @@
 #include <functional>
 #include <memory>
 #include <paystack/detail/initiate.hpp>
+#include <paystack/export.hpp>
 #include <paystack/virtual_terminal.hpp>
 #include <string>
 #include <vector>
 
+PAYSTACK_API_BEGIN
 namespace paystack {
 inline namespace v0 {
 
@@ -43,3 +45,4 @@ void start_for_each_virtual_terminal(std::shared_ptr<client_core>, list_virtual_
 }  // namespace detail
 }  // namespace v0
 }  // namespace paystack
+PAYSTACK_API_END

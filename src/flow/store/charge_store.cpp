@@ -22,7 +22,6 @@
 #include <tuple>
 
 #include "flow_metrics.hpp"
-#include "pg_store.hpp"
 #include "store/refund_engine.hpp"
 #include "store_engine.hpp"
 
@@ -591,32 +590,18 @@ std::unique_ptr<store_engine> make_memory_engine() {
   return std::make_unique<memory_engine>();
 }
 
+std::shared_ptr<charge_store> make_engine_store(asio::any_io_executor executor,
+                                                std::unique_ptr<store_engine> engine,
+                                                std::unique_ptr<store_engine> reader) {
+  return std::make_shared<engine_store>(std::move(executor), std::move(engine), true,
+                                        std::move(reader));
+}
+
 }  // namespace detail
 
 std::shared_ptr<charge_store> make_memory_charge_store(boost::asio::any_io_executor executor) {
   return std::make_shared<detail::engine_store>(std::move(executor), detail::make_memory_engine(),
                                                 false);
-}
-
-std::shared_ptr<charge_store> open_charge_store(boost::asio::any_io_executor executor,
-                                                std::string_view url, boost::system::error_code& ec,
-                                                std::string& why, int busy_timeout_ms) {
-  ec = {};
-  why.clear();
-  auto where = parse_charge_store_url(url, &why);
-  if (!where) {
-    ec = error::invalid_argument;
-    return nullptr;
-  }
-  if (where->engine == charge_store_engine::memory) return make_memory_charge_store(executor);
-  if (where->engine == charge_store_engine::postgres)
-    return detail::open_pg_store(std::move(executor), where->path, busy_timeout_ms, ec, why);
-  auto engine = detail::open_sqlite_engine(where->path, busy_timeout_ms, ec, why);
-  if (!engine) return nullptr;
-  auto reader = detail::open_sqlite_reader(where->path, busy_timeout_ms, ec, why);
-  if (!reader) return nullptr;
-  return std::make_shared<detail::engine_store>(std::move(executor), std::move(engine), true,
-                                                std::move(reader));
 }
 
 }  // namespace v0

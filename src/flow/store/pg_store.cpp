@@ -23,6 +23,7 @@
 #include <functional>
 #include <mutex>
 #include <paystack/error.hpp>
+#include <paystack/postgresql_store.hpp>
 #include <thread>
 
 #include "flow_metrics.hpp"
@@ -737,6 +738,14 @@ std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std:
 }
 
 }  // namespace detail
+
+std::shared_ptr<charge_store> open_postgresql_charge_store(boost::asio::any_io_executor executor,
+                                                           std::string_view url,
+                                                           boost::system::error_code& ec,
+                                                           std::string& why, int busy_timeout_ms) {
+  why.clear();
+  return detail::open_pg_store(std::move(executor), std::string(url), busy_timeout_ms, ec, why);
+}
 
 std::vector<std::string> charge_store_url_secrets(std::string_view url) {
   auto where = parse_charge_store_url(url);

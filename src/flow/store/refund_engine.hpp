@@ -6,6 +6,7 @@
 #include <boost/system/error_code.hpp>
 #include <memory>
 #include <optional>
+#include <paystack/export.hpp>
 #include <paystack/refund_flow.hpp>
 #include <string>
 #include <vector>
@@ -17,7 +18,7 @@ inline namespace v0 {
 namespace detail {
 
 /// One engine's refund tables: every call is one transaction; not thread-safe.
-class refund_engine {
+class PAYSTACK_EXPORT refund_engine {
  public:
   virtual ~refund_engine() = default;
   /// Inserts `rec` unless its key exists; `rec` becomes the stored record.

@@ -1,7 +1,9 @@
 // The SQLite engine's file (sqlite_engine.hpp): opening a connection, the check that a file is
 // a charge store (or empty) before anything is written to it, WAL and synchronous=FULL, and the
-// schema with its version table and migrations.
+// schema with its version table and migrations; open_sqlite_charge_store
+// (paystack/sqlite_store.hpp).
 #include <paystack/error.hpp>
+#include <paystack/sqlite_store.hpp>
 
 #include "sqlite_engine.hpp"
 
@@ -251,5 +253,25 @@ std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int bu
 }
 
 }  // namespace detail
+
+std::shared_ptr<charge_store> open_sqlite_charge_store(boost::asio::any_io_executor executor,
+                                                       std::string_view path,
+                                                       boost::system::error_code& ec,
+                                                       std::string& why, int busy_timeout_ms) {
+  ec = {};
+  why.clear();
+  if (path.empty()) {
+    ec = error::invalid_argument;
+    why = "the SQLite store needs a file path";
+    return nullptr;
+  }
+  const std::string file(path);
+  auto engine = detail::open_sqlite_engine(file, busy_timeout_ms, ec, why);
+  if (!engine) return nullptr;
+  auto reader = detail::open_sqlite_reader(file, busy_timeout_ms, ec, why);
+  if (!reader) return nullptr;
+  return detail::make_engine_store(std::move(executor), std::move(engine), std::move(reader));
+}
+
 }  // namespace v0
 }  // namespace paystack

@@ -2,11 +2,13 @@
 // makes them asynchronous (engine_store in charge_store.cpp). Private to paystack::flow.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <paystack/charge_store.hpp>
+#include <paystack/export.hpp>
 #include <string>
 #include <vector>
 
@@ -32,8 +34,11 @@ inline std::string_view unscoped_key(std::string_view key) noexcept {
   return m.empty() ? key : key.substr(m.size() + 1);
 }
 
+// PAYSTACK_EXPORT (paystack/export.hpp) marks what the store libraries paystack::sqlite and
+// paystack::postgresql call in the core library: exported from libpaystack.so.0, not public API.
+
 /// One engine: every call is one transaction; not thread-safe (engine_store serialises calls).
-class store_engine {
+class PAYSTACK_EXPORT store_engine {
  public:
   virtual ~store_engine() = default;
   /// "memory" or "sqlite:PATH".
@@ -91,6 +96,13 @@ class store_engine {
 /// The in-memory engine.
 std::unique_ptr<store_engine> make_memory_engine();
 
+/// The asynchronous charge_store over `engine`, whose calls run on a thread of the store, and
+/// `reader` (may be null), whose reads run on another (charge_store.cpp's engine_store): how
+/// paystack::sqlite makes its store.
+PAYSTACK_EXPORT std::shared_ptr<charge_store> make_engine_store(
+    boost::asio::any_io_executor executor, std::unique_ptr<store_engine> engine,
+    std::unique_ptr<store_engine> reader);
+
 /// The SQLite engine on `path` (created if needed). Null with `ec`/`why` on failure.
 std::unique_ptr<store_engine> open_sqlite_engine(const std::string& path, int busy_timeout_ms,
                                                  boost::system::error_code& ec, std::string& why);
@@ -102,16 +114,16 @@ std::unique_ptr<store_engine> open_sqlite_reader(const std::string& path, int bu
                                                  boost::system::error_code& ec, std::string& why);
 
 /// Unix time in milliseconds (the system clock: records are read by other processes).
-std::int64_t unix_ms();
+PAYSTACK_EXPORT std::int64_t unix_ms();
 
 /// This process as a lease holder: "HOST:PID/N" (N counts the stores the process opened).
-std::string lease_holder_name();
+PAYSTACK_EXPORT std::string lease_holder_name();
 
 /// Whether `holder` (a lease_holder_name) is a process of this host that is gone (kill(PID, 0)
 /// answers ESRCH): its lease can be taken over at once instead of when it expires. False for
 /// another host, this process, or anything unreadable (doc/fleet.md: host names must differ
 /// between machines and PID namespaces sharing a store).
-bool holder_is_dead(std::string_view holder);
+PAYSTACK_EXPORT bool holder_is_dead(std::string_view holder);
 
 /// The largest list a store returns.
 inline constexpr std::size_t max_charge_list = 10'000;
