@@ -4,7 +4,7 @@
 // rest; it is bounded like the charge service's API (doc/server-bounds.md: connections, header
 // and body sizes, times) and never shares a port with the webhook receiver or the API. There
 // is no token: bind it to loopback or a private network, where Prometheus scrapes it.
-// Linked with paystack::serve.
+// Part of paystack::paystack.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

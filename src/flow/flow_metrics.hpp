@@ -1,7 +1,7 @@
-// paystack::flow's series in metrics::default_registry() (doc/operations.md), registered through
-// the public paystack/metrics.hpp: the charges (charge_flow::run), the stores (engine_store,
-// the PostgreSQL store), the webhook receiver, the leases and the fleet's inbox and rate
-// budget. Each is fed from the one place the thing happens. Label values come from fixed sets
+// The flow's and the stores' series in metrics::default_registry() (doc/operations.md), registered
+// through the public paystack/metrics.hpp: the charges (charge_flow::run), the stores
+// (engine_store, the PostgreSQL store), the webhook receiver, the leases and the fleet's inbox and
+// rate budget. Each is fed from the one place the thing happens. Label values come from fixed sets
 // (outcomes, stages, store operations, event types): never a key, a code or an amount.
 #pragma once
 

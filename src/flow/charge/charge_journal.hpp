@@ -1,6 +1,6 @@
 // The charge flow's write-ahead journal (doc/adr/0008-charge-recovery.md): the record of one
 // charge key in a charge_store, written before each side effect and after its result. Private
-// to paystack::flow; used by charge.cpp.
+// to src/flow/; used by charge.cpp.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -2,7 +2,7 @@
 // the key at Paystack, found by listing the customer's requests around the charge's start and
 // matching the key marker (doc/adr/0008-charge-recovery.md); and what Paystack says of a
 // request now (verify, else fetch), and the close of an unpaid request (verify, archive, check).
-// Private to paystack::flow.
+// Private to src/flow/.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

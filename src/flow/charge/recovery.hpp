@@ -1,4 +1,4 @@
-// What the recovery steps share (private to paystack::flow): the lease a recovery step takes on
+// What the recovery steps share (private to src/flow/): the lease a recovery step takes on
 // an unfinished charge's terminal (charge_cancel.cpp), and cancel, run by charge_recovery.cpp's
 // async_cancel_charge.
 #pragma once

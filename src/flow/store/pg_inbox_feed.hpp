@@ -2,7 +2,7 @@
 // each NOTIFY of paystack_webhook (or a reconnect) reads the inbox rows after the last one read
 // and publishes each verified body. The table is the truth: a connection lost is re-opened (after
 // a pause) and the missed rows are read. The first connection starts with the rows of the last
-// 30 s. Private to paystack::flow.
+// 30 s. Private to src/flow/.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

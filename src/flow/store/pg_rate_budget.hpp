@@ -1,6 +1,6 @@
 // The fleet's one rate budget (paystack/rate_budget.hpp, doc/fleet.md): the token bucket of
 // src/flow/store/pg/rate_budget in the PostgreSQL store's database, shared by every process naming
-// the same integration. Private to paystack::flow (charge_store::shared_rate_budget of the
+// the same integration. Private to src/flow/ (charge_store::shared_rate_budget of the
 // PostgreSQL store).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The PostgreSQL engine of paystack::charge_store (pg_store.cpp). Private to paystack::flow.
+// The PostgreSQL engine of paystack::charge_store (pg_store.cpp). Private to src/flow/.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>

@@ -2,7 +2,7 @@
 // rows of paystack_refunds and paystack_refund_journal (schema version 6), each operation one
 // statement run through the store's retries (pg_store.cpp hands its runner over). The refunds of
 // one transaction are serialised by the store's leases ("refund:txn:ID", pg/leases.hpp), as in
-// the other stores; these tables keep the records. Private to paystack::flow.
+// the other stores; these tables keep the records. Private to src/flow/.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -1,5 +1,5 @@
 // Rows and parameters of the PostgreSQL charge store (pg_store.cpp): the SQL text of a
-// charge_record and its reading back, and the inbox row of a webhook. Private to paystack::flow.
+// charge_record and its reading back, and the inbox row of a webhook. Private to src/flow/.
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // The synchronous refund part of a store engine (memory, SQLite): the records and journal of
-// keyed refunds (paystack/refund_flow.hpp). Private to paystack::flow; store_engine::refunds()
+// keyed refunds (paystack/refund_flow.hpp). Private to src/flow/; store_engine::refunds()
 // hands it to engine_store, which serialises its calls with the engine's others.
 #pragma once
 

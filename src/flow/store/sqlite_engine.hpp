@@ -2,7 +2,7 @@
 // used from one thread at a time (engine_store's writer or reader thread). Its definitions are
 // split by concern: sqlite_store.cpp (charges, their journal, webhooks, transactions and group
 // commit), sqlite_leases.cpp (terminal leases and fencing), sqlite_schema.cpp (opening, the
-// check that a file is a charge store, the schema and its migrations). Private to paystack::flow.
+// check that a file is a charge store, the schema and its migrations). Private to src/flow/.
 #pragma once
 
 #include <sqlite3.h>

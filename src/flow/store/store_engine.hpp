@@ -1,5 +1,5 @@
 // The synchronous engines behind paystack::charge_store (memory, SQLite) and the one adapter that
-// makes them asynchronous (engine_store in charge_store.cpp). Private to paystack::flow.
+// makes them asynchronous (engine_store in charge_store.cpp). Private to src/flow/.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
