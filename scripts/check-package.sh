@@ -72,17 +72,22 @@ mirror="${mirror:-http://deb.debian.org/debian}"
 tools=(build-essential cmake pkgconf man-db)
 deps=(libboost1.81-dev libssl-dev ca-certificates libboost-json1.81.0 libboost-url1.81.0 libssl3
   libsqlite3-0 libpq5 libsqlite3-dev libpq-dev)
-if [ ! -x "$cache/usr/bin/cmake" ]; then
-  echo "making $cache (debootstrap --variant=minbase bookworm $mirror; once)"
+make_root() {
   rm -rf "$cache.tmp"
   mkdir -p "$(dirname "$cache")"
-  debootstrap --variant=minbase bookworm "$cache.tmp" "$mirror" >/dev/null
+  debootstrap --variant=minbase bookworm "$cache.tmp" "$mirror" >/dev/null || return 1
   printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$mirror" "$mirror" >"$cache.tmp/etc/apt/sources.list"
   cp /etc/resolv.conf "$cache.tmp/etc/resolv.conf"
   chroot "$cache.tmp" sh -c "export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null &&
     apt-get install -y -q --no-install-recommends ${tools[*]} >/dev/null &&
-    apt-get install -y -q --no-install-recommends --download-only ${deps[*]} >/dev/null"
+    apt-get install -y -q --no-install-recommends --download-only ${deps[*]} >/dev/null" || return 1
   mv "$cache.tmp" "$cache"
+}
+if [ ! -x "$cache/usr/bin/cmake" ]; then
+  echo "making $cache (debootstrap --variant=minbase bookworm $mirror; once)"
+  # Exit 75 (EX_TEMPFAIL) when the root cannot be made (no Debian mirror reachable): the caller
+  # (scripts/test.sh) tells that apart from a package that failed its checks.
+  make_root || { rm -rf "$cache.tmp"; echo "check-package: cannot make the clean Debian 12 root from $mirror" >&2; exit 75; }
 fi
 root="$src/build/package/root"
 cleanup() {
