@@ -29,8 +29,10 @@ string(REGEX REPLACE "/$" "" PAYSTACK_PC_TO_PREFIX "${PAYSTACK_PC_TO_PREFIX}")
 get_target_property(_paystack_type paystack TYPE)
 if(_paystack_type STREQUAL "STATIC_LIBRARY")
   set(PAYSTACK_PC_STATIC_LIBS " -lboost_json -lboost_url")
+  set(PAYSTACK_CONFIG_STATIC TRUE)  # paystackConfig.cmake finds Boost.JSON and Boost.URL too
 else()
   set(PAYSTACK_PC_STATIC_LIBS "")
+  set(PAYSTACK_CONFIG_STATIC FALSE)
 endif()
 configure_file(cmake/paystack.pc.in ${PROJECT_BINARY_DIR}/paystack.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/paystack.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig COMPONENT dev)
@@ -58,11 +60,6 @@ paystack_install_store(paystack_sqlite sqlite paystack-sqlite sqlite3
 paystack_install_store(paystack_postgresql postgresql paystack-postgresql libpq
   "the PostgreSQL charge store of a fleet (paystack/postgresql_store.hpp)")
 
-if(_paystack_type STREQUAL "STATIC_LIBRARY")
-  set(PAYSTACK_CONFIG_STATIC TRUE)
-else()
-  set(PAYSTACK_CONFIG_STATIC FALSE)
-endif()
 configure_package_config_file(cmake/paystackConfig.cmake.in
   ${PROJECT_BINARY_DIR}/paystackConfig.cmake
   INSTALL_DESTINATION ${_paystack_cmake_dir})

@@ -697,26 +697,32 @@ bool pg_open_cut_after_connect([[maybe_unused]] int n) {
 #endif
 }
 
-std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std::string& url,
-                                            int timeout_ms, error_code& ec, std::string& why) {
+}  // namespace detail
+
+std::shared_ptr<charge_store> open_postgresql_charge_store(boost::asio::any_io_executor executor,
+                                                           std::string_view url_text,
+                                                           boost::system::error_code& ec,
+                                                           std::string& why, int busy_timeout_ms) {
+  why.clear();
+  const std::string url(url_text);
   const std::string shown = pg::shown_url(url);
   const auto secrets = pg::conninfo_secrets(url);
-  const std::chrono::milliseconds timeout(timeout_ms > 0 ? timeout_ms : 5000);
+  const std::chrono::milliseconds timeout(busy_timeout_ms > 0 ? busy_timeout_ms : 5000);
   // Connect and migrate now, so that a database that is gone or too new is refused here with a
   // clear message. A connection cut meanwhile (or refused while the server restarts) is tried
   // again, as the store's statements are: the migration is one transaction that checks the
   // schema's version first, so repeating it is safe.
-  auto [step, report] = connect_and_migrate(url, timeout);
+  auto [step, report] = detail::connect_and_migrate(url, timeout);
   // The same policy as the store's statements (src/flow/store/pg/reconnect.hpp); a session ended
   // right after it was made (not_connected) counts as a lost connection here.
   pg::reconnect_state state;
   for (;;) {
     const auto seen =
         step == pg::errc::not_connected ? make_error_code(pg::errc::connect_failed) : step;
-    const auto next = pg::next_step(state, seen, open_again(step), timeout);
+    const auto next = pg::next_step(state, seen, detail::open_again(step), timeout);
     if (next.what != pg::reconnect_step::action::retry) break;
     std::this_thread::sleep_for(next.pause);
-    std::tie(step, report) = connect_and_migrate(url, timeout);
+    std::tie(step, report) = detail::connect_and_migrate(url, timeout);
   }
   if (step == pg::errc::schema_too_new) {
     ec = error::store_too_new;
@@ -734,17 +740,7 @@ std::shared_ptr<charge_store> open_pg_store(asio::any_io_executor ex, const std:
     return nullptr;
   }
   ec = {};
-  return std::make_shared<pg_store>(std::move(ex), url, shown, timeout);
-}
-
-}  // namespace detail
-
-std::shared_ptr<charge_store> open_postgresql_charge_store(boost::asio::any_io_executor executor,
-                                                           std::string_view url,
-                                                           boost::system::error_code& ec,
-                                                           std::string& why, int busy_timeout_ms) {
-  why.clear();
-  return detail::open_pg_store(std::move(executor), std::string(url), busy_timeout_ms, ec, why);
+  return std::make_shared<detail::pg_store>(std::move(executor), url, shown, timeout);
 }
 
 std::vector<std::string> charge_store_url_secrets(std::string_view url) {

@@ -1,9 +1,6 @@
 // The PostgreSQL engine of paystack::charge_store (pg_store.cpp). Private to src/flow/.
 #pragma once
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/system/error_code.hpp>
-#include <memory>
 #include <paystack/charge_store.hpp>
 #include <string>
 #include <string_view>
@@ -12,23 +9,16 @@ namespace paystack {
 inline namespace v0 {
 namespace detail {
 
-/// Opens the store at `url` (postgres://user@host:port/db): connects, migrates the schema
-/// (pg::async_migrate) within `timeout_ms`, and returns the store, whose own connection connects
-/// on first use. Null with `ec` (error::store_failed, error::store_too_new) and `why` (the URL
-/// without its password) on failure.
-std::shared_ptr<charge_store> open_pg_store(boost::asio::any_io_executor ex, const std::string& url,
-                                            int timeout_ms, boost::system::error_code& ec,
-                                            std::string& why);
-
 /// Test only (builds with PAYSTACK_TEST_FAILPOINTS): the next `n` statements of `store` that the
 /// server answered are taken as if the connection had dropped before the answer arrived (the
 /// connection is closed): a commit whose reply was lost. False when `store` is not a PostgreSQL
 /// store or the build has no test hooks.
 bool pg_store_drop_replies(charge_store& store, int n);
 
-/// Test only (builds with PAYSTACK_TEST_FAILPOINTS): the next `n` opens (open_pg_store) have
-/// their first connection ended by the server right after it was made, before the migration's
-/// first statement (as a server restart or pg_terminate_backend would). False without test hooks.
+/// Test only (builds with PAYSTACK_TEST_FAILPOINTS): the next `n` opens
+/// (open_postgresql_charge_store) have their first connection ended by the server right after it
+/// was made, before the migration's first statement (as a server restart or pg_terminate_backend
+/// would). False without test hooks.
 bool pg_open_cut_after_connect(int n);
 
 /// `url` without a password and without parameters (pg::shown_url): what describe() and messages
