@@ -41,7 +41,6 @@ done
 
 echo "== the shared library: SONAME, exports, ABI against abi/libpaystack.so.0.abi.xz"
 lib=$(readlink -f build/package/src/libpaystack.so.0)
-readelf -d "$lib" | grep SONAME
 bash tests/package/exports_check.sh "$lib"
 bash scripts/check-abi.sh check "$lib" abi/libpaystack.so.0.abi.xz --headers include
 

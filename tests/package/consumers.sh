@@ -17,28 +17,13 @@ work="$2"
 stage="$3"
 no_store_dev="${4:-}"
 mkdir -p "$work"
+# shellcheck source=tests/package/sim_env.sh
+source "$(dirname "$0")/sim_env.sh"
 
 links_shared() {  # the program uses the shared library, from the system's library folder
   local deps
   deps=$(ldd "$1")
   grep -E 'libpaystack\.so\.0 => (/usr)?/lib/' <<<"$deps" || { echo "$1 does not link libpaystack.so.0: $deps" >&2; exit 1; }
-}
-
-start_sim() {
-  key=sk_test_package_check
-  exec 3< <(exec paystack-sim --port 0 --secret-key "$key" --delivery-delay 100 --auto-pay-delay 300)
-  sim_pid=$!
-  trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
-  read -r -t 20 banner <&3 || { echo "paystack-sim did not start" >&2; exit 1; }
-  echo "$banner"
-  export PAYSTACK_BASE_URL="${banner##* }" PAYSTACK_SECRET_KEY="$key"
-  case "$PAYSTACK_BASE_URL" in http://127.0.0.1:*) ;; *) echo "unexpected banner" >&2; exit 1 ;; esac
-}
-
-stop_sim() {
-  kill "$sim_pid"
-  trap - EXIT
-  unset PAYSTACK_BASE_URL PAYSTACK_SECRET_KEY
 }
 
 core() {
@@ -80,7 +65,7 @@ core() {
   links_shared "$work/core/own_asio"
 
   echo "-- the installed paystack-sim on an ephemeral loopback port"
-  start_sim
+  start_sim paystack-sim
   for program in cmake-consumer/list_terminals own_asio; do
     echo "-- $program against it"
     out=$("$work/core/$program")

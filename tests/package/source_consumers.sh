@@ -13,6 +13,8 @@ sim="$3"
 rm -rf "$work"
 mkdir -p "$work"
 export CCACHE_BASEDIR="$src" CCACHE_NOHASHDIR=1
+# shellcheck source=tests/package/sim_env.sh
+source "$(dirname "$0")/sim_env.sh"
 
 for consumer in add_subdirectory fetchcontent; do
   echo "-- $consumer consumer: configure and build"
@@ -28,13 +30,7 @@ for consumer in add_subdirectory fetchcontent; do
 done
 
 echo "-- paystack-sim on an ephemeral loopback port"
-key=sk_test_source_consumers
-exec 3< <(exec "$sim" --port 0 --secret-key "$key" --delivery-delay 100 --auto-pay-delay 300)
-sim_pid=$!
-trap 'kill "$sim_pid" 2>/dev/null || true' EXIT
-read -r -t 20 banner <&3 || { echo "paystack-sim did not start" >&2; exit 1; }
-export PAYSTACK_BASE_URL="${banner##* }" PAYSTACK_SECRET_KEY="$key"
-case "$PAYSTACK_BASE_URL" in http://127.0.0.1:*) ;; *) echo "unexpected banner: $banner" >&2; exit 1 ;; esac
+start_sim "$sim"
 
 echo "-- add_subdirectory consumer: list_terminals"
 out=$("$work/add_subdirectory/list_terminals")
